@@ -1,0 +1,172 @@
+"""The engine: Numba-compiled loops, NumPy arrays in and out.
+
+These functions trust their arguments (shapes, dtypes, ranges); the library
+API in :mod:`convtrace.ops` checks them and explains mistakes.  Nothing here
+prints, parses or draws.
+
+Arrays are (C, H, W) inputs and (F, G, kh, kw) weights in one compute dtype
+(int64, float32 or float64); padding is ``(top, bottom, left, right)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convtrace.engine.config import PARALLEL_WORK_THRESHOLD
+from convtrace.engine.conv import (
+    correlate_bulk_parallel,
+    correlate_bulk_serial,
+    correlate_small,
+    trace_correlate,
+)
+from convtrace.engine.padding import (
+    CIRCULAR,
+    REFLECT,
+    REPLICATE,
+    SYMMETRIC,
+    ZEROS,
+    index_map,
+    interior_range,
+    pad,
+)
+from convtrace.engine.pool import (
+    AVG,
+    MAX,
+    MIN,
+    SUM,
+    axis_counts,
+    pool_parallel,
+    pool_serial,
+    trace_pool,
+)
+
+PAD_CODES = {"zeros": ZEROS, "reflect": REFLECT, "symmetric": SYMMETRIC, "replicate": REPLICATE, "circular": CIRCULAR}
+POOL_CODES = {"max": MAX, "min": MIN, "avg": AVG, "sum": SUM}
+
+
+def out_len(n, before, after, size, stride, dilation):
+    """Output length for a floor-mode sliding window (callers checked it is >= 1)."""
+    return (n + before + after - dilation * (size - 1) - 1) // stride + 1
+
+
+def _pick(serial, parallel, work, want_parallel):
+    if want_parallel is None:
+        want_parallel = work >= PARALLEL_WORK_THRESHOLD
+    return parallel if want_parallel else serial
+
+
+def padded(x, pads, pad_mode, pad_value):
+    """``x`` with its padding made explicit, and a mask of the padding cells."""
+    top, bottom, left, right = pads
+    _, height, width = x.shape
+    code = PAD_CODES[pad_mode]
+    rmap = index_map(height, top, bottom, code)
+    cmap = index_map(width, left, right, code)
+    values = pad(x, rmap, cmap, x.dtype.type(pad_value))
+    mask = np.ones(values.shape[1:], dtype=bool)
+    mask[top:top + height, left:left + width] = False
+    return values, mask
+
+
+class _ConvPlan:
+    """Index maps and output geometry shared by the bulk and traced routines."""
+
+    def __init__(self, x, w, pads, pad_mode, stride, dilation):
+        top, bottom, left, right = pads
+        _, height, width = x.shape
+        _, _, kh, kw = w.shape
+        code = PAD_CODES[pad_mode]
+        self.rmap = index_map(height, top, bottom, code)
+        self.cmap = index_map(width, left, right, code)
+        self.n_rows = out_len(height, top, bottom, kh, stride[0], dilation[0])
+        self.n_cols = out_len(width, left, right, kw, stride[1], dilation[1])
+        self.j_lo, self.j_hi = interior_range(self.n_cols, width, left, kw, stride[1], dilation[1])
+
+
+def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, parallel=None, out=None):
+    """Cross-correlate ``x`` (C, H, W) with ``w`` (F, G, kh, kw): (F, H', W').
+
+    Small problems use the one-tap-per-pass routine (quick to compile); large
+    ones the vectorised routine, on Numba's threads unless ``parallel=False``
+    (for callers that already run one image per worker thread).  All three
+    add the same products in the same order, so they agree bit for bit.
+    """
+    plan = _ConvPlan(x, w, pads, pad_mode, stride, dilation)
+    n_filters = w.shape[0]
+    if out is None:
+        out = np.empty((n_filters, plan.n_rows, plan.n_cols), dtype=x.dtype)
+    work = out.size * w[0].size
+    if parallel is None and work < PARALLEL_WORK_THRESHOLD:
+        routine = correlate_small
+    else:
+        routine = _pick(correlate_bulk_serial, correlate_bulk_parallel, work, parallel)
+    routine(x, w, n_filters // groups, plan.rmap, plan.cmap, x.dtype.type(pad_value),
+            stride[0], stride[1], dilation[0], dilation[1], pads[2], plan.j_lo, plan.j_hi, out)
+    return out
+
+
+def trace_correlate_cells(x, w, groups, pads, pad_mode, pad_value, stride, dilation, cells):
+    """Windows (N, G, kh, kw), products (N, G, kh, kw) and sums (N,) for ``cells`` (N, 3)."""
+    plan = _ConvPlan(x, w, pads, pad_mode, stride, dilation)
+    n = cells.shape[0]
+    windows = np.empty((n,) + w.shape[1:], dtype=x.dtype)
+    products = np.empty_like(windows)
+    results = np.empty(n, dtype=x.dtype)
+    trace_correlate(x, w, w.shape[0] // groups, plan.rmap, plan.cmap, x.dtype.type(pad_value),
+                    stride[0], stride[1], dilation[0], dilation[1],
+                    np.ascontiguousarray(cells, dtype=np.int64), windows, products, results)
+    return windows, products, results
+
+
+class _PoolPlan:
+    def __init__(self, x, size, pads, stride, dilation, n_rows, n_cols, count_include_pad):
+        top, bottom, left, right = pads
+        _, height, width = x.shape
+        self.n_rows, self.n_cols = n_rows, n_cols
+        self.row_counts = axis_counts(n_rows, height, size[0], stride[0], dilation[0], top, bottom, count_include_pad)
+        self.col_counts = axis_counts(n_cols, width, size[1], stride[1], dilation[1], left, right, count_include_pad)
+        self.j_lo, self.j_hi = interior_range(n_cols, width, left, size[1], stride[1], dilation[1])
+
+
+def pool_dtype(x_dtype, mode):
+    """Averages of integers are floats; everything else keeps the compute dtype."""
+    if mode == "avg" and x_dtype.kind != "f":
+        return np.dtype(np.float64)
+    return x_dtype
+
+
+def pool_init(dtype, mode):
+    if mode == "max":
+        return dtype.type(-np.inf) if dtype.kind == "f" else dtype.type(np.iinfo(dtype).min)
+    if mode == "min":
+        return dtype.type(np.inf) if dtype.kind == "f" else dtype.type(np.iinfo(dtype).max)
+    return dtype.type(0)
+
+
+def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pad=True, parallel=None):
+    """Pool each channel of ``x`` (C, H, W) into (C, n_rows, n_cols)."""
+    plan = _PoolPlan(x, size, pads, stride, dilation, n_rows, n_cols, count_include_pad)
+    dtype = pool_dtype(x.dtype, mode)
+    out = np.empty((x.shape[0], n_rows, n_cols), dtype=dtype)
+    routine = _pick(pool_serial, pool_parallel, out.size * size[0] * size[1], parallel)
+    routine(x, size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0], pads[2],
+            POOL_CODES[mode], pool_init(dtype, mode), plan.row_counts, plan.col_counts,
+            plan.j_lo, plan.j_hi, out)
+    return out
+
+
+def trace_pool_cells(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pad, cells):
+    """Windows, inside-mask, winners, sums, divisors and results for ``cells`` (N, 3)."""
+    plan = _PoolPlan(x, size, pads, stride, dilation, n_rows, n_cols, count_include_pad)
+    dtype = pool_dtype(x.dtype, mode)
+    n = cells.shape[0]
+    windows = np.empty((n, size[0], size[1]), dtype=x.dtype)
+    inside = np.empty((n, size[0], size[1]), dtype=np.bool_)
+    winners = np.empty((n, 2), dtype=np.int64)
+    sums = np.empty(n, dtype=dtype)
+    divisors = np.empty(n, dtype=np.int64)
+    results = np.empty(n, dtype=dtype)
+    trace_pool(x, size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0], pads[2],
+               POOL_CODES[mode], pool_init(dtype, mode), plan.row_counts, plan.col_counts,
+               np.ascontiguousarray(cells, dtype=np.int64), windows, inside, winners, sums, divisors, results)
+    return windows, inside, winners, sums, divisors, results

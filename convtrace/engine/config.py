@@ -1,0 +1,81 @@
+"""The one place where Numba's flags are chosen.
+
+Every compiled routine in the engine is made with :func:`jit` (serial) or
+:func:`pjit` (parallel over output rows).  Both cache their machine code on
+disk; no routine uses fastmath, so integer and traced results are exact and
+float results keep IEEE order of operations.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+from pathlib import Path
+
+
+def user_cache_dir() -> Path:
+    """Where compiled code goes when the installed package cannot be written to."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "convtrace" / "numba"
+
+
+def choose_cache_dir(package_dir: Path, environ: dict | None = None) -> str | None:
+    """NUMBA_CACHE_DIR to set, or None to keep Numba's default beside the sources.
+
+    Numba caches next to the source files; in a read-only install (system
+    site-packages, a container image) that fails, so we point it at the user's
+    cache directory instead.  A NUMBA_CACHE_DIR the user set always wins.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("NUMBA_CACHE_DIR"):
+        return None
+    pycache = package_dir / "__pycache__"
+    target = pycache if pycache.exists() else package_dir
+    if os.access(target, os.W_OK):
+        return None
+    return str(user_cache_dir())
+
+
+_cache_dir = choose_cache_dir(Path(__file__).resolve().parent)
+if _cache_dir is not None:
+    os.environ["NUMBA_CACHE_DIR"] = _cache_dir
+
+import numba  # noqa: E402  (NUMBA_CACHE_DIR must be set before Numba reads its config)
+
+#: Flags shared by every engine routine.  No fastmath: exactness matters here.
+JIT_OPTIONS = dict(cache=True, nogil=True, error_model="numpy", boundscheck=False)
+
+
+def jit(func):
+    """Compile ``func`` as a serial, GIL-free engine routine."""
+    return numba.njit(**JIT_OPTIONS)(func)
+
+
+def pjit(func):
+    """Compile ``func`` with ``prange`` loops running on Numba's thread pool."""
+    return numba.njit(parallel=True, **JIT_OPTIONS)(func)
+
+
+def jit_pair(func):
+    """A serial and a parallel routine from one Python body.
+
+    ``prange`` runs as ``range`` in the serial one, which is what small inputs
+    (traces, homework) and callers already running in worker threads want.
+    The parallel copy gets its own name so the two never share a cache entry.
+    """
+    twin = types.FunctionType(
+        func.__code__, func.__globals__, func.__name__ + "_parallel", func.__defaults__, func.__closure__
+    )
+    twin.__qualname__ = func.__qualname__ + "_parallel"
+    twin.__module__ = func.__module__
+    return jit(func), pjit(twin)
+
+
+#: Output elements × taps above which the parallel variant is worth its start-up.
+PARALLEL_WORK_THRESHOLD = 1 << 18

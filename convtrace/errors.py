@@ -1,0 +1,31 @@
+"""Errors that explain themselves, in English or Spanish.
+
+Every error the library raises carries a message key and its parameters, so the
+command line can print it in the user's language; ``str(err)`` is English.
+They subclass ValueError or TypeError so plain Python code can catch them the
+usual way.
+"""
+
+from __future__ import annotations
+
+from convtrace.i18n import translate
+
+
+class ConvtraceError(Exception):
+    """Base of every error convtrace raises on purpose."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        return translate(self.key, lang, **self.params)
+
+
+class ConvtraceValueError(ConvtraceError, ValueError):
+    """A value is out of range, the wrong shape, or inconsistent with another."""
+
+
+class ConvtraceTypeError(ConvtraceError, TypeError):
+    """A value has a type convtrace cannot compute with."""

@@ -1,0 +1,262 @@
+"""Reading and checking convolution parameters: padding, stride, dilation, border modes.
+
+The output-size arithmetic lives here, once: ``floor((n + p_total - d*(k-1) - 1) / s) + 1``
+(ceil for pooling's ``ceil_mode``), so the trace can show it with the numbers filled in.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from convtrace.errors import ConvtraceValueError
+
+PAD_MODES = ("zeros", "reflect", "symmetric", "replicate", "circular")
+
+#: Other libraries' names for convtrace's five border modes.  Careful: SciPy's
+#: ndimage "reflect" is NumPy's "symmetric" (d c b a | a b c d); convtrace
+#: uses the NumPy / PyTorch meaning of "reflect" (d c b | a b c d), so
+#: "reflect" here never means SciPy's.
+PAD_MODE_ALIASES = {
+    # constant
+    "zeros": "zeros", "zero": "zeros", "constant": "zeros", "fill": "zeros", "grid_constant": "zeros",
+    "border_constant": "zeros", "black": "zeros", "background": "zeros",
+    # d c b | a b c d
+    "reflect": "reflect", "mirror": "reflect", "reflect_101": "reflect", "reflect101": "reflect",
+    "border_reflect_101": "reflect", "border_reflect101": "reflect", "border_default": "reflect",
+    # d c b a | a b c d
+    "symmetric": "symmetric", "symm": "symmetric", "half_symmetric": "symmetric", "grid_mirror": "symmetric",
+    "border_reflect": "symmetric",
+    # a a a | a b c d
+    "replicate": "replicate", "edge": "replicate", "nearest": "replicate", "clamp": "replicate",
+    "border_replicate": "replicate",
+    # b c d | a b c d
+    "circular": "circular", "wrap": "circular", "grid_wrap": "circular", "periodic": "circular",
+    "tile": "circular", "border_wrap": "circular",
+}
+
+PADDING_KEYWORDS = ("valid", "same", "full")
+
+
+def normalize_pad_mode(name: str) -> str:
+    """convtrace's name for a border mode given in any library's spelling."""
+    if not isinstance(name, str):
+        raise ConvtraceValueError("unknown_pad_mode", value=name, choices=", ".join(PAD_MODES))
+    key = re.sub(r"[\s\-]+", "_", name.strip().lower())
+    if key.startswith("cv2."):
+        key = key[4:]
+    if key in PAD_MODE_ALIASES:
+        return PAD_MODE_ALIASES[key]
+    raise ConvtraceValueError("unknown_pad_mode", value=name, choices=", ".join(PAD_MODES))
+
+
+def _as_int(value: object, name: str, expected: str) -> int:
+    if isinstance(value, bool):
+        raise ConvtraceValueError("bad_int_param", name=name, expected=expected, value=value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return int(value)
+    raise ConvtraceValueError("bad_int_param", name=name, expected=expected, value=value)
+
+
+def _split(value: object) -> object:
+    """'2,3' / '2x3' / '2 3' as a tuple of strings; other values unchanged."""
+    if isinstance(value, str):
+        parts = [p for p in re.split(r"[\s,;x×]+", value.strip().strip("()[]")) if p]
+        if len(parts) > 1:
+            return tuple(parts)
+        if parts:
+            return parts[0]
+    return value
+
+
+def as_pair(value: object, name: str, minimum: int = 1) -> tuple[int, int]:
+    """An int or a pair of ints (each >= ``minimum``) as (rows, cols)."""
+    expected = "an int or a pair of ints" if minimum <= 0 else "a positive int or a pair of positive ints"
+    value = _split(value)
+    if isinstance(value, (tuple, list)):
+        if len(value) == 1:
+            value = (value[0], value[0])
+        if len(value) != 2:
+            raise ConvtraceValueError("bad_int_param", name=name, expected=expected, value=value)
+        pair = (_as_int(value[0], name, expected), _as_int(value[1], name, expected))
+    else:
+        single = _as_int(value, name, expected)
+        pair = (single, single)
+    for v in pair:
+        if v < minimum:
+            raise ConvtraceValueError("param_too_small", name=name, minimum=minimum, value=v)
+    return pair
+
+
+def parse_padding(value: object) -> str | tuple[int, int, int, int]:
+    """'valid' / 'same' / 'full', or explicit (top, bottom, left, right)."""
+    value = _split(value)
+    if isinstance(value, str) and value.strip().lower() in PADDING_KEYWORDS:
+        return value.strip().lower()
+    try:
+        if isinstance(value, (tuple, list)):
+            sides = tuple(_as_int(v, "padding", "") for v in value)
+        else:
+            sides = (_as_int(value, "padding", ""),)
+    except ConvtraceValueError:
+        raise ConvtraceValueError("bad_padding", value=value) from None
+    if len(sides) == 1:
+        sides = sides * 4
+    elif len(sides) == 2:
+        sides = (sides[0], sides[0], sides[1], sides[1])
+    elif len(sides) != 4:
+        raise ConvtraceValueError("bad_padding", value=value)
+    if any(s < 0 for s in sides):
+        raise ConvtraceValueError("negative_padding", value=value)
+    return sides  # type: ignore[return-value]
+
+
+def same_padding(n: int, k: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
+    """(before, after) padding for 'same': n' = ceil(n / stride), extra at the end.
+
+    The odd pixel goes after (bottom/right), as PyTorch's padding='same' and
+    TensorFlow's 'SAME' do.
+    """
+    out = -(-n // stride)
+    total = max((out - 1) * stride + dilation * (k - 1) + 1 - n, 0)
+    return total // 2, total - total // 2
+
+
+def full_padding(k: int, dilation: int = 1) -> tuple[int, int]:
+    """(before, after) padding for 'full': every overlap of kernel and input."""
+    return dilation * (k - 1), dilation * (k - 1)
+
+
+def resolve_padding(
+    padding: object,
+    input_hw: tuple[int, int],
+    kernel_hw: tuple[int, int],
+    stride: tuple[int, int] = (1, 1),
+    dilation: tuple[int, int] = (1, 1),
+) -> tuple[int, int, int, int]:
+    """The padding actually applied, (top, bottom, left, right), for any padding spec."""
+    spec = parse_padding(padding)
+    if spec == "valid":
+        return (0, 0, 0, 0)
+    if spec == "same":
+        rows = same_padding(input_hw[0], kernel_hw[0], stride[0], dilation[0])
+        cols = same_padding(input_hw[1], kernel_hw[1], stride[1], dilation[1])
+        return rows + cols
+    if spec == "full":
+        return full_padding(kernel_hw[0], dilation[0]) + full_padding(kernel_hw[1], dilation[1])
+    return spec  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class SizeArithmetic:
+    """One axis of the output-size formula, with every number the trace shows."""
+
+    n: int
+    k: int
+    pad_before: int
+    pad_after: int
+    stride: int
+    dilation: int
+    ceil_mode: bool
+    size: int
+
+    @cached_property
+    def never_read(self) -> tuple[int, ...]:
+        """Input positions (0-based) that no window ever reads."""
+        if self.size < 1:
+            return tuple(range(self.n))
+        starts = np.arange(self.size) * self.stride - self.pad_before
+        taps = (starts[:, None] + np.arange(self.k)[None, :] * self.dilation).ravel()
+        read = np.zeros(self.n, dtype=bool)
+        read[taps[(taps >= 0) & (taps < self.n)]] = True
+        return tuple(int(p) for p in np.flatnonzero(~read))
+
+    @property
+    def pad_total(self) -> int:
+        return self.pad_before + self.pad_after
+
+    @property
+    def span(self) -> int:
+        """The dilated window's extent, d·(k−1)+1."""
+        return self.dilation * (self.k - 1) + 1
+
+    @property
+    def numerator(self) -> int:
+        return self.n + self.pad_total - self.dilation * (self.k - 1) - 1
+
+    @property
+    def exact(self) -> bool:
+        """Whether the stride divides the numerator evenly (no leftover rows/cols)."""
+        return self.numerator % self.stride == 0
+
+
+def _size_formula(n, k, before, after, stride, dilation, ceil_mode):
+    numerator = n + before + after - dilation * (k - 1) - 1
+    if numerator < 0:
+        return 0
+    if not ceil_mode:
+        return numerator // stride + 1
+    size = -(-numerator // stride) + 1
+    # PyTorch: the last window must start inside the input or the left padding.
+    if (size - 1) * stride >= n + before:
+        size -= 1
+    return size
+
+
+def size_arithmetic(n, k, before=0, after=0, stride=1, dilation=1, ceil_mode=False) -> SizeArithmetic:
+    """The output-size arithmetic along one axis, and which inputs no window reads."""
+    size = _size_formula(n, k, before, after, stride, dilation, ceil_mode)
+    return SizeArithmetic(n, k, before, after, stride, dilation, ceil_mode, size)
+
+
+def output_size(n: int, k: int, padding: object = 0, stride: int = 1, dilation: int = 1,
+                ceil_mode: bool = False) -> int:
+    """Output length along one axis: ⌊(n + p_total − d·(k−1) − 1) / s⌋ + 1.
+
+    ``padding`` is the padding on each side (an int), a ``(before, after)``
+    pair, or 'valid' / 'same' / 'full'.  ``ceil_mode`` rounds up as PyTorch's
+    pooling does, dropping a last window that would start in the right padding.
+    Raises ValueError when the window does not fit at all.
+    """
+    n = _as_int(n, "n", "a positive int")
+    k = _as_int(k, "k", "a positive int")
+    for name, v in (("n", n), ("k", k)):
+        if v < 1:
+            raise ConvtraceValueError("param_too_small", name=name, minimum=1, value=v)
+    stride = as_pair(stride, "stride")[0]
+    dilation = as_pair(dilation, "dilation")[0]
+    if isinstance(padding, str) and padding.strip().lower() in PADDING_KEYWORDS:
+        before, after = resolve_padding(padding, (n, n), (k, k), (stride, stride), (dilation, dilation))[:2]
+    elif isinstance(padding, (tuple, list)) and len(padding) == 2:
+        before, after = as_pair(padding, "padding", minimum=0)
+    else:
+        before = after = as_pair(padding, "padding", minimum=0)[0]
+    size = _size_formula(n, k, before, after, stride, dilation, ceil_mode)
+    if size < 1:
+        raise ConvtraceValueError(
+            "kernel_too_large", kernel=_extent_text(k, dilation), padded=str(n + before + after)
+        )
+    return size
+
+
+def _extent_text(k: int, dilation: int) -> str:
+    if dilation == 1:
+        return str(k)
+    return f"{k}, spanning {dilation * (k - 1) + 1} with dilation {dilation}"
+
+
+def kernel_extent_text(kh: int, kw: int, dilation: tuple[int, int]) -> str:
+    """'3×3', or '3×3 spanning 5×5 with dilation 2' — for error messages."""
+    text = f"{kh}×{kw}"
+    if dilation != (1, 1):
+        text += f" spanning {dilation[0] * (kh - 1) + 1}×{dilation[1] * (kw - 1) + 1} with dilation {dilation[0]},{dilation[1]}"
+    return text
+

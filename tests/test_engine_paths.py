@@ -1,0 +1,59 @@
+"""The engine's routines for small and large work agree bit for bit.
+
+Small inputs take the one-tap-per-pass routine; large ones the vectorised
+routine (serial or on Numba's threads).  Tests on small random problems force
+each path so the bulk routine is checked as thoroughly as the small one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from convtrace import engine
+from convtrace.engine import gen_fused
+from tests.strategies import arrays, conv_problems
+from tests.test_pool import pool_problems
+
+
+@given(conv_problems(max_side=40, max_k=5), st.integers(1, 3), st.integers(1, 3))
+def test_small_and_bulk_convolution_routines_agree(p, channels, n_filters):
+    x = np.ascontiguousarray(np.stack([p["x"]] * channels) * np.arange(1, channels + 1)[:, None, None],
+                             dtype=p["x"].dtype)
+    w = np.ascontiguousarray(np.stack([np.stack([p["w"]] * channels)] * n_filters)
+                             * np.arange(1, n_filters + 1)[:, None, None, None], dtype=p["x"].dtype)
+    args = (x, w, 1, p["pads"], p["mode"], p["pad_value"], p["stride"], p["dilation"])
+    small = engine.correlate(*args)  # these sizes take the small routine
+    bulk = engine.correlate(*args, parallel=False)
+    threaded = engine.correlate(*args, parallel=True)
+    np.testing.assert_array_equal(small, bulk)
+    np.testing.assert_array_equal(small, threaded)
+
+
+@given(st.data())
+def test_depthwise_bulk_matches_small(data):
+    x = arrays(data.draw, (3, data.draw(st.integers(3, 30)), data.draw(st.integers(3, 70))), np.float32)
+    w = arrays(data.draw, (3, 1, 3, 3), np.float32)
+    args = (x, w, 3, (1, 1, 1, 1), "replicate", 0, (1, 1), (1, 1))
+    np.testing.assert_array_equal(engine.correlate(*args), engine.correlate(*args, parallel=True))
+
+
+@given(pool_problems())
+def test_serial_and_parallel_pooling_agree(p):
+    x = np.ascontiguousarray(p["x"][None], dtype=p["x"].dtype)
+    pads = (p["pad"][0], p["pad"][0], p["pad"][1], p["pad"][1])
+    from convtrace.params import size_arithmetic
+
+    rows = size_arithmetic(x.shape[1], p["size"][0], pads[0], pads[1], p["stride"][0], p["dilation"][0],
+                           p["ceil_mode"]).size
+    cols = size_arithmetic(x.shape[2], p["size"][1], pads[2], pads[3], p["stride"][1], p["dilation"][1],
+                           p["ceil_mode"]).size
+    args = (x, p["size"], pads, p["stride"], p["dilation"], p["mode"], rows, cols, p["count_include_pad"])
+    np.testing.assert_array_equal(engine.pool(*args, parallel=False), engine.pool(*args, parallel=True))
+
+
+def test_generated_loops_are_up_to_date():
+    assert gen_fused.TARGET.read_text(encoding="utf-8") == gen_fused.source(), (
+        "run: python -m convtrace.engine.gen_fused"
+    )

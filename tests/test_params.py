@@ -1,0 +1,76 @@
+"""Padding, stride, dilation and output-size arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import convtrace
+from convtrace.params import PAD_MODE_ALIASES, parse_padding, size_arithmetic
+
+
+@pytest.mark.parametrize(
+    ("spec", "sides"),
+    [(0, (0, 0, 0, 0)), (2, (2, 2, 2, 2)), ((1, 2), (1, 1, 2, 2)), ([1, 2, 3, 4], (1, 2, 3, 4)),
+     ("1,2", (1, 1, 2, 2)), ("3", (3, 3, 3, 3)), ("1 2 3 4", (1, 2, 3, 4)), ("SAME", "same")],
+)
+def test_padding_specs(spec, sides):
+    assert parse_padding(spec) == sides
+
+
+@given(st.integers(1, 40), st.integers(1, 7), st.integers(1, 4), st.integers(1, 3))
+def test_same_and_full_padding_sizes(n, k, s, d):
+    before, after = convtrace.same_padding(n, k, s, d)
+    assert after - before in (0, 1)
+    assert convtrace.output_size(n, k, (before, after), s, d) == -(-n // s)
+    full = convtrace.full_padding(k, d)
+    assert convtrace.output_size(n, k, full, 1, d) == n + d * (k - 1)
+
+
+def test_output_size_formula_and_the_slides_example():
+    # ⌊(5 + 2·1 − 3)/2⌋ + 1 = 3
+    assert convtrace.output_size(5, 3, padding=1, stride=2) == 3
+    assert convtrace.output_size(7, 3, 0, 2, 2) == 2
+    assert convtrace.output_size(5, 2, 0, 2, ceil_mode=True) == 3
+    assert convtrace.output_size(5, 2, 1, 2, ceil_mode=True) == 3  # last window would start in the padding
+    assert convtrace.output_size(6, 3, "same") == 6
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        convtrace.output_size(2, 5)
+
+
+def test_output_size_matches_pytorch_conv_and_pool_shapes():
+    torch = pytest.importorskip("torch")
+    for n, k, p, s, d in [(7, 3, 1, 2, 1), (9, 2, 1, 3, 2), (5, 5, 2, 1, 1), (10, 3, 0, 4, 3)]:
+        t = torch.zeros(1, 1, n, n)
+        conv = torch.nn.functional.conv2d(t, torch.zeros(1, 1, k, k), padding=p, stride=s, dilation=d)
+        assert conv.shape[-1] == convtrace.output_size(n, k, p, s, d)
+        if p <= k // 2:
+            for ceil in (False, True):
+                pool = torch.nn.functional.max_pool2d(t, k, s, p, d, ceil_mode=ceil)
+                assert pool.shape[-1] == convtrace.output_size(n, k, p, s, d, ceil_mode=ceil)
+
+
+def test_size_arithmetic_names_rows_never_read():
+    arith = size_arithmetic(6, 3, 0, 0, 2)
+    assert arith.size == 2 and arith.numerator == 2 * 1 + 1 and not arith.exact
+    assert arith.never_read == (5,)
+    assert size_arithmetic(5, 3, 1, 1, 2).never_read == ()
+
+
+@pytest.mark.parametrize("alias", sorted(PAD_MODE_ALIASES))
+def test_every_alias_gives_its_modes_result(alias):
+    x = np.arange(20).reshape(4, 5)
+    w = np.array([[1, 2, 0], [0, -1, 3]])
+    canonical = PAD_MODE_ALIASES[alias]
+    np.testing.assert_array_equal(convtrace.conv2d(x, w, padding=2, pad_mode=alias.upper()),
+                                  convtrace.conv2d(x, w, padding=2, pad_mode=canonical))
+
+
+def test_library_names_for_the_same_border():
+    assert convtrace.normalize_pad_mode("BORDER_REFLECT_101") == "reflect"
+    assert convtrace.normalize_pad_mode("cv2.BORDER_REFLECT") == "symmetric"
+    assert convtrace.normalize_pad_mode("mirror") == "reflect"
+    assert convtrace.normalize_pad_mode("nearest") == "replicate"
+    assert convtrace.normalize_pad_mode("wrap") == "circular"

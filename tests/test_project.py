@@ -1,0 +1,82 @@
+"""House rules: lazy imports, one-direction layers, cache location, lint."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "convtrace"
+
+
+def imports_of(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_import_convtrace_loads_no_numba():
+    code = "import sys, convtrace; print('numba' in sys.modules, convtrace.__version__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split()[0] == "False"
+
+
+def test_engine_is_numpy_in_numpy_out():
+    for path in (PACKAGE / "engine").glob("*.py"):
+        for name in imports_of(path):
+            top = name.split(".")[0]
+            assert top not in {"rich", "typer", "click", "PIL"}, f"{path.name} imports {name}"
+            if top == "convtrace":
+                assert name.startswith("convtrace.engine"), f"{path.name} reaches up into {name}"
+
+
+LIBRARY_MODULES = ["ops.py", "params.py", "errors.py", "i18n.py", "activations.py", "kernel.py", "__init__.py"]
+
+
+@pytest.mark.parametrize("module", LIBRARY_MODULES)
+def test_library_never_imports_the_cli_framework_or_rendering(module):
+    for name in imports_of(PACKAGE / module):
+        assert name.split(".")[0] not in {"rich", "typer", "click", "PIL"}, f"{module} imports {name}"
+
+
+def test_numba_cache_falls_back_to_a_user_directory(tmp_path, monkeypatch):
+    from convtrace.engine import config
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert config.choose_cache_dir(ROOT / "convtrace" / "engine", environ={}) is None
+    monkeypatch.setattr(config.os, "access", lambda path, mode: False)
+    chosen = config.choose_cache_dir(ROOT / "convtrace" / "engine", environ={})
+    assert chosen == str(tmp_path / "cache" / "convtrace" / "numba")
+    # A NUMBA_CACHE_DIR the user set always wins.
+    assert config.choose_cache_dir(ROOT, environ={"NUMBA_CACHE_DIR": "/x"}) is None
+
+
+def test_read_only_install_still_caches(tmp_path):
+    """A copy of the package with its cache redirected works and writes the user cache."""
+    env_cache = tmp_path / "user-cache"
+    code = (
+        "import os, numpy as np\n"
+        "from convtrace.engine import config\n"
+        "import convtrace\n"
+        "print(convtrace.conv2d(np.eye(3, dtype=int), [[1, 1]]).sum())\n"
+    )
+    env = {"NUMBA_CACHE_DIR": str(env_cache), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "4"
+    assert any(env_cache.rglob("*.nbi")), "no compiled code was cached"
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
+def test_ruff_is_clean():
+    result = subprocess.run(["ruff", "check", str(ROOT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
