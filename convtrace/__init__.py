@@ -17,6 +17,8 @@ _EXPORTS = {
     "pool2d": "convtrace.ops",
     "trace_conv2d": "convtrace.ops",
     "trace_pool2d": "convtrace.ops",
+    "prepare_conv2d": "convtrace.ops",
+    "prepare_pool2d": "convtrace.ops",
     "ConvTrace": "convtrace.ops",
     "PoolTrace": "convtrace.ops",
     "output_size": "convtrace.params",

@@ -1,13 +1,6 @@
-"""``python -m convtrace``: the slides' first worked example, traced."""
+"""``python -m convtrace`` works like ``convtrace``."""
 
-import numpy as np
+from convtrace.cli import main
 
-import convtrace
-
-image = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]])
-kernel = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]])
-trace = convtrace.trace_conv2d(image, kernel)
-for step in trace.steps:
-    terms = " + ".join(f"{w}·{v}" for w, v in zip(step.weights.ravel(), step.window.ravel(), strict=True))
-    print(f"out{step.out_index} = {terms} = {step.result}")
-print(trace.output)
+if __name__ == "__main__":
+    main()

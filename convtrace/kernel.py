@@ -21,6 +21,11 @@ class Kernel:
     scale: Fraction = Fraction(1)
     description: str = ""
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    def describe(self, lang: str = "en") -> str:
+        """The one-line description in ``lang`` (English when there is none)."""
+        return self.descriptions.get(lang) or self.description
 
     @property
     def array(self) -> np.ndarray:

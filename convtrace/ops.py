@@ -111,8 +111,12 @@ def _check_pad_value(pad_value: Any) -> None:
 
 
 @dataclass(frozen=True)
-class _ConvCall:
-    """Everything the engine needs, checked, plus how to shape the answer."""
+class ConvCall:
+    """A checked convolution: everything the engine needs, plus how to shape the answer.
+
+    ``prepare_conv2d`` makes one; ``run()`` computes the output and
+    ``trace(cells)`` the output with every window's working.
+    """
 
     x: np.ndarray            # (C, H, W), compute dtype, contiguous
     weights: np.ndarray      # (F, G, kh, kw), compute dtype, flipped if asked
@@ -128,9 +132,39 @@ class _ConvCall:
     cols: SizeArithmetic
     params: dict
 
+    source_input: Any = None
+    source_kernel: Any = None
+
     def finish(self, out: np.ndarray) -> np.ndarray:
         out = apply_scale(out, self.scale)
         return out[0] if self.squeeze else out
+
+    def _correlate(self) -> np.ndarray:
+        return engine.correlate(self.x, self.weights, self.groups, self.pads, self.pad_mode, self.pad_value,
+                                self.stride, self.dilation)
+
+    def run(self) -> np.ndarray:
+        return self.finish(self._correlate())
+
+    def trace(self, cells=None) -> ConvTrace:
+        out3 = self._correlate()
+        cell_idx = _cells_for(out3.shape, cells, self.squeeze)
+        windows, products, totals = engine.trace_correlate_cells(
+            self.x, self.weights, self.groups, self.pads, self.pad_mode, self.pad_value,
+            self.stride, self.dilation, cell_idx)
+        padded, mask = engine.padded(self.x, self.pads, self.pad_mode, self.pad_value)
+        filters_per_group = self.weights.shape[0] // self.groups
+        group_width = self.weights.shape[1]
+        return ConvTrace(
+            input=np.asarray(as_numeric_array(self.source_input, WHAT_INPUT)),
+            kernel=as_numeric_array(self.source_kernel, WHAT_KERNEL),
+            weights=self.weights, scale=self.scale, params=self.params,
+            padded=padded, pad_mask=mask, output=self.finish(out3), cells=cell_idx,
+            origins=cell_idx[:, 1:] * np.array(self.stride, dtype=np.int64),
+            channels=(cell_idx[:, 0] // filters_per_group) * group_width,
+            windows=windows, products=products, totals=totals,
+            results=apply_scale(totals, self.scale), rows=self.rows, cols=self.cols, squeeze=self.squeeze,
+        )
 
 
 def apply_scale(values: np.ndarray, scale: Fraction) -> np.ndarray:
@@ -142,7 +176,9 @@ def apply_scale(values: np.ndarray, scale: Fraction) -> np.ndarray:
     return values * float(scale)
 
 
-def _prepare_conv(x, kernel, padding, pad_mode, pad_value, stride, dilation, flip) -> _ConvCall:
+def prepare_conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=1, dilation=1,
+                   flip=False) -> ConvCall:
+    """Check :func:`conv2d`'s arguments and resolve them (padding, modes, dtype) without computing."""
     scale = Fraction(1)
     if hasattr(kernel, "weights") and hasattr(kernel, "scale"):
         scale = Fraction(kernel.scale)
@@ -191,12 +227,12 @@ def _prepare_conv(x, kernel, padding, pad_mode, pad_value, stride, dilation, fli
         "padding": parse_padding(padding), "pads": pads, "pad_mode": mode, "pad_value": pad_value,
         "stride": stride, "dilation": dilation, "flip": bool(flip),
     }
-    return _ConvCall(
+    return ConvCall(
         x=np.ascontiguousarray(x3, dtype=dtype),
         weights=np.ascontiguousarray(weights, dtype=dtype),
         groups=groups, pads=pads, pad_mode=mode, pad_value=pad_value if mode == "zeros" else 0,
         stride=stride, dilation=dilation, scale=scale, squeeze=squeeze, rows=rows, cols=cols,
-        params=params,
+        params=params, source_input=x, source_kernel=kernel,
     )
 
 
@@ -226,10 +262,8 @@ def conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=1, dil
     Integer inputs with an integer kernel give exact int64 results; float
     inputs keep their precision (float32 stays float32).
     """
-    call = _prepare_conv(x, kernel, padding, pad_mode, pad_value, stride, dilation, flip)
-    out = engine.correlate(call.x, call.weights, call.groups, call.pads, call.pad_mode,
-                           call.pad_value, call.stride, call.dilation)
-    return call.finish(out)
+    return prepare_conv2d(x, kernel, padding=padding, pad_mode=pad_mode, pad_value=pad_value, stride=stride,
+                          dilation=dilation, flip=flip).run()
 
 
 def correlate2d(x, kernel, **options):
@@ -287,6 +321,11 @@ class ConvTrace:
     def __len__(self) -> int:
         return len(self.cells)
 
+    def __rich_console__(self, console, options):
+        from convtrace.render.views import ConvTraceView
+
+        yield ConvTraceView(self)
+
     def _out_index(self, n: int) -> tuple[int, ...]:
         f, i, j = (int(v) for v in self.cells[n])
         return (i, j) if self.squeeze else (f, i, j)
@@ -336,33 +375,17 @@ def trace_conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=
     ``cells``: output indices to trace, each (i, j) or (map, i, j); all
     cells when None.  The output matrix is always complete.
     """
-    call = _prepare_conv(x, kernel, padding, pad_mode, pad_value, stride, dilation, flip)
-    out3 = engine.correlate(call.x, call.weights, call.groups, call.pads, call.pad_mode,
-                            call.pad_value, call.stride, call.dilation)
-    cell_idx = _cells_for(out3.shape, cells, call.squeeze)
-    windows, products, totals = engine.trace_correlate_cells(
-        call.x, call.weights, call.groups, call.pads, call.pad_mode, call.pad_value,
-        call.stride, call.dilation, cell_idx)
-    padded, mask = engine.padded(call.x, call.pads, call.pad_mode, call.pad_value)
-    filters_per_group = call.weights.shape[0] // call.groups
-    group_width = call.weights.shape[1]
-    return ConvTrace(
-        input=np.asarray(as_numeric_array(x, WHAT_INPUT)),
-        kernel=as_numeric_array(kernel, WHAT_KERNEL),
-        weights=call.weights, scale=call.scale, params=call.params,
-        padded=padded, pad_mask=mask, output=call.finish(out3), cells=cell_idx,
-        origins=cell_idx[:, 1:] * np.array(call.stride, dtype=np.int64),
-        channels=(cell_idx[:, 0] // filters_per_group) * group_width,
-        windows=windows, products=products, totals=totals,
-        results=apply_scale(totals, call.scale), rows=call.rows, cols=call.cols, squeeze=call.squeeze,
-    )
+    return prepare_conv2d(x, kernel, padding=padding, pad_mode=pad_mode, pad_value=pad_value, stride=stride,
+                          dilation=dilation, flip=flip).trace(cells)
 
 
 # --------------------------------------------------------------------------- pooling
 
 
 @dataclass(frozen=True)
-class _PoolCall:
+class PoolCall:
+    """A checked pooling; ``run()`` computes it, ``trace(cells)`` shows its working."""
+
     x: np.ndarray
     size: tuple[int, int]
     stride: tuple[int, int]
@@ -375,6 +398,29 @@ class _PoolCall:
     cols: SizeArithmetic
     squeeze: bool
     params: dict
+    source_input: Any = None
+
+    def _pool(self) -> np.ndarray:
+        return engine.pool(self.x, self.size, self.pads, self.stride, self.dilation, self.mode,
+                           self.rows.size, self.cols.size, self.count_include_pad)
+
+    def run(self) -> np.ndarray:
+        out = self._pool()
+        return out[0] if self.squeeze else out
+
+    def trace(self, cells=None) -> PoolTrace:
+        out3 = self._pool()
+        cell_idx = _cells_for(out3.shape, cells, self.squeeze)
+        windows, inside, winners, totals, divisors, results = engine.trace_pool_cells(
+            self.x, self.size, self.pads, self.stride, self.dilation, self.mode,
+            self.rows.size, self.cols.size, self.count_include_pad, cell_idx)
+        return PoolTrace(
+            input=as_numeric_array(self.source_input, WHAT_INPUT), params=self.params,
+            output=out3[0] if self.squeeze else out3, cells=cell_idx,
+            origins=cell_idx[:, 1:] * np.array(self.stride, dtype=np.int64),
+            windows=windows, inside=inside, winners=winners, totals=totals, divisors=divisors,
+            results=results, rows=self.rows, cols=self.cols, squeeze=self.squeeze,
+        )
 
 
 def normalize_pool_mode(mode: str) -> str:
@@ -384,7 +430,9 @@ def normalize_pool_mode(mode: str) -> str:
     return _POOL_ALIASES[key]
 
 
-def _prepare_pool(x, size, stride, mode, padding, ceil_mode, count_include_pad, dilation) -> _PoolCall:
+def prepare_pool2d(x, size, *, stride=None, mode="max", padding=0, ceil_mode=False, count_include_pad=True,
+                   dilation=1) -> PoolCall:
+    """Check :func:`pool2d`'s arguments and resolve them without computing."""
     xa = as_numeric_array(x, WHAT_INPUT)
     x3 = _as_channels(xa, WHAT_INPUT)
     _, height, width = x3.shape
@@ -416,8 +464,8 @@ def _prepare_pool(x, size, stride, mode, padding, ceil_mode, count_include_pad, 
     params = {"size": size_hw, "stride": stride_hw, "padding": parse_padding(padding), "pads": pads,
               "mode": mode, "ceil_mode": bool(ceil_mode), "count_include_pad": bool(count_include_pad),
               "dilation": dilation_hw}
-    return _PoolCall(np.ascontiguousarray(x3, dtype=dtype), size_hw, stride_hw, dilation_hw, pads, mode,
-                     bool(ceil_mode), bool(count_include_pad), rows, cols, xa.ndim < 3, params)
+    return PoolCall(np.ascontiguousarray(x3, dtype=dtype), size_hw, stride_hw, dilation_hw, pads, mode,
+                    bool(ceil_mode), bool(count_include_pad), rows, cols, xa.ndim < 3, params, source_input=x)
 
 
 def _has_empty_window(arith: SizeArithmetic) -> bool:
@@ -442,10 +490,8 @@ def pool2d(x, size, *, stride=None, mode="max", padding=0, ceil_mode=False, coun
     Integer inputs give exact int64 results for max, min and sum; averages
     are float64.  Float inputs keep their precision.
     """
-    call = _prepare_pool(x, size, stride, mode, padding, ceil_mode, count_include_pad, dilation)
-    out = engine.pool(call.x, call.size, call.pads, call.stride, call.dilation, call.mode,
-                      call.rows.size, call.cols.size, call.count_include_pad)
-    return out[0] if call.squeeze else out
+    return prepare_pool2d(x, size, stride=stride, mode=mode, padding=padding, ceil_mode=ceil_mode,
+                          count_include_pad=count_include_pad, dilation=dilation).run()
 
 
 @dataclass(frozen=True)
@@ -485,6 +531,11 @@ class PoolTrace:
     def __len__(self) -> int:
         return len(self.cells)
 
+    def __rich_console__(self, console, options):
+        from convtrace.render.views import PoolTraceView
+
+        yield PoolTraceView(self)
+
     @property
     def mode(self) -> str:
         return self.params["mode"]
@@ -508,17 +559,5 @@ class PoolTrace:
 def trace_pool2d(x, size, *, stride=None, mode="max", padding=0, ceil_mode=False, count_include_pad=True,
                  dilation=1, cells=None) -> PoolTrace:
     """:func:`pool2d`, with every window, its winner or its sum and divisor."""
-    call = _prepare_pool(x, size, stride, mode, padding, ceil_mode, count_include_pad, dilation)
-    out3 = engine.pool(call.x, call.size, call.pads, call.stride, call.dilation, call.mode,
-                       call.rows.size, call.cols.size, call.count_include_pad)
-    cell_idx = _cells_for(out3.shape, cells, call.squeeze)
-    windows, inside, winners, totals, divisors, results = engine.trace_pool_cells(
-        call.x, call.size, call.pads, call.stride, call.dilation, call.mode,
-        call.rows.size, call.cols.size, call.count_include_pad, cell_idx)
-    return PoolTrace(
-        input=as_numeric_array(x, WHAT_INPUT), params=call.params,
-        output=out3[0] if call.squeeze else out3, cells=cell_idx,
-        origins=cell_idx[:, 1:] * np.array(call.stride, dtype=np.int64),
-        windows=windows, inside=inside, winners=winners, totals=totals, divisors=divisors,
-        results=results, rows=call.rows, cols=call.cols, squeeze=call.squeeze,
-    )
+    return prepare_pool2d(x, size, stride=stride, mode=mode, padding=padding, ceil_mode=ceil_mode,
+                          count_include_pad=count_include_pad, dilation=dilation).trace(cells)

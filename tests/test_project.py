@@ -80,3 +80,17 @@ def test_read_only_install_still_caches(tmp_path):
 def test_ruff_is_clean():
     result = subprocess.run(["ruff", "check", str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_wheel_ships_the_kernel_library(tmp_path):
+    pytest.importorskip("hatchling")
+    out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                          "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    import zipfile
+
+    (wheel,) = tmp_path.glob("convtrace-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "convtrace/kernels/sharpen.txt" in names
+    assert {f"convtrace/kernels/{p.name}" for p in (ROOT / "kernels").glob("*.txt")} <= names
+    assert "convtrace/engine/_fused.py" in names

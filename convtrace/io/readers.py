@@ -1,0 +1,84 @@
+"""Where a matrix comes from: a file, standard input, an image, or the command line itself."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from convtrace.errors import ConvtraceValueError
+from convtrace.io.matrix import ParsedMatrix, looks_inline, parse_matrix_text
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm"})
+
+
+def read_image(path: Path) -> np.ndarray:
+    """Pixels as (H, W) for grayscale or (C, H, W) for colour (RGB, RGBA), first frame of a GIF."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                img.seek(0)
+                mode = img.mode
+                if mode == "P":
+                    img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+                elif mode in ("1", "LA", "PA"):
+                    img = img.convert("L" if mode in ("1",) else "LA")
+                elif mode in ("CMYK", "YCbCr", "LAB", "HSV"):
+                    img = img.convert("RGB")
+                arr = np.asarray(img)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ConvtraceValueError("image_bomb", where=str(path)) from None
+    except UnidentifiedImageError:
+        raise ConvtraceValueError("image_unreadable", where=str(path)) from None
+    except OSError as exc:
+        raise ConvtraceValueError("image_broken", where=str(path), reason=str(exc)) from None
+    if arr.ndim == 3:
+        arr = np.moveaxis(arr, -1, 0)
+    return np.ascontiguousarray(arr)
+
+
+def read_text_file(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise ConvtraceValueError("file_unreadable", where=str(path), reason="permission denied") from None
+    except OSError as exc:
+        raise ConvtraceValueError("file_unreadable", where=str(path), reason=exc.strerror or str(exc)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def read_matrix(spec: str, *, allow_blank: bool = False, stdin=None) -> ParsedMatrix:
+    """The matrix that ``spec`` names: a path, ``-`` (standard input) or an inline matrix."""
+    if spec == "-":
+        stream = sys.stdin if stdin is None else stdin
+        return parse_matrix_text(stream.read(), "<stdin>", allow_blank=allow_blank)
+    path = Path(spec)
+    try:
+        exists = path.exists()
+    except OSError:
+        exists = False
+    if exists:
+        if path.is_dir():
+            raise ConvtraceValueError("is_directory", where=spec)
+        suffix = path.suffix.lower()
+        if suffix == ".npy":
+            try:
+                arr = np.load(path, allow_pickle=False)
+            except (ValueError, OSError) as exc:
+                raise ConvtraceValueError("npy_unreadable", where=spec, reason=str(exc)) from None
+            return ParsedMatrix(values=np.asarray(arr), source=spec)
+        if suffix in IMAGE_SUFFIXES:
+            return ParsedMatrix(values=read_image(path), source=spec)
+        return parse_matrix_text(read_text_file(path), spec, allow_blank=allow_blank)
+    if looks_inline(spec) or (allow_blank and spec.strip() and "\n" not in spec and ";" in spec):
+        return parse_matrix_text(spec, "<argument>", inline=True, allow_blank=allow_blank)
+    raise ConvtraceValueError("no_such_file", where=spec)

@@ -1,0 +1,126 @@
+"""The kernel library: named filters stored as readable text files.
+
+Built-in kernels ship in ``convtrace/kernels`` (the repository's top-level
+``kernels/``).  Users add their own with ``--kernels-dir`` or the
+CONVTRACE_KERNELS environment variable (directories separated by ``:``; ``;``
+on Windows); a user kernel with a built-in's name replaces it.
+
+A kernel file::
+
+    # name: gaussian-3
+    # description: Gaussian blur 3×3 (binomial approximation).
+    # description_es: Desenfoque gaussiano 3×3 (aproximación binomial).
+    # scale: 1/16
+    # aliases: gaussian, gauss
+    1 2 1
+    2 4 2
+    1 2 1
+
+Several 2-D slices separated by blank lines make a multi-channel filter.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from convtrace.errors import ConvtraceValueError
+from convtrace.io.matrix import ParsedMatrix, looks_inline, parse_matrix_text
+from convtrace.io.readers import read_matrix, read_text_file
+from convtrace.kernel import Kernel
+
+ENV_VAR = "CONVTRACE_KERNELS"
+
+
+def builtin_dir() -> Path:
+    """convtrace/kernels when installed, the repository's kernels/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "kernels"
+    return installed if installed.is_dir() else here.parent / "kernels"
+
+
+def _parse_scale(text: str, where: str) -> Fraction:
+    try:
+        return Fraction(text.replace(" ", "").replace("\u2212", "-"))
+    except (ValueError, ZeroDivisionError):
+        raise ConvtraceValueError("bad_scale", where=where, value=text) from None
+
+
+def kernel_from_parsed(parsed: ParsedMatrix, name: str) -> Kernel:
+    """A Kernel from parsed numbers: fractions such as 1/9 become integer weights and a scale."""
+    header = parsed.header
+    scale = _parse_scale(header["scale"], parsed.source) if "scale" in header else Fraction(1)
+    weights = parsed.values
+    exact = parsed.exact
+    if exact is not None and weights.dtype.kind == "f":
+        denominator = math.lcm(*(int(Fraction(v).denominator) for v in exact.ravel()))
+        weights = np.array([int(Fraction(v) * denominator) for v in exact.ravel()],
+                           dtype=np.int64).reshape(weights.shape)
+        scale = scale / denominator
+    aliases = tuple(a.strip() for a in header.get("aliases", "").split(",") if a.strip())
+    return Kernel(
+        name=header.get("name", name), weights=weights, scale=scale,
+        description=header.get("description", ""), aliases=aliases,
+        descriptions={k[len("description_"):]: v for k, v in header.items() if k.startswith("description_")},
+    )
+
+
+class KernelLibrary:
+    """Every kernel found in the built-in directory and the user's directories."""
+
+    def __init__(self, extra_dirs: list[Path] | None = None, environ: dict | None = None) -> None:
+        env = os.environ if environ is None else environ
+        dirs = [builtin_dir()]
+        dirs += [Path(p) for p in env.get(ENV_VAR, "").split(os.pathsep) if p]
+        dirs += list(extra_dirs or [])
+        self.dirs = dirs
+        self._kernels: dict[str, Kernel] = {}
+        self._aliases: dict[str, str] = {}
+        for directory in dirs:
+            if not directory.is_dir():
+                raise ConvtraceValueError("kernels_dir_missing", where=str(directory))
+            for path in sorted(directory.glob("*.txt")):
+                kernel = kernel_from_parsed(parse_matrix_text(read_text_file(path), str(path)), path.stem)
+                self._kernels[kernel.name.lower()] = kernel
+                for alias in kernel.aliases:
+                    self._aliases[alias.lower()] = kernel.name.lower()
+
+    def __iter__(self):
+        return iter(sorted(self._kernels.values(), key=lambda k: k.name))
+
+    def __len__(self) -> int:
+        return len(self._kernels)
+
+    def find(self, name: str) -> Kernel | None:
+        key = name.strip().lower()
+        key = self._aliases.get(key, key)
+        return self._kernels.get(key)
+
+    def get(self, name: str) -> Kernel:
+        kernel = self.find(name)
+        if kernel is None:
+            raise ConvtraceValueError("unknown_kernel", name=name, suggestions=self.suggest(name))
+        return kernel
+
+    def suggest(self, name: str) -> str:
+        names = sorted(set(self._kernels) | set(self._aliases))
+        close = difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.5)
+        return ", ".join(close) if close else ", ".join(sorted(self._kernels)[:6]) + ", …"
+
+
+def resolve_kernel(spec: str, library: KernelLibrary) -> Kernel:
+    """A kernel given by library name, file path, ``-`` or inline matrix."""
+    found = library.find(spec)
+    if found is not None and not Path(spec).exists():
+        return found
+    if spec == "-" or Path(spec).exists() or looks_inline(spec):
+        parsed = read_matrix(spec)
+        if parsed.values.dtype.kind not in "iuf" or parsed.values.ndim > 4:
+            raise ConvtraceValueError("bad_kernel_file", where=spec)
+        return kernel_from_parsed(parsed, Path(spec).stem if Path(spec).exists() else "inline")
+    return library.get(spec)

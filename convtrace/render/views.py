@@ -1,0 +1,330 @@
+"""Rich renderables for results and traces.
+
+Every number shown comes from the engine's trace (windows, products, sums,
+divisors, results); nothing here computes.  On a colour terminal the window
+is highlighted and padding is dimmed; without colour (piped, NO_COLOR) the
+same information is written with brackets: ``[v]`` in the window, ``(v)``
+padding, ``{v}`` padding inside the window, ``*`` the winning cell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from convtrace.i18n import translate
+from convtrace.params import SizeArithmetic
+
+WINDOW_STYLE = "bold black on yellow"
+PAD_STYLE = "dim italic"
+PAD_IN_WINDOW_STYLE = "italic black on yellow"
+WINNER_STYLE = "bold white on red"
+
+
+def fmt_number(value, precision: int = 4) -> str:
+    """Integers as integers; floats with at most ``precision`` decimals, trailing zeros trimmed."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    v = float(value)
+    if np.isnan(v):
+        return "nan"
+    if np.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    text = f"{v:.{precision}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _is_plain(console: Console) -> bool:
+    return console.no_color or console.color_system is None
+
+
+def dims(shape) -> str:
+    return "×".join(str(int(s)) for s in shape)
+
+
+def matrix_table(values, *, plain: bool, precision: int, window=None, padding=None, winner=None,
+                 pending=None, title: str | None = None):
+    """A matrix as a right-aligned table under its title, with optional marks per cell.
+
+    ``window``/``padding``/``pending`` are boolean masks; ``winner`` a (row, col).
+    """
+    values = np.asarray(values)
+    if values.ndim == 1:
+        values = values[None, :]
+    table = Table(show_header=False, box=None if plain else box.SQUARE, padding=(0, 1 if not plain else 0),
+                  pad_edge=False)
+    for _ in range(values.shape[1]):
+        table.add_column(justify="right")
+    for r in range(values.shape[0]):
+        cells = []
+        for c in range(values.shape[1]):
+            in_window = window is not None and bool(window[r, c])
+            is_pad = padding is not None and bool(padding[r, c])
+            is_winner = winner is not None and (r, c) == tuple(winner)
+            text = "·" if pending is not None and pending[r, c] else fmt_number(values[r, c], precision)
+            if plain:
+                left, right = ("{", "}") if (in_window and is_pad) else ("[", "]") if in_window else \
+                    ("(", ")") if is_pad else (" ", " ")
+                cells.append(Text(f" {left}{text}{right}{'*' if is_winner else ' '}"))
+            else:
+                style = WINNER_STYLE if is_winner else PAD_IN_WINDOW_STYLE if (in_window and is_pad) else \
+                    WINDOW_STYLE if in_window else PAD_STYLE if is_pad else ""
+                cells.append(Text(text, style=style))
+        table.add_row(*cells)
+    if title is None:
+        return table
+    return Group(Text(title, style="" if plain else "bold"), table)
+
+
+def size_lines(rows: SizeArithmetic, cols: SizeArithmetic, lang: str, ceil_mode: bool = False) -> list[Text]:
+    """⌊(n + p − k)/s⌋ + 1 with the numbers filled in, per axis, and rows/cols never read."""
+    lines = [Text(translate("label_output_size", lang) + ":", style="bold")]
+    for arith, axis_key in ((rows, "label_rows"), (cols, "label_cols")):
+        if arith.pad_before == arith.pad_after:
+            pad = f"2·{arith.pad_before}"
+        else:
+            pad = f"{arith.pad_before}+{arith.pad_after}"
+        span = arith.span if arith.dilation > 1 else arith.k
+        left, right = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
+        formula = f"{left}({arith.n} + {pad} − {span})/{arith.stride}{right} + 1 = {arith.size}"
+        extra = ""
+        if arith.dilation > 1:
+            extra = f"   ({translate('label_dilated_span', lang, span=f'{arith.dilation}·({arith.k}−1)+1 = {arith.span}')})"
+        if ceil_mode and arith.size != (-(-arith.numerator // arith.stride) + 1):
+            extra += "   (" + translate("label_ceil_drop", lang) + ")"
+        lines.append(Text(f"  {translate(axis_key, lang)}: {formula}{extra}"))
+        if arith.never_read:
+            which = ", ".join(str(p) for p in arith.never_read)
+            axis_name = translate(axis_key, lang)
+            lines.append(Text("  " + translate("label_never_read", lang, axis=axis_name, which=which), style="yellow"))
+    return lines
+
+
+def _pads_text(pads) -> str:
+    top, bottom, left, right = pads
+    if top == bottom == left == right:
+        return str(top)
+    return f"({top}, {bottom}, {left}, {right})"
+
+
+def _pair_text(pair) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
+
+
+def _output_tables(output, plain, precision, lang, squeeze, pending=None, title_key="label_output"):
+    output = np.asarray(output)
+    if output.ndim == 2 or squeeze:
+        grid = output if output.ndim == 2 else output[0]
+        yield matrix_table(grid, plain=plain, precision=precision, pending=pending,
+                           title=translate(title_key, lang, shape=dims(grid.shape)))
+        return
+    for f in range(output.shape[0]):
+        yield matrix_table(output[f], plain=plain, precision=precision,
+                           pending=None if pending is None else pending[f],
+                           title=translate("label_feature_map", lang, f=f, shape=dims(output[f].shape)))
+
+
+class ResultView:
+    """An operation's output matrix (or maps) under a one-line description."""
+
+    def __init__(self, output, title: str, subtitle: str, *, lang="en", precision=4, squeeze=True):
+        self.output, self.title, self.subtitle = output, title, subtitle
+        self.lang, self.precision, self.squeeze = lang, precision, squeeze
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        plain = _is_plain(console)
+        yield Text(self.title, style="bold")
+        yield Text(self.subtitle)
+        yield Text("")
+        yield from _output_tables(self.output, plain, self.precision, self.lang, self.output.ndim == 2)
+
+
+def conv_title(trace, lang: str) -> tuple[str, str]:
+    p = trace.params
+    title = translate("title_convolution" if p["flip"] else "title_correlation", lang)
+    subtitle = translate("label_params", lang, pads=_pads_text(p["pads"]), mode=p["pad_mode"],
+                         stride=_pair_text(p["stride"]), dilation=_pair_text(p["dilation"]))
+    return title, subtitle
+
+
+def pool_title(trace, lang: str) -> tuple[str, str]:
+    p = trace.params
+    title = translate("title_pool", lang, mode=translate(f"mode_{p['mode']}", lang))
+    extra = ""
+    if p["ceil_mode"]:
+        extra += " · ceil_mode"
+    if p["mode"] == "avg" and not p["count_include_pad"]:
+        extra += " · exclude-pad"
+    subtitle = translate("label_pool_params", lang, size=_pair_text(p["size"]), stride=_pair_text(p["stride"]),
+                         pads=_pads_text(p["pads"]), dilation=_pair_text(p["dilation"]), extra=extra)
+    return title, subtitle
+
+
+def _window_mask(shape, origin, size, dilation):
+    mask = np.zeros(shape, dtype=bool)
+    r, c = origin
+    mask[r: r + dilation[0] * (size[0] - 1) + 1: dilation[0], c: c + dilation[1] * (size[1] - 1) + 1: dilation[1]] = True
+    return mask
+
+
+class ConvTraceView:
+    """A convolution trace as the slides show it, window by window."""
+
+    def __init__(self, trace, *, lang="en", precision=4, max_steps=25):
+        self.trace, self.lang, self.precision, self.max_steps = trace, lang, precision, max_steps
+
+    def _step(self, n: int, plain: bool) -> Group:
+        t, lang, prec = self.trace, self.lang, self.precision
+        step = t.step(n)
+        kh, kw = step.weights.shape[-2:]
+        dilation = t.params["dilation"]
+        groups_width = step.window.shape[0]
+        inputs, kernels = [], []
+        products = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
+        for col_justify in ("right", "center", "right", "center", "right"):
+            products.add_column(justify=col_justify)
+        for g in range(groups_width):
+            channel = step.channel + g
+            mask = _window_mask(t.pad_mask.shape, step.origin, (kh, kw), dilation)
+            label = translate("label_padded_input", lang) if t.pad_mask.any() else translate("label_input", lang)
+            if t.padded.shape[0] > 1:
+                label += f" · {translate('label_channel', lang, c=channel)}"
+            inputs.append(matrix_table(t.padded[channel], plain=plain, precision=prec, window=mask,
+                                       padding=t.pad_mask, title=label))
+            klabel = translate("label_kernel", lang) if t.scale == 1 else \
+                translate("label_kernel_scale", lang, scale=t.scale)
+            if groups_width > 1:
+                klabel += f" · {translate('label_channel', lang, c=channel)}"
+            kernels.append(matrix_table(step.weights[g], plain=plain, precision=prec, title=klabel))
+            if groups_width > 1:
+                products.add_row(Text(translate("label_channel", lang, c=channel) + ":", style="italic"))
+            for a in range(kh):
+                for b in range(kw):
+                    products.add_row(fmt_number(step.window[g, a, b], prec), "×",
+                                     fmt_number(step.weights[g, a, b], prec), "=",
+                                     fmt_number(step.products[g, a, b], prec))
+        grid = Table.grid(padding=(0, 3))
+        for _ in range(4):
+            grid.add_column(vertical="top")
+        done = np.ones(t.output.shape, dtype=bool)
+        for k in range(n + 1):
+            done[tuple(int(v) for v in t.step(k).out_index)] = False
+        partial = _output_tables(t.output, plain, prec, lang, t.output.ndim == 2, pending=done,
+                                 title_key="label_output_so_far")
+        products_block = Group(Text(translate("label_products", lang), style="" if plain else "bold"), products)
+        grid.add_row(Group(*inputs), Group(*kernels), products_block, Group(*partial))
+        total = fmt_number(step.total, prec)
+        if t.scale != 1:
+            sum_line = f"{translate('label_sum', lang)} = {total}   × {t.scale} = {fmt_number(step.result, prec)}"
+        else:
+            sum_line = f"{translate('label_sum', lang)} = {total}"
+        index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
+        head = translate("label_step", lang, n=n + 1, total=len(t), index=index, row=step.origin[0], col=step.origin[1])
+        return Group(Text(head, style="bold cyan" if not plain else ""), grid,
+                     Text(sum_line, style="bold"), Text(""))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        plain = _is_plain(console)
+        t, lang = self.trace, self.lang
+        title, subtitle = conv_title(t, lang)
+        yield Text(title, style="bold")
+        yield Text(subtitle)
+        yield from size_lines(t.rows, t.cols, lang)
+        if t.params["flip"]:
+            yield matrix_table(np.asarray(t.kernel) if np.ndim(t.kernel) == 2 else t.weights[0, 0, ::-1, ::-1],
+                               plain=plain, precision=self.precision, title=translate("label_kernel", lang))
+            yield matrix_table(t.weights[0, 0], plain=plain, precision=self.precision,
+                               title=translate("label_flipped", lang))
+        if plain:
+            yield Text(translate("label_legend", lang))
+        yield Text("")
+        shown = len(t) if self.max_steps <= 0 else min(self.max_steps, len(t))
+        for n in range(shown):
+            yield self._step(n, plain)
+        if shown < len(t):
+            yield Text(translate("label_more_steps", lang, hidden=len(t) - shown), style="yellow")
+            yield Text("")
+        yield from _output_tables(t.output, plain, self.precision, lang, t.output.ndim == 2)
+
+
+class PoolTraceView:
+    """A pooling trace: every window, its winner or its sum and divisor."""
+
+    def __init__(self, trace, *, lang="en", precision=4, max_steps=25):
+        self.trace, self.lang, self.precision, self.max_steps = trace, lang, precision, max_steps
+
+    def _explain(self, step) -> str:
+        t, lang, prec = self.trace, self.lang, self.precision
+        mode = t.params["mode"]
+        kh, kw = t.params["size"]
+        if mode in ("max", "min"):
+            if step.winner is None:
+                return translate("label_all_padding", lang)
+            a, b = step.winner
+            return translate("label_winner", lang, mode=mode, value=fmt_number(step.result, prec), a=a, b=b)
+        if mode == "sum":
+            return f"{translate('label_sum', lang)} = {fmt_number(step.result, prec)}"
+        line = translate("label_avg", lang, total=fmt_number(step.total, prec), divisor=step.divisor,
+                         result=fmt_number(step.result, prec))
+        if not t.params["count_include_pad"]:
+            why = translate("label_divisor_exclude", lang, divisor=step.divisor)
+        elif step.divisor == kh * kw:
+            why = translate("label_divisor_full", lang, divisor=step.divisor, kh=kh, kw=kw)
+        else:
+            why = translate("label_divisor_include", lang, divisor=step.divisor)
+        return f"{line}   ({why})"
+
+    def _step(self, n: int, plain: bool) -> Group:
+        t, lang, prec = self.trace, self.lang, self.precision
+        step = t.step(n)
+        size, dilation, pads = t.params["size"], t.params["dilation"], t.params["pads"]
+        values = np.asarray(t.input if t.input.ndim == 2 else t.input[int(t.cells[n, 0])])
+        if values.ndim == 1:
+            values = values[None, :]
+        padded_shape = (values.shape[0] + pads[0] + pads[1], values.shape[1] + pads[2] + pads[3])
+        shown = np.zeros(padded_shape, dtype=values.dtype)
+        shown[pads[0]: pads[0] + values.shape[0], pads[2]: pads[2] + values.shape[1]] = values
+        pad_mask = np.ones(padded_shape, dtype=bool)
+        pad_mask[pads[0]: pads[0] + values.shape[0], pads[2]: pads[2] + values.shape[1]] = False
+        window = _window_mask(padded_shape, step.origin, size, dilation)
+        winner = None
+        if step.winner is not None:
+            winner = (step.origin[0] + step.winner[0] * dilation[0], step.origin[1] + step.winner[1] * dilation[1])
+        label = translate("label_padded_input", lang) if pad_mask.any() else translate("label_input", lang)
+        grid = Table.grid(padding=(0, 3))
+        grid.add_column(vertical="top")
+        grid.add_column(vertical="top")
+        done = np.ones(t.output.shape, dtype=bool)
+        for k in range(n + 1):
+            done[tuple(int(v) for v in t.step(k).out_index)] = False
+        partial = _output_tables(t.output, plain, prec, lang, t.output.ndim == 2, pending=done,
+                                 title_key="label_output_so_far")
+        grid.add_row(matrix_table(shown, plain=plain, precision=prec, window=window, padding=pad_mask,
+                                  winner=winner, title=label), Group(*partial))
+        index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
+        head = translate("label_step", lang, n=n + 1, total=len(t), index=index, row=step.origin[0], col=step.origin[1])
+        return Group(Text(head, style="bold cyan" if not plain else ""), grid,
+                     Text(self._explain(step), style="bold"), Text(""))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        plain = _is_plain(console)
+        t, lang = self.trace, self.lang
+        title, subtitle = pool_title(t, lang)
+        yield Text(title, style="bold")
+        yield Text(subtitle)
+        yield from size_lines(t.rows, t.cols, lang, ceil_mode=t.params["ceil_mode"])
+        if plain:
+            yield Text(translate("label_legend_pool", lang))
+        yield Text("")
+        shown = len(t) if self.max_steps <= 0 else min(self.max_steps, len(t))
+        for n in range(shown):
+            yield self._step(n, plain)
+        if shown < len(t):
+            yield Text(translate("label_more_steps", lang, hidden=len(t) - shown), style="yellow")
+            yield Text("")
+        yield from _output_tables(t.output, plain, self.precision, lang, t.output.ndim == 2)

@@ -1,0 +1,319 @@
+"""The command line, through Typer's CliRunner with a fixed-width colourless console."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from convtrace.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+ENV = {"NO_COLOR": "1", "COLUMNS": "100", "LANG": "en_US.UTF-8", "LC_ALL": "", "CONVTRACE_KERNELS": ""}
+
+
+def run(*args, input=None, env=None):
+    result = CliRunner().invoke(app, [str(a) for a in args], input=input, env={**ENV, **(env or {})})
+    assert "Traceback" not in result.output
+    return result
+
+
+def lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.splitlines()]
+
+
+def test_trace_of_the_four_by_four_first_window_exactly():
+    result = run("conv", "0 10 10 0; 20 30 30 20; 10 20 20 10; 0 5 5 0", "-k", "1 0; 0 2", "--trace", "--at", "0,0")
+    assert result.exit_code == 0, result.output
+    assert lines(result.output) == [
+        "Cross-correlation (what CNN layers and the slides compute)",
+        "padding 0 (zeros) · stride 1 · dilation 1",
+        "Output size:",
+        "  rows: ⌊(4 + 2·0 − 2)/1⌋ + 1 = 3",
+        "  cols: ⌊(4 + 2·0 − 2)/1⌋ + 1 = 3",
+        "[ ] window   ( ) padding",
+        "",
+        "Step 1/1 · output[0, 0] · window at row 0, col 0 of the padded input",
+        "Input                      Kernel       Products          Output so far (3×3)",
+        "   [0]  [10]    10     0       1    0    0  ×  1  =   0       60    ·    ·",
+        "  [20]  [30]    30    20       0    2   10  ×  0  =   0        ·    ·    ·",
+        "    10    20    20    10                20  ×  0  =   0        ·    ·    ·",
+        "     0     5     5     0                30  ×  2  =  60",
+        "Sum = 60",
+        "",
+        "Output (3×3)",
+        "    60    70    50",
+        "    60    70    50",
+        "    20    30    20",
+    ]
+
+
+def test_result_without_trace_is_the_output_matrix():
+    result = run("conv", SAMPLES / "binary_5x5.txt", "-k", SAMPLES / "x_kernel.txt")
+    assert result.exit_code == 0
+    assert lines(result.output)[-4:] == ["Output (3×3)", "    4    3    4", "    2    4    3", "    2    3    4"]
+
+
+def test_the_sharpen_walkthrough_in_spanish():
+    result = run("conv", SAMPLES / "sharpen_region.txt", "-k", "sharpen", "--trace", "--lang", "es")
+    assert result.exit_code == 0
+    out = result.output
+    for expected in ("Correlación cruzada", "21  ×   0  =    0", "16  ×  -1  =  -16", "22  ×   5  =  110",
+                     "Suma = 31", "Salida (1×1)"):
+        assert expected in out
+
+
+def test_spanish_from_the_environment():
+    result = run("conv", "1 2; 3 4", "-k", "1", env={"LANG": "es_ES.UTF-8"})
+    assert "Correlación cruzada" in result.output
+
+
+@pytest.mark.parametrize("example", json.loads((SAMPLES / "examples.json").read_text(encoding="utf-8")),
+                         ids=lambda e: e["name"])
+def test_slide_examples_through_the_cli(example):
+    expected = np.loadtxt(SAMPLES / example["expected"], ndmin=2)
+    if example["op"] == "conv":
+        args = ["conv", SAMPLES / example["input"], "-k", SAMPLES / example["kernel"]]
+    else:
+        p = example["params"]
+        args = ["pool", SAMPLES / example["input"], "--size", p["size"], "--stride", p["stride"], "--mode", p["mode"]]
+    result = run(*args, "--trace", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["output"] == expected.tolist()
+    assert [s["result"] for s in doc["steps"]] == expected.ravel().tolist()
+
+
+def test_json_document_fields():
+    result = run("conv", "1 2 3; 4 5 6; 7 8 9", "-k", "box-blur", "--padding", "1", "--trace", "-f", "json")
+    doc = json.loads(result.output)
+    assert doc["op"] == "conv2d" and doc["input_shape"] == [3, 3] and doc["output_shape"] == [3, 3]
+    assert doc["params"]["pads"] == [1, 1, 1, 1] and doc["scale"] == "1/9"
+    center = doc["steps"][4]
+    assert center["out"] == [1, 1] and center["sum"] == 45 and center["result"] == 5.0
+    assert center["window"] == [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]
+    assert center["products"] == [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]
+
+
+def test_kernel_scale_shows_the_fraction():
+    result = run("conv", "1 2 3; 4 5 6; 7 8 9", "-k", "box-blur", "--trace")
+    assert "Sum = 45   × 1/9 = 5" in result.output
+    assert "Kernel × 1/9" in result.output
+
+
+def test_csv_markdown_latex():
+    csv = run("conv", "1 2; 3 4", "-k", "1 1", "-f", "csv").output
+    assert csv == "3\n7\n"
+    md = run("conv", "1 2; 3 4", "-k", "1 1", "--trace", "-f", "markdown").output
+    assert "- 1 × 1 = 1" in md and "**Sum = 3**" in md and "| 3 |" in md
+    tex = run("conv", "1 2; 3 4", "-k", "1 -1", "--trace", "-f", "latex").output
+    assert r"1 \cdot 1 + 2 \cdot (-1) = -1" in tex and r"\begin{bmatrix}" in tex
+
+
+def test_binary_formats_need_and_write_a_file(tmp_path):
+    result = run("conv", "1 2; 3 4", "-k", "1", "-f", "npy")
+    assert result.exit_code == 2 and "-o FILE" in result.output
+    target = tmp_path / "out.npy"
+    assert run("conv", "1 2; 3 4", "-k", "2", "-f", "npy", "-o", target).exit_code == 0
+    assert np.load(target).tolist() == [[2, 4], [6, 8]]
+    png = tmp_path / "out.png"
+    assert run("conv", "0 100; 200 255", "-k", "1", "-f", "png", "-o", png).exit_code == 0
+    from PIL import Image
+
+    assert np.asarray(Image.open(png)).tolist() == [[0, 100], [200, 255]]
+
+
+def test_existing_output_is_never_overwritten_without_force(tmp_path):
+    target = tmp_path / "result.txt"
+    target.write_text("precious", encoding="utf-8")
+    result = run("conv", "1 2; 3 4", "-k", "1", "-o", target)
+    assert result.exit_code == 2 and "--force" in result.output
+    assert target.read_text(encoding="utf-8") == "precious"
+    assert run("conv", "1 2; 3 4", "-k", "1", "-o", target, "--force").exit_code == 0
+    assert "Output (2×2)" in target.read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".convtrace-*"))
+
+
+def test_input_forms(tmp_path):
+    expected = [[-1, -1, -1]]
+    for text in ("[[1,2,3,4]]", "[1 2 3 4]", "1,2,3,4", "1 2 3 4"):
+        doc = json.loads(run("conv", text, "-k", "1 -1", "-f", "json").output)
+        assert doc["output"] == [[-1, -1, -1]] or doc["output"] == expected
+    (tmp_path / "m.csv").write_text("1,2\n3,4\n", encoding="utf-8")
+    (tmp_path / "m.json").write_text("[[1, 2], [3, 4]]", encoding="utf-8")
+    np.save(tmp_path / "m.npy", np.array([[1, 2], [3, 4]]))
+    for name in ("m.csv", "m.json", "m.npy"):
+        doc = json.loads(run("conv", tmp_path / name, "-k", "1 1", "-f", "json").output)
+        assert doc["output"] == [[3], [7]]
+    doc = json.loads(run("conv", "-", "-k", "1 1", "-f", "json", input="1 2\n3 4\n").output)
+    assert doc["output"] == [[3], [7]]
+
+
+def test_kernel_file_with_fractions_and_slices(tmp_path):
+    kernel = tmp_path / "k.txt"
+    kernel.write_text("# scale: 1/2\n1 1\n\n1 -1\n", encoding="utf-8")
+    stack = tmp_path / "x.txt"
+    stack.write_text("1 2 3\n\n4 5 6\n", encoding="utf-8")
+    doc = json.loads(run("conv", stack, "-k", kernel, "-f", "json").output)
+    # (1+2)/2 + (4-5)/2 = 1, (2+3)/2 + (5-6)/2 = 2
+    assert doc["output"] == [[1.0, 2.0]]
+
+
+def test_image_input_and_output(tmp_path):
+    from PIL import Image
+
+    rgb = np.random.default_rng(0).integers(0, 256, (6, 7, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(tmp_path / "in.png")
+    doc = json.loads(run("conv", tmp_path / "in.png", "-k", "identity", "--padding", "same", "-f", "json").output)
+    assert doc["input_shape"] == [3, 6, 7] and doc["output_shape"] == [3, 6, 7]
+    assert np.array_equal(np.array(doc["output"]), np.moveaxis(rgb, -1, 0))
+    gray = tmp_path / "gray.png"
+    Image.fromarray(rgb[..., 0]).save(gray)
+    doc = json.loads(run("pool", gray, "--size", "2", "-f", "json").output)
+    assert doc["output_shape"] == [3, 3]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["conv", "1 2; 3", "-k", "1"], "<argument>:1: row 2 has 1 values but row 1 has 2"),
+        (["conv", "1 a; 3 4", "-k", "1"], "<argument>:1:3: 'a' is not a number"),
+        (["conv", "missing.txt", "-k", "1"], "missing.txt: no such file"),
+        (["conv", "1 2; 3 4", "-k", "sharpn"], "did you mean: sharpen"),
+        (["conv", "1 2; 3 4", "-k", "sharpen"], "larger than the padded input"),
+        (["conv", "1 2; 3 4", "-k", "1", "--stride", "0"], "stride must be at least 1"),
+        (["conv", "1 2; 3 4", "-k", "1", "--padding", "-1"], "cannot be negative"),
+        (["conv", "1 2; 3 4", "-k", "1", "--pad-mode", "nope"], "unknown padding mode"),
+        (["conv", "1 2; 3 4", "-k", "1", "--at", "x"], "--at 'x'"),
+        (["conv", "1 2; 3 4", "-k", "1", "--pad-value", "abc"], "--pad-value 'abc' is not a number"),
+        (["pool", "1 2; 3 4", "--size", "3"], "larger than the padded input"),
+        (["pool", "1 2; 3 4", "--size", "2", "--padding", "2"], "at most 1"),
+        (["kernels", "show", "nothing"], "unknown kernel"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(args, fragment):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert fragment in result.output
+    assert result.output.strip().count("\n") == 0, result.output
+
+
+def test_files_with_errors_name_file_line_and_column(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("1 2 3\n4 five 6\n", encoding="utf-8")
+    result = run("conv", bad, "-k", "1")
+    assert result.exit_code == 2 and f"{bad}:2:3: 'five' is not a number" in result.output
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n", encoding="utf-8")
+    assert "no numbers found" in run("conv", empty, "-k", "1").output
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    result = run("conv", broken, "-k", "1")
+    assert result.exit_code == 2 and "broken.png" in result.output
+
+
+def test_errors_in_spanish():
+    result = run("conv", "1 2; 3 4", "-k", "1", "--stride", "0", "--lang", "es")
+    assert result.exit_code == 2 and "error: stride debe ser al menos 1" in result.output
+
+
+def test_pool_trace_explains_divisors():
+    result = run("pool", "1 2 3; 4 5 6; 7 8 9", "--mode", "avg", "--size", "2", "--padding", "1", "--trace",
+                 "--max-steps", "1")
+    assert "sum 1 ÷ 4 = 0.25" in result.output
+    assert "(divisor 4: the whole 2×2 window)" in result.output
+    assert "3 more windows not shown" in result.output
+    excl = run("pool", "1 2 3; 4 5 6; 7 8 9", "--mode", "avg", "--size", "2", "--padding", "1", "--trace",
+               "--exclude-pad", "--at", "0,0")
+    assert "sum 1 ÷ 1 = 1" in excl.output
+
+
+def test_pool_max_trace_names_the_winner():
+    result = run("pool", SAMPLES / "feature_map_3x3.txt", "--size", "2", "--stride", "1", "--trace")
+    assert "max = 0.6 (row 0, col 1 of the window)" in result.output
+    assert "[0.6]*" in result.output
+
+
+def test_stride_that_does_not_divide_names_uncovered_rows():
+    result = run("conv", "1 2 3 4 5 6", "-k", "1 1 1", "--stride", "2", "--trace")
+    assert "cols: ⌊(6 + 2·0 − 3)/2⌋ + 1 = 2" in result.output
+    assert "cols 5 of the input are never covered" in result.output
+
+
+def test_flip_shows_the_flipped_kernel():
+    result = run("conv", "1 2 3; 4 5 6", "-k", "1 2", "--flip", "--trace", "--at", "0,0")
+    assert "True convolution" in result.output and "Flipped kernel" in result.output
+    assert "1  ×  2  =  2" in result.output  # window [1 2] with the flipped kernel [2 1]
+    assert "Sum = 4" in result.output
+
+
+def test_kernels_list_show_and_user_folders(tmp_path):
+    listing = run("kernels").output
+    for name in ("identity", "sharpen", "box-blur", "gaussian-5", "sobel-top", "prewitt-left", "laplacian-8",
+                 "emboss", "outline", "scharr-x", "edge-1"):
+        assert name in listing
+    assert "1/16" in run("kernels", "show", "gaussian").output
+    (tmp_path / "mine.txt").write_text("# name: mine\n# description: my filter\n2 0\n0 2\n", encoding="utf-8")
+    assert "my filter" in run("kernels", "--kernels-dir", tmp_path).output
+    doc = json.loads(run("conv", "1 2; 3 4", "-k", "mine", "--kernels-dir", tmp_path, "-f", "json").output)
+    assert doc["output"] == [[10]]
+    doc = json.loads(run("conv", "1 2; 3 4", "-k", "mine", "-f", "json",
+                         env={"CONVTRACE_KERNELS": str(tmp_path)}).output)
+    assert doc["output"] == [[10]]
+    assert "Enfocar" in run("kernels", "show", "enfocar", "--lang", "es").output
+
+
+def test_modes_table():
+    out = run("modes").output
+    assert "REFLECT_101" in out and "mirror" in out and "Pillow ImageFilter.Kernel" in out
+    assert "reflect' is NumPy's 'symmetric'" in out
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.output.startswith("convtrace ")
+
+
+def _commands():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    out = []
+    for name, command in group.commands.items():
+        out.append([name])
+        for sub in getattr(command, "commands", {}):
+            out.append([name, sub])
+    return out
+
+
+@pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(c))
+def test_every_command_has_help_with_examples(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Examples" in result.output
+    assert len(result.output.strip()) > 200
+
+
+def test_help_does_not_import_numba():
+    code = ("import sys\nfrom convtrace.cli import app\nsys.argv = ['convtrace', '--help']\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass\nprint('NUMBA', 'numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert "NUMBA False" in out.stdout
+
+
+def test_python_dash_m_and_the_installed_entry_point():
+    out = subprocess.run([sys.executable, "-m", "convtrace", "conv", "1 2; 3 4", "-k", "1 1", "-f", "csv"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0 and out.stdout == "3\n7\n"
+    exe = shutil.which("convtrace", path=str(Path(sys.executable).parent)) or shutil.which("convtrace")
+    if exe is None:
+        pytest.skip("convtrace is not installed as a command in this environment")
+    out = subprocess.run([exe, "pool", "1 2; 3 4", "-f", "csv"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout == "4\n"
