@@ -8,12 +8,15 @@ Numba is imported only when a command computes, so ``--help`` stays fast.
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
+import json
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 
@@ -278,6 +281,321 @@ def pool(
         call = prepare_pool2d(x, size, stride=stride, mode=mode.value, padding=padding, ceil_mode=ceil,
                               count_include_pad=not exclude_pad, dilation=dilation)
         _finish(call, "pool2d", trace, at, max_steps, format, output, force, precision, language)
+
+
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class QuizFormat(str, Enum):
+    markdown = "markdown"
+    latex = "latex"
+    json = "json"
+
+
+ANSWER_SUFFIXES = (".txt", ".csv", ".json", ".npy", ".tsv", ".dat")
+
+
+def _parse_pool_spec(spec: str) -> tuple[str, object]:
+    mode, _, size = spec.partition(":")
+    mode = mode.strip().lower()
+    if mode not in ("max", "avg", "min", "sum"):
+        raise ConvtraceValueError("bad_pool_spec", value=spec)
+    size = size.strip() or "2"
+    if size.lower() == "global":
+        return mode, "global"
+    parts = [p for p in size.lower().replace("x", ",").replace("×", ",").split(",") if p]
+    try:
+        numbers = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ConvtraceValueError("bad_pool_spec", value=spec) from None
+    if len(numbers) not in (1, 2):
+        raise ConvtraceValueError("bad_pool_spec", value=spec)
+    return mode, numbers[0] if len(numbers) == 1 else numbers
+
+
+def _exercise(input, kernel, pool, key, padding, pad_mode, pad_value, stride, dilation, flip, ceil, exclude_pad,
+              kernels_dir):
+    """The exercise a check is about: from an answer key, or from INPUT with -k / --pool."""
+    from convtrace.grading import Exercise
+
+    if key is not None:
+        from convtrace.io.readers import read_text_file
+
+        try:
+            doc = json.loads(read_text_file(key))
+        except json.JSONDecodeError:
+            raise ConvtraceValueError("bad_key", where=str(key)) from None
+        if isinstance(doc, list) and len(doc) == 1:
+            doc = doc[0]
+        if not isinstance(doc, dict):
+            raise ConvtraceValueError("bad_key", where=str(key))
+        return Exercise.from_dict(doc, str(key))
+    if input is None or (kernel is None) == (pool is None):
+        raise ConvtraceValueError("check_needs_exercise")
+    x = _read_input(input)
+    if kernel is not None:
+        from convtrace.kernels import KernelLibrary, resolve_kernel
+
+        params = {"padding": padding, "pad_mode": pad_mode, "pad_value": _parse_number(pad_value, "--pad-value"),
+                  "stride": stride or "1", "dilation": dilation, "flip": flip}
+        return Exercise("conv2d", x, params, resolve_kernel(kernel, KernelLibrary(kernels_dir)))
+    mode, size = _parse_pool_spec(pool)
+    params = {"size": size, "mode": mode, "stride": stride, "padding": padding, "ceil_mode": ceil,
+              "count_include_pad": not exclude_pad, "dilation": dilation}
+    return Exercise("pool2d", x, params)
+
+
+def _answer_sources(answer: list[str] | None, answers: Path | None) -> list[str]:
+    sources = list(answer or [])
+    if answers is not None:
+        if not answers.is_dir():
+            raise ConvtraceValueError("no_such_file", where=str(answers))
+        found = sorted(str(p) for p in answers.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
+        if not found:
+            raise ConvtraceValueError("check_no_answers", where=str(answers))
+        sources += found
+    if not sources:
+        raise ConvtraceValueError("check_needs_answer")
+    return sources
+
+
+def _grade_one(exercise, source: str, tol: float):
+    from convtrace.grading import grade
+    from convtrace.io.readers import read_matrix
+
+    parsed = read_matrix(source, allow_blank=True)
+    missing = parsed.blanks if parsed.blanks is not None else None
+    return grade(exercise, parsed.values, missing, tol)
+
+
+def _grade_document(grade, source: str, lang: str) -> dict:
+    from convtrace.grading import describe
+    from convtrace.render.export import json_number, nested_list, plain_value
+
+    flat = [None if missing else json_number(value)
+            for value, missing in zip(grade.answer.ravel().tolist(), grade.missing.ravel().tolist(), strict=True)]
+    answer = np.array(flat, dtype=object).reshape(grade.answer.shape).tolist()
+    return {
+        "answer_source": source,
+        "score": {"correct": grade.n_correct, "wrong": grade.n_wrong, "missing": grade.n_missing,
+                  "total": grade.n_cells},
+        "all_correct": grade.all_correct,
+        "shape_ok": grade.shape_ok,
+        "expected": nested_list(grade.expected),
+        "answer": answer,
+        "correct": grade.correct.tolist(),
+        "diagnoses": [{"key": d.key, "params": plain_value(d.params), "message": describe(d, lang)}
+                      for d in grade.diagnoses],
+    }
+
+
+@app.command(
+    help=_h("help_check"),
+    epilog=_examples(
+        "convtrace check samples/image_4x4.txt -k samples/filter_2x2.txt --answer answer.txt",
+        'convtrace check "21 16 11; 25 22 18; 19 20 21" -k sharpen --answer "31"',
+        "convtrace check map.txt --pool avg:2 --padding 1 --answer mine.txt --lang es",
+        "convtrace check --key key-01.json --answers submissions/ --report grades.csv",
+    ),
+)
+def check(
+    input: Annotated[str | None, typer.Argument(help=_h("help_input"), metavar="[INPUT]", show_default=False)] = None,
+    kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=_h("help_kernel"), show_default=False)] = None,
+    pool: Annotated[str | None, typer.Option("--pool", help=_h("help_check_pool"), metavar="MODE:SIZE",
+                                             show_default=False)] = None,
+    answer: Annotated[list[str] | None, typer.Option("--answer", "-a", help=_h("help_answer"),
+                                                     show_default=False)] = None,
+    answers: Annotated[Path | None, typer.Option("--answers", help=_h("help_answers"), show_default=False)] = None,
+    key: Annotated[Path | None, typer.Option("--key", help=_h("help_key"), show_default=False)] = None,
+    padding: PaddingOpt = "0",
+    pad_mode: PadModeOpt = "zeros",
+    pad_value: PadValueOpt = "0",
+    stride: Annotated[str | None, typer.Option("--stride", "-s", help=_h("help_pool_stride"),
+                                               show_default=False)] = None,
+    dilation: DilationOpt = "1",
+    flip: FlipOpt = False,
+    ceil: Annotated[bool, typer.Option("--ceil", help=_h("help_ceil"))] = False,
+    exclude_pad: Annotated[bool, typer.Option("--exclude-pad", help=_h("help_exclude_pad"))] = False,
+    tol: Annotated[float, typer.Option("--tol", min=0, help=_h("help_tol"))] = 0.005,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help=_h("help_format"))] = CheckFormat.table,
+    report: Annotated[Path | None, typer.Option("--report", help=_h("help_report"), show_default=False)] = None,
+    force: ForceOpt = False,
+    precision: PrecisionOpt = 4,
+    lang: LangOpt = None,
+    kernels_dir: KernelsDirOpt = None,
+) -> None:
+    language = _lang(lang)
+    with _user_errors(language):
+        exercise = _exercise(input, kernel, pool, key, padding, pad_mode, pad_value, stride, dilation, flip,
+                             ceil, exclude_pad, kernels_dir)
+        exercise.expected()  # a bad exercise is a usage error, before any answer is read
+        sources = _answer_sources(answer, answers)
+        single = len(sources) == 1 and answers is None
+        if single:
+            grade = _grade_one(exercise, sources[0], tol)
+            _emit_grade(grade, sources[0], format, language, precision)
+            raise typer.Exit(0 if grade.all_correct else 1)
+        rows = []
+        for source in sources:
+            try:
+                rows.append((Path(source).name, _grade_one(exercise, source, tol), None))
+            except ConvtraceError as err:
+                rows.append((Path(source).name, None, err.message(language)))
+        _emit_class(rows, format, language, report, force)
+        if all(error is not None for _, _, error in rows):
+            raise ConvtraceValueError("check_nothing_graded")
+        perfect = all(error is None and grade.all_correct for _, grade, error in rows)
+        raise typer.Exit(0 if perfect else 1)
+
+
+def _emit_grade(grade, source, fmt, lang, precision):
+    from convtrace.render.check import GradeView, score_text
+
+    if fmt == CheckFormat.json:
+        sys.stdout.write(json.dumps(_grade_document(grade, source, lang), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == CheckFormat.markdown:
+        from convtrace.grading import describe
+        from convtrace.render.export import md_matrix
+
+        parts = [f"## {translate('check_title', lang, source=source)}", "", f"**{score_text(grade, lang)}**", "",
+                 f"{translate('check_expected', lang)}:", "", md_matrix(grade.expected, precision), ""]
+        parts += [f"- {describe(d, lang)}" for d in grade.diagnoses]
+        sys.stdout.write("\n".join(parts) + "\n")
+    else:
+        _console().print(GradeView(grade, source, lang=lang, precision=precision))
+
+
+def _emit_class(rows, fmt, lang, report, force):
+    from convtrace.grading import describe
+    from convtrace.io.writers import write_atomic
+    from convtrace.render.check import ClassView
+
+    if report is not None:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["file", "correct", "wrong", "missing", "total", "all_correct", "diagnosis"])
+        for name, grade, error in rows:
+            if error is not None:
+                writer.writerow([name, "", "", "", "", "", error])
+            else:
+                writer.writerow([name, grade.n_correct, grade.n_wrong, grade.n_missing, grade.n_cells,
+                                 grade.all_correct, "; ".join(describe(d, lang) for d in grade.diagnoses)])
+        write_atomic(report, out.getvalue().encode("utf-8"), overwrite=force)
+    if fmt == CheckFormat.json:
+        docs = [{"file": name, "error": error} if error is not None else {"file": name, **_grade_document(grade, name, lang)}
+                for name, grade, error in rows]
+        sys.stdout.write(json.dumps(docs, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _console().print(ClassView(rows, lang=lang))
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    parts = [p for p in text.lower().replace("×", "x").replace(",", "x").split("x") if p]
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        raise ConvtraceValueError("bad_size_spec", value=text) from None
+    if len(numbers) == 1:
+        numbers *= 2
+    if len(numbers) != 2 or min(numbers) < 1:
+        raise ConvtraceValueError("bad_size_spec", value=text)
+    return numbers[0], numbers[1]
+
+
+def _parse_values(text: str) -> tuple[int, int]:
+    lo, sep, hi = text.replace("…", "..").partition("..")
+    try:
+        return int(lo), int(hi) if sep else int(lo)
+    except ValueError:
+        raise ConvtraceValueError("bad_values_range", value=text) from None
+
+
+@app.command(
+    help=_h("help_quiz"),
+    epilog=_examples(
+        "convtrace quiz --seed 7",
+        "convtrace quiz --size 6x6 --kernel sobel-x --padding 1 --stride 2 --count 5 -o quiz/",
+        "convtrace quiz --pool max:2 --size 4x4 --format latex --lang es",
+        "convtrace check --key quiz/key-01.json --answer my-answer.txt",
+    ),
+)
+def quiz(
+    size: Annotated[str, typer.Option("--size", help=_h("help_quiz_size"))] = "5x5",
+    kernel: Annotated[str, typer.Option("--kernel", "-k", help=_h("help_quiz_kernel"))] = "random",
+    kernel_size: Annotated[int, typer.Option("--kernel-size", min=1, max=9, help=_h("help_kernel_size"))] = 3,
+    padding: PaddingOpt = "0",
+    stride: Annotated[str | None, typer.Option("--stride", "-s", help=_h("help_pool_stride"),
+                                               show_default=False)] = None,
+    pool: Annotated[str | None, typer.Option("--pool", help=_h("help_check_pool"), metavar="MODE:SIZE",
+                                             show_default=False)] = None,
+    values: Annotated[str, typer.Option("--values", help=_h("help_values"))] = "0..9",
+    seed: Annotated[int | None, typer.Option("--seed", help=_h("help_seed"), show_default=False)] = None,
+    count: Annotated[int, typer.Option("--count", min=1, max=500, help=_h("help_count"))] = 1,
+    format: Annotated[QuizFormat, typer.Option("--format", "-f", help=_h("help_format"))] = QuizFormat.markdown,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_h("help_quiz_output"),
+                                                show_default=False)] = None,
+    force: ForceOpt = False,
+    lang: LangOpt = None,
+    kernels_dir: KernelsDirOpt = None,
+) -> None:
+    language = _lang(lang)
+    with _user_errors(language):
+        import secrets
+
+        from convtrace.quiz import QuizSpec, make_quiz
+        from convtrace.render import quiz as sheets
+
+        chosen_kernel = kernel
+        if pool is not None and kernel == "random":
+            chosen_kernel = None
+        elif kernel != "random":
+            from convtrace.kernels import KernelLibrary, resolve_kernel
+
+            chosen_kernel = resolve_kernel(kernel, KernelLibrary(kernels_dir))
+        spec = QuizSpec(size=_parse_size(size), kernel=chosen_kernel, kernel_size=kernel_size, padding=padding,
+                        stride=stride,
+                        pool=_parse_pool_spec(pool) if pool else None, values=_parse_values(values))
+        seed = seed if seed is not None else secrets.randbelow(10**6)
+        exercises = make_quiz(seed, count, spec)
+        fmt = format.value
+        if fmt == "json":
+            sheet = solution = sheets.keys_json(exercises, seed)
+        else:
+            sheet = sheets.sheet_markdown(exercises, seed, language) if fmt == "markdown" else \
+                sheets.sheet_latex(exercises, seed, language)
+            solution = sheets.solutions(exercises, seed, language, fmt)
+        if output is None:
+            sys.stdout.write(sheet if fmt == "json" else sheet + "\n" + solution)
+            return
+        _write_quiz(output, exercises, seed, fmt, sheet, solution, force, language)
+
+
+def _write_quiz(folder: Path, exercises, seed, fmt, sheet, solution, force, lang):
+    from convtrace.io.writers import write_atomic
+
+    suffix = {"markdown": ".md", "latex": ".tex", "json": ".json"}[fmt]
+    files = {f"exercises{suffix}": sheet}
+    if fmt != "json":
+        files[f"solutions{suffix}"] = solution
+    for n, ex in enumerate(exercises, start=1):
+        doc = ex.to_dict()
+        doc["seed"] = seed
+        doc["expected"] = ex.expected().tolist()
+        files[f"key-{n:02d}.json"] = json.dumps(doc, indent=2) + "\n"
+    if folder.exists() and not folder.is_dir():
+        raise ConvtraceValueError("output_exists", where=str(folder))
+    if not force:
+        for name in files:
+            if (folder / name).exists():
+                raise ConvtraceValueError("output_exists", where=str(folder / name))
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        write_atomic(folder / name, text.encode("utf-8"), overwrite=force)
+    Console(stderr=True, highlight=False).print(translate("quiz_wrote", lang, n=len(exercises), where=folder),
+                                                markup=False)
 
 
 kernels_app = typer.Typer(help=_h("help_kernels"), no_args_is_help=False, rich_markup_mode="rich")

@@ -25,7 +25,7 @@ import numpy as np
 from convtrace.errors import ConvtraceValueError
 
 #: Cell markers a student may leave in an answer for "I don't know".
-BLANK_MARKERS = frozenset({"?", "_", "-", "—", "x", "X"})
+BLANK_MARKERS = frozenset({"?", "_", "-", "—"})
 
 _NUMBER = re.compile(
     r"""^[+-]?(

@@ -20,7 +20,7 @@ TEXT_FORMATS = ("table", "json", "csv", "markdown", "latex")
 BINARY_FORMATS = ("npy", "png")
 
 
-def _plain(value):
+def plain_value(value):
     """NumPy scalars and arrays as JSON-ready Python values."""
     if isinstance(value, np.ndarray):
         return value.tolist()
@@ -33,23 +33,23 @@ def _plain(value):
     if isinstance(value, Fraction):
         return str(value)
     if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_value(v) for k, v in value.items()}
     return value
 
 
-def _json_number(value):
-    value = _plain(value)
+def json_number(value):
+    value = plain_value(value)
     if isinstance(value, float) and not np.isfinite(value):
         return str(value)
     return value
 
 
-def _nested(arr):
+def nested_list(arr):
     arr = np.asarray(arr)
     if arr.dtype.kind == "f":
-        return [_nested(a) for a in arr] if arr.ndim > 1 else [_json_number(v) for v in arr.tolist()]
+        return [nested_list(a) for a in arr] if arr.ndim > 1 else [json_number(v) for v in arr.tolist()]
     return arr.tolist()
 
 
@@ -57,13 +57,13 @@ def document(op: str, params: dict, input_shape, output, trace=None, extra: dict
     """The JSON-ready description of a result, with the trace's steps when given."""
     doc = {
         "op": op,
-        "params": _plain(params),
+        "params": plain_value(params),
         "input_shape": list(input_shape),
         "output_shape": list(np.shape(output)),
-        "output": _nested(output),
+        "output": nested_list(output),
     }
     if extra:
-        doc.update(_plain(extra))
+        doc.update(plain_value(extra))
     if trace is not None:
         doc["steps"] = steps_document(trace)
     return doc
@@ -74,13 +74,13 @@ def steps_document(trace) -> list[dict]:
     for step in trace.steps:
         item = {"out": list(step.out_index), "origin": list(step.origin)}
         if trace.op == "conv2d":
-            item.update(channel=step.channel, window=_nested(step.window), weights=_nested(step.weights),
-                        products=_nested(step.products), sum=_json_number(step.total),
-                        result=_json_number(step.result))
+            item.update(channel=step.channel, window=nested_list(step.window), weights=nested_list(step.weights),
+                        products=nested_list(step.products), sum=json_number(step.total),
+                        result=json_number(step.result))
         else:
-            item.update(window=_nested(step.window), inside=step.inside.tolist(),
+            item.update(window=nested_list(step.window), inside=step.inside.tolist(),
                         winner=list(step.winner) if step.winner is not None else None,
-                        sum=_json_number(step.total), divisor=step.divisor, result=_json_number(step.result))
+                        sum=json_number(step.total), divisor=step.divisor, result=json_number(step.result))
         steps.append(item)
     return steps
 
@@ -103,7 +103,7 @@ def to_csv(output, precision: int) -> str:
 # ------------------------------------------------------------------ markdown
 
 
-def _md_matrix(values, precision: int, marks=None) -> str:
+def md_matrix(values, precision: int, marks=None) -> str:
     values = np.atleast_2d(np.asarray(values))
     header = "| " + " | ".join(" " for _ in range(values.shape[1])) + " |"
     rule = "|" + "|".join("---:" for _ in range(values.shape[1])) + "|"
@@ -137,7 +137,7 @@ def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, tr
             parts.append("")
             if trace.op == "conv2d":
                 for g in range(step.window.shape[0]):
-                    parts += [_md_matrix(step.window[g], precision), ""]
+                    parts += [md_matrix(step.window[g], precision), ""]
                     for a in range(step.window.shape[1]):
                         for b in range(step.window.shape[2]):
                             parts.append(f"- {fmt_number(step.window[g, a, b], precision)} × "
@@ -152,12 +152,12 @@ def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, tr
                 marks = np.zeros(step.window.shape, dtype=bool)
                 if step.winner is not None:
                     marks[step.winner] = True
-                parts += [_md_matrix(np.where(step.inside, step.window, 0), precision, marks), ""]
+                parts += [md_matrix(np.where(step.inside, step.window, 0), precision, marks), ""]
                 parts += [f"**{translate('label_result', lang)}: {fmt_number(step.result, precision)}**"
                           + (f" ({fmt_number(step.total, precision)} ÷ {step.divisor})"
                              if trace.params["mode"] == "avg" else ""), ""]
     for heading, grid in _output_blocks(output, lang):
-        parts += [f"### {heading}", "", _md_matrix(grid, precision), ""]
+        parts += [f"### {heading}", "", md_matrix(grid, precision), ""]
     return "\n".join(parts)
 
 
@@ -169,7 +169,7 @@ def _tex_number(value, precision: int) -> str:
     return text.replace("inf", r"\infty")
 
 
-def _tex_matrix(values, precision: int) -> str:
+def tex_matrix(values, precision: int) -> str:
     values = np.atleast_2d(np.asarray(values))
     rows = [" & ".join(_tex_number(v, precision) for v in row) for row in values]
     return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
@@ -192,7 +192,7 @@ def to_latex(title: str, subtitle: str, output, precision: int, lang: str, trace
                     _tex_term(step.window[g, a, b], step.weights[g, a, b], precision)
                     for g in range(step.window.shape[0]) for a in range(step.window.shape[1])
                     for b in range(step.window.shape[2]))
-                lhs = "".join(_tex_matrix(step.window[g], precision) + r" \odot " + _tex_matrix(step.weights[g], precision)
+                lhs = "".join(tex_matrix(step.window[g], precision) + r" \odot " + tex_matrix(step.weights[g], precision)
                               for g in range(step.window.shape[0]))
                 scaled = ""
                 if trace.scale != 1:
@@ -208,7 +208,7 @@ def to_latex(title: str, subtitle: str, output, precision: int, lang: str, trace
                 parts.append(f"\\[ y_{{{index}}} = {rhs} = {_tex_number(step.result, precision)} \\]")
     for heading, grid in _output_blocks(output, lang):
         parts.append(f"% {heading}")
-        parts.append(f"\\[ {_tex_matrix(grid, precision)} \\]")
+        parts.append(f"\\[ {tex_matrix(grid, precision)} \\]")
     return "\n".join(parts) + "\n"
 
 

@@ -39,7 +39,7 @@ def fmt_number(value, precision: int = 4) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _is_plain(console: Console) -> bool:
+def is_plain(console: Console) -> bool:
     return console.no_color or console.color_system is None
 
 
@@ -137,7 +137,7 @@ class ResultView:
         self.lang, self.precision, self.squeeze = lang, precision, squeeze
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        plain = _is_plain(console)
+        plain = is_plain(console)
         yield Text(self.title, style="bold")
         yield Text(self.subtitle)
         yield Text("")
@@ -229,7 +229,7 @@ class ConvTraceView:
                      Text(sum_line, style="bold"), Text(""))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        plain = _is_plain(console)
+        plain = is_plain(console)
         t, lang = self.trace, self.lang
         title, subtitle = conv_title(t, lang)
         yield Text(title, style="bold")
@@ -312,7 +312,7 @@ class PoolTraceView:
                      Text(self._explain(step), style="bold"), Text(""))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        plain = _is_plain(console)
+        plain = is_plain(console)
         t, lang = self.trace, self.lang
         title, subtitle = pool_title(t, lang)
         yield Text(title, style="bold")
@@ -328,3 +328,28 @@ class PoolTraceView:
             yield Text(translate("label_more_steps", lang, hidden=len(t) - shown), style="yellow")
             yield Text("")
         yield from _output_tables(t.output, plain, self.precision, lang, t.output.ndim == 2)
+
+
+def working_text(trace, n: int, precision: int = 4) -> str:
+    """One window's arithmetic on a line, from the trace: "0×1 + 10×0 + … = 60"."""
+    step = trace.step(n)
+    if trace.op == "conv2d":
+        terms = " + ".join(
+            f"{fmt_number(v, precision)}×{_paren(fmt_number(w, precision))}"
+            for v, w in zip(step.window.ravel(), step.weights.ravel(), strict=True))
+        text = f"{terms} = {fmt_number(step.total, precision)}"
+        if trace.scale != 1:
+            text += f" × {trace.scale} = {fmt_number(step.result, precision)}"
+        return text
+    cells = ", ".join(fmt_number(v, precision) for v in step.window[step.inside])
+    mode = trace.params["mode"]
+    if mode == "avg":
+        return f"({' + '.join(fmt_number(v, precision) for v in step.window[step.inside])}) ÷ {step.divisor} = " \
+               f"{fmt_number(step.result, precision)}"
+    if mode == "sum":
+        return f"{' + '.join(fmt_number(v, precision) for v in step.window[step.inside])} = {fmt_number(step.result, precision)}"
+    return f"{mode}({cells}) = {fmt_number(step.result, precision)}"
+
+
+def _paren(text: str) -> str:
+    return f"({text})" if text.startswith("-") else text

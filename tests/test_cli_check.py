@@ -1,0 +1,142 @@
+"""convtrace check and convtrace quiz through the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from tests.test_cli import SAMPLES, lines, run
+
+SLIDES = [SAMPLES / "image_4x4.txt", "-k", SAMPLES / "filter_2x2.txt"]
+
+
+def test_correct_answer_exits_0_with_full_score():
+    result = run("check", *SLIDES, "--answer", "60 70 50; 60 70 50; 20 30 20")
+    assert result.exit_code == 0
+    assert "All correct! 9/9 cells correct" in result.output
+
+
+def test_wrong_answer_exits_1_marks_cells_and_shows_working(tmp_path):
+    answer = tmp_path / "answer.txt"
+    answer.write_text("60 70 50\n60 71 50\n20 30 ?\n", encoding="utf-8")
+    result = run("check", *SLIDES, "--answer", answer)
+    assert result.exit_code == 1
+    assert lines(result.output)[4:8] == [
+        "7/9 cells correct · 1 wrong · 1 missing",
+        "Your answer      Expected",
+        "60✓  70✓  50✓    60  70  50",
+        "60✓  71✗  50✓    60  70  50",
+    ]
+    assert "cell [1, 1]: 71 instead of 70 (off by 1), an arithmetic slip" in result.output
+    assert "[1, 1]: 30×1 + 30×0 + 20×0 + 20×2 = 70   (you wrote 71)" in result.output
+
+
+def test_flipped_kernel_is_named_in_spanish():
+    result = run("check", *SLIDES, "--flip", "--answer", "60 70 50; 60 70 50; 20 30 20", "--lang", "es")
+    assert result.exit_code == 1
+    assert "no se volteó el kernel" in result.output and "Desarrollo de las celdas incorrectas" in result.output
+
+
+def test_pool_check_and_the_divisor_mistake():
+    # avg 2×2 with padding 1 counts padding in the divisor (PyTorch's default).
+    x = "1 2 3; 4 5 6; 7 8 9"
+    wrong = "1 2.5; 5.5 7"  # divided by the cells inside the input only
+    result = run("check", x, "--pool", "avg:2", "--padding", "1", "--answer", wrong)
+    assert result.exit_code == 1
+    assert "only" in result.output and "count_include_pad" in result.output
+    right = "0.25 1.25; 2.75 7"  # stride defaults to the window: 2
+    assert run("check", x, "--pool", "avg:2", "--padding", "1", "--answer", right).exit_code == 0
+
+
+def test_json_report_of_one_answer():
+    result = run("check", *SLIDES, "--answer", "60 70 50; 60 70 50; 20 30 _", "-f", "json")
+    doc = json.loads(result.output)
+    assert doc["score"] == {"correct": 8, "wrong": 0, "missing": 1, "total": 9}
+    assert doc["answer"][2][2] is None and doc["all_correct"] is False
+
+
+def test_a_folder_of_good_wrong_and_broken_answers(tmp_path):
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    (folder / "ana.txt").write_text("60 70 50\n60 70 50\n20 30 20\n", encoding="utf-8")
+    (folder / "beto.csv").write_text("30,50,40\n60,80,70\n25,45,40\n", encoding="utf-8")  # flipped kernel
+    (folder / "caro.txt").write_text("60 70\n60\n", encoding="utf-8")
+    (folder / "dani.json").write_text("[[60, 70], [60, 70]]", encoding="utf-8")  # wrong shape
+    (folder / "notes.md").write_text("not an answer", encoding="utf-8")
+    report = tmp_path / "report.csv"
+    result = run("check", *SLIDES, "--answers", folder, "--report", report)
+    assert result.exit_code == 1
+    with report.open(encoding="utf-8") as handle:
+        rows = {r["file"]: r for r in csv.DictReader(handle)}
+    assert set(rows) == {"ana.txt", "beto.csv", "caro.txt", "dani.json"}
+    assert rows["ana.txt"]["all_correct"] == "True" and rows["ana.txt"]["correct"] == "9"
+    assert "flipped" in rows["beto.csv"]["diagnosis"]
+    assert "row 2 has 1 values" in rows["caro.txt"]["diagnosis"] and rows["caro.txt"]["correct"] == ""
+    assert "the answer is 2×2 but the output is 3×3" in rows["dani.json"]["diagnosis"]
+    assert "3 graded, 1 all correct, 1 not gradable" in result.output
+    # The report is never overwritten without --force.
+    again = run("check", *SLIDES, "--answers", folder, "--report", report)
+    assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_nothing_gradable_is_exit_2(tmp_path):
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    (folder / "a.txt").write_text("x y\n", encoding="utf-8")
+    assert run("check", *SLIDES, "--answers", folder).exit_code == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("check", *SLIDES, "--answers", empty)
+    assert result.exit_code == 2 and "no answer files found" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["check", "--answer", "1"], "say what was asked"),
+        (["check", "1 2; 3 4", "-k", "1"], "--answer FILE"),
+        (["check", "1 2; 3 4", "--pool", "median:2", "--answer", "1"], "MODE:SIZE"),
+        (["check", "1 2; 3 4", "-k", "1 1 1", "--answer", "1"], "larger than the padded input"),
+        (["check", "1 2; 3 4", "-k", "1", "--answer", "1 2; 3 x"], "'x' is not a number"),
+    ],
+)
+def test_check_usage_errors(args, fragment):
+    result = run(*args)
+    assert result.exit_code == 2 and fragment in result.output
+
+
+def test_quiz_is_reproducible_and_its_keys_check(tmp_path):
+    first = run("quiz", "--seed", "11", "--count", "3", "--padding", "1").output
+    assert first == run("quiz", "--seed", "11", "--count", "3", "--padding", "1").output
+    assert first.count("## Exercise") == 3 and "## Solution 1" in first
+    folder = tmp_path / "quiz"
+    assert run("quiz", "--seed", "11", "--count", "3", "--padding", "1", "-o", folder).exit_code == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["exercises.md", "key-01.json", "key-02.json",
+                                                         "key-03.json", "solutions.md"]
+    for n in (1, 2, 3):
+        key = folder / f"key-0{n}.json"
+        expected = np.array(json.loads(key.read_text(encoding="utf-8"))["expected"])
+        answer = tmp_path / f"answer{n}.txt"
+        np.savetxt(answer, expected, fmt="%d")
+        assert run("check", "--key", key, "--answer", answer).exit_code == 0
+        expected[0, 0] += 2
+        np.savetxt(answer, expected, fmt="%d")
+        assert run("check", "--key", key, "--answer", answer).exit_code == 1
+    # Existing files are not overwritten without --force.
+    assert run("quiz", "--seed", "11", "-o", folder).exit_code == 2
+    assert run("quiz", "--seed", "12", "-o", folder, "--force").exit_code == 0
+
+
+def test_quiz_formats_and_options():
+    latex = run("quiz", "--seed", "2", "--format", "latex", "--kernel", "sharpen", "--lang", "es").output
+    assert r"\begin{bmatrix}" in latex and "Ejercicio 1" in latex
+    docs = json.loads(run("quiz", "--seed", "2", "--format", "json", "--pool", "max:2", "--size", "4x4").output)
+    assert docs[0]["op"] == "pool2d" and np.array(docs[0]["input"]).shape == (4, 4)
+    assert np.array(docs[0]["expected"]).shape == (2, 2)
+    values = json.loads(run("quiz", "--seed", "5", "--format", "json", "--values", "-3..3").output)
+    assert np.array(values[0]["input"]).min() >= -3 and np.array(values[0]["input"]).max() <= 3
+    assert run("quiz", "--size", "2x2", "--kernel-size", "3").exit_code == 2
+    assert run("quiz", "--values", "9..0").exit_code == 2
