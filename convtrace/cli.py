@@ -598,6 +598,163 @@ def _write_quiz(folder: Path, exercises, seed, fmt, sheet, solution, force, lang
                                                 markup=False)
 
 
+class Channels(str, Enum):
+    per = "per"
+    sum = "sum"
+    gray = "gray"
+
+
+class RangeMode(str, Enum):
+    clip = "clip"
+    abs = "abs"
+    normalize = "normalize"
+
+
+class ImageFormat(str, Enum):
+    same = "same"
+    png = "png"
+    jpg = "jpg"
+
+
+class Device(str, Enum):
+    cpu = "cpu"
+    cuda = "cuda"
+    auto = "auto"
+
+
+def _remember_order(ctx: typer.Context, param, value):
+    """Click runs callbacks in command-line order: remember whether -k or --pool came first."""
+    if value is not None:
+        ctx.meta.setdefault("convtrace_step_order", []).append(param.name)
+    return value
+
+
+@app.command(
+    help=_h("help_batch"),
+    epilog=_examples(
+        "convtrace batch photos/ sharpened/ -k sharpen",
+        "convtrace batch dataset/ edges/ -k sobel-x --range abs --recursive --pattern '*.png'",
+        "convtrace batch photos/ thumbs/ --pool avg:4 --format jpg",
+        "convtrace batch photos/ out/ -k gaussian-5 --pool max:2 --dry-run",
+    ),
+)
+def batch(
+    ctx: typer.Context,
+    in_dir: Annotated[Path, typer.Argument(help=_h("help_in_dir"), metavar="IN", show_default=False)],
+    out_dir: Annotated[Path, typer.Argument(help=_h("help_out_dir"), metavar="OUT", show_default=False)],
+    kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=_h("help_kernel"), show_default=False,
+                                               callback=_remember_order)] = None,
+    pool: Annotated[str | None, typer.Option("--pool", help=_h("help_check_pool"), metavar="MODE:SIZE",
+                                             show_default=False, callback=_remember_order)] = None,
+    padding: Annotated[str, typer.Option("--padding", "-p", help=_h("help_batch_padding"))] = "same",
+    pad_mode: Annotated[str, typer.Option("--pad-mode", "-m", help=_h("help_batch_pad_mode"))] = "replicate",
+    pad_value: PadValueOpt = "0",
+    stride: StrideOpt = "1",
+    dilation: DilationOpt = "1",
+    flip: FlipOpt = False,
+    pool_stride: Annotated[str | None, typer.Option("--pool-stride", help=_h("help_pool_stride"),
+                                                    show_default=False)] = None,
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help=_h("help_recursive"))] = False,
+    pattern: Annotated[str | None, typer.Option("--pattern", help=_h("help_pattern"), show_default=False)] = None,
+    channels: Annotated[Channels, typer.Option("--channels", help=_h("help_channels"))] = Channels.per,
+    range_mode: Annotated[RangeMode, typer.Option("--range", help=_h("help_range"))] = RangeMode.clip,
+    format: Annotated[ImageFormat, typer.Option("--format", "-f", help=_h("help_out_format"))] = ImageFormat.same,
+    workers: Annotated[int, typer.Option("--workers", "-j", min=0, help=_h("help_workers"))] = 0,
+    device: Annotated[Device, typer.Option("--device", help=_h("help_device"))] = Device.cpu,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help=_h("help_overwrite"))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_h("help_dry_run"))] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_h("help_quiet"))] = False,
+    json_summary: Annotated[bool, typer.Option("--json", help=_h("help_json"))] = False,
+    lang: LangOpt = None,
+    kernels_dir: KernelsDirOpt = None,
+) -> None:
+    language = _lang(lang)
+    with _user_errors(language):
+        from convtrace import batch as batching
+
+        if kernel is None and pool is None:
+            raise ConvtraceValueError("batch_needs_step")
+        if device == Device.cuda:
+            raise ConvtraceValueError("batch_cuda_missing")
+        steps = {}
+        if kernel is not None:
+            from convtrace.kernels import KernelLibrary, resolve_kernel
+
+            options = {"padding": padding, "pad_mode": pad_mode, "pad_value": _parse_number(pad_value, "--pad-value"),
+                       "stride": stride, "dilation": dilation, "flip": flip}
+            steps["kernel"] = batching.ConvStep(resolve_kernel(kernel, KernelLibrary(kernels_dir)), options)
+        if pool is not None:
+            mode, size = _parse_pool_spec(pool)
+            steps["pool"] = batching.PoolStep(size, {"mode": mode, "stride": pool_stride})
+        order = [name for name in ctx.meta.get("convtrace_step_order", []) if name in steps]
+        plan = batching.BatchPlan(steps=tuple(steps[name] for name in order), channels=channels.value,
+                                  range_mode=range_mode.value, out_format=format.value, overwrite=overwrite)
+        batching.check_folders(in_dir, out_dir, recursive)
+        folder_errors: list = []
+        found = batching.find_images(in_dir, recursive, pattern, folder_errors)
+        if not found and not folder_errors:
+            raise ConvtraceValueError("batch_no_images", where=str(in_dir),
+                                      pattern=f" ({pattern})" if pattern else "")
+        jobs = [(src, batching.target_for(rel, out_dir, format.value)) for src, rel in found]
+        summary = _run_batch(batching, jobs, plan, workers, dry_run, quiet or json_summary, language)
+        summary.outcomes[:0] = folder_errors
+        _report_batch(summary, dry_run, quiet, json_summary, language)
+        raise typer.Exit(1 if summary.count("failed") else 0)
+
+
+def _run_batch(batching, jobs, plan, workers, dry_run, quiet, lang):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    err_console = Console(stderr=True, highlight=False)
+    show = not quiet and not dry_run and err_console.is_terminal
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} img/s"), TimeRemainingColumn()]
+    with Progress(*columns, console=err_console, disable=not show, transient=False) as bar:
+        task = bar.add_task("convtrace batch", total=len(jobs), rate="—")
+        started = __import__("time").perf_counter()
+
+        def advance(outcome):
+            elapsed = __import__("time").perf_counter() - started
+            done = bar.tasks[0].completed + 1
+            bar.update(task, advance=1, rate=f"{done / elapsed:.1f}" if elapsed > 0 else "—")
+
+        try:
+            return batching.run(jobs, plan, workers, progress=advance, dry_run=dry_run)
+        except KeyboardInterrupt:
+            err_console.print(translate("batch_interrupted", lang), markup=False)
+            raise typer.Exit(130) from None
+
+
+def _report_batch(summary, dry_run, quiet, json_summary, lang):
+    if json_summary:
+        sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for outcome in summary.outcomes:
+        if outcome.status == "failed":
+            err.print(translate("batch_failed_item", lang, file=outcome.source, reason=outcome.reason), markup=False)
+    if quiet:
+        return
+    if dry_run:
+        out = Console(highlight=False, soft_wrap=True)
+        for outcome in summary.outcomes:
+            if outcome.status == "planned":
+                out.print(f"{outcome.source} → {outcome.target}", markup=False)
+        out.print(translate("batch_dry_run", lang, planned=summary.count("planned"),
+                            skipped=summary.count("skipped")), markup=False)
+        return
+    stats = summary.as_dict()
+    rate = stats["images_per_second"] if stats["images_per_second"] is not None else "—"
+    err.print(translate("batch_summary", lang, done=stats["done"], skipped=stats["skipped"], failed=stats["failed"],
+                        seconds=stats["seconds"], rate=rate), markup=False)
+
+
 kernels_app = typer.Typer(help=_h("help_kernels"), no_args_is_help=False, rich_markup_mode="rich")
 app.add_typer(kernels_app, name="kernels")
 

@@ -139,12 +139,13 @@ class ConvCall:
         out = apply_scale(out, self.scale)
         return out[0] if self.squeeze else out
 
-    def _correlate(self) -> np.ndarray:
+    def _correlate(self, parallel=None) -> np.ndarray:
         return engine.correlate(self.x, self.weights, self.groups, self.pads, self.pad_mode, self.pad_value,
-                                self.stride, self.dilation)
+                                self.stride, self.dilation, parallel=parallel)
 
-    def run(self) -> np.ndarray:
-        return self.finish(self._correlate())
+    def run(self, parallel: bool | None = None) -> np.ndarray:
+        """The output.  ``parallel=False`` keeps to the calling thread (for worker pools)."""
+        return self.finish(self._correlate(parallel))
 
     def trace(self, cells=None) -> ConvTrace:
         out3 = self._correlate()
@@ -400,12 +401,13 @@ class PoolCall:
     params: dict
     source_input: Any = None
 
-    def _pool(self) -> np.ndarray:
+    def _pool(self, parallel=None) -> np.ndarray:
         return engine.pool(self.x, self.size, self.pads, self.stride, self.dilation, self.mode,
-                           self.rows.size, self.cols.size, self.count_include_pad)
+                           self.rows.size, self.cols.size, self.count_include_pad, parallel=parallel)
 
-    def run(self) -> np.ndarray:
-        out = self._pool()
+    def run(self, parallel: bool | None = None) -> np.ndarray:
+        """The output.  ``parallel=False`` keeps to the calling thread (for worker pools)."""
+        out = self._pool(parallel)
         return out[0] if self.squeeze else out
 
     def trace(self, cells=None) -> PoolTrace:

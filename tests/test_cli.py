@@ -183,7 +183,7 @@ def test_image_input_and_output(tmp_path):
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["conv", "1 2; 3", "-k", "1"], "<argument>:1: row 2 has 1 values but row 1 has 2"),
+        (["conv", "1 2; 3", "-k", "1"], "<argument>:1: row 2 has 1 value(s) but row 1 has 2"),
         (["conv", "1 a; 3 4", "-k", "1"], "<argument>:1:3: 'a' is not a number"),
         (["conv", "missing.txt", "-k", "1"], "missing.txt: no such file"),
         (["conv", "1 2; 3 4", "-k", "sharpn"], "did you mean: sharpen"),

@@ -74,7 +74,7 @@ def test_a_folder_of_good_wrong_and_broken_answers(tmp_path):
     assert set(rows) == {"ana.txt", "beto.csv", "caro.txt", "dani.json"}
     assert rows["ana.txt"]["all_correct"] == "True" and rows["ana.txt"]["correct"] == "9"
     assert "flipped" in rows["beto.csv"]["diagnosis"]
-    assert "row 2 has 1 values" in rows["caro.txt"]["diagnosis"] and rows["caro.txt"]["correct"] == ""
+    assert "row 2 has 1 value(s)" in rows["caro.txt"]["diagnosis"] and rows["caro.txt"]["correct"] == ""
     assert "the answer is 2×2 but the output is 3×3" in rows["dani.json"]["diagnosis"]
     assert "3 graded, 1 all correct, 1 not gradable" in result.output
     # The report is never overwritten without --force.

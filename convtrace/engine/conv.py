@@ -33,23 +33,33 @@ def _correlate(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, p
     flat_w = w.reshape(n_filters, n_taps)
     padrow = np.full(x.shape[2], pad_value)
     tile_cols = max(TILE_BYTES // out.itemsize, 16)
+    # Per tap: its input channel, row offset and column start.  Only the
+    # padded row a tap reads depends on the output row; each output row fills
+    # its own line of one table, so the loop below allocates nothing.
+    tap_g = np.empty(n_taps, dtype=np.int64)
+    tap_a = np.empty(n_taps, dtype=np.int64)
+    starts = np.empty(n_taps, dtype=np.int64)
+    k = 0
+    for g in range(groups_width):
+        for a in range(kh):
+            for b in range(kw):
+                tap_g[k] = g
+                tap_a[k] = a
+                starts[k] = j_lo * sw + b * dw - pl
+                k += 1
+    chan_table = np.empty((n_filters, n_taps), dtype=np.int64)
+    for f in range(n_filters):
+        for k in range(n_taps):
+            chan_table[f, k] = (f // filters_per_group) * groups_width + tap_g[k]
+    row_table = np.empty((n_filters * n_rows, n_taps), dtype=np.int64)
     for t in prange(n_filters * n_rows):
         f = t // n_rows
         i = t - f * n_rows
-        c0 = (f // filters_per_group) * groups_width
         weights = flat_w[f]
-        chans = np.empty(n_taps, dtype=np.int64)
-        rows = np.empty(n_taps, dtype=np.int64)
-        starts = np.empty(n_taps, dtype=np.int64)
-        k = 0
-        for g in range(groups_width):
-            for a in range(kh):
-                r = rmap[i * sh + a * dh]
-                for b in range(kw):
-                    chans[k] = c0 + g
-                    rows[k] = r
-                    starts[k] = j_lo * sw + b * dw - pl
-                    k += 1
+        chans = chan_table[f]
+        rows = row_table[t]
+        for k in range(n_taps):
+            rows[k] = rmap[i * sh + tap_a[k] * dh]
         orow = out[f, i]
         for j in range(n_cols):
             orow[j] = 0

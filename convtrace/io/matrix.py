@@ -23,6 +23,7 @@ from fractions import Fraction
 import numpy as np
 
 from convtrace.errors import ConvtraceValueError
+from convtrace.i18n import Term
 
 #: Cell markers a student may leave in an answer for "I don't know".
 BLANK_MARKERS = frozenset({"?", "_", "-", "—"})
@@ -214,7 +215,7 @@ def _shape_check(nested, source: str, what: str) -> None:
 
 
 def parse_matrix_text(text: str, source: str, *, inline: bool = False, allow_blank: bool = False,
-                      what: str = "row") -> ParsedMatrix:
+                      what: str = Term("word_row")) -> ParsedMatrix:
     """Numbers in ``text`` as a 1-, 2- or 3-D array; errors name ``source``:line:column."""
     text = _normalise(text)
     lines = text.splitlines()

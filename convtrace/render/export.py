@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from convtrace.i18n import translate
-from convtrace.render.views import conv_title, dims, fmt_number, pool_title
+from convtrace.render.views import dims, fmt_number
 
 TEXT_FORMATS = ("table", "json", "csv", "markdown", "latex")
 BINARY_FORMATS = ("npy", "png")
@@ -239,7 +239,3 @@ def to_png_bytes(output) -> bytes:
     Image.fromarray(pixels).save(buffer, format="PNG")
     return buffer.getvalue()
 
-
-def titles(trace_or_none, op: str, lang: str, params_trace=None) -> tuple[str, str]:
-    source = trace_or_none if trace_or_none is not None else params_trace
-    return conv_title(source, lang) if op == "conv2d" else pool_title(source, lang)

@@ -172,11 +172,49 @@ def _window_mask(shape, origin, size, dilation):
     return mask
 
 
-class ConvTraceView:
-    """A convolution trace as the slides show it, window by window."""
+class _TraceView:
+    """What every trace view shares: header, at most ``max_steps`` steps, the output."""
 
     def __init__(self, trace, *, lang="en", precision=4, max_steps=25):
         self.trace, self.lang, self.precision, self.max_steps = trace, lang, precision, max_steps
+
+    def _header(self, plain: bool) -> RenderResult:
+        raise NotImplementedError
+
+    def _step(self, n: int, plain: bool) -> Group:
+        raise NotImplementedError
+
+    def _output_so_far(self, n: int, plain: bool):
+        """The output matrix with the cells of steps 0…n filled in, the rest pending."""
+        t = self.trace
+        pending = np.ones(t.output.shape, dtype=bool)
+        for k in range(n + 1):
+            pending[tuple(int(v) for v in t.step(k).out_index)] = False
+        return _output_tables(t.output, plain, self.precision, self.lang, t.output.ndim == 2, pending=pending,
+                              title_key="label_output_so_far")
+
+    def _step_heading(self, n: int, step, plain: bool) -> Text:
+        index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
+        head = translate("label_step", self.lang, n=n + 1, total=len(self.trace), index=index,
+                         row=step.origin[0], col=step.origin[1])
+        return Text(head, style="" if plain else "bold cyan")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        plain = is_plain(console)
+        t = self.trace
+        yield from self._header(plain)
+        yield Text("")
+        shown = len(t) if self.max_steps <= 0 else min(self.max_steps, len(t))
+        for n in range(shown):
+            yield self._step(n, plain)
+        if shown < len(t):
+            yield Text(translate("label_more_steps", self.lang, hidden=len(t) - shown), style="yellow")
+            yield Text("")
+        yield from _output_tables(t.output, plain, self.precision, self.lang, t.output.ndim == 2)
+
+
+class ConvTraceView(_TraceView):
+    """A convolution trace as the slides show it, window by window."""
 
     def _step(self, n: int, plain: bool) -> Group:
         t, lang, prec = self.trace, self.lang, self.precision
@@ -211,11 +249,7 @@ class ConvTraceView:
         grid = Table.grid(padding=(0, 3))
         for _ in range(4):
             grid.add_column(vertical="top")
-        done = np.ones(t.output.shape, dtype=bool)
-        for k in range(n + 1):
-            done[tuple(int(v) for v in t.step(k).out_index)] = False
-        partial = _output_tables(t.output, plain, prec, lang, t.output.ndim == 2, pending=done,
-                                 title_key="label_output_so_far")
+        partial = self._output_so_far(n, plain)
         products_block = Group(Text(translate("label_products", lang), style="" if plain else "bold"), products)
         grid.add_row(Group(*inputs), Group(*kernels), products_block, Group(*partial))
         total = fmt_number(step.total, prec)
@@ -223,13 +257,9 @@ class ConvTraceView:
             sum_line = f"{translate('label_sum', lang)} = {total}   × {t.scale} = {fmt_number(step.result, prec)}"
         else:
             sum_line = f"{translate('label_sum', lang)} = {total}"
-        index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
-        head = translate("label_step", lang, n=n + 1, total=len(t), index=index, row=step.origin[0], col=step.origin[1])
-        return Group(Text(head, style="bold cyan" if not plain else ""), grid,
-                     Text(sum_line, style="bold"), Text(""))
+        return Group(self._step_heading(n, step, plain), grid, Text(sum_line, style="bold"), Text(""))
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        plain = is_plain(console)
+    def _header(self, plain: bool) -> RenderResult:
         t, lang = self.trace, self.lang
         title, subtitle = conv_title(t, lang)
         yield Text(title, style="bold")
@@ -242,21 +272,10 @@ class ConvTraceView:
                                title=translate("label_flipped", lang))
         if plain:
             yield Text(translate("label_legend", lang))
-        yield Text("")
-        shown = len(t) if self.max_steps <= 0 else min(self.max_steps, len(t))
-        for n in range(shown):
-            yield self._step(n, plain)
-        if shown < len(t):
-            yield Text(translate("label_more_steps", lang, hidden=len(t) - shown), style="yellow")
-            yield Text("")
-        yield from _output_tables(t.output, plain, self.precision, lang, t.output.ndim == 2)
 
 
-class PoolTraceView:
+class PoolTraceView(_TraceView):
     """A pooling trace: every window, its winner or its sum and divisor."""
-
-    def __init__(self, trace, *, lang="en", precision=4, max_steps=25):
-        self.trace, self.lang, self.precision, self.max_steps = trace, lang, precision, max_steps
 
     def _explain(self, step) -> str:
         t, lang, prec = self.trace, self.lang, self.precision
@@ -299,20 +318,12 @@ class PoolTraceView:
         grid = Table.grid(padding=(0, 3))
         grid.add_column(vertical="top")
         grid.add_column(vertical="top")
-        done = np.ones(t.output.shape, dtype=bool)
-        for k in range(n + 1):
-            done[tuple(int(v) for v in t.step(k).out_index)] = False
-        partial = _output_tables(t.output, plain, prec, lang, t.output.ndim == 2, pending=done,
-                                 title_key="label_output_so_far")
+        partial = self._output_so_far(n, plain)
         grid.add_row(matrix_table(shown, plain=plain, precision=prec, window=window, padding=pad_mask,
                                   winner=winner, title=label), Group(*partial))
-        index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
-        head = translate("label_step", lang, n=n + 1, total=len(t), index=index, row=step.origin[0], col=step.origin[1])
-        return Group(Text(head, style="bold cyan" if not plain else ""), grid,
-                     Text(self._explain(step), style="bold"), Text(""))
+        return Group(self._step_heading(n, step, plain), grid, Text(self._explain(step), style="bold"), Text(""))
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        plain = is_plain(console)
+    def _header(self, plain: bool) -> RenderResult:
         t, lang = self.trace, self.lang
         title, subtitle = pool_title(t, lang)
         yield Text(title, style="bold")
@@ -320,14 +331,6 @@ class PoolTraceView:
         yield from size_lines(t.rows, t.cols, lang, ceil_mode=t.params["ceil_mode"])
         if plain:
             yield Text(translate("label_legend_pool", lang))
-        yield Text("")
-        shown = len(t) if self.max_steps <= 0 else min(self.max_steps, len(t))
-        for n in range(shown):
-            yield self._step(n, plain)
-        if shown < len(t):
-            yield Text(translate("label_more_steps", lang, hidden=len(t) - shown), style="yellow")
-            yield Text("")
-        yield from _output_tables(t.output, plain, self.precision, lang, t.output.ndim == 2)
 
 
 def working_text(trace, n: int, precision: int = 4) -> str:
