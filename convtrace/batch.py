@@ -58,6 +58,7 @@ class BatchPlan:
     range_mode: str = "clip"       # clip | abs | normalize
     out_format: str = "same"       # png | jpg | same
     overwrite: bool = False
+    device: str = "cpu"            # cpu | cuda | auto
 
 
 @dataclass
@@ -196,9 +197,9 @@ def filter_pixels(channels: np.ndarray, plan: BatchPlan) -> np.ndarray:
             kernel = step.kernel
             if plan.channels == "sum" and kernel.weights.ndim == 2 and x.shape[0] > 1:
                 kernel = Kernel(kernel.name, np.repeat(kernel.weights[None], x.shape[0], axis=0), kernel.scale)
-            out = prepare_conv2d(x, kernel, **step.options).run(parallel=False)
+            out = prepare_conv2d(x, kernel, **step.options).run(parallel=False, device=plan.device)
         else:
-            out = prepare_pool2d(x, step.size, **step.options).run(parallel=False)
+            out = prepare_pool2d(x, step.size, **step.options).run(parallel=False, device=plan.device)
         x = out if out.ndim == 3 else out[None]
     return x
 

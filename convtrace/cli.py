@@ -51,6 +51,12 @@ class OutFormat(str, Enum):
     png = "png"
 
 
+class Device(str, Enum):
+    cpu = "cpu"
+    cuda = "cuda"
+    auto = "auto"
+
+
 class PoolMode(str, Enum):
     max = "max"
     avg = "avg"
@@ -85,6 +91,7 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help=_h("help_
 ForceOpt = Annotated[bool, typer.Option("--force", help=_h("help_force"))]
 PrecisionOpt = Annotated[int, typer.Option("--precision", min=0, max=15, help=_h("help_precision"))]
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help=_h("help_lang"), show_default=False)]
+DeviceOpt = Annotated[Device, typer.Option("--device", help=_h("help_device"))]
 KernelsDirOpt = Annotated[list[Path] | None, typer.Option("--kernels-dir", help=_h("help_kernels_dir"),
                                                            show_default=False)]
 
@@ -178,13 +185,14 @@ def _emit(*, renderable, document, output, fmt: OutFormat, out_path: Path | None
         Console(stderr=True, highlight=False).print(translate("wrote_file", lang, where=out_path), markup=False)
 
 
-def _finish(call, op: str, trace_wanted: bool, at, max_steps, fmt, out_path, force, precision, lang):
-    """Run or trace a prepared call and send the result where it was asked for."""
+def _finish(call, op: str, trace_wanted: bool, at, max_steps, fmt, out_path, force, precision, lang,
+            device: Device = Device.cpu):
+    """Run or trace a prepared call and send the result where it was asked for (traces run on the CPU)."""
     from convtrace.render import export, views
 
     cells = _parse_cells(at)
     trace = call.trace(cells) if (trace_wanted or cells) else None
-    output = trace.output if trace is not None else call.run()
+    output = trace.output if trace is not None else call.run(device=device.value)
     title = views.conv_title(call, lang) if op == "conv2d" else views.pool_title(call, lang)
     if trace is not None:
         view_cls = views.ConvTraceView if op == "conv2d" else views.PoolTraceView
@@ -229,6 +237,7 @@ def conv(
     output: OutputOpt = None,
     force: ForceOpt = False,
     precision: PrecisionOpt = 4,
+    device: DeviceOpt = Device.cpu,
     lang: LangOpt = None,
     kernels_dir: KernelsDirOpt = None,
 ) -> None:
@@ -242,7 +251,7 @@ def conv(
         call = prepare_conv2d(x, k, padding=padding, pad_mode=pad_mode,
                               pad_value=_parse_number(pad_value, "--pad-value"),
                               stride=stride, dilation=dilation, flip=flip)
-        _finish(call, "conv2d", trace, at, max_steps, format, output, force, precision, language)
+        _finish(call, "conv2d", trace, at, max_steps, format, output, force, precision, language, device)
 
 
 @app.command(
@@ -271,6 +280,7 @@ def pool(
     output: OutputOpt = None,
     force: ForceOpt = False,
     precision: PrecisionOpt = 4,
+    device: DeviceOpt = Device.cpu,
     lang: LangOpt = None,
 ) -> None:
     language = _lang(lang)
@@ -280,7 +290,7 @@ def pool(
         x = _read_input(input)
         call = prepare_pool2d(x, size, stride=stride, mode=mode.value, padding=padding, ceil_mode=ceil,
                               count_include_pad=not exclude_pad, dilation=dilation)
-        _finish(call, "pool2d", trace, at, max_steps, format, output, force, precision, language)
+        _finish(call, "pool2d", trace, at, max_steps, format, output, force, precision, language, device)
 
 
 class CheckFormat(str, Enum):
@@ -616,12 +626,6 @@ class ImageFormat(str, Enum):
     jpg = "jpg"
 
 
-class Device(str, Enum):
-    cpu = "cpu"
-    cuda = "cuda"
-    auto = "auto"
-
-
 def _remember_order(ctx: typer.Context, param, value):
     """Click runs callbacks in command-line order: remember whether -k or --pool came first."""
     if value is not None:
@@ -660,7 +664,7 @@ def batch(
     range_mode: Annotated[RangeMode, typer.Option("--range", help=_h("help_range"))] = RangeMode.clip,
     format: Annotated[ImageFormat, typer.Option("--format", "-f", help=_h("help_out_format"))] = ImageFormat.same,
     workers: Annotated[int, typer.Option("--workers", "-j", min=0, help=_h("help_workers"))] = 0,
-    device: Annotated[Device, typer.Option("--device", help=_h("help_device"))] = Device.cpu,
+    device: DeviceOpt = Device.cpu,
     overwrite: Annotated[bool, typer.Option("--overwrite", help=_h("help_overwrite"))] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=_h("help_dry_run"))] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_h("help_quiet"))] = False,
@@ -675,7 +679,9 @@ def batch(
         if kernel is None and pool is None:
             raise ConvtraceValueError("batch_needs_step")
         if device == Device.cuda:
-            raise ConvtraceValueError("batch_cuda_missing")
+            from convtrace.ops import resolve_device
+
+            resolve_device("cuda", 0)  # a clear error now, not one per image
         steps = {}
         if kernel is not None:
             from convtrace.kernels import KernelLibrary, resolve_kernel
@@ -688,7 +694,8 @@ def batch(
             steps["pool"] = batching.PoolStep(size, {"mode": mode, "stride": pool_stride})
         order = [name for name in ctx.meta.get("convtrace_step_order", []) if name in steps]
         plan = batching.BatchPlan(steps=tuple(steps[name] for name in order), channels=channels.value,
-                                  range_mode=range_mode.value, out_format=format.value, overwrite=overwrite)
+                                  range_mode=range_mode.value, out_format=format.value, overwrite=overwrite,
+                                  device=device.value)
         batching.check_folders(in_dir, out_dir, recursive)
         folder_errors: list = []
         found = batching.find_images(in_dir, recursive, pattern, folder_errors)

@@ -306,10 +306,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "batch_needs_step": {"en": "say what to do: -k KERNEL, --pool MODE:SIZE, or both",
                          "es": "indica qué hacer: -k KERNEL, --pool MODO:TAMAÑO, o ambos"},
     "batch_no_images": {"en": "{where}: no images found{pattern}", "es": "{where}: no se encontraron imágenes{pattern}"},
-    "batch_cuda_missing": {
-        "en": "--device cuda needs an NVIDIA GPU and numba-cuda (pip install 'convtrace[cuda]'); use --device cpu",
-        "es": "--device cuda necesita una GPU NVIDIA y numba-cuda (pip install 'convtrace[cuda]'); usa --device cpu",
+    "cuda_unavailable": {
+        "en": "device 'cuda' needs an NVIDIA GPU with its driver and numba-cuda (pip install 'convtrace[cuda]'); none is usable here, so use device 'cpu' or 'auto'",
+        "es": "el dispositivo 'cuda' necesita una GPU NVIDIA con su driver y numba-cuda (pip install 'convtrace[cuda]'); aquí no hay ninguna utilizable, así que usa 'cpu' o 'auto'",
     },
+    "unknown_device": {"en": "unknown device {value!r}; use one of {choices}",
+                       "es": "dispositivo desconocido {value!r}; usa uno de {choices}"},
     "batch_summary": {
         "en": "{done} done, {skipped} skipped (already there), {failed} failed in {seconds:.1f} s ({rate} images/s)",
         "es": "{done} hechas, {skipped} omitidas (ya existían), {failed} fallidas en {seconds:.1f} s ({rate} imágenes/s)",
@@ -337,7 +339,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "es": "Valores fuera de 0…255: clip, abs (mapas de bordes) o normalize (mín–máx)."},
     "help_out_format": {"en": "Output file type (same: as the input).", "es": "Tipo de archivo de salida (same: como la entrada)."},
     "help_workers": {"en": "Parallel workers (default: one per CPU).", "es": "Trabajadores en paralelo (por defecto: uno por CPU)."},
-    "help_device": {"en": "Where to compute.", "es": "Dónde calcular."},
+    "help_device": {"en": "Where to compute: cpu, cuda (an NVIDIA GPU, needs convtrace[cuda]) or auto (the GPU for large work when there is one).",
+                    "es": "Dónde calcular: cpu, cuda (una GPU NVIDIA, requiere convtrace[cuda]) o auto (la GPU para trabajos grandes si la hay)."},
     "help_overwrite": {"en": "Replace outputs that already exist (default: skip them, so a rerun resumes).",
                        "es": "Reemplaza salidas existentes (por defecto se omiten, así una nueva ejecución continúa)."},
     "help_dry_run": {"en": "Show what would be written, write nothing.", "es": "Muestra qué se escribiría, sin escribir nada."},

@@ -107,6 +107,34 @@ def _check_pad_value(pad_value: Any) -> None:
         raise ConvtraceValueError("bad_pad_value", value=pad_value)
 
 
+# --------------------------------------------------------------------------- devices
+
+DEVICES = ("cpu", "cuda", "auto")
+#: Output values × taps from which "auto" sends work to the GPU (the transfer must pay off).
+AUTO_GPU_WORK = 1 << 24
+
+
+def gpu_available() -> bool:
+    """Whether convtrace can run on a CUDA GPU here (numba-cuda and a device, or the simulator)."""
+    from convtrace.engine import gpu
+
+    return gpu.available()
+
+
+def resolve_device(device: str, work: int) -> str:
+    """'cpu' or 'cuda' for a job of ``work`` multiply-adds."""
+    name = str(device).strip().lower()
+    if name not in DEVICES:
+        raise ConvtraceValueError("unknown_device", value=device, choices=", ".join(DEVICES))
+    if name == "cpu":
+        return "cpu"
+    if name == "auto":
+        return "cuda" if work >= AUTO_GPU_WORK and gpu_available() else "cpu"
+    if not gpu_available():
+        raise ConvtraceValueError("cuda_unavailable")
+    return "cuda"
+
+
 # --------------------------------------------------------------------------- convolution
 
 
@@ -139,13 +167,15 @@ class ConvCall:
         out = apply_scale(out, self.scale)
         return out[0] if self.squeeze else out
 
-    def _correlate(self, parallel=None) -> np.ndarray:
+    def _correlate(self, parallel=None, device="cpu") -> np.ndarray:
         return engine.correlate(self.x, self.weights, self.groups, self.pads, self.pad_mode, self.pad_value,
-                                self.stride, self.dilation, parallel=parallel)
+                                self.stride, self.dilation, parallel=parallel, device=device)
 
-    def run(self, parallel: bool | None = None) -> np.ndarray:
-        """The output.  ``parallel=False`` keeps to the calling thread (for worker pools)."""
-        return self.finish(self._correlate(parallel))
+    def run(self, parallel: bool | None = None, device: str = "cpu") -> np.ndarray:
+        """The output.  ``parallel=False`` keeps to the calling thread (for worker pools);
+        ``device`` is 'cpu', 'cuda' or 'auto' (the GPU when there is one and the work is large)."""
+        work = self.rows.size * self.cols.size * self.weights.shape[0] * self.weights[0].size
+        return self.finish(self._correlate(parallel, resolve_device(device, work)))
 
     def trace(self, cells=None) -> ConvTrace:
         out3 = self._correlate()
@@ -237,7 +267,8 @@ def prepare_conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, strid
     )
 
 
-def conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=1, dilation=1, flip=False):
+def conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=1, dilation=1, flip=False,
+           device="cpu"):
     """Slide ``kernel`` over ``x`` and sum the element-wise products at each stop.
 
     By default this is cross-correlation, what CNN layers (PyTorch's conv2d,
@@ -262,9 +293,13 @@ def conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=1, dil
 
     Integer inputs with an integer kernel give exact int64 results; float
     inputs keep their precision (float32 stays float32).
+
+    ``device``: 'cpu' (default), 'cuda' (an NVIDIA GPU through numba-cuda;
+    integers exact, floats to float32 rounding) or 'auto' (the GPU when one is
+    there and the work is large enough to pay for the transfer).
     """
     return prepare_conv2d(x, kernel, padding=padding, pad_mode=pad_mode, pad_value=pad_value, stride=stride,
-                          dilation=dilation, flip=flip).run()
+                          dilation=dilation, flip=flip).run(device=device)
 
 
 def correlate2d(x, kernel, **options):
@@ -401,13 +436,16 @@ class PoolCall:
     params: dict
     source_input: Any = None
 
-    def _pool(self, parallel=None) -> np.ndarray:
+    def _pool(self, parallel=None, device="cpu") -> np.ndarray:
         return engine.pool(self.x, self.size, self.pads, self.stride, self.dilation, self.mode,
-                           self.rows.size, self.cols.size, self.count_include_pad, parallel=parallel)
+                           self.rows.size, self.cols.size, self.count_include_pad, parallel=parallel,
+                           device=device)
 
-    def run(self, parallel: bool | None = None) -> np.ndarray:
-        """The output.  ``parallel=False`` keeps to the calling thread (for worker pools)."""
-        out = self._pool(parallel)
+    def run(self, parallel: bool | None = None, device: str = "cpu") -> np.ndarray:
+        """The output.  ``parallel=False`` keeps to the calling thread (for worker pools);
+        ``device`` is 'cpu', 'cuda' or 'auto' (the GPU when there is one and the work is large)."""
+        work = self.x.shape[0] * self.rows.size * self.cols.size * self.size[0] * self.size[1]
+        out = self._pool(parallel, resolve_device(device, work))
         return out[0] if self.squeeze else out
 
     def trace(self, cells=None) -> PoolTrace:
@@ -479,7 +517,7 @@ def _has_empty_window(arith: SizeArithmetic) -> bool:
 
 
 def pool2d(x, size, *, stride=None, mode="max", padding=0, ceil_mode=False, count_include_pad=True,
-           dilation=1):
+           dilation=1, device="cpu"):
     """Pool each channel of ``x`` with ``size`` windows: max, avg, min or sum.
 
     Matches PyTorch's max_pool2d / avg_pool2d: ``stride`` defaults to
@@ -490,10 +528,11 @@ def pool2d(x, size, *, stride=None, mode="max", padding=0, ceil_mode=False, coun
     up but drops a window that would start inside the right padding.
 
     Integer inputs give exact int64 results for max, min and sum; averages
-    are float64.  Float inputs keep their precision.
+    are float64.  Float inputs keep their precision.  ``device`` as in
+    :func:`conv2d`.
     """
     return prepare_pool2d(x, size, stride=stride, mode=mode, padding=padding, ceil_mode=ceil_mode,
-                          count_include_pad=count_include_pad, dilation=dilation).run()
+                          count_include_pad=count_include_pad, dilation=dilation).run(device=device)
 
 
 @dataclass(frozen=True)

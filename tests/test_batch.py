@@ -220,7 +220,7 @@ def test_names_with_spaces_unicode_subfolders_and_symlink_loops(tmp_path):
     assert only_top["done"] == 1
 
 
-def test_pattern_dry_run_and_usage_errors(tmp_path):
+def test_pattern_dry_run_and_usage_errors(tmp_path, monkeypatch):
     src = make_images(tmp_path / "in")
     dry = run("batch", src, tmp_path / "out", "-k", "sharpen", "--pattern", "*.jpg", "--dry-run")
     assert dry.exit_code == 0 and "photo.jpg" in dry.output and "1 to write" in dry.output
@@ -228,6 +228,9 @@ def test_pattern_dry_run_and_usage_errors(tmp_path):
     assert run("batch", src, tmp_path / "out", "-k", "sharpen", "--pattern", "*.webp").exit_code == 2
     assert run("batch", src, tmp_path / "out").exit_code == 2
     assert run("batch", tmp_path / "nowhere", tmp_path / "out", "-k", "sharpen").exit_code == 2
+    from convtrace.engine import gpu
+
+    monkeypatch.setattr(gpu, "available", lambda: False)  # as on a machine without a GPU
     result = run("batch", src, tmp_path / "out", "-k", "sharpen", "--device", "cuda")
     assert result.exit_code == 2 and "numba-cuda" in result.output
 

@@ -83,7 +83,7 @@ class _ConvPlan:
         self.j_lo, self.j_hi = interior_range(self.n_cols, width, left, kw, stride[1], dilation[1])
 
 
-def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, parallel=None, out=None):
+def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, parallel=None, out=None, device="cpu"):
     """Cross-correlate ``x`` (C, H, W) with ``w`` (F, G, kh, kw): (F, H', W').
 
     Small problems use the one-tap-per-pass routine (quick to compile); large
@@ -93,6 +93,11 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
     """
     plan = _ConvPlan(x, w, pads, pad_mode, stride, dilation)
     n_filters = w.shape[0]
+    if device == "cuda":
+        from convtrace.engine import gpu
+
+        return gpu.correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, plan.rmap, plan.cmap,
+                             (n_filters, plan.n_rows, plan.n_cols))
     if out is None:
         out = np.empty((n_filters, plan.n_rows, plan.n_cols), dtype=x.dtype)
     work = out.size * w[0].size
@@ -143,10 +148,16 @@ def pool_init(dtype, mode):
     return dtype.type(0)
 
 
-def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pad=True, parallel=None):
+def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pad=True, parallel=None,
+         device="cpu"):
     """Pool each channel of ``x`` (C, H, W) into (C, n_rows, n_cols)."""
     plan = _PoolPlan(x, size, pads, stride, dilation, n_rows, n_cols, count_include_pad)
     dtype = pool_dtype(x.dtype, mode)
+    if device == "cuda":
+        from convtrace.engine import gpu
+
+        return gpu.pool(x, size, pads, stride, dilation, POOL_CODES[mode], pool_init(dtype, mode),
+                        plan.row_counts, plan.col_counts, (x.shape[0], n_rows, n_cols), dtype)
     out = np.empty((x.shape[0], n_rows, n_cols), dtype=dtype)
     routine = _pick(pool_serial, pool_parallel, out.size * size[0] * size[1], parallel)
     routine(x, size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0], pads[2],

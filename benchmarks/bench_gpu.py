@@ -1,0 +1,91 @@
+"""conv2d and pool2d on the GPU against the CPU engine and PyTorch's conv2d on the GPU.
+
+Run on a machine with an NVIDIA GPU and ``pip install 'convtrace[cuda]'``:
+
+    python benchmarks/bench_gpu.py [--frames 16] [--repeat 5]
+
+Cases: a 4096×4096 float32 image (3×3, 5×5, 7×7 kernels; 2×2 max pooling)
+and a batch of 1080p RGB frames filtered one by one with a 5×5 kernel.
+GPU times include the transfers to and from the device, as a caller of
+``conv2d(..., device="cuda")`` pays them.  "vs convtrace GPU" is the other
+time over convtrace's GPU time.  Without a usable GPU it says so and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import best_time, print_table  # noqa: E402
+
+import convtrace  # noqa: E402
+from convtrace.engine import gpu  # noqa: E402
+
+
+def torch_cuda():
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch if torch.cuda.is_available() else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=16)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if not gpu.available() or gpu.simulated():
+        print("No CUDA GPU usable here (needs an NVIDIA GPU, its driver and numba-cuda: "
+              "pip install 'convtrace[cuda]'); nothing to measure.")
+        return
+    torch = torch_cuda()
+    rng = np.random.default_rng(0)
+    image = rng.standard_normal((4096, 4096)).astype(np.float32)
+    rows = []
+    for k in (3, 5, 7):
+        case = f"conv {k}×{k} 4096²"
+        kernel = rng.standard_normal((k, k)).astype(np.float32)
+        convtrace.conv2d(image[:64, :64], kernel, device="cuda")  # compile outside the timing
+        rows.append((case, "convtrace", best_time(
+            lambda: convtrace.conv2d(image, kernel, padding="same", pad_mode="reflect", device="cuda"),
+            args.repeat), "GPU, transfers included"))
+        rows.append((case, "convtrace CPU", best_time(
+            lambda: convtrace.conv2d(image, kernel, padding="same", pad_mode="reflect"), args.repeat), ""))
+        if torch is not None:
+            tk = torch.from_numpy(kernel)[None, None].cuda()
+
+            def torch_conv():
+                t = torch.from_numpy(image)[None, None].cuda()
+                out = torch.nn.functional.conv2d(torch.nn.functional.pad(t, (k // 2,) * 4, mode="reflect"), tk)
+                return out.cpu()
+
+            with torch.no_grad():
+                rows.append((case, "PyTorch conv2d (GPU)", best_time(torch_conv, args.repeat), "transfers included"))
+    case = "max pool 2×2 4096²"
+    convtrace.pool2d(image[:64, :64], 2, device="cuda")
+    rows.append((case, "convtrace", best_time(lambda: convtrace.pool2d(image, 2, device="cuda"), args.repeat),
+                 "GPU, transfers included"))
+    rows.append((case, "convtrace CPU", best_time(lambda: convtrace.pool2d(image, 2), args.repeat), ""))
+
+    frames = rng.integers(0, 256, (args.frames, 3, 1080, 1920)).astype(np.float32)
+    kernel = rng.standard_normal((5, 5)).astype(np.float32)
+    case = f"{args.frames} frames 1080p"
+
+    def each(device):
+        for frame in frames:
+            convtrace.conv2d(frame, kernel, padding="same", pad_mode="replicate", device=device)
+
+    rows.append((case, "convtrace", best_time(lambda: each("cuda"), max(2, args.repeat // 2)), "GPU"))
+    rows.append((case, "convtrace CPU", best_time(lambda: each("cpu"), 2), ""))
+    name = gpu.cuda.get_current_device().name
+    print(f"convtrace GPU benchmark on {name.decode() if isinstance(name, bytes) else name}")
+    print_table("GPU (times include host↔device transfers)", rows)
+
+
+if __name__ == "__main__":
+    main()

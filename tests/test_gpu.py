@@ -1,0 +1,116 @@
+"""The CUDA kernels agree with the CPU engine.
+
+They run in Numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1, set by conftest)
+on small arrays; the real-GPU case runs only where a GPU is present and
+CONVTRACE_REAL_GPU=1 asks for it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import convtrace
+from convtrace.engine import gpu
+from convtrace.errors import ConvtraceError
+from tests.strategies import conv_problems
+from tests.test_cli import run
+from tests.test_pool import has_empty_int_window, pool_problems
+
+needs_gpu = pytest.mark.skipif(not gpu.available(), reason="no CUDA device and no simulator")
+
+
+def same(got, expected):
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    if expected.dtype.kind == "f":
+        np.testing.assert_allclose(got, expected, rtol=2e-6 if expected.dtype == np.float32 else 1e-12,
+                                   atol=1e-5 if expected.dtype == np.float32 else 1e-12)
+    else:
+        np.testing.assert_array_equal(got, expected)
+
+
+@needs_gpu
+@settings(max_examples=25)
+@given(conv_problems(max_side=6, max_k=3), st.booleans())
+def test_cuda_convolution_equals_cpu_for_every_mode(p, flip):
+    kwargs = dict(padding=p["pads"], pad_mode=p["mode"], pad_value=p["pad_value"], stride=p["stride"],
+                  dilation=p["dilation"], flip=flip)
+    same(convtrace.conv2d(p["x"], p["w"], device="cuda", **kwargs), convtrace.conv2d(p["x"], p["w"], **kwargs))
+
+
+@needs_gpu
+@pytest.mark.parametrize("kernel_shape", [(2, 3), (3, 2, 3), (2, 3, 2, 3)], ids=["per-channel", "cnn", "maps"])
+def test_cuda_channels_and_feature_maps(kernel_shape):
+    rng = np.random.default_rng(0)
+    x = rng.integers(-5, 6, (3, 5, 6))
+    w = rng.integers(-2, 3, kernel_shape)
+    same(convtrace.conv2d(x, w, padding=1, device="cuda"), convtrace.conv2d(x, w, padding=1))
+    xf = x.astype(np.float32)
+    same(convtrace.conv2d(xf, w, padding="same", pad_mode="reflect", device="cuda"),
+         convtrace.conv2d(xf, w, padding="same", pad_mode="reflect"))
+
+
+@needs_gpu
+@settings(max_examples=25)
+@given(pool_problems())
+def test_cuda_pooling_equals_cpu_for_every_mode(p):
+    if p["x"].dtype.kind == "i" and p["mode"] in ("max", "min") and has_empty_int_window(p):
+        return
+    kwargs = dict(stride=p["stride"], mode=p["mode"], padding=p["pad"], ceil_mode=p["ceil_mode"],
+                  count_include_pad=p["count_include_pad"], dilation=p["dilation"])
+    same(convtrace.pool2d(p["x"], p["size"], device="cuda", **kwargs), convtrace.pool2d(p["x"], p["size"], **kwargs))
+
+
+@needs_gpu
+def test_kernel_scale_and_nan_on_the_gpu():
+    box = convtrace.Kernel("box", np.ones((3, 3), dtype=np.int64), scale=__import__("fractions").Fraction(1, 9))
+    x = np.arange(1, 26).reshape(5, 5)
+    same(convtrace.conv2d(x, box, device="cuda"), convtrace.conv2d(x, box))
+    nan = np.array([[1.0, np.nan], [3.0, 4.0]])
+    assert np.isnan(convtrace.pool2d(nan, 2, device="cuda")).all()
+
+
+def test_auto_keeps_small_work_on_the_cpu(monkeypatch):
+    from convtrace import ops
+
+    assert ops.resolve_device("auto", 100) == "cpu"
+    monkeypatch.setattr(gpu, "available", lambda: True)
+    assert ops.resolve_device("auto", ops.AUTO_GPU_WORK) == "cuda"
+    monkeypatch.setattr(gpu, "available", lambda: False)
+    assert ops.resolve_device("auto", ops.AUTO_GPU_WORK) == "cpu"
+    with pytest.raises(ConvtraceError, match=r"pip install 'convtrace\[cuda\]'"):
+        convtrace.conv2d(np.eye(3), np.ones((2, 2)), device="cuda")
+    with pytest.raises(ValueError, match="unknown device 'tpu'"):
+        convtrace.conv2d(np.eye(3), np.ones((2, 2)), device="tpu")
+
+
+@needs_gpu
+def test_cli_device_options():
+    cpu = run("conv", "1 2 3; 4 5 6; 7 8 9", "-k", "sharpen", "--padding", "1", "-f", "csv").output
+    assert run("conv", "1 2 3; 4 5 6; 7 8 9", "-k", "sharpen", "--padding", "1", "-f", "csv",
+               "--device", "cuda").output == cpu
+    assert run("pool", "1 2; 3 4", "--device", "auto", "-f", "csv").output == "4\n"
+
+
+@needs_gpu
+def test_batch_on_the_gpu_matches_the_cpu(tmp_path):
+    from PIL import Image
+
+    src = tmp_path / "in"
+    src.mkdir()
+    Image.fromarray(np.random.default_rng(4).integers(0, 256, (6, 7, 3), dtype=np.uint8)).save(src / "a.png")
+    assert run("batch", src, tmp_path / "cpu", "-k", "sharpen").exit_code == 0
+    assert run("batch", src, tmp_path / "gpu", "-k", "sharpen", "--device", "cuda").exit_code == 0
+    with Image.open(tmp_path / "cpu" / "a.png") as a, Image.open(tmp_path / "gpu" / "a.png") as b:
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+@pytest.mark.skipif(not (gpu.available() and not gpu.simulated()), reason="needs a real CUDA GPU")
+def test_real_gpu_large_image():
+    x = np.random.default_rng(0).standard_normal((3, 1080, 1920)).astype(np.float32)
+    w = np.random.default_rng(1).standard_normal((5, 5)).astype(np.float32)
+    same(convtrace.conv2d(x, w, padding="same", pad_mode="replicate", device="cuda"),
+         convtrace.conv2d(x, w, padding="same", pad_mode="replicate"))
+    same(convtrace.pool2d(x, 2, device="cuda"), convtrace.pool2d(x, 2))
