@@ -100,6 +100,8 @@ def check_folders(in_dir: Path, out_dir: Path, recursive: bool) -> None:
     """Refuse folder pairs where writing outputs could touch an input."""
     if not in_dir.is_dir():
         raise ConvtraceValueError("batch_no_input_dir", where=str(in_dir))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConvtraceValueError("batch_out_not_dir", where=str(out_dir))
     src, dst = in_dir.resolve(), out_dir.resolve()
     if src == dst:
         raise ConvtraceValueError("batch_same_dir", where=str(out_dir))

@@ -71,8 +71,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "pad_value debe ser un número finito, se recibió {value!r}",
     },
     "reflect_too_large": {
-        "en": "reflect padding of {pad} is too large for an input of {axis} {n}: it must be smaller than the input ({limit} at most); use pad_mode='symmetric' or 'replicate', or less padding",
-        "es": "el relleno reflect de {pad} es demasiado grande para una entrada de {axis} {n}: debe ser menor que la entrada ({limit} como máximo); usa pad_mode='symmetric' o 'replicate', o menos relleno",
+        "en": "reflect padding of {pad} is too large for an input with {n} {axis}: it must be smaller than the input ({limit} at most); use pad_mode='symmetric' or 'replicate', or less padding",
+        "es": "el relleno reflect de {pad} es demasiado grande para una entrada con {n} {axis}: debe ser menor que la entrada ({limit} como máximo); usa pad_mode='symmetric' o 'replicate', o menos relleno",
     },
     "kernel_too_large": {
         "en": "the kernel ({kernel}) is larger than the padded input ({padded}); use padding='same' or 'full', more padding, a smaller kernel or less dilation",
@@ -295,6 +295,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "quiz_wrote": {"en": "wrote {n} exercise(s) to {where}", "es": "escritos {n} ejercicio(s) en {where}"},
     "batch_no_input_dir": {"en": "{where}: not a folder; IN must be a folder of images",
                            "es": "{where}: no es una carpeta; IN debe ser una carpeta de imágenes"},
+    "batch_out_not_dir": {"en": "{where}: exists and is not a folder; OUT must be a folder (it is created if missing)",
+                          "es": "{where}: existe y no es una carpeta; OUT debe ser una carpeta (se crea si no existe)"},
     "batch_same_dir": {
         "en": "{where}: OUT is the input folder; choose another folder so no original is overwritten",
         "es": "{where}: OUT es la carpeta de entrada; elige otra carpeta para no sobrescribir ningún original",

@@ -228,6 +228,10 @@ def test_pattern_dry_run_and_usage_errors(tmp_path, monkeypatch):
     assert run("batch", src, tmp_path / "out", "-k", "sharpen", "--pattern", "*.webp").exit_code == 2
     assert run("batch", src, tmp_path / "out").exit_code == 2
     assert run("batch", tmp_path / "nowhere", tmp_path / "out", "-k", "sharpen").exit_code == 2
+    a_file = tmp_path / "a-file"
+    a_file.write_text("keep me", encoding="utf-8")
+    result = run("batch", src, a_file, "-k", "sharpen")
+    assert result.exit_code == 2 and "not a folder" in result.output and a_file.read_text(encoding="utf-8") == "keep me"
     from convtrace.engine import gpu
 
     monkeypatch.setattr(gpu, "available", lambda: False)  # as on a machine without a GPU
