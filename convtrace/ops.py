@@ -528,7 +528,9 @@ def pool2d(x, size, *, stride=None, mode="max", padding=0, ceil_mode=False, coun
     up but drops a window that would start inside the right padding.
 
     Integer inputs give exact int64 results for max, min and sum; averages
-    are float64.  Float inputs keep their precision.  ``device`` as in
+    are float64.  Float inputs keep their precision.  With dilation (which
+    PyTorch's avg_pool2d lacks) an average window can miss the input
+    entirely; with ``count_include_pad=False`` its value is NaN.  ``device`` as in
     :func:`conv2d`.
     """
     return prepare_pool2d(x, size, stride=stride, mode=mode, padding=padding, ceil_mode=ceil_mode,

@@ -83,5 +83,6 @@ def pool(x2, size, stride, mode="max", pads=(0, 0, 0, 0), ceil_mode=False, count
                     divisor = rows_in_pad_extent * cols_in_pad_extent
                 else:
                     divisor = len(cells)
-                out[i, j] = sum(cells) / divisor
+                # A dilated window can miss the input entirely: the mean of nothing is NaN.
+                out[i, j] = sum(cells) / divisor if divisor else np.nan
     return out

@@ -111,6 +111,14 @@ def test_channels_are_pooled_separately():
     np.testing.assert_array_equal(out[1], [[0, -2], [-8, -10]])
 
 
+def test_average_of_a_window_that_misses_the_input_is_nan():
+    x = np.array([[7], [3]])
+    out = convtrace.pool2d(x, (2, 1), stride=1, padding=(1, 0), dilation=(3, 1), mode="avg",
+                           count_include_pad=False)
+    assert out.shape == (1, 1) and np.isnan(out[0, 0])
+    assert convtrace.pool2d(x, (2, 1), stride=1, padding=(1, 0), dilation=(3, 1), mode="avg").tolist() == [[0.0]]
+
+
 def test_nan_propagates_through_max_like_pytorch():
     x = np.array([[1.0, np.nan], [3.0, 4.0]])
     assert np.isnan(convtrace.pool2d(x, 2)).all()
