@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -112,7 +113,11 @@ def _user_errors(lang: str):
 
 
 def _console(file=None) -> Console:
-    return Console(file=file, highlight=False)
+    """Rich console for results; piped output is not cut to 80 columns (no terminal limits it)."""
+    console = Console(file=file, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(file=file, highlight=False, width=160)
+    return console
 
 
 def _parse_cells(at: list[str] | None) -> list[tuple[int, ...]] | None:
@@ -185,25 +190,41 @@ def _emit(*, renderable, document, output, fmt: OutFormat, out_path: Path | None
         Console(stderr=True, highlight=False).print(translate("wrote_file", lang, where=out_path), markup=False)
 
 
+def _first_cells(call, op: str, count: int) -> list[tuple[int, ...]]:
+    """The first ``count`` output cells in reading order (map, row, column)."""
+    n_maps = call.weights.shape[0] if op == "conv2d" else call.x.shape[0]
+    shape = (n_maps, call.rows.size, call.cols.size)
+    total = n_maps * call.rows.size * call.cols.size
+    index = np.unravel_index(np.arange(min(count, total)), shape)
+    if call.squeeze:
+        return [(int(i), int(j)) for i, j in zip(index[1], index[2], strict=True)]
+    return [(int(f), int(i), int(j)) for f, i, j in zip(*index, strict=True)]
+
+
 def _finish(call, op: str, trace_wanted: bool, at, max_steps, fmt, out_path, force, precision, lang,
             device: Device = Device.cpu):
     """Run or trace a prepared call and send the result where it was asked for (traces run on the CPU)."""
     from convtrace.render import export, views
 
     cells = _parse_cells(at)
+    if trace_wanted and cells is None and max_steps > 0:
+        cells = _first_cells(call, op, max_steps)  # trace only what will be shown, even for a photo
     trace = call.trace(cells) if (trace_wanted or cells) else None
     output = trace.output if trace is not None else call.run(device=device.value)
     title = views.conv_title(call, lang) if op == "conv2d" else views.pool_title(call, lang)
     if trace is not None:
         view_cls = views.ConvTraceView if op == "conv2d" else views.PoolTraceView
-        renderable = view_cls(trace, lang=lang, precision=precision, max_steps=0 if cells else max_steps)
+        renderable = view_cls(trace, lang=lang, precision=precision, max_steps=0 if at else max_steps,
+                              selected=bool(at))
     else:
         renderable = views.ResultView(output, *title, lang=lang, precision=precision)
     input_shape = call.source_input.shape if hasattr(call.source_input, "shape") else call.x.shape
 
     def document():
-        extra = {"scale": call.scale} if op == "conv2d" and call.scale != 1 else None
-        return export.document(op, call.params, input_shape, output, trace=trace, extra=extra)
+        extra = {"scale": call.scale} if op == "conv2d" and call.scale != 1 else {}
+        if trace is not None:
+            extra["steps_total"] = int(np.asarray(output).size)
+        return export.document(op, call.params, input_shape, output, trace=trace, extra=extra or None)
 
     _emit(renderable=renderable, document=document, output=output, fmt=fmt, out_path=out_path, force=force,
           precision=precision, lang=lang, title=title, trace=trace)

@@ -396,6 +396,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "label_output_so_far": {"en": "Output so far ({shape})", "es": "Salida hasta ahora ({shape})"},
     "label_output": {"en": "Output ({shape})", "es": "Salida ({shape})"},
     "label_feature_map": {"en": "Feature map {f} ({shape})", "es": "Mapa de características {f} ({shape})"},
+    "label_crop": {"en": "— rows {r0}–{r1}, cols {c0}–{c1} of {shape}", "es": "— filas {r0}–{r1}, columnas {c0}–{c1} de {shape}"},
     "label_legend": {"en": "[ ] window   ( ) padding", "es": "[ ] ventana   ( ) relleno"},
     "label_legend_pool": {"en": "[ ] window   ( ) padding   * winner", "es": "[ ] ventana   ( ) relleno   * ganador"},
     "label_more_steps": {

@@ -317,3 +317,18 @@ def test_python_dash_m_and_the_installed_entry_point():
         pytest.skip("convtrace is not installed as a command in this environment")
     out = subprocess.run([exe, "pool", "1 2; 3 4", "-f", "csv"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout == "4\n"
+
+
+def test_trace_of_a_large_image_traces_only_what_it_shows(tmp_path):
+    from PIL import Image
+
+    Image.fromarray(np.random.default_rng(9).integers(0, 256, (300, 400), dtype=np.uint8)).save(tmp_path / "p.png")
+    result = run("conv", tmp_path / "p.png", "-k", "sharpen", "--padding", "same", "--trace", "--max-steps", "2")
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "Step 2/120000" in text and "119998 more windows not shown" in text
+    assert "rows 0–8, cols 0–8 of 302×402" in text        # the window's neighbourhood
+    assert "rows 0–15, cols 0–15 of 300×400" in text      # the output's corner
+    assert "…" not in text.replace("… 119998", "")        # no number is cut short
+    doc = json.loads(run("conv", tmp_path / "p.png", "-k", "sharpen", "--trace", "-f", "json").output)
+    assert len(doc["steps"]) == 25 and doc["steps_total"] == 298 * 398

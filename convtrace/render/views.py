@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -58,15 +59,19 @@ def matrix_table(values, *, plain: bool, precision: int, window=None, padding=No
         values = values[None, :]
     table = Table(show_header=False, box=None if plain else box.SQUARE, padding=(0, 1 if not plain else 0),
                   pad_edge=False)
-    for _ in range(values.shape[1]):
-        table.add_column(justify="right")
+    texts = [["·" if pending is not None and pending[r, c] else fmt_number(values[r, c], precision)
+              for c in range(values.shape[1])] for r in range(values.shape[0])]
+    for c in range(values.shape[1]):
+        # Numbers are never squeezed into "…": a column is at least as wide as its longest value.
+        width = max(len(row[c]) for row in texts) + (3 if plain else 0)
+        table.add_column(justify="right", min_width=width, no_wrap=True)
     for r in range(values.shape[0]):
         cells = []
         for c in range(values.shape[1]):
             in_window = window is not None and bool(window[r, c])
             is_pad = padding is not None and bool(padding[r, c])
             is_winner = winner is not None and (r, c) == tuple(winner)
-            text = "·" if pending is not None and pending[r, c] else fmt_number(values[r, c], precision)
+            text = texts[r][c]
             if plain:
                 left, right = ("{", "}") if (in_window and is_pad) else ("[", "]") if in_window else \
                     ("(", ")") if is_pad else (" ", " ")
@@ -79,6 +84,25 @@ def matrix_table(values, *, plain: bool, precision: int, window=None, padding=No
     if title is None:
         return table
     return Group(Text(title, style="" if plain else "bold"), table)
+
+
+#: Largest matrix side printed whole; bigger ones show the part that matters.
+MAX_SIDE = 16
+#: In a step, beside the kernel and the products: the window and a small margin.
+STEP_SIDE = 9
+
+
+def view_range(n: int, lo: int, hi: int, limit: int = MAX_SIDE) -> tuple[int, int]:
+    """[start, stop) of at most ``limit`` positions out of ``n`` that contains [lo, hi) when it can."""
+    if n <= limit:
+        return 0, n
+    span = max(hi - lo, 1)
+    start = max(0, min(lo - (limit - span) // 2, n - limit))
+    return start, start + limit
+
+
+def _crop_note(lang: str, rows, cols, shape) -> str:
+    return translate("label_crop", lang, r0=rows[0], r1=rows[1] - 1, c0=cols[0], c1=cols[1] - 1, shape=dims(shape))
 
 
 def size_lines(rows: SizeArithmetic, cols: SizeArithmetic, lang: str, ceil_mode: bool = False) -> list[Text]:
@@ -116,17 +140,25 @@ def _pair_text(pair) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
 
 
-def _output_tables(output, plain, precision, lang, squeeze, pending=None, title_key="label_output"):
+def _output_tables(output, plain, precision, lang, squeeze, pending=None, title_key="label_output", focus=None,
+                   limit=MAX_SIDE):
+    """The output map(s); large ones cropped around ``focus`` (row, col), else their top-left corner."""
     output = np.asarray(output)
     if output.ndim == 2 or squeeze:
         grid = output if output.ndim == 2 else output[0]
-        yield matrix_table(grid, plain=plain, precision=precision, pending=pending,
-                           title=translate(title_key, lang, shape=dims(grid.shape)))
-        return
-    for f in range(output.shape[0]):
-        yield matrix_table(output[f], plain=plain, precision=precision,
-                           pending=None if pending is None else pending[f],
-                           title=translate("label_feature_map", lang, f=f, shape=dims(output[f].shape)))
+        mask = None if pending is None else (pending if pending.ndim == 2 else pending[0])
+        maps = [(translate(title_key, lang, shape=dims(grid.shape)), grid, mask)]
+    else:
+        maps = [(translate("label_feature_map", lang, f=f, shape=dims(output[f].shape)), output[f],
+                 None if pending is None else pending[f]) for f in range(output.shape[0])]
+    row, col = focus if focus is not None else (0, 0)
+    for title, grid, mask in maps:
+        rows = view_range(grid.shape[0], row, row + 1, limit)
+        cols = view_range(grid.shape[1], col, col + 1, limit)
+        if (rows[1] - rows[0], cols[1] - cols[0]) != grid.shape:
+            title += " " + _crop_note(lang, rows, cols, grid.shape)
+        yield matrix_table(grid[rows[0]:rows[1], cols[0]:cols[1]], plain=plain, precision=precision,
+                           pending=None if mask is None else mask[rows[0]:rows[1], cols[0]:cols[1]], title=title)
 
 
 class ResultView:
@@ -165,6 +197,21 @@ def pool_title(trace, lang: str) -> tuple[str, str]:
     return title, subtitle
 
 
+def padded_view(values, pad_mask, origin, size, dilation, *, plain, precision, title, lang, winner=None):
+    """The padded input around one window (all of it when small), window and padding marked."""
+    window = _window_mask(pad_mask.shape, origin, size, dilation)
+    span = (dilation[0] * (size[0] - 1) + 1, dilation[1] * (size[1] - 1) + 1)
+    rows = view_range(pad_mask.shape[0], origin[0], origin[0] + span[0], max(STEP_SIDE, span[0] + 2))
+    cols = view_range(pad_mask.shape[1], origin[1], origin[1] + span[1], max(STEP_SIDE, span[1] + 2))
+    if (rows[1] - rows[0], cols[1] - cols[0]) != pad_mask.shape:
+        title += " " + _crop_note(lang, rows, cols, pad_mask.shape)
+    if winner is not None:
+        winner = (winner[0] - rows[0], winner[1] - cols[0])
+    cut = (slice(*rows), slice(*cols))
+    return matrix_table(values[cut], plain=plain, precision=precision, window=window[cut], padding=pad_mask[cut],
+                        winner=winner, title=title)
+
+
 def _window_mask(shape, origin, size, dilation):
     mask = np.zeros(shape, dtype=bool)
     r, c = origin
@@ -175,8 +222,9 @@ def _window_mask(shape, origin, size, dilation):
 class _TraceView:
     """What every trace view shares: header, at most ``max_steps`` steps, the output."""
 
-    def __init__(self, trace, *, lang="en", precision=4, max_steps=25):
+    def __init__(self, trace, *, lang="en", precision=4, max_steps=25, selected=False):
         self.trace, self.lang, self.precision, self.max_steps = trace, lang, precision, max_steps
+        self.selected = selected  # the user picked these cells: count only them
 
     def _header(self, plain: bool) -> RenderResult:
         raise NotImplementedError
@@ -188,27 +236,58 @@ class _TraceView:
         """The output matrix with the cells of steps 0…n filled in, the rest pending."""
         t = self.trace
         pending = np.ones(t.output.shape, dtype=bool)
-        for k in range(n + 1):
-            pending[tuple(int(v) for v in t.step(k).out_index)] = False
+        done = t.cells[: n + 1]
+        if t.output.ndim == 2:
+            pending[done[:, 1], done[:, 2]] = False
+        else:
+            pending[done[:, 0], done[:, 1], done[:, 2]] = False
+        index = t.step(n).out_index
         return _output_tables(t.output, plain, self.precision, self.lang, t.output.ndim == 2, pending=pending,
-                              title_key="label_output_so_far")
+                              title_key="label_output_so_far", focus=index[-2:], limit=STEP_SIDE)
+
+    def _total(self) -> int:
+        """Every window of the operation (one per output value, traced or not), or the picked ones."""
+        return len(self.trace) if self.selected else int(np.asarray(self.trace.output).size)
+
+    def _layout(self, blocks) -> Group:
+        """Blocks side by side, wrapping to a new row where the console is too narrow for the next one."""
+        console, options = self._render_ctx
+        rows, current, used = [], [], 0
+        for block in blocks:
+            width = Measurement.get(console, options, block).maximum
+            if current and used + 3 + width > options.max_width:
+                rows.append(current)
+                current, used = [], 0
+            used += width + (3 if current else 0)
+            current.append(block)
+        rows.append(current)
+        grids = []
+        for row in rows:
+            grid = Table.grid(padding=(0, 3))
+            for _ in row:
+                grid.add_column(vertical="top", no_wrap=True)
+            grid.add_row(*row)
+            grids.append(grid)
+        return Group(*grids)
 
     def _step_heading(self, n: int, step, plain: bool) -> Text:
         index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
-        head = translate("label_step", self.lang, n=n + 1, total=len(self.trace), index=index,
+        head = translate("label_step", self.lang, n=n + 1, total=self._total(), index=index,
                          row=step.origin[0], col=step.origin[1])
         return Text(head, style="" if plain else "bold cyan")
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         plain = is_plain(console)
+        self._render_ctx = (console, options)
         t = self.trace
         yield from self._header(plain)
         yield Text("")
         shown = len(t) if self.max_steps <= 0 else min(self.max_steps, len(t))
         for n in range(shown):
             yield self._step(n, plain)
-        if shown < len(t):
-            yield Text(translate("label_more_steps", self.lang, hidden=len(t) - shown), style="yellow")
+        hidden = self._total() - shown
+        if hidden > 0:
+            yield Text(translate("label_more_steps", self.lang, hidden=hidden), style="yellow")
             yield Text("")
         yield from _output_tables(t.output, plain, self.precision, self.lang, t.output.ndim == 2)
 
@@ -228,12 +307,11 @@ class ConvTraceView(_TraceView):
             products.add_column(justify=col_justify)
         for g in range(groups_width):
             channel = step.channel + g
-            mask = _window_mask(t.pad_mask.shape, step.origin, (kh, kw), dilation)
             label = translate("label_padded_input", lang) if t.pad_mask.any() else translate("label_input", lang)
             if t.padded.shape[0] > 1:
                 label += f" · {translate('label_channel', lang, c=channel)}"
-            inputs.append(matrix_table(t.padded[channel], plain=plain, precision=prec, window=mask,
-                                       padding=t.pad_mask, title=label))
+            inputs.append(padded_view(t.padded[channel], t.pad_mask, step.origin, (kh, kw), dilation, plain=plain,
+                                      precision=prec, title=label, lang=lang))
             klabel = translate("label_kernel", lang) if t.scale == 1 else \
                 translate("label_kernel_scale", lang, scale=t.scale)
             if groups_width > 1:
@@ -246,12 +324,9 @@ class ConvTraceView(_TraceView):
                     products.add_row(fmt_number(step.window[g, a, b], prec), "×",
                                      fmt_number(step.weights[g, a, b], prec), "=",
                                      fmt_number(step.products[g, a, b], prec))
-        grid = Table.grid(padding=(0, 3))
-        for _ in range(4):
-            grid.add_column(vertical="top")
         partial = self._output_so_far(n, plain)
         products_block = Group(Text(translate("label_products", lang), style="" if plain else "bold"), products)
-        grid.add_row(Group(*inputs), Group(*kernels), products_block, Group(*partial))
+        grid = self._layout([Group(*inputs), Group(*kernels), products_block, Group(*partial)])
         total = fmt_number(step.total, prec)
         if t.scale != 1:
             sum_line = f"{translate('label_sum', lang)} = {total}   × {t.scale} = {fmt_number(step.result, prec)}"
@@ -310,17 +385,13 @@ class PoolTraceView(_TraceView):
         shown[pads[0]: pads[0] + values.shape[0], pads[2]: pads[2] + values.shape[1]] = values
         pad_mask = np.ones(padded_shape, dtype=bool)
         pad_mask[pads[0]: pads[0] + values.shape[0], pads[2]: pads[2] + values.shape[1]] = False
-        window = _window_mask(padded_shape, step.origin, size, dilation)
         winner = None
         if step.winner is not None:
             winner = (step.origin[0] + step.winner[0] * dilation[0], step.origin[1] + step.winner[1] * dilation[1])
         label = translate("label_padded_input", lang) if pad_mask.any() else translate("label_input", lang)
-        grid = Table.grid(padding=(0, 3))
-        grid.add_column(vertical="top")
-        grid.add_column(vertical="top")
         partial = self._output_so_far(n, plain)
-        grid.add_row(matrix_table(shown, plain=plain, precision=prec, window=window, padding=pad_mask,
-                                  winner=winner, title=label), Group(*partial))
+        grid = self._layout([padded_view(shown, pad_mask, step.origin, size, dilation, plain=plain, precision=prec,
+                                         title=label, lang=lang, winner=winner), Group(*partial)])
         return Group(self._step_heading(n, step, plain), grid, Text(self._explain(step), style="bold"), Text(""))
 
     def _header(self, plain: bool) -> RenderResult:
