@@ -18,7 +18,6 @@ import fnmatch
 import os
 import threading
 import time
-import warnings
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -147,26 +146,11 @@ def target_for(rel: Path, out_dir: Path, out_format: str) -> Path:
 
 def decode(path: Path):
     """(channels (C, H, W) float32, alpha or None, max pixel value, Pillow mode) of an image file."""
-    from PIL import Image
+    from convtrace.io.readers import open_pixels
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(path) as img:
-            img.seek(0)
-            img.load()
-            mode = img.mode
-            if mode == "P":
-                img = img.convert("RGBA" if "transparency" in img.info else "RGB")
-            elif mode == "PA":
-                img = img.convert("RGBA")
-            elif mode == "1":
-                img = img.convert("L")
-            elif mode in ("CMYK", "YCbCr", "LAB", "HSV"):
-                img = img.convert("RGB")
-            elif mode in ("I", "F"):
-                img = img.convert("F")
-            mode = img.mode
-            arr = np.asarray(img)
+    arr, mode = open_pixels(path)
+    if mode in ("I", "F"):
+        arr, mode = arr.astype(np.float32), "F"
     if mode.startswith("I;16"):
         maxval = 65535
     elif mode == "F":
@@ -262,12 +246,12 @@ def process(source: Path, target: Path, plan: BatchPlan) -> Outcome:
 
     if target.exists() and not plan.overwrite:
         return Outcome(source, target, "skipped", "exists")
+    if target.exists() and source.resolve() == target.resolve():
+        return Outcome(source, target, "failed", "the output would replace the input")
     try:
         channels, alpha, maxval, _ = decode(source)
         values = filter_pixels(channels, plan)
         data = encode(to_pixels(values, plan.range_mode, maxval), alpha, target.suffix)
-        if target.exists() and source.resolve() == target.resolve():
-            return Outcome(source, target, "failed", "the output would replace the input")
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, data, overwrite=plan.overwrite)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

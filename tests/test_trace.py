@@ -107,3 +107,13 @@ def test_traces_of_float32_images_agree_exactly(data):
     trace = convtrace.trace_conv2d(x, w, padding="same", pad_mode="reflect")
     assert trace.output.dtype == np.float32
     np.testing.assert_array_equal(trace.results.reshape(7, 8), trace.output)
+
+
+def test_pool_trace_of_a_row_renders():
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    console.print(convtrace.trace_pool2d(np.array([1.0, 5.0, 2.0, 8.0]), (1, 2)))
+    assert "[2] [8]*" in console.file.getvalue() and "max = 8 (row 0, col 1 of the window)" in console.file.getvalue()

@@ -13,25 +13,40 @@ from convtrace.io.matrix import ParsedMatrix, looks_inline, parse_matrix_text
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm"})
 
 
-def read_image(path: Path) -> np.ndarray:
-    """Pixels as (H, W) for grayscale or (C, H, W) for colour (RGB, RGBA), first frame of a GIF."""
+def open_pixels(path: Path) -> tuple[np.ndarray, str]:
+    """An image's pixels as Pillow gives them, (H, W) or (H, W, C), and its mode after normalising.
+
+    Palette images become RGB (RGBA with transparency), 1-bit becomes L, CMYK
+    and other colour spaces become RGB; a GIF gives its first frame.  A
+    decompression bomb raises Pillow's DecompressionBombWarning as an error.
+    """
     import warnings
 
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(path) as img:
+            img.seek(0)
+            img.load()
+            mode = img.mode
+            if mode == "P":
+                img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+            elif mode == "PA":
+                img = img.convert("RGBA")
+            elif mode == "1":
+                img = img.convert("L")
+            elif mode in ("CMYK", "YCbCr", "LAB", "HSV"):
+                img = img.convert("RGB")
+            return np.asarray(img), img.mode
+
+
+def read_image(path: Path) -> np.ndarray:
+    """Pixels as (H, W) for grayscale or (C, H, W) for colour (RGB, RGBA), first frame of a GIF."""
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
-                img.seek(0)
-                mode = img.mode
-                if mode == "P":
-                    img = img.convert("RGBA" if "transparency" in img.info else "RGB")
-                elif mode in ("1", "LA", "PA"):
-                    img = img.convert("L" if mode in ("1",) else "LA")
-                elif mode in ("CMYK", "YCbCr", "LAB", "HSV"):
-                    img = img.convert("RGB")
-                arr = np.asarray(img)
+        arr, _ = open_pixels(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ConvtraceValueError("image_bomb", where=str(path)) from None
     except UnidentifiedImageError:

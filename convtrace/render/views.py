@@ -352,6 +352,22 @@ class ConvTraceView(_TraceView):
 class PoolTraceView(_TraceView):
     """A pooling trace: every window, its winner or its sum and divisor."""
 
+    def _padded(self, channel: int) -> tuple[np.ndarray, np.ndarray]:
+        """One channel with its (implicit) padding made visible, and the padding mask; built once."""
+        cache = self.__dict__.setdefault("_padded_cache", {})
+        if channel not in cache:
+            pads = self.trace.params["pads"]
+            values = np.asarray(self.trace.input)
+            values = values[channel] if values.ndim == 3 else np.atleast_2d(values)
+            shape = (values.shape[0] + pads[0] + pads[1], values.shape[1] + pads[2] + pads[3])
+            inner = (slice(pads[0], pads[0] + values.shape[0]), slice(pads[2], pads[2] + values.shape[1]))
+            shown = np.zeros(shape, dtype=values.dtype)
+            shown[inner] = values
+            pad_mask = np.ones(shape, dtype=bool)
+            pad_mask[inner] = False
+            cache[channel] = (shown, pad_mask)
+        return cache[channel]
+
     def _explain(self, step) -> str:
         t, lang, prec = self.trace, self.lang, self.precision
         mode = t.params["mode"]
@@ -376,15 +392,8 @@ class PoolTraceView(_TraceView):
     def _step(self, n: int, plain: bool) -> Group:
         t, lang, prec = self.trace, self.lang, self.precision
         step = t.step(n)
-        size, dilation, pads = t.params["size"], t.params["dilation"], t.params["pads"]
-        values = np.asarray(t.input if t.input.ndim == 2 else t.input[int(t.cells[n, 0])])
-        if values.ndim == 1:
-            values = values[None, :]
-        padded_shape = (values.shape[0] + pads[0] + pads[1], values.shape[1] + pads[2] + pads[3])
-        shown = np.zeros(padded_shape, dtype=values.dtype)
-        shown[pads[0]: pads[0] + values.shape[0], pads[2]: pads[2] + values.shape[1]] = values
-        pad_mask = np.ones(padded_shape, dtype=bool)
-        pad_mask[pads[0]: pads[0] + values.shape[0], pads[2]: pads[2] + values.shape[1]] = False
+        size, dilation = t.params["size"], t.params["dilation"]
+        shown, pad_mask = self._padded(int(t.cells[n, 0]))
         winner = None
         if step.winner is not None:
             winner = (step.origin[0] + step.winner[0] * dilation[0], step.origin[1] + step.winner[1] * dilation[1])
