@@ -124,6 +124,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{where}: no such file; give a path, '-' for standard input, or a matrix in quotes such as \"1 2; 3 4\"",
         "es": "{where}: no existe el archivo; da una ruta, '-' para la entrada estándar, o una matriz entre comillas como \"1 2; 3 4\"",
     },
+    "json_not_matrix": {
+        "en": "{where}: this JSON holds no matrix; write nested lists of numbers such as [[1, 2], [3, 4]]",
+        "es": "{where}: este JSON no contiene una matriz; escribe listas anidadas de números como [[1, 2], [3, 4]]",
+    },
     "is_directory": {
         "en": "{where}: is a folder, not a file",
         "es": "{where}: es una carpeta, no un archivo",

@@ -210,6 +210,10 @@ def test_files_with_errors_name_file_line_and_column(tmp_path):
     bad.write_text("1 2 3\n4 five 6\n", encoding="utf-8")
     result = run("conv", bad, "-k", "1")
     assert result.exit_code == 2 and f"{bad}:2:3: 'five' is not a number" in result.output
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"size": [1, 2]}', encoding="utf-8")
+    result = run("conv", settings, "-k", "1")
+    assert result.exit_code == 2 and "this JSON holds no matrix" in result.output
     empty = tmp_path / "empty.txt"
     empty.write_text("# nothing\n", encoding="utf-8")
     assert "no numbers found" in run("conv", empty, "-k", "1").output

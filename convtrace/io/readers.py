@@ -71,6 +71,23 @@ def read_text_file(path: Path) -> str:
         return data.decode("latin-1")
 
 
+def _json_without_matrix(text: str) -> bool:
+    """Valid JSON that is not (nested) lists of values: objects, a lone string, …"""
+    import json
+
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        return False  # the matrix reader reports where the syntax breaks
+
+    def lists_only(item) -> bool:
+        if isinstance(item, list):
+            return all(lists_only(v) for v in item)
+        return not isinstance(item, dict)
+
+    return not isinstance(doc, list) or not lists_only(doc)
+
+
 def read_matrix(spec: str, *, allow_blank: bool = False, stdin=None) -> ParsedMatrix:
     """The matrix that ``spec`` names: a path, ``-`` (standard input) or an inline matrix."""
     if spec == "-":
@@ -93,7 +110,10 @@ def read_matrix(spec: str, *, allow_blank: bool = False, stdin=None) -> ParsedMa
             return ParsedMatrix(values=np.asarray(arr), source=spec)
         if suffix in IMAGE_SUFFIXES:
             return ParsedMatrix(values=read_image(path), source=spec)
-        return parse_matrix_text(read_text_file(path), spec, allow_blank=allow_blank)
+        text = read_text_file(path)
+        if suffix == ".json" and _json_without_matrix(text):
+            raise ConvtraceValueError("json_not_matrix", where=spec)
+        return parse_matrix_text(text, spec, allow_blank=allow_blank)
     if looks_inline(spec) or (allow_blank and spec.strip() and "\n" not in spec and ";" in spec):
         return parse_matrix_text(spec, "<argument>", inline=True, allow_blank=allow_blank)
     raise ConvtraceValueError("no_such_file", where=spec)
