@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convtrace.ops import WHAT_INPUT, as_numeric_array
+from convtrace.arrays import WHAT_INPUT, as_numeric_array
 
 
 def relu(x):

@@ -27,32 +27,31 @@ from pathlib import Path
 import numpy as np
 
 from convtrace.errors import ConvtraceValueError
+from convtrace.io.readers import IMAGE_SUFFIXES
 from convtrace.io.writers import TEMP_PREFIX, write_atomic
 from convtrace.kernel import Kernel
+from convtrace.spec import ConvSpec
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+#: Formats that cannot store an alpha channel: it is dropped.
+NO_ALPHA_FORMATS = ("JPEG", "BMP", "PPM")
 FORMAT_SUFFIX = {"png": ".png", "jpg": ".jpg"}
 PIL_FORMAT = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".bmp": "BMP", ".gif": "GIF", ".tif": "TIFF",
-              ".tiff": "TIFF", ".webp": "WEBP"}
+              ".tiff": "TIFF", ".webp": "WEBP", ".pgm": "PPM", ".ppm": "PPM"}
 
 
 @dataclass(frozen=True)
-class ConvStep:
+class KernelStep:
+    """Filter with a kernel from the library (or a file) under a convolution spec."""
+
     kernel: Kernel
-    options: dict                  # keyword arguments of prepare_conv2d
-
-
-@dataclass(frozen=True)
-class PoolStep:
-    size: object
-    options: dict                  # keyword arguments of prepare_pool2d
+    spec: ConvSpec
 
 
 @dataclass(frozen=True)
 class BatchPlan:
     """What happens to every image."""
 
-    steps: tuple                   # ConvStep / PoolStep, in order
+    steps: tuple                   # KernelStep / PoolSpec, in order
     channels: str = "per"          # per | sum | gray
     range_mode: str = "clip"       # clip | abs | normalize
     out_format: str = "same"       # png | jpg | same
@@ -172,20 +171,21 @@ def decode(path: Path):
 
 def filter_pixels(channels: np.ndarray, plan: BatchPlan) -> np.ndarray:
     """Apply the plan's steps to (C, H, W) float32 pixels, in the calling thread."""
-    from convtrace.ops import prepare_conv2d, prepare_pool2d
+    from convtrace.convolution import prepare_conv2d
+    from convtrace.pooling import prepare_pool2d
 
     x = channels
     if plan.channels == "gray" and x.shape[0] == 3:
         # ITU-R 601 luma, as Pillow's convert("L").
         x = (x[0] * np.float32(0.299) + x[1] * np.float32(0.587) + x[2] * np.float32(0.114))[None]
     for step in plan.steps:
-        if isinstance(step, ConvStep):
+        if isinstance(step, KernelStep):
             kernel = step.kernel
             if plan.channels == "sum" and kernel.weights.ndim == 2 and x.shape[0] > 1:
                 kernel = Kernel(kernel.name, np.repeat(kernel.weights[None], x.shape[0], axis=0), kernel.scale)
-            out = prepare_conv2d(x, kernel, **step.options).run(parallel=False, device=plan.device)
+            out = prepare_conv2d(x, kernel, step.spec).run(parallel=False, device=plan.device)
         else:
-            out = prepare_pool2d(x, step.size, **step.options).run(parallel=False, device=plan.device)
+            out = prepare_pool2d(x, spec=step).run(parallel=False, device=plan.device)
         x = out if out.ndim == 3 else out[None]
     return x
 
@@ -212,14 +212,14 @@ def encode(pixels: np.ndarray, alpha: np.ndarray | None, suffix: str) -> bytes:
     size = pixels.shape[:2]
     if pixels.shape[2] == 1:
         img = Image.fromarray(pixels[..., 0])
-        if alpha is not None and fmt not in ("JPEG", "BMP") and pixels.dtype == np.uint8:
+        if alpha is not None and fmt not in NO_ALPHA_FORMATS and pixels.dtype == np.uint8:
             img = Image.merge("LA", (img, Image.fromarray(_fit(alpha, size))))
     else:
         rgb = pixels[..., :3]
         if rgb.dtype != np.uint8:
             rgb = (rgb >> 8).astype(np.uint8)
         img = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
-        if alpha is not None and fmt not in ("JPEG", "BMP"):
+        if alpha is not None and fmt not in NO_ALPHA_FORMATS:
             img.putalpha(Image.fromarray(_fit(alpha, size)))
     if fmt == "GIF":
         img = img.convert("P") if img.mode in ("RGB", "L", "LA", "RGBA") else img

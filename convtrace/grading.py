@@ -16,63 +16,83 @@ from typing import Any
 
 import numpy as np
 
+from convtrace.arrays import WHAT_INPUT, WHAT_KERNEL, as_numeric_array
+from convtrace.convolution import Conv2d, ConvTrace, prepare_conv2d
 from convtrace.errors import ConvtraceError, ConvtraceValueError
 from convtrace.i18n import translate
 from convtrace.kernel import Kernel
-from convtrace.ops import prepare_conv2d, prepare_pool2d
+from convtrace.pooling import Pool2d, PoolTrace, prepare_pool2d
+from convtrace.spec import NO_PADDING, POOL_MODES, ConvSpec, PoolSpec, Spec, spec_from_dict
 
 #: Default tolerance for float answers: fit for answers rounded to two decimals.
 DEFAULT_TOL = 0.005
+#: How many wrong cells a grade carries the engine's working for.
+MAX_WORKED_CELLS = 8
+
+
+#: Version of the answer-key format ``Exercise.to_dict`` writes (version 1 keys are still read).
+KEY_FORMAT = 2
 
 
 @dataclass(frozen=True, eq=False)
 class Exercise:
-    """What was asked: ``op`` 'conv2d' or 'pool2d', the input, the kernel and the parameters.
+    """What was asked: a spec (:class:`ConvSpec` or :class:`PoolSpec`), the input and, for convolution, the kernel."""
 
-    ``params`` are the keyword arguments of :func:`convtrace.prepare_conv2d`
-    or :func:`convtrace.prepare_pool2d` (pooling's include ``size``).
-    """
-
-    op: str
+    spec: Spec
     input: np.ndarray
-    params: dict
     kernel: Kernel | None = None
 
-    def call(self):
-        if self.op == "conv2d":
-            return prepare_conv2d(self.input, self.kernel, **self.params)
-        params = dict(self.params)
-        return prepare_pool2d(self.input, params.pop("size"), **params)
+    def __post_init__(self) -> None:
+        if isinstance(self.spec, ConvSpec) and self.kernel is None:
+            raise ConvtraceValueError("exercise_needs_kernel")
+
+    @property
+    def is_conv(self) -> bool:
+        return isinstance(self.spec, ConvSpec)
+
+    def operation(self) -> Conv2d | Pool2d:
+        """The checked operation the exercise asks for."""
+        if isinstance(self.spec, ConvSpec):
+            return prepare_conv2d(self.input, self.kernel, self.spec)
+        return prepare_pool2d(self.input, spec=self.spec)
 
     def expected(self) -> np.ndarray:
-        return self.call().run()
+        return self.operation().run()
 
     def varied(self, **changes) -> Exercise:
-        return replace(self, params={**self.params, **changes})
+        """The same exercise with some settings changed: how a mistake is described."""
+        return replace(self, spec=replace(self.spec, **changes))
 
     def to_dict(self) -> dict:
         """The exercise as JSON-ready data: what ``convtrace check --key`` reads."""
-        doc: dict[str, Any] = {"convtrace_key": 1, "op": self.op, "input": self.input.tolist(),
-                               "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.params.items()}}
+        doc: dict[str, Any] = {"convtrace_key": KEY_FORMAT, "op": self.spec.kind, "input": self.input.tolist(),
+                               "params": self.spec.to_dict()}
         if self.kernel is not None:
             doc["kernel"] = {"name": self.kernel.name, "weights": self.kernel.weights.tolist(),
                              "scale": str(self.kernel.scale)}
         return doc
 
     @classmethod
-    def from_dict(cls, doc: dict, source: str = "key") -> Exercise:
-        try:
-            if doc.get("convtrace_key") != 1 or doc["op"] not in ("conv2d", "pool2d"):
-                raise KeyError("convtrace_key")
-            kernel = None
-            if doc["op"] == "conv2d":
-                k = doc["kernel"]
-                kernel = Kernel(name=k.get("name", "kernel"), weights=np.array(k["weights"]),
-                                scale=Fraction(k.get("scale", "1")))
-            params = {key: tuple(v) if isinstance(v, list) else v for key, v in doc["params"].items()}
-            return cls(op=doc["op"], input=np.array(doc["input"]), params=params, kernel=kernel)
-        except (KeyError, TypeError, ValueError):
-            raise ConvtraceValueError("bad_key", where=source) from None
+    def from_dict(cls, doc: object, source: str = "key") -> Exercise:
+        """An exercise from an answer key (format 1 or 2); anything malformed is one clear error."""
+        if not isinstance(doc, dict) or doc.get("convtrace_key") not in (1, KEY_FORMAT):
+            raise ConvtraceValueError("bad_key", where=source)
+        for name in ("op", "input", "params"):
+            if name not in doc:
+                raise ConvtraceValueError("bad_key_field", where=source, field=name)
+        spec = spec_from_dict(doc["op"], doc["params"], source)
+        kernel = None
+        if isinstance(spec, ConvSpec):
+            k = doc.get("kernel")
+            if not isinstance(k, dict) or "weights" not in k:
+                raise ConvtraceValueError("bad_key_field", where=source, field="kernel")
+            try:
+                scale = Fraction(str(k.get("scale", "1")).replace(" ", ""))
+            except (ValueError, ZeroDivisionError):
+                raise ConvtraceValueError("bad_scale", where=source, value=k.get("scale")) from None
+            kernel = Kernel(name=str(k.get("name", "kernel")),
+                            weights=as_numeric_array(k["weights"], WHAT_KERNEL), scale=scale)
+        return cls(spec=spec, input=as_numeric_array(doc["input"], WHAT_INPUT), kernel=kernel)
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,8 @@ class Grade:
     tol: float
     diagnoses: list[Diagnosis]
     shape_ok: bool
+    operation: Conv2d | Pool2d
+    working: ConvTrace | PoolTrace | None = None   # the engine's working for the first wrong cells
 
     @property
     def n_cells(self) -> int:
@@ -148,63 +170,89 @@ def _rotationally_symmetric(w: np.ndarray) -> bool:
     return np.array_equal(w, w[..., ::-1, ::-1])
 
 
+def _pair_value(pair) -> object:
+    """A (rows, cols) setting as users write it: 2, or 2×3."""
+    if pair is None:
+        return None
+    return pair[0] if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
+
+
+def _padding_value(padding) -> object:
+    if isinstance(padding, str):
+        return padding
+    top, bottom, left, right = padding
+    return top if top == bottom == left == right else f"({top}, {bottom}, {left}, {right})"
+
+
+def _conv_mistakes(ex: Exercise, spec: ConvSpec):
+    weights = ex.kernel.weights
+    if not _rotationally_symmetric(weights):
+        key = "mistake_flip_added" if not spec.flip else "mistake_flip_missing"
+        yield Diagnosis(key), ex.varied(flip=not spec.flip)
+    if weights.shape[-1] != weights.shape[-2] or not np.array_equal(weights, np.swapaxes(weights, -1, -2)):
+        yield (Diagnosis("mistake_kernel_transposed"),
+               replace(ex, kernel=replace(ex.kernel, weights=np.swapaxes(weights, -1, -2))))
+    if ex.kernel.scale != 1:
+        yield (Diagnosis("mistake_scale", {"scale": str(ex.kernel.scale)}),
+               replace(ex, kernel=replace(ex.kernel, scale=Fraction(1))))
+    if spec.padding != NO_PADDING:
+        if spec.pad_mode != "zeros":
+            yield Diagnosis("mistake_pad_mode", {"used": "zeros", "asked": spec.pad_mode}), ex.varied(pad_mode="zeros")
+        else:
+            for mode in ("replicate", "reflect"):
+                yield Diagnosis("mistake_pad_mode", {"used": mode, "asked": "zeros"}), ex.varied(pad_mode=mode)
+    if spec.dilation != (1, 1):
+        yield Diagnosis("mistake_dilation"), ex.varied(dilation=1)
+
+
+def _pool_mistakes(ex: Exercise, spec: PoolSpec):
+    for other in POOL_MODES:
+        if other != spec.mode:
+            yield Diagnosis("mistake_pool_mode", {"used": other, "asked": spec.mode}), ex.varied(mode=other)
+    if spec.mode == "avg" and spec.padding != NO_PADDING:
+        include = spec.count_include_pad
+        yield (Diagnosis("mistake_divisor_excluded" if include else "mistake_divisor_included"),
+               ex.varied(count_include_pad=not include))
+    yield (Diagnosis("mistake_ceil" if not spec.ceil_mode else "mistake_floor"),
+           ex.varied(ceil_mode=not spec.ceil_mode))
+
+
+def _padding_mistakes(ex: Exercise, spec: Spec):
+    padding = spec.padding
+    if padding != NO_PADDING:
+        yield Diagnosis("mistake_no_padding"), ex.varied(padding=0)
+    else:
+        yield Diagnosis("mistake_added_padding", {"padding": "same"}), ex.varied(padding="same")
+        if isinstance(spec, ConvSpec):
+            yield Diagnosis("mistake_added_padding", {"padding": "full"}), ex.varied(padding="full")
+        yield Diagnosis("mistake_added_padding", {"padding": 1}), ex.varied(padding=1)
+    if not isinstance(padding, str) and len(set(padding)) == 1 and padding[0] > 0:
+        amount = padding[0]
+        for other in (amount - 1, amount + 1):
+            if other > 0:
+                yield (Diagnosis("mistake_padding_amount", {"used": other, "asked": amount}),
+                       ex.varied(padding=other))
+
+
+def _stride_mistakes(ex: Exercise, spec: Spec):
+    if isinstance(spec, ConvSpec):
+        current, options = spec.stride, (1, 2, 3)
+    else:
+        window = spec.window(ex.input.shape[-2:]) if spec.size == "global" else spec.size
+        current = spec.stride_for(window)
+        options = (1, 2) + ((window[0],) if window[0] == window[1] else ())
+    for other in dict.fromkeys(options):
+        if (other, other) != current:
+            yield (Diagnosis("mistake_stride", {"used": other, "asked": _pair_value(current)}),
+                   ex.varied(stride=other))
+
+
 def candidate_mistakes(ex: Exercise):
     """(Diagnosis, Exercise) pairs: the exercise as students commonly get it wrong."""
-    p = ex.params
-    out = []
-    if ex.op == "conv2d":
-        weights = ex.kernel.weights
-        if not _rotationally_symmetric(weights):
-            key = "mistake_flip_added" if not p.get("flip") else "mistake_flip_missing"
-            out.append((Diagnosis(key), ex.varied(flip=not p.get("flip", False))))
-        if weights.shape[-1] != weights.shape[-2] or not np.array_equal(weights, np.swapaxes(weights, -1, -2)):
-            out.append((Diagnosis("mistake_kernel_transposed"),
-                        replace(ex, kernel=replace(ex.kernel, weights=np.swapaxes(weights, -1, -2)))))
-        if ex.kernel.scale != 1:
-            out.append((Diagnosis("mistake_scale", {"scale": str(ex.kernel.scale)}),
-                        replace(ex, kernel=replace(ex.kernel, scale=Fraction(1)))))
-        if p.get("pad_mode", "zeros") != "zeros" and p.get("padding", 0) not in (0, "valid"):
-            out.append((Diagnosis("mistake_pad_mode", {"used": "zeros", "asked": p["pad_mode"]}),
-                        ex.varied(pad_mode="zeros")))
-        elif p.get("padding", 0) not in (0, "valid"):
-            for mode in ("replicate", "reflect"):
-                out.append((Diagnosis("mistake_pad_mode", {"used": mode, "asked": "zeros"}), ex.varied(pad_mode=mode)))
-        if p.get("dilation", 1) not in (1, (1, 1)):
-            out.append((Diagnosis("mistake_dilation"), ex.varied(dilation=1)))
-    else:
-        mode = p.get("mode", "max")
-        for other in ("max", "avg", "min", "sum"):
-            if other != mode:
-                out.append((Diagnosis("mistake_pool_mode", {"used": other, "asked": mode}), ex.varied(mode=other)))
-        if mode == "avg" and p.get("padding", 0) not in (0, "valid"):
-            include = p.get("count_include_pad", True)
-            out.append((Diagnosis("mistake_divisor_excluded" if include else "mistake_divisor_included"),
-                        ex.varied(count_include_pad=not include)))
-        ceil = p.get("ceil_mode", False)
-        out.append((Diagnosis("mistake_ceil" if not ceil else "mistake_floor"), ex.varied(ceil_mode=not ceil)))
-    # Padding forgotten or added, and other strides: both operations.
-    padding = p.get("padding", 0)
-    if padding not in (0, "valid", (0, 0, 0, 0)):
-        out.append((Diagnosis("mistake_no_padding"), ex.varied(padding=0)))
-    else:
-        out.append((Diagnosis("mistake_added_padding", {"padding": "same"}), ex.varied(padding="same")))
-        if ex.op == "conv2d":
-            out.append((Diagnosis("mistake_added_padding", {"padding": "full"}), ex.varied(padding="full")))
-        out.append((Diagnosis("mistake_added_padding", {"padding": 1}), ex.varied(padding=1)))
-    if isinstance(padding, int) and padding > 0:
-        for other in (padding - 1, padding + 1):
-            if other > 0:
-                out.append((Diagnosis("mistake_padding_amount", {"used": other, "asked": padding}),
-                            ex.varied(padding=other)))
-    if ex.op == "conv2d":
-        current, options = p.get("stride", 1), (1, 2, 3)
-    else:
-        size = p.get("size")
-        current = p.get("stride") if p.get("stride") is not None else size
-        options = tuple(o for o in (1, 2, size) if isinstance(o, int))
-    for other in dict.fromkeys(options):
-        if other != current:
-            out.append((Diagnosis("mistake_stride", {"used": other, "asked": current}), ex.varied(stride=other)))
+    spec = ex.spec
+    out = list(_conv_mistakes(ex, spec) if isinstance(spec, ConvSpec) else _pool_mistakes(ex, spec))
+    out += _padding_mistakes(ex, spec)
+    out += _stride_mistakes(ex, spec)
     return out
 
 
@@ -251,12 +299,13 @@ def _cell_mistakes(ex, expected, answer, wrong, tol) -> list[Diagnosis]:
     shifted = []
     slips = []
     dense = None
-    if ex.op == "conv2d":
+    operation = ex.operation()
+    if ex.is_conv:
         try:
             dense = ex.varied(stride=1).expected()
         except ConvtraceError:
             dense = None
-    sh, sw = ex.call().params["stride"]
+    sh, sw = operation.params["stride"]
     for idx in np.argwhere(wrong):
         cell = tuple(int(v) for v in idx)
         value = answer[cell]
@@ -308,7 +357,8 @@ def _dims(shape) -> str:
 
 def grade(ex: Exercise, answer, missing=None, tol: float = DEFAULT_TOL) -> Grade:
     """Mark every cell of ``answer`` against the engine's output for ``ex``, and diagnose mistakes."""
-    expected = ex.expected()
+    operation = ex.operation()
+    expected = operation.run()
     answer = np.asarray(answer, dtype=np.float64)
     if answer.ndim == 1 and expected.ndim == 2 and expected.shape[0] == 1:
         answer = answer[None, :]
@@ -317,8 +367,12 @@ def grade(ex: Exercise, answer, missing=None, tol: float = DEFAULT_TOL) -> Grade
     correct = _close(answer, expected, tol) & ~missing if shape_ok else np.zeros(expected.shape, dtype=bool)
     all_ok = shape_ok and bool(correct.all())
     diagnoses = [] if all_ok else diagnose(ex, expected, answer, missing, tol)
-    return Grade(exercise=ex, expected=expected, answer=answer, missing=missing, correct=correct, tol=tol,
-                 diagnoses=diagnoses, shape_ok=shape_ok)
+    result = Grade(exercise=ex, expected=expected, answer=answer, missing=missing, correct=correct, tol=tol,
+                   diagnoses=diagnoses, shape_ok=shape_ok, operation=operation)
+    wrong = result.wrong_cells[:MAX_WORKED_CELLS]
+    if wrong:
+        result = replace(result, working=operation.trace(cells=wrong))
+    return result
 
 
 def describe(diagnosis: Diagnosis, lang: str = "en") -> str:

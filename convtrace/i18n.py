@@ -560,6 +560,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     "what_input": {"en": "the input", "es": "la entrada"},
     "what_kernel": {"en": "the kernel", "es": "el kernel"},
     "axis_cols": {"en": "columns", "es": "columnas"},
+    "help_heading_arguments": {"en": "Arguments", "es": "Argumentos"},
+    "help_heading_options": {"en": "Options", "es": "Opciones"},
+    "help_heading_commands": {"en": "Commands", "es": "Comandos"},
+    "bad_bool_param": {
+        "en": "{name} must be True or False, got {value!r}",
+        "es": "{name} debe ser True o False, se recibió {value!r}",
+    },
+    "bad_spec": {
+        "en": "{where}: the settings cannot be read: {reason}",
+        "es": "{where}: no se pueden leer los parámetros: {reason}",
+    },
+    "spec_unknown_field": {
+        "en": "{where}: unknown setting {field!r}; the settings are: {fields}",
+        "es": "{where}: parámetro desconocido {field!r}; los parámetros son: {fields}",
+    },
+    "bad_key_field": {
+        "en": "{where}: the answer key has no valid {field!r}; make keys with 'convtrace quiz'",
+        "es": "{where}: la clave de respuestas no tiene un {field!r} válido; genera las claves con 'convtrace quiz'",
+    },
+    "exercise_needs_kernel": {
+        "en": "a convolution exercise needs a kernel",
+        "es": "un ejercicio de convolución necesita un kernel",
+    },
 }
 
 

@@ -14,8 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from convtrace.errors import ConvtraceValueError
-
-PAD_MODES = ("zeros", "reflect", "symmetric", "replicate", "circular")
+from convtrace.names import PAD_MODES
 
 #: Other libraries' names for convtrace's five border modes.  Careful: SciPy's
 #: ndimage "reflect" is NumPy's "symmetric" (d c b a | a b c d); convtrace

@@ -14,6 +14,7 @@ import numpy as np
 from convtrace.errors import ConvtraceValueError
 from convtrace.grading import Exercise
 from convtrace.kernel import Kernel
+from convtrace.spec import ConvSpec, PoolSpec
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,8 @@ class QuizSpec:
     kernel: Kernel | str | None = "random"
     kernel_size: int = 3
     padding: object = 0
-    stride: object = None          # None: 1 for convolution, the window size for pooling
-    pool: tuple[str, int] | None = None
+    stride: object = None          # None: the operation's default (1 for convolution, the window for pooling)
+    pool: tuple[str, object] | None = None
     values: tuple[int, int] = (0, 9)
 
 
@@ -49,11 +50,25 @@ def make_quiz(seed: int, count: int, spec: QuizSpec) -> list[Exercise]:
         x = rng.integers(lo, hi + 1, size=spec.size).astype(np.int64)
         if spec.pool is not None and (spec.kernel is None or spec.kernel == "none"):
             mode, size = spec.pool
-            ex = Exercise("pool2d", x, {"size": size, "mode": mode, "stride": spec.stride,
-                                        "padding": spec.padding})
+            ex = Exercise(PoolSpec(size=size, mode=mode, stride=spec.stride, padding=spec.padding), x)
         else:
             kernel = _random_kernel(rng, spec.kernel_size) if spec.kernel in (None, "random") else spec.kernel
-            ex = Exercise("conv2d", x, {"padding": spec.padding, "stride": spec.stride or 1}, kernel)
+            conv = ConvSpec(padding=spec.padding) if spec.stride is None else \
+                ConvSpec(padding=spec.padding, stride=spec.stride)
+            ex = Exercise(conv, x, kernel)
         ex.expected()  # raises a clear error now if the settings do not fit
         exercises.append(ex)
     return exercises
+
+
+def answer_key(exercise: Exercise, seed: int) -> dict:
+    """The JSON answer key of one exercise: what ``convtrace check --key`` reads, with the expected output."""
+    doc = exercise.to_dict()
+    doc["seed"] = seed
+    doc["expected"] = exercise.expected().tolist()
+    return doc
+
+
+def solve(exercises: list[Exercise]) -> list:
+    """Every exercise's full trace: the worked solutions."""
+    return [ex.operation().trace() for ex in exercises]

@@ -12,6 +12,7 @@ from PIL import Image
 import convtrace
 from convtrace import batch
 from convtrace.kernels import KernelLibrary
+from convtrace.spec import ConvSpec
 from tests.test_cli import run
 
 SHARPEN = KernelLibrary().get("sharpen")
@@ -168,7 +169,7 @@ def test_bad_files_are_reported_and_the_rest_still_processed(tmp_path, monkeypat
     Image.fromarray(big).save(src / "bomb.png")
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 5000)  # 200×200 is a "bomb" now (> 2 × limit)
     jobs = [(p, batch.target_for(r, tmp_path / "out", "same")) for p, r in batch.find_images(src, False, None)]
-    plan = batch.BatchPlan(steps=(batch.ConvStep(SHARPEN, {"padding": "same", "pad_mode": "replicate"}),))
+    plan = batch.BatchPlan(steps=(batch.KernelStep(SHARPEN, ConvSpec(padding="same", pad_mode="replicate")),))
     summary = batch.run(jobs, plan, workers=2)
     failed = {o.source.name: o.reason for o in summary.outcomes if o.status == "failed"}
     assert set(failed) == {"empty.png", "text.jpg", "truncated.png", "bomb.png"}
@@ -187,7 +188,7 @@ def test_an_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path):
         Image.fromarray(np.full((30, 30, 3), n * 10, dtype=np.uint8)).save(src / f"img{n:02d}.png")
     out = tmp_path / "out"
     jobs = [(p, batch.target_for(r, out, "same")) for p, r in batch.find_images(src, False, None)]
-    plan = batch.BatchPlan(steps=(batch.ConvStep(SHARPEN, {"padding": "same", "pad_mode": "replicate"}),))
+    plan = batch.BatchPlan(steps=(batch.KernelStep(SHARPEN, ConvSpec(padding="same", pad_mode="replicate")),))
     seen = []
 
     def ctrl_c_after_three(outcome):

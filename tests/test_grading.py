@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from convtrace.grading import Exercise, describe, grade
 from convtrace.kernel import Kernel
 from convtrace.quiz import QuizSpec, make_quiz
+from convtrace.spec import ConvSpec, PoolSpec
 
 IMAGE = np.array([[0, 10, 10, 0], [20, 30, 30, 20], [10, 20, 20, 10], [0, 5, 5, 0]])
 FILTER = Kernel("slides", np.array([[1, 0], [0, 2]]))
@@ -20,7 +21,7 @@ MAP = np.arange(1, 26, dtype=np.float64).reshape(5, 5)
 
 
 def conv(**params):
-    return Exercise("conv2d", IMAGE, params, FILTER)
+    return Exercise(ConvSpec(**params), IMAGE, FILTER)
 
 
 def keys(g):
@@ -41,7 +42,7 @@ def test_flipped_kernel():
 
 
 def test_forgotten_padding_explains_the_shape():
-    ex = Exercise("conv2d", np.arange(25).reshape(5, 5), {"padding": 1}, SOBEL)
+    ex = Exercise(ConvSpec(**{"padding": 1}), np.arange(25).reshape(5, 5), SOBEL)
     g = grade(ex, ex.varied(padding=0).expected())
     assert not g.shape_ok
     assert keys(g) == ["shape_mismatch", "mistake_no_padding"]
@@ -49,20 +50,20 @@ def test_forgotten_padding_explains_the_shape():
 
 
 def test_added_padding():
-    ex = Exercise("conv2d", np.arange(25).reshape(5, 5), {}, SOBEL)
+    ex = Exercise(ConvSpec(), np.arange(25).reshape(5, 5), SOBEL)
     g = grade(ex, ex.varied(padding="same").expected())
     assert keys(g) == ["shape_mismatch", "mistake_added_padding"]
 
 
 def test_wrong_stride():
-    ex = Exercise("conv2d", np.arange(36).reshape(6, 6), {"stride": 2}, SOBEL)
+    ex = Exercise(ConvSpec(**{"stride": 2}), np.arange(36).reshape(6, 6), SOBEL)
     g = grade(ex, ex.varied(stride=1).expected())
     assert keys(g) == ["shape_mismatch", "mistake_stride"]
     assert "stride 1 was used instead of 2" in describe(g.diagnoses[1])
 
 
 def test_shape_that_no_mistake_reproduces_lists_what_would_give_it():
-    ex = Exercise("conv2d", np.arange(36).reshape(6, 6), {"stride": 2}, SOBEL)
+    ex = Exercise(ConvSpec(**{"stride": 2}), np.arange(36).reshape(6, 6), SOBEL)
     g = grade(ex, np.zeros((4, 4)))
     assert keys(g) == ["shape_mismatch", "shape_would_come_from"]
     assert "stride 1" in describe(g.diagnoses[1])
@@ -74,47 +75,47 @@ def test_transposed_answer():
 
 
 def test_transposed_kernel():
-    ex = Exercise("conv2d", IMAGE, {}, Kernel("k", np.array([[1, 2], [0, 0]])))
-    answer = Exercise("conv2d", IMAGE, {}, Kernel("k", np.array([[1, 0], [2, 0]]))).expected()
+    ex = Exercise(ConvSpec(), IMAGE, Kernel("k", np.array([[1, 2], [0, 0]])))
+    answer = Exercise(ConvSpec(), IMAGE, Kernel("k", np.array([[1, 0], [2, 0]]))).expected()
     assert keys(grade(ex, answer))[0] == "mistake_kernel_transposed"
 
 
 def test_forgotten_scale():
     box = Kernel("box", np.ones((3, 3), dtype=np.int64), scale=Fraction(1, 9))
-    ex = Exercise("conv2d", np.arange(1, 17).reshape(4, 4), {}, box)
+    ex = Exercise(ConvSpec(), np.arange(1, 17).reshape(4, 4), box)
     g = grade(ex, ex.varied().expected() * 9)
     assert keys(g) == ["mistake_scale"]
 
 
 def test_wrong_border_mode():
-    ex = Exercise("conv2d", np.arange(16).reshape(4, 4), {"padding": 1, "pad_mode": "replicate"}, SOBEL)
+    ex = Exercise(ConvSpec(**{"padding": 1, "pad_mode": "replicate"}), np.arange(16).reshape(4, 4), SOBEL)
     assert keys(grade(ex, ex.varied(pad_mode="zeros").expected())) == ["mistake_pad_mode"]
 
 
 def test_avg_pool_divisor_counting_padding():
-    ex = Exercise("pool2d", MAP, {"size": 2, "mode": "avg", "padding": 1})
+    ex = Exercise(PoolSpec(**{"size": 2, "mode": "avg", "padding": 1}), MAP)
     g = grade(ex, ex.varied(count_include_pad=False).expected())
     assert keys(g) == ["mistake_divisor_excluded"]
-    ex = Exercise("pool2d", MAP, {"size": 2, "mode": "avg", "padding": 1, "count_include_pad": False})
+    ex = Exercise(PoolSpec(**{"size": 2, "mode": "avg", "padding": 1, "count_include_pad": False}), MAP)
     assert keys(grade(ex, ex.varied(count_include_pad=True).expected())) == ["mistake_divisor_included"]
 
 
 def test_ceil_vs_floor():
-    ex = Exercise("pool2d", MAP, {"size": 2, "mode": "max"})
+    ex = Exercise(PoolSpec(**{"size": 2, "mode": "max"}), MAP)
     g = grade(ex, ex.varied(ceil_mode=True).expected())
     assert keys(g) == ["shape_mismatch", "mistake_ceil"]
-    ex = Exercise("pool2d", MAP, {"size": 2, "mode": "max", "ceil_mode": True})
+    ex = Exercise(PoolSpec(**{"size": 2, "mode": "max", "ceil_mode": True}), MAP)
     assert keys(grade(ex, ex.varied(ceil_mode=False).expected())) == ["shape_mismatch", "mistake_floor"]
 
 
 def test_pool_mode_confusion():
-    ex = Exercise("pool2d", MAP, {"size": 2, "mode": "max"})
+    ex = Exercise(PoolSpec(**{"size": 2, "mode": "max"}), MAP)
     g = grade(ex, ex.varied(mode="avg").expected())
     assert keys(g) == ["mistake_pool_mode"] and "avg pooling was computed instead of max" == describe(g.diagnoses[0])
 
 
 def test_pool_stride_one_instead_of_size():
-    ex = Exercise("pool2d", MAP, {"size": 2, "mode": "max"})
+    ex = Exercise(PoolSpec(**{"size": 2, "mode": "max"}), MAP)
     g = grade(ex, ex.varied(stride=1).expected())
     assert keys(g) == ["shape_mismatch", "mistake_stride"]
 
@@ -129,7 +130,7 @@ def test_arithmetic_slip_in_one_cell():
 
 
 def test_window_placed_one_cell_off():
-    ex = Exercise("conv2d", np.arange(36).reshape(6, 6) ** 2 % 17, {"stride": 2}, SOBEL)
+    ex = Exercise(ConvSpec(**{"stride": 2}), np.arange(36).reshape(6, 6) ** 2 % 17, SOBEL)
     answer = ex.expected().copy()
     dense = ex.varied(stride=1).expected()
     answer[0, 1] = dense[0, 3]  # the window at column 3 instead of 2
@@ -151,7 +152,7 @@ def test_blanks_are_missing_not_wrong():
 
 
 def test_float_tolerance_and_exact_integers():
-    ex = Exercise("pool2d", np.array([[1.0, 2.0], [2.0, 2.0]]) / 3, {"size": 2, "mode": "avg"})
+    ex = Exercise(PoolSpec(**{"size": 2, "mode": "avg"}), np.array([[1.0, 2.0], [2.0, 2.0]]) / 3)
     assert grade(ex, [[0.58]]).all_correct            # 0.5833… rounded to two decimals
     assert not grade(ex, [[0.57]]).all_correct
     assert grade(ex, [[0.57]], tol=0.02).all_correct
@@ -164,12 +165,16 @@ def test_spanish_diagnoses():
 
 
 def test_exercise_round_trips_through_its_key():
-    ex = Exercise("conv2d", IMAGE, {"padding": (1, 1, 0, 0), "stride": 2},
+    ex = Exercise(ConvSpec(padding=(1, 1, 0, 0), stride=2), IMAGE,
                   Kernel("box", np.ones((2, 2), dtype=np.int64), scale=Fraction(1, 4)))
     again = Exercise.from_dict(ex.to_dict())
     np.testing.assert_array_equal(again.expected(), ex.expected())
     with pytest.raises(ValueError, match="answer key"):
         Exercise.from_dict({"op": "conv2d"})
+    # Version 1 keys (raw command-line strings as parameters) are still read.
+    old = {"convtrace_key": 1, "op": "conv2d", "input": IMAGE.tolist(),
+           "params": {"padding": "1", "stride": "2"}, "kernel": {"weights": [[1, 0], [0, 1]], "scale": "1"}}
+    assert Exercise.from_dict(old).spec == ConvSpec(padding=1, stride=2)
 
 
 @given(st.integers(0, 10**6), st.sampled_from([None, ("max", 2), ("avg", 2)]), st.integers(0, 1),

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import convtrace
+from convtrace.render.views import PoolTraceView
 from tests import naive
 from tests.strategies import arrays, conv_problems
 from tests.test_pool import has_empty_int_window, pool_problems
@@ -115,5 +116,5 @@ def test_pool_trace_of_a_row_renders():
     from rich.console import Console
 
     console = Console(file=io.StringIO(), width=100, color_system=None)
-    console.print(convtrace.trace_pool2d(np.array([1.0, 5.0, 2.0, 8.0]), (1, 2)))
+    console.print(PoolTraceView(convtrace.trace_pool2d(np.array([1.0, 5.0, 2.0, 8.0]), (1, 2))))
     assert "[2] [8]*" in console.file.getvalue() and "max = 8 (row 0, col 1 of the window)" in console.file.getvalue()

@@ -17,6 +17,8 @@ import threading
 
 import numpy as np
 
+from convtrace.engine.pool import AVG, MAX, MIN
+
 try:  # numba-cuda, or the CUDA simulator (NUMBA_ENABLE_CUDASIM=1)
     from numba import cuda
 except ImportError:  # pragma: no cover - depends on the installation
@@ -93,16 +95,18 @@ if cuda is not None:
                 if col < 0 or col >= width:
                     continue
                 v = x[c, r, col]
-                if mode == 0:
+                if mode == MAX:
                     if v > acc or v != v:
                         acc = v
-                elif mode == 1:
+                elif mode == MIN:
                     if v < acc or v != v:
                         acc = v
                 else:
                     acc += v
-        if mode == 2:
-            acc = acc / (row_counts[i] * col_counts[j])
+        if mode == AVG:
+            divisor = row_counts[i] * col_counts[j]
+            # A dilated window can miss the input entirely: 0/0 is NaN, as on the CPU.
+            acc = acc / divisor if divisor > 0 else math.nan
         out[c, i, j] = acc
 
 

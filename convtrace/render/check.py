@@ -10,9 +10,7 @@ from rich.text import Text
 
 from convtrace.grading import describe
 from convtrace.i18n import translate
-from convtrace.render.views import conv_title, fmt_number, is_plain, pool_title, working_text
-
-MAX_WORKED_CELLS = 8
+from convtrace.render.views import fmt_number, is_plain, title, working_text
 
 
 def score_text(grade, lang: str) -> str:
@@ -67,10 +65,9 @@ class GradeView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         g, lang, plain = self.grade, self.lang, is_plain(console)
-        call = g.exercise.call()
-        title, subtitle = conv_title(call, lang) if g.exercise.op == "conv2d" else pool_title(call, lang)
+        heading, subtitle = title(g.operation, lang)
         yield Text(translate("check_title", lang, source=self.source), style="bold")
-        yield Text(f"{title} · {subtitle}")
+        yield Text(f"{heading} · {subtitle}")
         yield Text("")
         style = "" if plain else ("bold green" if g.all_correct else "bold red")
         yield Text(translate("check_all_correct", lang) + " " if g.all_correct else "", style=style) + \
@@ -93,16 +90,16 @@ class GradeView:
         else:
             yield Text(f"  • {translate('check_no_diagnosis', lang)}")
         wrong = g.wrong_cells
-        if wrong:
+        if g.working is not None:
             yield Text("")
             yield Text(translate("check_working", lang) + ":", style="" if plain else "bold")
-            trace = call.trace(cells=wrong[:MAX_WORKED_CELLS])
-            for n, cell in enumerate(wrong[:MAX_WORKED_CELLS]):
+            shown = len(g.working)
+            for n, cell in enumerate(wrong[:shown]):
                 index = "[" + ", ".join(str(v) for v in cell) + "]"
                 you = translate("check_you_wrote", lang, value=fmt_number(g.answer[cell], self.precision))
-                yield Text(f"  {index}: {working_text(trace, n, self.precision)}   ({you})")
-            if len(wrong) > MAX_WORKED_CELLS:
-                yield Text("  " + translate("check_more_cells", lang, n=len(wrong) - MAX_WORKED_CELLS))
+                yield Text(f"  {index}: {working_text(g.working, n, self.precision)}   ({you})")
+            if len(wrong) > shown:
+                yield Text("  " + translate("check_more_cells", lang, n=len(wrong) - shown))
 
 
 class ClassView:

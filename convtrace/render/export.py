@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from convtrace.convolution import ConvTrace
 from convtrace.i18n import translate
 from convtrace.render.views import dims, fmt_number
 
@@ -53,18 +54,22 @@ def nested_list(arr):
     return arr.tolist()
 
 
-def document(op: str, params: dict, input_shape, output, trace=None, extra: dict | None = None) -> dict:
+def result_document(operation, output, trace=None) -> dict:
     """The JSON-ready description of a result, with the trace's steps when given."""
+    source = operation.source_input
+    input_shape = source.shape if hasattr(source, "shape") else operation.x.shape
     doc = {
-        "op": op,
-        "params": plain_value(params),
+        "op": operation.spec.kind,
+        "params": plain_value(operation.params),
         "input_shape": list(input_shape),
         "output_shape": list(np.shape(output)),
         "output": nested_list(output),
     }
-    if extra:
-        doc.update(plain_value(extra))
+    scale = getattr(operation, "scale", 1)
+    if scale != 1:
+        doc["scale"] = str(scale)
     if trace is not None:
+        doc["steps_total"] = int(np.asarray(output).size)
         doc["steps"] = steps_document(trace)
     return doc
 
@@ -73,7 +78,7 @@ def steps_document(trace) -> list[dict]:
     steps = []
     for step in trace.steps:
         item = {"out": list(step.out_index), "origin": list(step.origin)}
-        if trace.op == "conv2d":
+        if isinstance(trace, ConvTrace):
             item.update(channel=step.channel, window=nested_list(step.window), weights=nested_list(step.weights),
                         products=nested_list(step.products), sum=json_number(step.total),
                         result=json_number(step.result))
@@ -135,7 +140,7 @@ def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, tr
             index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
             parts.append(f"### {translate('label_step', lang, n=n + 1, total=len(trace), index=index, row=step.origin[0], col=step.origin[1])}")
             parts.append("")
-            if trace.op == "conv2d":
+            if isinstance(trace, ConvTrace):
                 for g in range(step.window.shape[0]):
                     parts += [md_matrix(step.window[g], precision), ""]
                     for a in range(step.window.shape[1]):
@@ -187,7 +192,7 @@ def to_latex(title: str, subtitle: str, output, precision: int, lang: str, trace
     if trace is not None:
         for step in trace.steps:
             index = ",".join(str(v) for v in step.out_index)
-            if trace.op == "conv2d":
+            if isinstance(trace, ConvTrace):
                 terms = " + ".join(
                     _tex_term(step.window[g, a, b], step.weights[g, a, b], precision)
                     for g in range(step.window.shape[0]) for a in range(step.window.shape[1])

@@ -6,13 +6,12 @@ import json
 
 from convtrace.i18n import translate
 from convtrace.render.export import md_matrix, tex_matrix, to_latex, to_markdown
-from convtrace.render.views import conv_title, dims, pool_title
+from convtrace.render.views import dims, title
 
 
 def statement(ex, lang: str) -> str:
-    call = ex.call()
-    title, subtitle = conv_title(call, lang) if ex.op == "conv2d" else pool_title(call, lang)
-    return translate("quiz_statement", lang, what=title.split(" (")[0].lower(), params=subtitle)
+    heading, subtitle = title(ex.operation(), lang)
+    return translate("quiz_statement", lang, what=heading.split(" (")[0].lower(), params=subtitle)
 
 
 def sheet_markdown(exercises, seed: int, lang: str) -> str:
@@ -40,13 +39,12 @@ def sheet_latex(exercises, seed: int, lang: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def solutions(exercises, seed: int, lang: str, fmt: str) -> str:
+def solutions(traces, lang: str, fmt: str) -> str:
+    """Worked solutions from the exercises' traces (see :func:`convtrace.quiz.solve`)."""
     blocks = []
-    for n, ex in enumerate(exercises, start=1):
-        call = ex.call()
-        trace = call.trace()
-        title, subtitle = conv_title(call, lang) if ex.op == "conv2d" else pool_title(call, lang)
-        heading = f"{translate('quiz_solution', lang, n=n)}: {title}"
+    for n, trace in enumerate(traces, start=1):
+        name, subtitle = title(trace, lang)
+        heading = f"{translate('quiz_solution', lang, n=n)}: {name}"
         if fmt == "latex":
             blocks.append(to_latex(heading, subtitle, trace.output, 4, lang, trace=trace))
         else:
@@ -54,11 +52,17 @@ def solutions(exercises, seed: int, lang: str, fmt: str) -> str:
     return "\n".join(blocks)
 
 
-def keys_json(exercises, seed: int) -> str:
-    docs = []
-    for ex in exercises:
-        doc = ex.to_dict()
-        doc["seed"] = seed
-        doc["expected"] = ex.expected().tolist()
-        docs.append(doc)
-    return json.dumps(docs, indent=2) + "\n"
+def keys_json(keys: list[dict]) -> str:
+    """Answer keys (see :func:`convtrace.quiz.answer_key`) as one JSON document."""
+    return json.dumps(keys, indent=2) + "\n"
+
+
+def key_files(exercises, keys: list[dict], fmt: str, sheet: str, solution: str) -> dict[str, str]:
+    """File name → text of everything ``convtrace quiz -o FOLDER`` writes."""
+    suffix = {"markdown": ".md", "latex": ".tex", "json": ".json"}[fmt]
+    files = {f"exercises{suffix}": sheet}
+    if fmt != "json":
+        files[f"solutions{suffix}"] = solution
+    for n, key in enumerate(keys, start=1):
+        files[f"key-{n:02d}.json"] = json.dumps(key, indent=2) + "\n"
+    return files

@@ -16,8 +16,11 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from convtrace.convolution import ConvTrace
 from convtrace.i18n import translate
 from convtrace.params import SizeArithmetic
+from convtrace.pooling import DIVISOR_EXCLUDE, DIVISOR_FULL
+from convtrace.spec import ConvSpec
 
 WINDOW_STYLE = "bold black on yellow"
 PAD_STYLE = "dim italic"
@@ -174,6 +177,13 @@ class ResultView:
         yield Text(self.subtitle)
         yield Text("")
         yield from _output_tables(self.output, plain, self.precision, self.lang, self.output.ndim == 2)
+
+
+def title(operation, lang: str) -> tuple[str, str]:
+    """(title, settings line) of an operation, or of its trace."""
+    if isinstance(operation.spec, ConvSpec):
+        return conv_title(operation, lang)
+    return pool_title(operation, lang)
 
 
 def conv_title(trace, lang: str) -> tuple[str, str]:
@@ -341,7 +351,7 @@ class ConvTraceView(_TraceView):
         yield Text(subtitle)
         yield from size_lines(t.rows, t.cols, lang)
         if t.params["flip"]:
-            yield matrix_table(np.asarray(t.kernel) if np.ndim(t.kernel) == 2 else t.weights[0, 0, ::-1, ::-1],
+            yield matrix_table(np.asarray(t.kernel) if np.ndim(t.kernel) == 2 else t.given_weights[0, 0],
                                plain=plain, precision=self.precision, title=translate("label_kernel", lang))
             yield matrix_table(t.weights[0, 0], plain=plain, precision=self.precision,
                                title=translate("label_flipped", lang))
@@ -351,22 +361,6 @@ class ConvTraceView(_TraceView):
 
 class PoolTraceView(_TraceView):
     """A pooling trace: every window, its winner or its sum and divisor."""
-
-    def _padded(self, channel: int) -> tuple[np.ndarray, np.ndarray]:
-        """One channel with its (implicit) padding made visible, and the padding mask; built once."""
-        cache = self.__dict__.setdefault("_padded_cache", {})
-        if channel not in cache:
-            pads = self.trace.params["pads"]
-            values = np.asarray(self.trace.input)
-            values = values[channel] if values.ndim == 3 else np.atleast_2d(values)
-            shape = (values.shape[0] + pads[0] + pads[1], values.shape[1] + pads[2] + pads[3])
-            inner = (slice(pads[0], pads[0] + values.shape[0]), slice(pads[2], pads[2] + values.shape[1]))
-            shown = np.zeros(shape, dtype=values.dtype)
-            shown[inner] = values
-            pad_mask = np.ones(shape, dtype=bool)
-            pad_mask[inner] = False
-            cache[channel] = (shown, pad_mask)
-        return cache[channel]
 
     def _explain(self, step) -> str:
         t, lang, prec = self.trace, self.lang, self.precision
@@ -381,9 +375,9 @@ class PoolTraceView(_TraceView):
             return f"{translate('label_sum', lang)} = {fmt_number(step.result, prec)}"
         line = translate("label_avg", lang, total=fmt_number(step.total, prec), divisor=step.divisor,
                          result=fmt_number(step.result, prec))
-        if not t.params["count_include_pad"]:
+        if step.divisor_reason == DIVISOR_EXCLUDE:
             why = translate("label_divisor_exclude", lang, divisor=step.divisor)
-        elif step.divisor == kh * kw:
+        elif step.divisor_reason == DIVISOR_FULL:
             why = translate("label_divisor_full", lang, divisor=step.divisor, kh=kh, kw=kw)
         else:
             why = translate("label_divisor_include", lang, divisor=step.divisor)
@@ -393,7 +387,7 @@ class PoolTraceView(_TraceView):
         t, lang, prec = self.trace, self.lang, self.precision
         step = t.step(n)
         size, dilation = t.params["size"], t.params["dilation"]
-        shown, pad_mask = self._padded(int(t.cells[n, 0]))
+        shown, pad_mask = t.padded[step.channel], t.pad_mask
         winner = None
         if step.winner is not None:
             winner = (step.origin[0] + step.winner[0] * dilation[0], step.origin[1] + step.winner[1] * dilation[1])
@@ -416,7 +410,7 @@ class PoolTraceView(_TraceView):
 def working_text(trace, n: int, precision: int = 4) -> str:
     """One window's arithmetic on a line, from the trace: "0×1 + 10×0 + … = 60"."""
     step = trace.step(n)
-    if trace.op == "conv2d":
+    if isinstance(trace, ConvTrace):
         terms = " + ".join(
             f"{fmt_number(v, precision)}×{_paren(fmt_number(w, precision))}"
             for v, w in zip(step.window.ravel(), step.weights.ravel(), strict=True))

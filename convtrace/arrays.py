@@ -1,0 +1,145 @@
+"""Checking and shaping arrays on their way into the engine, and choosing where it runs.
+
+Every operation goes through these: a value becomes a real-valued ndarray or
+an error in the user's terms, gets its channel axis, and is computed in one
+exact dtype.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from convtrace.errors import ConvtraceTypeError, ConvtraceValueError
+from convtrace.i18n import Term
+from convtrace.names import DEVICES
+
+WHAT_INPUT = Term("what_input")
+WHAT_KERNEL = Term("what_kernel")
+
+
+# --------------------------------------------------------------------------- arrays
+
+
+def as_numeric_array(value: Any, what: str) -> np.ndarray:
+    """``value`` as a real-valued ndarray, or an error saying what is wrong with it."""
+    if hasattr(value, "weights") and hasattr(value, "scale"):
+        value = value.weights
+    try:
+        arr = np.asarray(value)
+    except ValueError as exc:
+        if "inhomogeneous" in str(exc) or "sequence" in str(exc):
+            raise ConvtraceValueError("ragged", what=what) from None
+        raise ConvtraceTypeError("not_numeric", what=what, dtype=type(value).__name__) from None
+    if arr.dtype.kind == "O":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ConvtraceTypeError("not_numeric", what=what, dtype="object") from None
+    if arr.dtype.kind == "c":
+        raise ConvtraceTypeError("complex_values", what=what)
+    if arr.dtype.kind not in "biuf":
+        raise ConvtraceTypeError("not_numeric", what=what, dtype=str(arr.dtype))
+    if arr.size == 0:
+        raise ConvtraceValueError("empty", what=what, shape=arr.shape)
+    if arr.dtype == np.uint64 and arr.max() > np.iinfo(np.int64).max:
+        raise ConvtraceValueError("too_large_int", what=what, max=np.iinfo(np.int64).max)
+    return arr
+
+
+def check_finite(arr: np.ndarray, what: str) -> None:
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise ConvtraceValueError("non_finite", what=what, where=where)
+
+
+def as_channels(arr: np.ndarray, what: str) -> np.ndarray:
+    """(H, W) / (W,) / (C, H, W) as (C, H, W)."""
+    if arr.ndim == 1:
+        return arr[None, None, :]
+    if arr.ndim == 2:
+        return arr[None]
+    if arr.ndim == 3:
+        return arr
+    raise ConvtraceValueError("bad_ndim", what=what, ndim=arr.ndim, shape=arr.shape,
+                              expected="(W,), (H, W) or (C, H, W)")
+
+
+def _pad_value_is_integral(pad_value: Any) -> bool:
+    return isinstance(pad_value, numbers.Integral) or float(pad_value).is_integer()
+
+
+def compute_dtype(x: np.ndarray, w: np.ndarray | None = None, pad_value: Any = 0) -> np.dtype:
+    """The dtype the engine computes in.
+
+    Float inputs keep their precision (float16 is computed as float32), so an
+    image in float32 stays float32.  Integer (and bool) inputs with an integer
+    kernel and pad value are summed exactly in int64.  Integer inputs with a
+    float kernel or pad value give float64.
+    """
+    if x.dtype.kind == "f":
+        return np.dtype(np.float64) if x.dtype == np.float64 else np.dtype(np.float32)
+    if (w is None or w.dtype.kind in "biu") and _pad_value_is_integral(pad_value):
+        return np.dtype(np.int64)
+    return np.dtype(np.float64)
+
+
+# --------------------------------------------------------------------------- devices
+
+#: Output values × taps from which "auto" sends work to the GPU (the transfer must pay off).
+AUTO_GPU_WORK = 1 << 24
+
+
+def gpu_available() -> bool:
+    """Whether convtrace can run on a CUDA GPU here (numba-cuda and a device, or the simulator)."""
+    from convtrace.engine import gpu
+
+    return gpu.available()
+
+
+def resolve_device(device: str, work: int) -> str:
+    """'cpu' or 'cuda' for a job of ``work`` multiply-adds."""
+    name = str(device).strip().lower()
+    if name not in DEVICES:
+        raise ConvtraceValueError("unknown_device", value=device, choices=", ".join(DEVICES))
+    if name == "cpu":
+        return "cpu"
+    if name == "auto":
+        return "cuda" if work >= AUTO_GPU_WORK and gpu_available() else "cpu"
+    if not gpu_available():
+        raise ConvtraceValueError("cuda_unavailable")
+    return "cuda"
+
+
+def cells_for(out_shape3: tuple[int, int, int], cells, squeeze: bool) -> np.ndarray:
+    """Requested output cells as (N, 3) map/row/col indices (all cells if None)."""
+    n_maps, n_rows, n_cols = out_shape3
+    if cells is None:
+        f, i, j = np.meshgrid(np.arange(n_maps), np.arange(n_rows), np.arange(n_cols), indexing="ij")
+        return np.stack([f.ravel(), i.ravel(), j.ravel()], axis=1).astype(np.int64)
+    shape = out_shape3[1:] if squeeze else out_shape3
+    rows = []
+    for cell in cells:
+        try:
+            idx = tuple(int(v) for v in cell)
+        except (TypeError, ValueError):
+            raise ConvtraceValueError("bad_cells", shape=shape, value=cell) from None
+        if len(idx) == 2:
+            idx = (0,) + idx
+        if len(idx) != 3 or (squeeze and idx[0] != 0):
+            raise ConvtraceValueError("bad_cells", shape=shape, value=cell)
+        if not all(0 <= v < n for v, n in zip(idx, out_shape3, strict=True)):
+            raise ConvtraceValueError("bad_cells", shape=shape, value=cell)
+        rows.append(idx)
+    return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+
+def first_cells(out_shape3: tuple[int, int, int], count: int, squeeze: bool) -> list[tuple[int, ...]]:
+    """The first ``count`` output cells in reading order (map, row, column)."""
+    total = int(np.prod(out_shape3))
+    index = np.unravel_index(np.arange(min(count, total)), out_shape3)
+    if squeeze:
+        return [(int(i), int(j)) for i, j in zip(index[1], index[2], strict=True)]
+    return [(int(f), int(i), int(j)) for f, i, j in zip(*index, strict=True)]

@@ -1,0 +1,191 @@
+"""``convtrace batch``: filter a folder of images into another, safely."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from convtrace.cli.common import (
+    DEFAULT_DEVICE,
+    DeviceOpt,
+    DilationOpt,
+    FlipOpt,
+    KernelsDirOpt,
+    LangOpt,
+    PadValueOpt,
+    StrideOpt,
+    err_console,
+    examples,
+    h,
+    language,
+    load_kernel,
+    say,
+    user_errors,
+)
+from convtrace.errors import ConvtraceValueError
+from convtrace.i18n import translate
+from convtrace.syntax import parse_number_option
+
+
+class Channels(str, Enum):
+    per = "per"
+    sum = "sum"
+    gray = "gray"
+
+
+class RangeMode(str, Enum):
+    clip = "clip"
+    abs = "abs"
+    normalize = "normalize"
+
+
+class ImageFormat(str, Enum):
+    same = "same"
+    png = "png"
+    jpg = "jpg"
+
+
+def register(app) -> None:
+    app.command(
+        help=h("help_batch"),
+        epilog=examples(
+            "convtrace batch photos/ sharpened/ -k sharpen",
+            "convtrace batch dataset/ edges/ -k sobel-x --range abs --recursive --pattern '*.png'",
+            "convtrace batch photos/ thumbs/ --pool avg:4 --format jpg",
+            "convtrace batch photos/ out/ -k gaussian-5 --pool max:2 --dry-run",
+        ),
+    )(batch)
+
+
+def remember_order(ctx: typer.Context, param, value):
+    """Click runs callbacks in command-line order: remember whether -k or --pool came first."""
+    if value is not None:
+        ctx.meta.setdefault("convtrace_step_order", []).append(param.name)
+    return value
+
+
+def batch(
+    ctx: typer.Context,
+    in_dir: Annotated[Path, typer.Argument(help=h("help_in_dir"), metavar="IN", show_default=False)],
+    out_dir: Annotated[Path, typer.Argument(help=h("help_out_dir"), metavar="OUT", show_default=False)],
+    kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=h("help_kernel"), show_default=False,
+                                               callback=remember_order)] = None,
+    pool: Annotated[str | None, typer.Option("--pool", help=h("help_check_pool"), metavar="MODE:SIZE",
+                                             show_default=False, callback=remember_order)] = None,
+    padding: Annotated[str, typer.Option("--padding", "-p", help=h("help_batch_padding"))] = "same",
+    pad_mode: Annotated[str, typer.Option("--pad-mode", "-m", help=h("help_batch_pad_mode"))] = "replicate",
+    pad_value: PadValueOpt = "0",
+    stride: StrideOpt = "1",
+    dilation: DilationOpt = "1",
+    flip: FlipOpt = False,
+    pool_stride: Annotated[str | None, typer.Option("--pool-stride", help=h("help_pool_stride"),
+                                                    show_default=False)] = None,
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help=h("help_recursive"))] = False,
+    pattern: Annotated[str | None, typer.Option("--pattern", help=h("help_pattern"), show_default=False)] = None,
+    channels: Annotated[Channels, typer.Option("--channels", help=h("help_channels"))] = Channels.per,
+    range_mode: Annotated[RangeMode, typer.Option("--range", help=h("help_range"))] = RangeMode.clip,
+    format: Annotated[ImageFormat, typer.Option("--format", "-f", help=h("help_out_format"))] = ImageFormat.same,
+    workers: Annotated[int, typer.Option("--workers", "-j", min=0, help=h("help_workers"))] = 0,
+    device: DeviceOpt = DEFAULT_DEVICE,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help=h("help_overwrite"))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=h("help_dry_run"))] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h("help_quiet"))] = False,
+    json_summary: Annotated[bool, typer.Option("--json", help=h("help_json"))] = False,
+    lang: LangOpt = None,
+    kernels_dir: KernelsDirOpt = None,
+) -> None:
+    lang_code = language(lang)
+    with user_errors(lang_code):
+        from convtrace import batch as batching
+        from convtrace.spec import ConvSpec, PoolSpec
+        from convtrace.syntax import parse_pool_step
+
+        if kernel is None and pool is None:
+            raise ConvtraceValueError("batch_needs_step")
+        if device.value == "cuda":
+            from convtrace.arrays import resolve_device
+
+            resolve_device("cuda", 0)  # a clear error now, not one per image
+        steps = {}
+        if kernel is not None:
+            spec = ConvSpec(padding=padding, pad_mode=pad_mode, pad_value=parse_number_option(pad_value, "--pad-value"), stride=stride,
+                            dilation=dilation, flip=flip)
+            steps["kernel"] = batching.KernelStep(load_kernel(kernel, kernels_dir), spec)
+        if pool is not None:
+            mode, size = parse_pool_step(pool)
+            steps["pool"] = PoolSpec(size=size, mode=mode, stride=pool_stride)
+        order = [name for name in ctx.meta.get("convtrace_step_order", []) if name in steps]
+        plan = batching.BatchPlan(steps=tuple(steps[name] for name in order), channels=channels.value,
+                                  range_mode=range_mode.value, out_format=format.value, overwrite=overwrite,
+                                  device=device.value)
+        batching.check_folders(in_dir, out_dir, recursive)
+        folder_errors: list = []
+        found = batching.find_images(in_dir, recursive, pattern, folder_errors)
+        if not found and not folder_errors:
+            raise ConvtraceValueError("batch_no_images", where=str(in_dir),
+                                      pattern=f" ({pattern})" if pattern else "")
+        jobs = [(src, batching.target_for(rel, out_dir, format.value)) for src, rel in found]
+        summary = run_with_progress(batching, jobs, plan, workers, dry_run, quiet or json_summary, lang_code)
+        summary.outcomes[:0] = folder_errors
+        report(summary, dry_run, quiet, json_summary, lang_code)
+        raise typer.Exit(1 if summary.count("failed") else 0)
+
+
+def run_with_progress(batching, jobs, plan, workers, dry_run, quiet, lang):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    errors = err_console()
+    show = not quiet and not dry_run and errors.is_terminal
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} img/s"), TimeRemainingColumn()]
+    with Progress(*columns, console=errors, disable=not show, transient=False) as bar:
+        task = bar.add_task("convtrace batch", total=len(jobs), rate="—")
+        started = time.perf_counter()
+
+        def advance(outcome):
+            elapsed = time.perf_counter() - started
+            done = bar.tasks[0].completed + 1
+            bar.update(task, advance=1, rate=f"{done / elapsed:.1f}" if elapsed > 0 else "—")
+
+        try:
+            return batching.run(jobs, plan, workers, progress=advance, dry_run=dry_run)
+        except KeyboardInterrupt:
+            errors.print(translate("batch_interrupted", lang), markup=False)
+            raise typer.Exit(130) from None
+
+
+def report(summary, dry_run, quiet, json_summary, lang):
+    if json_summary:
+        sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    for outcome in summary.outcomes:
+        if outcome.status == "failed":
+            say(translate("batch_failed_item", lang, file=outcome.source, reason=outcome.reason))
+    if quiet:
+        return
+    if dry_run:
+        from rich.console import Console
+
+        out = Console(highlight=False, soft_wrap=True)
+        for outcome in summary.outcomes:
+            if outcome.status == "planned":
+                out.print(f"{outcome.source} → {outcome.target}", markup=False)
+        out.print(translate("batch_dry_run", lang, planned=summary.count("planned"),
+                            skipped=summary.count("skipped")), markup=False)
+        return
+    stats = summary.as_dict()
+    rate = stats["images_per_second"] if stats["images_per_second"] is not None else "—"
+    say(translate("batch_summary", lang, done=stats["done"], skipped=stats["skipped"], failed=stats["failed"],
+                  seconds=stats["seconds"], rate=rate))

@@ -1,0 +1,76 @@
+"""``convtrace conv``: one convolution, its result or its step-by-step trace."""
+
+from __future__ import annotations
+
+from convtrace.cli.common import (
+    DEFAULT_DEVICE,
+    AtOpt,
+    DeviceOpt,
+    DilationOpt,
+    FlipOpt,
+    ForceOpt,
+    InputArg,
+    KernelOpt,
+    KernelsDirOpt,
+    LangOpt,
+    MaxStepsOpt,
+    OutputOpt,
+    PaddingOpt,
+    PadModeOpt,
+    PadValueOpt,
+    PrecisionOpt,
+    StrideOpt,
+    TraceOpt,
+    examples,
+    h,
+    language,
+    load_kernel,
+    read_input,
+    user_errors,
+)
+from convtrace.cli.results import FormatOpt, OutFormat, show_operation
+from convtrace.syntax import parse_number_option
+
+
+def register(app) -> None:
+    app.command(
+        help=h("help_conv"),
+        epilog=examples(
+            "convtrace conv samples/binary_5x5.txt -k samples/x_kernel.txt --trace",
+            'convtrace conv "21 16 11; 25 22 18; 19 20 21" -k sharpen --trace --lang es',
+            "convtrace conv photo.png -k gaussian-5 --padding same --pad-mode reflect -f png -o blurred.png",
+            "convtrace conv image.txt -k sobel-x --stride 2 --at 1,1 --format markdown",
+        ),
+    )(conv)
+
+
+def conv(
+    input: InputArg,
+    kernel: KernelOpt,
+    padding: PaddingOpt = "0",
+    pad_mode: PadModeOpt = "zeros",
+    pad_value: PadValueOpt = "0",
+    stride: StrideOpt = "1",
+    dilation: DilationOpt = "1",
+    flip: FlipOpt = False,
+    trace: TraceOpt = False,
+    at: AtOpt = None,
+    max_steps: MaxStepsOpt = 25,
+    format: FormatOpt = OutFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    precision: PrecisionOpt = 4,
+    device: DeviceOpt = DEFAULT_DEVICE,
+    lang: LangOpt = None,
+    kernels_dir: KernelsDirOpt = None,
+) -> None:
+    lang_code = language(lang)
+    with user_errors(lang_code):
+        from convtrace.convolution import prepare_conv2d
+        from convtrace.spec import ConvSpec
+
+        spec = ConvSpec(padding=padding, pad_mode=pad_mode, pad_value=parse_number_option(pad_value, "--pad-value"), stride=stride,
+                        dilation=dilation, flip=flip)
+        operation = prepare_conv2d(read_input(input), load_kernel(kernel, kernels_dir), spec)
+        show_operation(operation, trace_wanted=trace, at=at, max_steps=max_steps, fmt=format, out_path=output,
+                       force=force, precision=precision, lang=lang_code, device=device.value)

@@ -1,0 +1,78 @@
+"""``convtrace pool``: one pooling, its result or its step-by-step trace."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from convtrace.cli.common import (
+    DEFAULT_DEVICE,
+    AtOpt,
+    CeilOpt,
+    DeviceOpt,
+    DilationOpt,
+    ExcludePadOpt,
+    ForceOpt,
+    InputArg,
+    LangOpt,
+    MaxStepsOpt,
+    OutputOpt,
+    PaddingOpt,
+    PoolStrideOpt,
+    PrecisionOpt,
+    TraceOpt,
+    examples,
+    h,
+    language,
+    read_input,
+    user_errors,
+)
+from convtrace.cli.results import FormatOpt, OutFormat, show_operation
+from convtrace.names import POOL_MODES
+
+PoolMode = Enum("PoolMode", {name: name for name in POOL_MODES}, type=str)
+
+
+def register(app) -> None:
+    app.command(
+        help=h("help_pool"),
+        epilog=examples(
+            "convtrace pool samples/feature_map_5x5.txt --size 3 --stride 1 --trace",
+            'convtrace pool "0.3 0.6 1; 0.5 0.1 0.3; 1 0.5 0.9" --size 2 --stride 1 --trace',
+            "convtrace pool map.txt --mode avg --size 2 --padding 1 --ceil --exclude-pad --trace",
+            "convtrace pool photo.png --size 4 -f png -o small.png",
+        ),
+    )(pool)
+
+
+def pool(
+    input: InputArg,
+    mode: Annotated[PoolMode, typer.Option("--mode", help=h("help_pool_mode"))] = PoolMode["max"],
+    size: Annotated[str, typer.Option("--size", help=h("help_size"))] = "2",
+    stride: PoolStrideOpt = None,
+    padding: PaddingOpt = "0",
+    dilation: DilationOpt = "1",
+    ceil: CeilOpt = False,
+    exclude_pad: ExcludePadOpt = False,
+    trace: TraceOpt = False,
+    at: AtOpt = None,
+    max_steps: MaxStepsOpt = 25,
+    format: FormatOpt = OutFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    precision: PrecisionOpt = 4,
+    device: DeviceOpt = DEFAULT_DEVICE,
+    lang: LangOpt = None,
+) -> None:
+    lang_code = language(lang)
+    with user_errors(lang_code):
+        from convtrace.pooling import prepare_pool2d
+        from convtrace.spec import PoolSpec
+
+        spec = PoolSpec(size=size, mode=PoolMode(mode).value, stride=stride, padding=padding, ceil_mode=ceil,
+                        count_include_pad=not exclude_pad, dilation=dilation)
+        operation = prepare_pool2d(read_input(input), spec=spec)
+        show_operation(operation, trace_wanted=trace, at=at, max_steps=max_steps, fmt=format, out_path=output,
+                       force=force, precision=precision, lang=lang_code, device=device.value)

@@ -1,0 +1,118 @@
+"""``convtrace quiz``: exercises with worked solutions and answer keys, from a seed."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from convtrace.cli.common import (
+    ForceOpt,
+    KernelsDirOpt,
+    LangOpt,
+    PaddingOpt,
+    PoolOpt,
+    PoolStrideOpt,
+    examples,
+    h,
+    language,
+    load_kernel,
+    say,
+    user_errors,
+)
+from convtrace.errors import ConvtraceValueError
+from convtrace.i18n import translate
+
+
+class QuizFormat(str, Enum):
+    markdown = "markdown"
+    latex = "latex"
+    json = "json"
+
+
+def register(app) -> None:
+    app.command(
+        help=h("help_quiz"),
+        epilog=examples(
+            "convtrace quiz --seed 7",
+            "convtrace quiz --size 6x6 --kernel sobel-x --padding 1 --stride 2 --count 5 -o quiz/",
+            "convtrace quiz --pool max:2 --size 4x4 --format latex --lang es",
+            "convtrace check --key quiz/key-01.json --answer my-answer.txt",
+        ),
+    )(quiz)
+
+
+def parse_values(text: str) -> tuple[int, int]:
+    """'0..9' (or '0…9', or '5') as the (lowest, highest) input value."""
+    lo, sep, hi = text.replace("…", "..").partition("..")
+    try:
+        return int(lo), int(hi) if sep else int(lo)
+    except ValueError:
+        raise ConvtraceValueError("bad_values_range", value=text) from None
+
+
+def quiz(
+    size: Annotated[str, typer.Option("--size", help=h("help_quiz_size"))] = "5x5",
+    kernel: Annotated[str, typer.Option("--kernel", "-k", help=h("help_quiz_kernel"))] = "random",
+    kernel_size: Annotated[int, typer.Option("--kernel-size", min=1, max=9, help=h("help_kernel_size"))] = 3,
+    padding: PaddingOpt = "0",
+    stride: PoolStrideOpt = None,
+    pool: PoolOpt = None,
+    values: Annotated[str, typer.Option("--values", help=h("help_values"))] = "0..9",
+    seed: Annotated[int | None, typer.Option("--seed", help=h("help_seed"), show_default=False)] = None,
+    count: Annotated[int, typer.Option("--count", min=1, max=500, help=h("help_count"))] = 1,
+    format: Annotated[QuizFormat, typer.Option("--format", "-f", help=h("help_format"))] = QuizFormat.markdown,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=h("help_quiz_output"),
+                                                show_default=False)] = None,
+    force: ForceOpt = False,
+    lang: LangOpt = None,
+    kernels_dir: KernelsDirOpt = None,
+) -> None:
+    lang_code = language(lang)
+    with user_errors(lang_code):
+        import secrets
+
+        from convtrace.quiz import QuizSpec, answer_key, make_quiz, solve
+        from convtrace.render import quiz as sheets
+        from convtrace.syntax import parse_pool_step, parse_size
+
+        chosen_kernel = kernel
+        if pool is not None and kernel == "random":
+            chosen_kernel = None
+        elif kernel != "random":
+            chosen_kernel = load_kernel(kernel, kernels_dir)
+        spec = QuizSpec(size=parse_size(size), kernel=chosen_kernel, kernel_size=kernel_size, padding=padding,
+                        stride=stride, pool=parse_pool_step(pool) if pool else None, values=parse_values(values))
+        seed = seed if seed is not None else secrets.randbelow(10**6)
+        exercises = make_quiz(seed, count, spec)
+        keys = [answer_key(ex, seed) for ex in exercises]
+        fmt = format.value
+        if fmt == "json":
+            sheet = solution = sheets.keys_json(keys)
+        else:
+            sheet = sheets.sheet_markdown(exercises, seed, lang_code) if fmt == "markdown" else \
+                sheets.sheet_latex(exercises, seed, lang_code)
+            solution = sheets.solutions(solve(exercises), lang_code, fmt)
+        if output is None:
+            sys.stdout.write(sheet if fmt == "json" else sheet + "\n" + solution)
+            return
+        write_quiz(output, sheets.key_files(exercises, keys, fmt, sheet, solution), force)
+        say(translate("quiz_wrote", lang_code, n=len(exercises), where=output))
+
+
+def write_quiz(folder: Path, files: dict[str, str], force: bool) -> None:
+    """Every file or none: an existing one stops the whole write unless ``force``."""
+    from convtrace.io.writers import write_atomic
+
+    if folder.exists() and not folder.is_dir():
+        raise ConvtraceValueError("output_exists", where=str(folder))
+    if not force:
+        for name in files:
+            if (folder / name).exists():
+                raise ConvtraceValueError("output_exists", where=str(folder / name))
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        write_atomic(folder / name, text.encode("utf-8"), overwrite=force)

@@ -1,0 +1,302 @@
+"""Convolution as an operation: checked once, then run or traced by the engine.
+
+:func:`prepare_conv2d` turns an input, a kernel and a :class:`ConvSpec` (or
+its keywords, in any spelling) into a :class:`Conv2d`: clean arrays for the
+engine plus how to shape the answer.  ``run()`` gives the output; ``trace()``
+gives a :class:`ConvTrace`, every number a renderer shows, computed by the
+engine.  No arithmetic on the data happens here beyond applying a kernel's
+exact scale, which the bulk and traced paths share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from convtrace import engine
+from convtrace.arrays import (
+    WHAT_INPUT,
+    WHAT_KERNEL,
+    as_channels,
+    as_numeric_array,
+    cells_for,
+    check_finite,
+    compute_dtype,
+    resolve_device,
+)
+from convtrace.errors import ConvtraceValueError
+from convtrace.i18n import Term
+from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
+from convtrace.spec import ConvSpec
+
+
+def apply_scale(values: np.ndarray, scale: Fraction) -> np.ndarray:
+    """Multiply sums by a kernel's scale (1/9, 1/16 …), once, after exact summing."""
+    if scale == 1:
+        return values
+    if values.dtype.kind == "f":
+        return (values * values.dtype.type(float(scale))).astype(values.dtype, copy=False)
+    return values * float(scale)
+
+
+@dataclass(frozen=True, eq=False)
+class Conv2d:
+    """A checked convolution: everything the engine needs, plus how to shape the answer."""
+
+    spec: ConvSpec
+    x: np.ndarray            # (C, H, W), compute dtype, contiguous
+    weights: np.ndarray      # (F, G, kh, kw), compute dtype, flipped if asked
+    groups: int
+    pads: tuple[int, int, int, int]
+    scale: Fraction
+    squeeze: bool            # drop the leading map axis from the output
+    rows: SizeArithmetic
+    cols: SizeArithmetic
+    source_input: Any = None
+    source_kernel: Any = None
+
+    @property
+    def params(self) -> dict:
+        """The settings with the padding resolved, as exports and titles show them."""
+        s = self.spec
+        return {"padding": s.padding, "pads": self.pads, "pad_mode": s.pad_mode, "pad_value": s.pad_value,
+                "stride": s.stride, "dilation": s.dilation, "flip": s.flip}
+
+    @property
+    def out_shape3(self) -> tuple[int, int, int]:
+        return (self.weights.shape[0], self.rows.size, self.cols.size)
+
+    def _finish(self, out: np.ndarray) -> np.ndarray:
+        out = apply_scale(out, self.scale)
+        return out[0] if self.squeeze else out
+
+    def _correlate(self, parallel=None, device="cpu") -> np.ndarray:
+        s = self.spec
+        return engine.correlate(self.x, self.weights, self.groups, self.pads, s.pad_mode, s.constant,
+                                s.stride, s.dilation, parallel=parallel, device=device)
+
+    def run(self, parallel: bool | None = None, device: str = "cpu") -> np.ndarray:
+        """The output.  ``parallel=False`` keeps to the calling thread (for worker pools);
+        ``device`` is 'cpu', 'cuda' or 'auto' (the GPU when there is one and the work is large)."""
+        work = self.rows.size * self.cols.size * self.weights.shape[0] * self.weights[0].size
+        return self._finish(self._correlate(parallel, resolve_device(device, work)))
+
+    def trace(self, cells=None) -> ConvTrace:
+        """The output with the working of ``cells`` (each (i, j) or (map, i, j); all when None)."""
+        s = self.spec
+        out3 = self._correlate()
+        cell_idx = cells_for(out3.shape, cells, self.squeeze)
+        windows, products, totals = engine.trace_correlate_cells(
+            self.x, self.weights, self.groups, self.pads, s.pad_mode, s.constant, s.stride, s.dilation, cell_idx)
+        padded, mask = engine.padded(self.x, self.pads, s.pad_mode, s.constant)
+        filters_per_group = self.weights.shape[0] // self.groups
+        group_width = self.weights.shape[1]
+        given = self.weights[:, :, ::-1, ::-1] if s.flip else self.weights
+        return ConvTrace(
+            operation=self,
+            input=np.asarray(as_numeric_array(self.source_input, WHAT_INPUT)),
+            kernel=as_numeric_array(self.source_kernel, WHAT_KERNEL),
+            weights=self.weights, given_weights=given, scale=self.scale,
+            padded=padded, pad_mask=mask, output=self._finish(out3), cells=cell_idx,
+            origins=cell_idx[:, 1:] * np.array(s.stride, dtype=np.int64),
+            channels=(cell_idx[:, 0] // filters_per_group) * group_width,
+            windows=windows, products=products, totals=totals,
+            results=apply_scale(totals, self.scale), rows=self.rows, cols=self.cols, squeeze=self.squeeze,
+        )
+
+
+@dataclass(frozen=True)
+class ConvStep:
+    """One output cell of a traced convolution."""
+
+    out_index: tuple[int, ...]       # (i, j) or (map, i, j), as in the output array
+    origin: tuple[int, int]          # the window's top-left in the padded input
+    channel: int                     # first input channel the window reads
+    window: np.ndarray               # (G, kh, kw) input values under the kernel
+    weights: np.ndarray              # (G, kh, kw) weights applied (flipped if flip)
+    products: np.ndarray             # (G, kh, kw)
+    total: Any                       # the sum of the products, before the scale
+    result: Any                      # the output value (total × scale)
+
+
+@dataclass(frozen=True, eq=False)
+class ConvTrace:
+    """Every window of a convolution: values, products and sums, from the engine.
+
+    ``output`` is what :func:`conv2d` returns for the same arguments, and each
+    step's ``result`` is the output value at its index.
+    """
+
+    operation: Conv2d
+    input: np.ndarray
+    kernel: np.ndarray
+    weights: np.ndarray          # (F, G, kh, kw) as applied
+    given_weights: np.ndarray    # (F, G, kh, kw) as written (before a flip)
+    scale: Fraction
+    padded: np.ndarray           # (C, Hp, Wp)
+    pad_mask: np.ndarray         # (Hp, Wp), True on padding cells
+    output: np.ndarray
+    cells: np.ndarray            # (N, 3): map, row, col
+    origins: np.ndarray          # (N, 2)
+    channels: np.ndarray         # (N,)
+    windows: np.ndarray          # (N, G, kh, kw)
+    products: np.ndarray         # (N, G, kh, kw)
+    totals: np.ndarray           # (N,)
+    results: np.ndarray          # (N,)
+    rows: SizeArithmetic
+    cols: SizeArithmetic
+    squeeze: bool
+
+    @property
+    def spec(self) -> ConvSpec:
+        return self.operation.spec
+
+    @property
+    def params(self) -> dict:
+        return self.operation.params
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def _out_index(self, n: int) -> tuple[int, ...]:
+        f, i, j = (int(v) for v in self.cells[n])
+        return (i, j) if self.squeeze else (f, i, j)
+
+    @property
+    def steps(self) -> list[ConvStep]:
+        return [self.step(n) for n in range(len(self))]
+
+    def step(self, n: int) -> ConvStep:
+        f = int(self.cells[n, 0])
+        return ConvStep(
+            out_index=self._out_index(n),
+            origin=(int(self.origins[n, 0]), int(self.origins[n, 1])),
+            channel=int(self.channels[n]),
+            window=self.windows[n], weights=self.weights[f], products=self.products[n],
+            total=self.totals[n].item(), result=self.results[n].item(),
+        )
+
+
+def _kernel_scale(kernel: Any) -> Fraction:
+    if hasattr(kernel, "weights") and hasattr(kernel, "scale"):
+        return Fraction(kernel.scale)
+    return Fraction(1)
+
+
+def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, **options) -> Conv2d:
+    """Check a convolution's input, kernel and settings and resolve them without computing.
+
+    Settings come as a :class:`ConvSpec` or as its keywords (``padding``,
+    ``pad_mode``, ``pad_value``, ``stride``, ``dilation``, ``flip``).
+    """
+    if spec is None:
+        spec = ConvSpec(**options)
+    elif options:
+        spec = spec.replace(**options)
+    scale = _kernel_scale(kernel)
+    xa = as_numeric_array(x, WHAT_INPUT)
+    wa = as_numeric_array(kernel, WHAT_KERNEL)
+    check_finite(wa, WHAT_KERNEL)
+    x3 = as_channels(xa, WHAT_INPUT)
+    channels, height, width = x3.shape
+
+    if wa.ndim == 1:
+        wa = wa[None, :]
+    if wa.ndim == 2:  # each channel filtered on its own
+        w4 = np.broadcast_to(wa, (channels, 1) + wa.shape)
+        groups, squeeze = channels, xa.ndim < 3
+    elif wa.ndim in (3, 4):
+        w4 = wa[None] if wa.ndim == 3 else wa
+        if w4.shape[1] != channels:
+            raise ConvtraceValueError("channel_mismatch", kc=w4.shape[1], c=channels)
+        groups, squeeze = 1, wa.ndim == 3
+    else:
+        raise ConvtraceValueError("bad_ndim", what=WHAT_KERNEL, ndim=wa.ndim, shape=wa.shape,
+                                  expected="(kh, kw), (C, kh, kw) or (F, C, kh, kw)")
+    kh, kw = w4.shape[2], w4.shape[3]
+
+    stride, dilation = spec.stride, spec.dilation
+    pads = resolve_padding(spec.padding, (height, width), (kh, kw), stride, dilation)
+    rows = size_arithmetic(height, kh, pads[0], pads[1], stride[0], dilation[0])
+    cols = size_arithmetic(width, kw, pads[2], pads[3], stride[1], dilation[1])
+    if rows.size < 1 or cols.size < 1:
+        raise ConvtraceValueError(
+            "kernel_too_large", kernel=kernel_extent_text(kh, kw, dilation),
+            padded=f"{height + pads[0] + pads[1]}×{width + pads[2] + pads[3]}",
+        )
+    if spec.pad_mode == "reflect":
+        for pad_amount, n, axis in ((max(pads[:2]), height, "axis_rows"), (max(pads[2:]), width, "axis_cols")):
+            if pad_amount >= n:
+                raise ConvtraceValueError("reflect_too_large", pad=pad_amount, n=n, axis=Term(axis),
+                                          limit=n - 1)
+
+    dtype = compute_dtype(xa, wa, spec.constant)
+    weights = w4[:, :, ::-1, ::-1] if spec.flip else w4
+    return Conv2d(
+        spec=spec,
+        x=np.ascontiguousarray(x3, dtype=dtype),
+        weights=np.ascontiguousarray(weights, dtype=dtype),
+        groups=groups, pads=pads, scale=scale, squeeze=squeeze, rows=rows, cols=cols,
+        source_input=x, source_kernel=kernel,
+    )
+
+
+def conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=1, dilation=1, flip=False,
+           device="cpu"):
+    """Slide ``kernel`` over ``x`` and sum the element-wise products at each stop.
+
+    By default this is cross-correlation, what CNN layers (PyTorch's conv2d,
+    Keras' Conv2D, OpenCV's filter2D) and the course slides compute.
+    ``flip=True`` flips the kernel first: true mathematical convolution, as
+    ``scipy.signal.convolve2d``.
+
+    Shapes:
+      - ``x``: (H, W), (C, H, W), or (W,) taken as a 1×W row.
+      - ``kernel`` (kh, kw): filters each channel on its own (C, H', W'), as
+        image editors do; (C, kh, kw): one CNN filter summed over the input's
+        channels (H', W'); (F, C, kh, kw): F feature maps (F, H', W').
+
+    ``padding``: an int, (ph, pw), (top, bottom, left, right), 'valid',
+    'same' (H' = ceil(H / stride); an odd extra row/column goes at the
+    bottom/right as in PyTorch and TensorFlow, also when ``flip=True``) or
+    'full'.  ``pad_mode``: 'zeros' (the constant ``pad_value``), 'reflect'
+    (d c b | a b c d: NumPy's and PyTorch's "reflect", SciPy ndimage's
+    "mirror"), 'symmetric' (d c b a | a b c d: SciPy ndimage's "reflect"),
+    'replicate' and 'circular'; other libraries' names are mapped, and
+    "reflect" always has the NumPy meaning.
+
+    Integer inputs with an integer kernel give exact int64 results; float
+    inputs keep their precision (float32 stays float32).
+
+    ``device``: 'cpu' (default), 'cuda' (an NVIDIA GPU through numba-cuda;
+    integers exact, floats to float32 rounding) or 'auto' (the GPU when one is
+    there and the work is large enough to pay for the transfer).
+    """
+    spec = ConvSpec(padding=padding, pad_mode=pad_mode, pad_value=pad_value, stride=stride, dilation=dilation,
+                    flip=flip)
+    return prepare_conv2d(x, kernel, spec).run(device=device)
+
+
+def correlate2d(x, kernel, **options):
+    """Cross-correlation: :func:`conv2d` with ``flip=False`` (the default)."""
+    return conv2d(x, kernel, flip=False, **options)
+
+
+def convolve2d(x, kernel, **options):
+    """True convolution (kernel flipped): :func:`conv2d` with ``flip=True``."""
+    return conv2d(x, kernel, flip=True, **options)
+
+
+def trace_conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=1, dilation=1,
+                 flip=False, cells=None) -> ConvTrace:
+    """:func:`conv2d`, with every window's values, products and sum.
+
+    ``cells``: output indices to trace, each (i, j) or (map, i, j); all
+    cells when None.  The output matrix is always complete.
+    """
+    spec = ConvSpec(padding=padding, pad_mode=pad_mode, pad_value=pad_value, stride=stride, dilation=dilation,
+                    flip=flip)
+    return prepare_conv2d(x, kernel, spec).trace(cells)

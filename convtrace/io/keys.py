@@ -1,0 +1,23 @@
+"""Reading answer keys: the JSON files ``convtrace quiz`` writes and ``convtrace check --key`` reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from convtrace.errors import ConvtraceValueError
+from convtrace.grading import Exercise
+from convtrace.io.readers import read_text_file
+
+
+def read_key(path: Path) -> Exercise:
+    """The exercise an answer-key file describes (a list of one key is accepted too)."""
+    try:
+        doc = json.loads(read_text_file(path))
+    except (json.JSONDecodeError, RecursionError):
+        raise ConvtraceValueError("bad_key", where=str(path)) from None
+    if isinstance(doc, list) and len(doc) == 1:
+        doc = doc[0]
+    if not isinstance(doc, dict):
+        raise ConvtraceValueError("bad_key", where=str(path))
+    return Exercise.from_dict(doc, str(path))

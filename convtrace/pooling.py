@@ -1,0 +1,253 @@
+"""Pooling as an operation: checked once, then run or traced by the engine.
+
+:func:`prepare_pool2d` turns an input and a :class:`PoolSpec` (or its
+keywords) into a :class:`Pool2d`; ``run()`` gives the output and ``trace()``
+a :class:`PoolTrace` holding every window, its winner or its sum, divisor and
+why that divisor — all computed by the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from convtrace import engine
+from convtrace.arrays import (
+    WHAT_INPUT,
+    as_channels,
+    as_numeric_array,
+    cells_for,
+    compute_dtype,
+    resolve_device,
+)
+from convtrace.errors import ConvtraceValueError
+from convtrace.i18n import Term
+from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
+from convtrace.spec import PoolSpec
+
+#: Why an average divides by what it does (see :attr:`PoolStep.divisor_reason`).
+DIVISOR_FULL, DIVISOR_INCLUDE, DIVISOR_EXCLUDE = "full", "include", "exclude"
+
+
+@dataclass(frozen=True, eq=False)
+class Pool2d:
+    """A checked pooling; ``run()`` computes it, ``trace(cells)`` shows its working."""
+
+    spec: PoolSpec
+    x: np.ndarray
+    size: tuple[int, int]
+    stride: tuple[int, int]
+    pads: tuple[int, int, int, int]
+    rows: SizeArithmetic
+    cols: SizeArithmetic
+    squeeze: bool
+    source_input: Any = None
+
+    @property
+    def dilation(self) -> tuple[int, int]:
+        return self.spec.dilation
+
+    @property
+    def mode(self) -> str:
+        return self.spec.mode
+
+    @property
+    def params(self) -> dict:
+        """The settings with window, stride and padding resolved, as exports and titles show them."""
+        s = self.spec
+        return {"size": self.size, "stride": self.stride, "padding": s.padding, "pads": self.pads,
+                "mode": s.mode, "ceil_mode": s.ceil_mode, "count_include_pad": s.count_include_pad,
+                "dilation": s.dilation}
+
+    @property
+    def out_shape3(self) -> tuple[int, int, int]:
+        return (self.x.shape[0], self.rows.size, self.cols.size)
+
+    def _pool(self, parallel=None, device="cpu") -> np.ndarray:
+        s = self.spec
+        return engine.pool(self.x, self.size, self.pads, self.stride, s.dilation, s.mode,
+                           self.rows.size, self.cols.size, s.count_include_pad, parallel=parallel,
+                           device=device)
+
+    def run(self, parallel: bool | None = None, device: str = "cpu") -> np.ndarray:
+        """The output.  ``parallel=False`` keeps to the calling thread (for worker pools);
+        ``device`` is 'cpu', 'cuda' or 'auto' (the GPU when there is one and the work is large)."""
+        work = self.x.shape[0] * self.rows.size * self.cols.size * self.size[0] * self.size[1]
+        out = self._pool(parallel, resolve_device(device, work))
+        return out[0] if self.squeeze else out
+
+    def trace(self, cells=None) -> PoolTrace:
+        """The output with the working of ``cells`` (each (i, j) or (channel, i, j); all when None)."""
+        s = self.spec
+        out3 = self._pool()
+        cell_idx = cells_for(out3.shape, cells, self.squeeze)
+        windows, inside, winners, totals, divisors, results = engine.trace_pool_cells(
+            self.x, self.size, self.pads, self.stride, s.dilation, s.mode,
+            self.rows.size, self.cols.size, s.count_include_pad, cell_idx)
+        # Padding is implicit in pooling; the view shows it as cells outside the input.
+        padded, mask = engine.padded(self.x, self.pads, "zeros", 0)
+        return PoolTrace(
+            operation=self, input=as_numeric_array(self.source_input, WHAT_INPUT),
+            padded=padded, pad_mask=mask,
+            output=out3[0] if self.squeeze else out3, cells=cell_idx,
+            origins=cell_idx[:, 1:] * np.array(self.stride, dtype=np.int64),
+            windows=windows, inside=inside, winners=winners, totals=totals, divisors=divisors,
+            results=results, rows=self.rows, cols=self.cols, squeeze=self.squeeze,
+        )
+
+
+@dataclass(frozen=True)
+class PoolStep:
+    """One output cell of a traced pooling."""
+
+    out_index: tuple[int, ...]
+    channel: int
+    origin: tuple[int, int]          # window's top-left in padded coordinates
+    window: np.ndarray               # (kh, kw) values (0 where padding)
+    inside: np.ndarray               # (kh, kw) True where the cell is in the input
+    winner: tuple[int, int] | None   # (a, b) within the window, for max/min
+    total: Any                       # sum of the cells (avg/sum)
+    divisor: int                     # what the average divides by (1 otherwise)
+    divisor_reason: str              # DIVISOR_FULL, DIVISOR_INCLUDE or DIVISOR_EXCLUDE
+    result: Any
+
+
+@dataclass(frozen=True, eq=False)
+class PoolTrace:
+    """Every pooling window, which cell won or the sum and divisor, from the engine."""
+
+    operation: Pool2d
+    input: np.ndarray
+    padded: np.ndarray           # (C, Hp, Wp): the input with its implicit padding shown as 0
+    pad_mask: np.ndarray         # (Hp, Wp), True on padding cells
+    output: np.ndarray
+    cells: np.ndarray
+    origins: np.ndarray
+    windows: np.ndarray
+    inside: np.ndarray
+    winners: np.ndarray
+    totals: np.ndarray
+    divisors: np.ndarray
+    results: np.ndarray
+    rows: SizeArithmetic
+    cols: SizeArithmetic
+    squeeze: bool
+
+    @property
+    def spec(self) -> PoolSpec:
+        return self.operation.spec
+
+    @property
+    def params(self) -> dict:
+        return self.operation.params
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    @property
+    def mode(self) -> str:
+        return self.spec.mode
+
+    @property
+    def steps(self) -> list[PoolStep]:
+        return [self.step(n) for n in range(len(self))]
+
+    def _divisor_reason(self, divisor: int) -> str:
+        kh, kw = self.operation.size
+        if not self.spec.count_include_pad:
+            return DIVISOR_EXCLUDE
+        return DIVISOR_FULL if divisor == kh * kw else DIVISOR_INCLUDE
+
+    def step(self, n: int) -> PoolStep:
+        c, i, j = (int(v) for v in self.cells[n])
+        a, b = (int(v) for v in self.winners[n])
+        divisor = int(self.divisors[n])
+        return PoolStep(
+            out_index=(i, j) if self.squeeze else (c, i, j), channel=c,
+            origin=(int(self.origins[n, 0]), int(self.origins[n, 1])),
+            window=self.windows[n], inside=self.inside[n],
+            winner=(a, b) if a >= 0 else None,
+            total=self.totals[n].item(), divisor=divisor, divisor_reason=self._divisor_reason(divisor),
+            result=self.results[n].item(),
+        )
+
+
+def _has_empty_window(arith: SizeArithmetic) -> bool:
+    for o in range(arith.size):
+        start = o * arith.stride - arith.pad_before
+        if not any(0 <= start + t * arith.dilation < arith.n for t in range(arith.k)):
+            return True
+    return False
+
+
+def prepare_pool2d(x, size=None, spec: PoolSpec | None = None, **options) -> Pool2d:
+    """Check a pooling's input and settings and resolve them without computing.
+
+    Settings come as a :class:`PoolSpec` or as its keywords (``size``,
+    ``stride``, ``mode``, ``padding``, ``ceil_mode``, ``count_include_pad``,
+    ``dilation``).
+    """
+    if size is not None:
+        options["size"] = size
+    if spec is None:
+        spec = PoolSpec(**options)
+    elif options:
+        spec = spec.replace(**options)
+    xa = as_numeric_array(x, WHAT_INPUT)
+    x3 = as_channels(xa, WHAT_INPUT)
+    _, height, width = x3.shape
+    size_hw = spec.window((height, width))
+    stride_hw = spec.stride_for(size_hw)
+    dilation_hw = spec.dilation
+    pads = resolve_padding(spec.padding, (height, width), size_hw, stride_hw, dilation_hw)
+    for pad_amount, k, axis in ((pads[0], size_hw[0], "axis_rows"), (pads[1], size_hw[0], "axis_rows"),
+                                (pads[2], size_hw[1], "axis_cols"), (pads[3], size_hw[1], "axis_cols")):
+        if pad_amount > k // 2:
+            raise ConvtraceValueError("pool_pad_too_large", pad=pad_amount, size=k, axis=Term(axis),
+                                      limit=k // 2)
+    rows = size_arithmetic(height, size_hw[0], pads[0], pads[1], stride_hw[0], dilation_hw[0], spec.ceil_mode)
+    cols = size_arithmetic(width, size_hw[1], pads[2], pads[3], stride_hw[1], dilation_hw[1], spec.ceil_mode)
+    if rows.size < 1 or cols.size < 1:
+        raise ConvtraceValueError(
+            "kernel_too_large", kernel=kernel_extent_text(size_hw[0], size_hw[1], dilation_hw),
+            padded=f"{height + pads[0] + pads[1]}×{width + pads[2] + pads[3]}",
+        )
+    dtype = compute_dtype(xa)
+    if spec.mode in ("max", "min") and dtype.kind != "f":
+        for arith, axis in ((rows, "axis_rows"), (cols, "axis_cols")):
+            if _has_empty_window(arith):
+                raise ConvtraceValueError("pool_window_empty", axis=Term(axis))
+    return Pool2d(spec, np.ascontiguousarray(x3, dtype=dtype), size_hw, stride_hw, pads, rows, cols,
+                  xa.ndim < 3, source_input=x)
+
+
+def pool2d(x, size, *, stride=None, mode="max", padding=0, ceil_mode=False, count_include_pad=True,
+           dilation=1, device="cpu"):
+    """Pool each channel of ``x`` with ``size`` windows: max, avg, min or sum.
+
+    Matches PyTorch's max_pool2d / avg_pool2d: ``stride`` defaults to
+    ``size``; ``size='global'`` pools the whole map to one value; padding is
+    at most half the window, padded cells never win a max (they act as -inf)
+    and, with ``count_include_pad`` (the default), count in the average's
+    divisor but add nothing to its sum; ``ceil_mode`` rounds the output size
+    up but drops a window that would start inside the right padding.
+
+    Integer inputs give exact int64 results for max, min and sum; averages
+    are float64.  Float inputs keep their precision.  With dilation (which
+    PyTorch's avg_pool2d lacks) an average window can miss the input
+    entirely; with ``count_include_pad=False`` its value is NaN.  ``device`` as in
+    :func:`conv2d`.
+    """
+    spec = PoolSpec(size=size, stride=stride, mode=mode, padding=padding, ceil_mode=ceil_mode,
+                    count_include_pad=count_include_pad, dilation=dilation)
+    return prepare_pool2d(x, spec=spec).run(device=device)
+
+
+def trace_pool2d(x, size, *, stride=None, mode="max", padding=0, ceil_mode=False, count_include_pad=True,
+                 dilation=1, cells=None) -> PoolTrace:
+    """:func:`pool2d`, with every window, its winner or its sum and divisor."""
+    spec = PoolSpec(size=size, stride=stride, mode=mode, padding=padding, ceil_mode=ceil_mode,
+                    count_include_pad=count_include_pad, dilation=dilation)
+    return prepare_pool2d(x, spec=spec).trace(cells)
