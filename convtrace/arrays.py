@@ -13,11 +13,22 @@ from typing import Any
 import numpy as np
 
 from convtrace.errors import ConvtraceTypeError, ConvtraceValueError
-from convtrace.i18n import Term
+from convtrace.messages import Term
+from convtrace.messages import arrays as array_messages
+from convtrace.messages.arrays import (
+    BAD_NDIM,
+    COMPLEX_VALUES,
+    EMPTY,
+    NON_FINITE,
+    NOT_NUMERIC,
+    RAGGED,
+    TOO_LARGE_INT,
+)
+from convtrace.messages.params import BAD_CELLS, CUDA_UNAVAILABLE, UNKNOWN_DEVICE
 from convtrace.names import DEVICES
 
-WHAT_INPUT = Term("what_input")
-WHAT_KERNEL = Term("what_kernel")
+WHAT_INPUT = Term(array_messages.WHAT_INPUT)
+WHAT_KERNEL = Term(array_messages.WHAT_KERNEL)
 
 
 # --------------------------------------------------------------------------- arrays
@@ -31,28 +42,28 @@ def as_numeric_array(value: Any, what: str) -> np.ndarray:
         arr = np.asarray(value)
     except ValueError as exc:
         if "inhomogeneous" in str(exc) or "sequence" in str(exc):
-            raise ConvtraceValueError("ragged", what=what) from None
-        raise ConvtraceTypeError("not_numeric", what=what, dtype=type(value).__name__) from None
+            raise ConvtraceValueError(RAGGED, what=what) from None
+        raise ConvtraceTypeError(NOT_NUMERIC, what=what, dtype=type(value).__name__) from None
     if arr.dtype.kind == "O":
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError):
-            raise ConvtraceTypeError("not_numeric", what=what, dtype="object") from None
+            raise ConvtraceTypeError(NOT_NUMERIC, what=what, dtype="object") from None
     if arr.dtype.kind == "c":
-        raise ConvtraceTypeError("complex_values", what=what)
+        raise ConvtraceTypeError(COMPLEX_VALUES, what=what)
     if arr.dtype.kind not in "biuf":
-        raise ConvtraceTypeError("not_numeric", what=what, dtype=str(arr.dtype))
+        raise ConvtraceTypeError(NOT_NUMERIC, what=what, dtype=str(arr.dtype))
     if arr.size == 0:
-        raise ConvtraceValueError("empty", what=what, shape=arr.shape)
+        raise ConvtraceValueError(EMPTY, what=what, shape=arr.shape)
     if arr.dtype == np.uint64 and arr.max() > np.iinfo(np.int64).max:
-        raise ConvtraceValueError("too_large_int", what=what, max=np.iinfo(np.int64).max)
+        raise ConvtraceValueError(TOO_LARGE_INT, what=what, max=np.iinfo(np.int64).max)
     return arr
 
 
 def check_finite(arr: np.ndarray, what: str) -> None:
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
-        raise ConvtraceValueError("non_finite", what=what, where=where)
+        raise ConvtraceValueError(NON_FINITE, what=what, where=where)
 
 
 def as_channels(arr: np.ndarray, what: str) -> np.ndarray:
@@ -63,7 +74,7 @@ def as_channels(arr: np.ndarray, what: str) -> np.ndarray:
         return arr[None]
     if arr.ndim == 3:
         return arr
-    raise ConvtraceValueError("bad_ndim", what=what, ndim=arr.ndim, shape=arr.shape,
+    raise ConvtraceValueError(BAD_NDIM, what=what, ndim=arr.ndim, shape=arr.shape,
                               expected="(W,), (H, W) or (C, H, W)")
 
 
@@ -103,13 +114,13 @@ def resolve_device(device: str, work: int) -> str:
     """'cpu' or 'cuda' for a job of ``work`` multiply-adds."""
     name = str(device).strip().lower()
     if name not in DEVICES:
-        raise ConvtraceValueError("unknown_device", value=device, choices=", ".join(DEVICES))
+        raise ConvtraceValueError(UNKNOWN_DEVICE, value=device, choices=", ".join(DEVICES))
     if name == "cpu":
         return "cpu"
     if name == "auto":
         return "cuda" if work >= AUTO_GPU_WORK and gpu_available() else "cpu"
     if not gpu_available():
-        raise ConvtraceValueError("cuda_unavailable")
+        raise ConvtraceValueError(CUDA_UNAVAILABLE)
     return "cuda"
 
 
@@ -125,13 +136,13 @@ def cells_for(out_shape3: tuple[int, int, int], cells, squeeze: bool) -> np.ndar
         try:
             idx = tuple(int(v) for v in cell)
         except (TypeError, ValueError):
-            raise ConvtraceValueError("bad_cells", shape=shape, value=cell) from None
+            raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cell) from None
         if len(idx) == 2:
             idx = (0,) + idx
         if len(idx) != 3 or (squeeze and idx[0] != 0):
-            raise ConvtraceValueError("bad_cells", shape=shape, value=cell)
+            raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cell)
         if not all(0 <= v < n for v, n in zip(idx, out_shape3, strict=True)):
-            raise ConvtraceValueError("bad_cells", shape=shape, value=cell)
+            raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cell)
         rows.append(idx)
     return np.array(rows, dtype=np.int64).reshape(-1, 3)
 

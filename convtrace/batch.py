@@ -30,6 +30,13 @@ from convtrace.errors import ConvtraceValueError
 from convtrace.io.readers import IMAGE_SUFFIXES
 from convtrace.io.writers import TEMP_PREFIX, write_atomic
 from convtrace.kernel import Kernel
+from convtrace.messages.batch import (
+    BATCH_NESTED_DIR,
+    BATCH_NO_INPUT_DIR,
+    BATCH_OUT_NOT_DIR,
+    BATCH_SAME_DIR,
+)
+from convtrace.messages.options import OUTPUT_EXISTS
 from convtrace.spec import ConvSpec
 
 #: Formats that cannot store an alpha channel: it is dropped.
@@ -97,14 +104,14 @@ def _inside(child: Path, parent: Path) -> bool:
 def check_folders(in_dir: Path, out_dir: Path, recursive: bool) -> None:
     """Refuse folder pairs where writing outputs could touch an input."""
     if not in_dir.is_dir():
-        raise ConvtraceValueError("batch_no_input_dir", where=str(in_dir))
+        raise ConvtraceValueError(BATCH_NO_INPUT_DIR, where=str(in_dir))
     if out_dir.exists() and not out_dir.is_dir():
-        raise ConvtraceValueError("batch_out_not_dir", where=str(out_dir))
+        raise ConvtraceValueError(BATCH_OUT_NOT_DIR, where=str(out_dir))
     src, dst = in_dir.resolve(), out_dir.resolve()
     if src == dst:
-        raise ConvtraceValueError("batch_same_dir", where=str(out_dir))
+        raise ConvtraceValueError(BATCH_SAME_DIR, where=str(out_dir))
     if recursive and (_inside(dst, src) or _inside(src, dst)):
-        raise ConvtraceValueError("batch_nested_dir", where=str(out_dir), input=str(in_dir))
+        raise ConvtraceValueError(BATCH_NESTED_DIR, where=str(out_dir), input=str(in_dir))
 
 
 def find_images(in_dir: Path, recursive: bool, pattern: str | None,
@@ -259,7 +266,7 @@ def process(source: Path, target: Path, plan: BatchPlan) -> Outcome:
     except UnidentifiedImageError:
         return Outcome(source, target, "failed", "not an image Pillow can read")
     except ConvtraceError as err:
-        if err.key == "output_exists":
+        if err.key == OUTPUT_EXISTS:
             return Outcome(source, target, "skipped", "exists")
         return Outcome(source, target, "failed", str(err))
     except (OSError, ValueError, SyntaxError) as err:

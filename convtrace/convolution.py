@@ -28,7 +28,9 @@ from convtrace.arrays import (
     resolve_device,
 )
 from convtrace.errors import ConvtraceValueError
-from convtrace.i18n import Term
+from convtrace.messages import Term
+from convtrace.messages.arrays import AXIS_COLS, AXIS_ROWS, BAD_NDIM, CHANNEL_MISMATCH
+from convtrace.messages.params import KERNEL_TOO_LARGE, REFLECT_TOO_LARGE
 from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
 from convtrace.spec import ConvSpec
 
@@ -211,10 +213,10 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, **options) -> Conv2d
     elif wa.ndim in (3, 4):
         w4 = wa[None] if wa.ndim == 3 else wa
         if w4.shape[1] != channels:
-            raise ConvtraceValueError("channel_mismatch", kc=w4.shape[1], c=channels)
+            raise ConvtraceValueError(CHANNEL_MISMATCH, kc=w4.shape[1], c=channels)
         groups, squeeze = 1, wa.ndim == 3
     else:
-        raise ConvtraceValueError("bad_ndim", what=WHAT_KERNEL, ndim=wa.ndim, shape=wa.shape,
+        raise ConvtraceValueError(BAD_NDIM, what=WHAT_KERNEL, ndim=wa.ndim, shape=wa.shape,
                                   expected="(kh, kw), (C, kh, kw) or (F, C, kh, kw)")
     kh, kw = w4.shape[2], w4.shape[3]
 
@@ -224,13 +226,13 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, **options) -> Conv2d
     cols = size_arithmetic(width, kw, pads[2], pads[3], stride[1], dilation[1])
     if rows.size < 1 or cols.size < 1:
         raise ConvtraceValueError(
-            "kernel_too_large", kernel=kernel_extent_text(kh, kw, dilation),
+            KERNEL_TOO_LARGE, kernel=kernel_extent_text(kh, kw, dilation),
             padded=f"{height + pads[0] + pads[1]}×{width + pads[2] + pads[3]}",
         )
     if spec.pad_mode == "reflect":
-        for pad_amount, n, axis in ((max(pads[:2]), height, "axis_rows"), (max(pads[2:]), width, "axis_cols")):
+        for pad_amount, n, axis in ((max(pads[:2]), height, AXIS_ROWS), (max(pads[2:]), width, AXIS_COLS)):
             if pad_amount >= n:
-                raise ConvtraceValueError("reflect_too_large", pad=pad_amount, n=n, axis=Term(axis),
+                raise ConvtraceValueError(REFLECT_TOO_LARGE, pad=pad_amount, n=n, axis=Term(axis),
                                           limit=n - 1)
 
     dtype = compute_dtype(xa, wa, spec.constant)

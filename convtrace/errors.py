@@ -8,7 +8,7 @@ usual way.
 
 from __future__ import annotations
 
-from convtrace.i18n import translate
+from convtrace.messages import translate
 
 
 class ConvtraceError(Exception):

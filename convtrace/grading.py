@@ -19,8 +19,36 @@ import numpy as np
 from convtrace.arrays import WHAT_INPUT, WHAT_KERNEL, as_numeric_array
 from convtrace.convolution import Conv2d, ConvTrace, prepare_conv2d
 from convtrace.errors import ConvtraceError, ConvtraceValueError
-from convtrace.i18n import translate
 from convtrace.kernel import Kernel
+from convtrace.messages import translate
+from convtrace.messages.grading import (
+    BAD_KEY,
+    BAD_KEY_FIELD,
+    EXERCISE_NEEDS_KERNEL,
+    MISTAKE_ADDED_PADDING,
+    MISTAKE_CEIL,
+    MISTAKE_DILATION,
+    MISTAKE_DIVISOR_EXCLUDED,
+    MISTAKE_DIVISOR_INCLUDED,
+    MISTAKE_FLIP_ADDED,
+    MISTAKE_FLIP_MISSING,
+    MISTAKE_FLOOR,
+    MISTAKE_KERNEL_TRANSPOSED,
+    MISTAKE_NO_PADDING,
+    MISTAKE_PAD_MODE,
+    MISTAKE_PADDING_AMOUNT,
+    MISTAKE_PARTLY,
+    MISTAKE_POOL_MODE,
+    MISTAKE_SCALE,
+    MISTAKE_SIGN,
+    MISTAKE_SLIP,
+    MISTAKE_STRIDE,
+    MISTAKE_TRANSPOSED_ANSWER,
+    MISTAKE_WINDOW_SHIFTED,
+    SHAPE_MISMATCH,
+    SHAPE_WOULD_COME_FROM,
+)
+from convtrace.messages.parsing import BAD_SCALE
 from convtrace.pooling import Pool2d, PoolTrace, prepare_pool2d
 from convtrace.spec import NO_PADDING, POOL_MODES, ConvSpec, PoolSpec, Spec, spec_from_dict
 
@@ -44,7 +72,7 @@ class Exercise:
 
     def __post_init__(self) -> None:
         if isinstance(self.spec, ConvSpec) and self.kernel is None:
-            raise ConvtraceValueError("exercise_needs_kernel")
+            raise ConvtraceValueError(EXERCISE_NEEDS_KERNEL)
 
     @property
     def is_conv(self) -> bool:
@@ -76,20 +104,20 @@ class Exercise:
     def from_dict(cls, doc: object, source: str = "key") -> Exercise:
         """An exercise from an answer key (format 1 or 2); anything malformed is one clear error."""
         if not isinstance(doc, dict) or doc.get("convtrace_key") not in (1, KEY_FORMAT):
-            raise ConvtraceValueError("bad_key", where=source)
+            raise ConvtraceValueError(BAD_KEY, where=source)
         for name in ("op", "input", "params"):
             if name not in doc:
-                raise ConvtraceValueError("bad_key_field", where=source, field=name)
+                raise ConvtraceValueError(BAD_KEY_FIELD, where=source, field=name)
         spec = spec_from_dict(doc["op"], doc["params"], source)
         kernel = None
         if isinstance(spec, ConvSpec):
             k = doc.get("kernel")
             if not isinstance(k, dict) or "weights" not in k:
-                raise ConvtraceValueError("bad_key_field", where=source, field="kernel")
+                raise ConvtraceValueError(BAD_KEY_FIELD, where=source, field="kernel")
             try:
                 scale = Fraction(str(k.get("scale", "1")).replace(" ", ""))
             except (ValueError, ZeroDivisionError):
-                raise ConvtraceValueError("bad_scale", where=source, value=k.get("scale")) from None
+                raise ConvtraceValueError(BAD_SCALE, where=source, value=k.get("scale")) from None
             kernel = Kernel(name=str(k.get("name", "kernel")),
                             weights=as_numeric_array(k["weights"], WHAT_KERNEL), scale=scale)
         return cls(spec=spec, input=as_numeric_array(doc["input"], WHAT_INPUT), kernel=kernel)
@@ -187,50 +215,50 @@ def _padding_value(padding) -> object:
 def _conv_mistakes(ex: Exercise, spec: ConvSpec):
     weights = ex.kernel.weights
     if not _rotationally_symmetric(weights):
-        key = "mistake_flip_added" if not spec.flip else "mistake_flip_missing"
+        key = MISTAKE_FLIP_ADDED if not spec.flip else MISTAKE_FLIP_MISSING
         yield Diagnosis(key), ex.varied(flip=not spec.flip)
     if weights.shape[-1] != weights.shape[-2] or not np.array_equal(weights, np.swapaxes(weights, -1, -2)):
-        yield (Diagnosis("mistake_kernel_transposed"),
+        yield (Diagnosis(MISTAKE_KERNEL_TRANSPOSED),
                replace(ex, kernel=replace(ex.kernel, weights=np.swapaxes(weights, -1, -2))))
     if ex.kernel.scale != 1:
-        yield (Diagnosis("mistake_scale", {"scale": str(ex.kernel.scale)}),
+        yield (Diagnosis(MISTAKE_SCALE, {"scale": str(ex.kernel.scale)}),
                replace(ex, kernel=replace(ex.kernel, scale=Fraction(1))))
     if spec.padding != NO_PADDING:
         if spec.pad_mode != "zeros":
-            yield Diagnosis("mistake_pad_mode", {"used": "zeros", "asked": spec.pad_mode}), ex.varied(pad_mode="zeros")
+            yield Diagnosis(MISTAKE_PAD_MODE, {"used": "zeros", "asked": spec.pad_mode}), ex.varied(pad_mode="zeros")
         else:
             for mode in ("replicate", "reflect"):
-                yield Diagnosis("mistake_pad_mode", {"used": mode, "asked": "zeros"}), ex.varied(pad_mode=mode)
+                yield Diagnosis(MISTAKE_PAD_MODE, {"used": mode, "asked": "zeros"}), ex.varied(pad_mode=mode)
     if spec.dilation != (1, 1):
-        yield Diagnosis("mistake_dilation"), ex.varied(dilation=1)
+        yield Diagnosis(MISTAKE_DILATION), ex.varied(dilation=1)
 
 
 def _pool_mistakes(ex: Exercise, spec: PoolSpec):
     for other in POOL_MODES:
         if other != spec.mode:
-            yield Diagnosis("mistake_pool_mode", {"used": other, "asked": spec.mode}), ex.varied(mode=other)
+            yield Diagnosis(MISTAKE_POOL_MODE, {"used": other, "asked": spec.mode}), ex.varied(mode=other)
     if spec.mode == "avg" and spec.padding != NO_PADDING:
         include = spec.count_include_pad
-        yield (Diagnosis("mistake_divisor_excluded" if include else "mistake_divisor_included"),
+        yield (Diagnosis(MISTAKE_DIVISOR_EXCLUDED if include else MISTAKE_DIVISOR_INCLUDED),
                ex.varied(count_include_pad=not include))
-    yield (Diagnosis("mistake_ceil" if not spec.ceil_mode else "mistake_floor"),
+    yield (Diagnosis(MISTAKE_CEIL if not spec.ceil_mode else MISTAKE_FLOOR),
            ex.varied(ceil_mode=not spec.ceil_mode))
 
 
 def _padding_mistakes(ex: Exercise, spec: Spec):
     padding = spec.padding
     if padding != NO_PADDING:
-        yield Diagnosis("mistake_no_padding"), ex.varied(padding=0)
+        yield Diagnosis(MISTAKE_NO_PADDING), ex.varied(padding=0)
     else:
-        yield Diagnosis("mistake_added_padding", {"padding": "same"}), ex.varied(padding="same")
+        yield Diagnosis(MISTAKE_ADDED_PADDING, {"padding": "same"}), ex.varied(padding="same")
         if isinstance(spec, ConvSpec):
-            yield Diagnosis("mistake_added_padding", {"padding": "full"}), ex.varied(padding="full")
-        yield Diagnosis("mistake_added_padding", {"padding": 1}), ex.varied(padding=1)
+            yield Diagnosis(MISTAKE_ADDED_PADDING, {"padding": "full"}), ex.varied(padding="full")
+        yield Diagnosis(MISTAKE_ADDED_PADDING, {"padding": 1}), ex.varied(padding=1)
     if not isinstance(padding, str) and len(set(padding)) == 1 and padding[0] > 0:
         amount = padding[0]
         for other in (amount - 1, amount + 1):
             if other > 0:
-                yield (Diagnosis("mistake_padding_amount", {"used": other, "asked": amount}),
+                yield (Diagnosis(MISTAKE_PADDING_AMOUNT, {"used": other, "asked": amount}),
                        ex.varied(padding=other))
 
 
@@ -243,7 +271,7 @@ def _stride_mistakes(ex: Exercise, spec: Spec):
         options = (1, 2) + ((window[0],) if window[0] == window[1] else ())
     for other in dict.fromkeys(options):
         if (other, other) != current:
-            yield (Diagnosis("mistake_stride", {"used": other, "asked": _pair_value(current)}),
+            yield (Diagnosis(MISTAKE_STRIDE, {"used": other, "asked": _pair_value(current)}),
                    ex.varied(stride=other))
 
 
@@ -275,9 +303,9 @@ def diagnose(ex: Exercise, expected: np.ndarray, answer: np.ndarray, missing: np
     if answer.ndim == 2 and answer.shape[0] == answer.shape[1]:
         agree, _ = _agreement(answer.T, missing.T, expected, tol)
         if agree == given and not np.array_equal(expected, expected.T):
-            return [Diagnosis("mistake_transposed_answer")]
+            return [Diagnosis(MISTAKE_TRANSPOSED_ANSWER)]
     if _agreement(-answer, missing, expected, tol)[0] == given and np.any(expected != 0):
-        return [Diagnosis("mistake_sign")]
+        return [Diagnosis(MISTAKE_SIGN)]
     right, _ = _agreement(answer, missing, expected, tol)
     best = None
     for diagnosis, candidate in _outputs(candidate_mistakes(ex)):
@@ -320,11 +348,11 @@ def _cell_mistakes(ex, expected, answer, wrong, tol) -> list[Diagnosis]:
                         neighbour = (di, dj)
                         break
         if neighbour is not None:
-            shifted.append(Diagnosis("mistake_window_shifted",
+            shifted.append(Diagnosis(MISTAKE_WINDOW_SHIFTED,
                                      {"cell": list(cell), "rows": neighbour[0], "cols": neighbour[1]}, (cell,)))
         else:
             exp = expected[cell]
-            slips.append(Diagnosis("mistake_slip", {"cell": list(cell), "got": _num(value), "expected": _num(exp),
+            slips.append(Diagnosis(MISTAKE_SLIP, {"cell": list(cell), "got": _num(value), "expected": _num(exp),
                                                     "diff": _num(value - exp)}, (cell,)))
     return shifted + slips
 
@@ -336,7 +364,7 @@ def _num(v):
 
 def _diagnose_shape(ex, expected, answer, missing, tol) -> list[Diagnosis]:
     """Which settings would give the answer's shape, and whether one gives its values too."""
-    found = [Diagnosis("shape_mismatch", {"got": _dims(answer.shape), "expected": _dims(expected.shape)})]
+    found = [Diagnosis(SHAPE_MISMATCH, {"got": _dims(answer.shape), "expected": _dims(expected.shape)})]
     shape_matches = []
     for diagnosis, candidate in _outputs(candidate_mistakes(ex)):
         if candidate.shape != answer.shape:
@@ -347,7 +375,7 @@ def _diagnose_shape(ex, expected, answer, missing, tol) -> list[Diagnosis]:
         shape_matches.append(diagnosis)
     if shape_matches:
         options = [{"key": d.key, "params": d.params} for d in shape_matches]
-        found.append(Diagnosis("shape_would_come_from", {"got": _dims(answer.shape), "options": options}))
+        found.append(Diagnosis(SHAPE_WOULD_COME_FROM, {"got": _dims(answer.shape), "options": options}))
     return found
 
 
@@ -380,12 +408,12 @@ def describe(diagnosis: Diagnosis, lang: str = "en") -> str:
     params = dict(diagnosis.params)
     partly = params.pop("partly", None)
     of = params.pop("of", None)
-    if diagnosis.key == "shape_would_come_from":
+    if diagnosis.key == SHAPE_WOULD_COME_FROM:
         options = "; ".join(describe(Diagnosis(o["key"], o["params"]), lang) for o in params["options"])
-        return translate("shape_would_come_from", lang, got=params["got"], options=options)
+        return translate(SHAPE_WOULD_COME_FROM, lang, got=params["got"], options=options)
     if "cell" in params:
         params["cell"] = "[" + ", ".join(str(v) for v in params["cell"]) + "]"
     text = translate(diagnosis.key, lang, **params)
     if partly is not None:
-        text += " " + translate("mistake_partly", lang, partly=partly, of=of)
+        text += " " + translate(MISTAKE_PARTLY, lang, partly=partly, of=of)
     return text

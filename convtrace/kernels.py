@@ -33,6 +33,12 @@ from convtrace.errors import ConvtraceValueError
 from convtrace.io.matrix import ParsedMatrix, looks_inline, parse_matrix_text
 from convtrace.io.readers import read_matrix, read_text_file
 from convtrace.kernel import Kernel
+from convtrace.messages.parsing import (
+    BAD_KERNEL_FILE,
+    BAD_SCALE,
+    KERNELS_DIR_MISSING,
+    UNKNOWN_KERNEL,
+)
 
 ENV_VAR = "CONVTRACE_KERNELS"
 
@@ -48,7 +54,7 @@ def _parse_scale(text: str, where: str) -> Fraction:
     try:
         return Fraction(text.replace(" ", "").replace("\u2212", "-"))
     except (ValueError, ZeroDivisionError):
-        raise ConvtraceValueError("bad_scale", where=where, value=text) from None
+        raise ConvtraceValueError(BAD_SCALE, where=where, value=text) from None
 
 
 def kernel_from_parsed(parsed: ParsedMatrix, name: str) -> Kernel:
@@ -83,7 +89,7 @@ class KernelLibrary:
         self._aliases: dict[str, str] = {}
         for directory in dirs:
             if not directory.is_dir():
-                raise ConvtraceValueError("kernels_dir_missing", where=str(directory))
+                raise ConvtraceValueError(KERNELS_DIR_MISSING, where=str(directory))
             for path in sorted(directory.glob("*.txt")):
                 kernel = kernel_from_parsed(parse_matrix_text(read_text_file(path), str(path)), path.stem)
                 self._kernels[kernel.name.lower()] = kernel
@@ -104,7 +110,7 @@ class KernelLibrary:
     def get(self, name: str) -> Kernel:
         kernel = self.find(name)
         if kernel is None:
-            raise ConvtraceValueError("unknown_kernel", name=name, suggestions=self.suggest(name))
+            raise ConvtraceValueError(UNKNOWN_KERNEL, name=name, suggestions=self.suggest(name))
         return kernel
 
     def suggest(self, name: str) -> str:
@@ -121,6 +127,6 @@ def resolve_kernel(spec: str, library: KernelLibrary) -> Kernel:
     if spec == "-" or Path(spec).exists() or looks_inline(spec):
         parsed = read_matrix(spec)
         if parsed.values.dtype.kind not in "iuf" or parsed.values.ndim > 4:
-            raise ConvtraceValueError("bad_kernel_file", where=spec)
+            raise ConvtraceValueError(BAD_KERNEL_FILE, where=spec)
         return kernel_from_parsed(parsed, Path(spec).stem if Path(spec).exists() else "inline")
     return library.get(spec)

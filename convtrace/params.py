@@ -14,6 +14,15 @@ from functools import cached_property
 import numpy as np
 
 from convtrace.errors import ConvtraceValueError
+from convtrace.messages.params import (
+    BAD_INT_PARAM,
+    BAD_PADDING,
+    KERNEL_TOO_LARGE,
+    NEGATIVE_PADDING,
+    PARAM_TOO_SMALL,
+    UNKNOWN_PAD_MODE,
+    param_name,
+)
 from convtrace.names import PAD_MODES
 
 #: Other libraries' names for convtrace's five border modes.  Careful: SciPy's
@@ -44,25 +53,25 @@ PADDING_KEYWORDS = ("valid", "same", "full")
 def normalize_pad_mode(name: str) -> str:
     """convtrace's name for a border mode given in any library's spelling."""
     if not isinstance(name, str):
-        raise ConvtraceValueError("unknown_pad_mode", value=name, choices=", ".join(PAD_MODES))
+        raise ConvtraceValueError(UNKNOWN_PAD_MODE, value=name, choices=", ".join(PAD_MODES))
     key = re.sub(r"[\s\-]+", "_", name.strip().lower())
     if key.startswith("cv2."):
         key = key[4:]
     if key in PAD_MODE_ALIASES:
         return PAD_MODE_ALIASES[key]
-    raise ConvtraceValueError("unknown_pad_mode", value=name, choices=", ".join(PAD_MODES))
+    raise ConvtraceValueError(UNKNOWN_PAD_MODE, value=name, choices=", ".join(PAD_MODES))
 
 
 def _as_int(value: object, name: str, expected: str) -> int:
     if isinstance(value, bool):
-        raise ConvtraceValueError("bad_int_param", name=name, expected=expected, value=value)
+        raise ConvtraceValueError(BAD_INT_PARAM, name=param_name(name), expected=expected, value=value)
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real) and float(value).is_integer():
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
         return int(value)
-    raise ConvtraceValueError("bad_int_param", name=name, expected=expected, value=value)
+    raise ConvtraceValueError(BAD_INT_PARAM, name=param_name(name), expected=expected, value=value)
 
 
 def _split(value: object) -> object:
@@ -84,14 +93,14 @@ def as_pair(value: object, name: str, minimum: int = 1) -> tuple[int, int]:
         if len(value) == 1:
             value = (value[0], value[0])
         if len(value) != 2:
-            raise ConvtraceValueError("bad_int_param", name=name, expected=expected, value=value)
+            raise ConvtraceValueError(BAD_INT_PARAM, name=param_name(name), expected=expected, value=value)
         pair = (_as_int(value[0], name, expected), _as_int(value[1], name, expected))
     else:
         single = _as_int(value, name, expected)
         pair = (single, single)
     for v in pair:
         if v < minimum:
-            raise ConvtraceValueError("param_too_small", name=name, minimum=minimum, value=v)
+            raise ConvtraceValueError(PARAM_TOO_SMALL, name=param_name(name), minimum=minimum, value=v)
     return pair
 
 
@@ -106,15 +115,15 @@ def parse_padding(value: object) -> str | tuple[int, int, int, int]:
         else:
             sides = (_as_int(value, "padding", ""),)
     except ConvtraceValueError:
-        raise ConvtraceValueError("bad_padding", value=value) from None
+        raise ConvtraceValueError(BAD_PADDING, value=value) from None
     if len(sides) == 1:
         sides = sides * 4
     elif len(sides) == 2:
         sides = (sides[0], sides[0], sides[1], sides[1])
     elif len(sides) != 4:
-        raise ConvtraceValueError("bad_padding", value=value)
+        raise ConvtraceValueError(BAD_PADDING, value=value)
     if any(s < 0 for s in sides):
-        raise ConvtraceValueError("negative_padding", value=value)
+        raise ConvtraceValueError(NEGATIVE_PADDING, value=value)
     return sides  # type: ignore[return-value]
 
 
@@ -229,7 +238,7 @@ def output_size(n: int, k: int, padding: object = 0, stride: int = 1, dilation: 
     k = _as_int(k, "k", "a positive int")
     for name, v in (("n", n), ("k", k)):
         if v < 1:
-            raise ConvtraceValueError("param_too_small", name=name, minimum=1, value=v)
+            raise ConvtraceValueError(PARAM_TOO_SMALL, name=param_name(name), minimum=1, value=v)
     stride = as_pair(stride, "stride")[0]
     dilation = as_pair(dilation, "dilation")[0]
     if isinstance(padding, str) and padding.strip().lower() in PADDING_KEYWORDS:
@@ -241,7 +250,7 @@ def output_size(n: int, k: int, padding: object = 0, stride: int = 1, dilation: 
     size = _size_formula(n, k, before, after, stride, dilation, ceil_mode)
     if size < 1:
         raise ConvtraceValueError(
-            "kernel_too_large", kernel=_extent_text(k, dilation), padded=str(n + before + after)
+            KERNEL_TOO_LARGE, kernel=_extent_text(k, dilation), padded=str(n + before + after)
         )
     return size
 

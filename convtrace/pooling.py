@@ -23,7 +23,9 @@ from convtrace.arrays import (
     resolve_device,
 )
 from convtrace.errors import ConvtraceValueError
-from convtrace.i18n import Term
+from convtrace.messages import Term
+from convtrace.messages.arrays import AXIS_COLS, AXIS_ROWS
+from convtrace.messages.params import KERNEL_TOO_LARGE, POOL_PAD_TOO_LARGE, POOL_WINDOW_EMPTY
 from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
 from convtrace.spec import PoolSpec
 
@@ -202,23 +204,23 @@ def prepare_pool2d(x, size=None, spec: PoolSpec | None = None, **options) -> Poo
     stride_hw = spec.stride_for(size_hw)
     dilation_hw = spec.dilation
     pads = resolve_padding(spec.padding, (height, width), size_hw, stride_hw, dilation_hw)
-    for pad_amount, k, axis in ((pads[0], size_hw[0], "axis_rows"), (pads[1], size_hw[0], "axis_rows"),
-                                (pads[2], size_hw[1], "axis_cols"), (pads[3], size_hw[1], "axis_cols")):
+    for pad_amount, k, axis in ((pads[0], size_hw[0], AXIS_ROWS), (pads[1], size_hw[0], AXIS_ROWS),
+                                (pads[2], size_hw[1], AXIS_COLS), (pads[3], size_hw[1], AXIS_COLS)):
         if pad_amount > k // 2:
-            raise ConvtraceValueError("pool_pad_too_large", pad=pad_amount, size=k, axis=Term(axis),
+            raise ConvtraceValueError(POOL_PAD_TOO_LARGE, pad=pad_amount, size=k, axis=Term(axis),
                                       limit=k // 2)
     rows = size_arithmetic(height, size_hw[0], pads[0], pads[1], stride_hw[0], dilation_hw[0], spec.ceil_mode)
     cols = size_arithmetic(width, size_hw[1], pads[2], pads[3], stride_hw[1], dilation_hw[1], spec.ceil_mode)
     if rows.size < 1 or cols.size < 1:
         raise ConvtraceValueError(
-            "kernel_too_large", kernel=kernel_extent_text(size_hw[0], size_hw[1], dilation_hw),
+            KERNEL_TOO_LARGE, kernel=kernel_extent_text(size_hw[0], size_hw[1], dilation_hw),
             padded=f"{height + pads[0] + pads[1]}×{width + pads[2] + pads[3]}",
         )
     dtype = compute_dtype(xa)
     if spec.mode in ("max", "min") and dtype.kind != "f":
-        for arith, axis in ((rows, "axis_rows"), (cols, "axis_cols")):
+        for arith, axis in ((rows, AXIS_ROWS), (cols, AXIS_COLS)):
             if _has_empty_window(arith):
-                raise ConvtraceValueError("pool_window_empty", axis=Term(axis))
+                raise ConvtraceValueError(POOL_WINDOW_EMPTY, axis=Term(axis))
     return Pool2d(spec, np.ascontiguousarray(x3, dtype=dtype), size_hw, stride_hw, pads, rows, cols,
                   xa.ndim < 3, source_input=x)
 

@@ -14,6 +14,8 @@ import numpy as np
 from convtrace.errors import ConvtraceValueError
 from convtrace.grading import Exercise
 from convtrace.kernel import Kernel
+from convtrace.messages.options import BAD_VALUES_RANGE
+from convtrace.messages.params import PARAM_TOO_SMALL
 from convtrace.spec import ConvSpec, PoolSpec
 
 
@@ -40,10 +42,10 @@ def _random_kernel(rng: np.random.Generator, k: int) -> Kernel:
 def make_quiz(seed: int, count: int, spec: QuizSpec) -> list[Exercise]:
     """``count`` exercises from ``seed``: the same seed always gives the same exercises."""
     if count < 1:
-        raise ConvtraceValueError("param_too_small", name="--count", minimum=1, value=count)
+        raise ConvtraceValueError(PARAM_TOO_SMALL, name="--count", minimum=1, value=count)
     lo, hi = spec.values
     if hi < lo:
-        raise ConvtraceValueError("bad_values_range", value=f"{lo}..{hi}")
+        raise ConvtraceValueError(BAD_VALUES_RANGE, value=f"{lo}..{hi}")
     rng = np.random.default_rng(seed)
     exercises = []
     for _ in range(count):

@@ -20,6 +20,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from convtrace.errors import ConvtraceValueError
+from convtrace.messages.params import (
+    BAD_BOOL_PARAM,
+    BAD_PAD_VALUE,
+    BAD_SPEC,
+    SPEC_UNKNOWN_FIELD,
+    UNKNOWN_POOL_MODE,
+)
 from convtrace.names import POOL_MODES
 from convtrace.params import as_pair, normalize_pad_mode, parse_padding
 from convtrace.syntax import number_value, parse_number
@@ -45,7 +52,7 @@ def normalize_pool_mode(mode: object) -> str:
     """convtrace's name for a pooling mode ('max', 'avg', 'min', 'sum') in any accepted spelling."""
     key = str(mode).strip().lower()
     if key not in POOL_MODE_ALIASES:
-        raise ConvtraceValueError("unknown_pool_mode", value=mode, choices=", ".join(POOL_MODES))
+        raise ConvtraceValueError(UNKNOWN_POOL_MODE, value=mode, choices=", ".join(POOL_MODES))
     return POOL_MODE_ALIASES[key]
 
 
@@ -53,7 +60,7 @@ def as_bool(value: object, name: str) -> bool:
     """A real boolean: ``flip="no"`` is an error, not a truthy string."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    raise ConvtraceValueError("bad_bool_param", name=name, value=value)
+    raise ConvtraceValueError(BAD_BOOL_PARAM, name=name, value=value)
 
 
 def as_padding(value: object) -> Padding:
@@ -68,15 +75,15 @@ def as_pad_value(value: object) -> int | float:
         try:
             value = number_value(parse_number(value))
         except (ValueError, ZeroDivisionError):
-            raise ConvtraceValueError("bad_pad_value", value=value) from None
+            raise ConvtraceValueError(BAD_PAD_VALUE, value=value) from None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ConvtraceValueError("bad_pad_value", value=value)
+        raise ConvtraceValueError(BAD_PAD_VALUE, value=value)
     try:
         finite = abs(float(value)) != float("inf") and float(value) == float(value)
     except OverflowError:
         finite = False
     if not finite:
-        raise ConvtraceValueError("bad_pad_value", value=value)
+        raise ConvtraceValueError(BAD_PAD_VALUE, value=value)
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, Fraction):
@@ -124,11 +131,11 @@ class _Spec:
     def from_dict(cls, doc: object, where: str = "spec"):
         """A spec from its JSON form; any spelling the constructor accepts, unknown fields refused."""
         if not isinstance(doc, dict):
-            raise ConvtraceValueError("bad_spec", where=where, reason="params must be an object")
+            raise ConvtraceValueError(BAD_SPEC, where=where, reason="params must be an object")
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(doc) - names - {"pads"})
         if unknown:
-            raise ConvtraceValueError("spec_unknown_field", where=where, field=unknown[0],
+            raise ConvtraceValueError(SPEC_UNKNOWN_FIELD, where=where, field=unknown[0],
                                       fields=", ".join(sorted(names)))
         values = {k: v for k, v in doc.items() if k in names}
         for key, value in values.items():
@@ -211,7 +218,7 @@ def spec_from_dict(op: object, params: object, where: str = "spec") -> Spec:
     """The spec for operation name ``op`` ('conv2d' / 'pool2d') from its JSON parameters."""
     cls = SPEC_TYPES.get(op) if isinstance(op, str) else None
     if cls is None:
-        raise ConvtraceValueError("bad_spec", where=where,
+        raise ConvtraceValueError(BAD_SPEC, where=where,
                                   reason=f"op must be one of {', '.join(SPEC_TYPES)}, got {op!r}")
     return cls.from_dict(params, where)
 

@@ -11,6 +11,7 @@ import re
 from fractions import Fraction
 
 from convtrace.errors import ConvtraceValueError
+from convtrace.messages.options import BAD_NUMBER_OPTION, BAD_POOL_SPEC, BAD_SIZE_SPEC
 
 #: Minus signs people paste from slides and word processors.
 MINUS_SIGNS = "\u2212\u2013\u2012\ufe63\uff0d"
@@ -74,7 +75,7 @@ def parse_number_option(text: str, name: str) -> int | float:
     try:
         return number_value(parse_number(text))
     except (ValueError, ZeroDivisionError):
-        raise ConvtraceValueError("bad_number_option", name=name, value=text) from None
+        raise ConvtraceValueError(BAD_NUMBER_OPTION, name=name, value=text) from None
 
 
 def split_pair(value: object) -> object:
@@ -93,10 +94,10 @@ def parse_size(text: str) -> tuple[int, int]:
     parts = split_pair(str(text))
     parts = parts if isinstance(parts, tuple) else (parts, parts)
     if len(parts) != 2 or not all(_INTEGER.fullmatch(normalise_minus(str(p))) for p in parts):
-        raise ConvtraceValueError("bad_size_spec", value=text)
+        raise ConvtraceValueError(BAD_SIZE_SPEC, value=text)
     rows, cols = (int(normalise_minus(str(p))) for p in parts)
     if min(rows, cols) < 1:
-        raise ConvtraceValueError("bad_size_spec", value=text)
+        raise ConvtraceValueError(BAD_SIZE_SPEC, value=text)
     return rows, cols
 
 
@@ -107,12 +108,12 @@ def parse_pool_step(spec: str) -> tuple[str, object]:
     mode, _, size = str(spec).partition(":")
     mode = mode.strip().lower()
     if mode not in POOL_MODE_ALIASES:
-        raise ConvtraceValueError("bad_pool_spec", value=spec)
+        raise ConvtraceValueError(BAD_POOL_SPEC, value=spec)
     size = size.strip() or "2"
     if size.lower() == "global":
         return POOL_MODE_ALIASES[mode], "global"
     try:
         rows, cols = parse_size(size)
     except ConvtraceValueError:
-        raise ConvtraceValueError("bad_pool_spec", value=spec) from None
+        raise ConvtraceValueError(BAD_POOL_SPEC, value=spec) from None
     return POOL_MODE_ALIASES[mode], rows if rows == cols else (rows, cols)

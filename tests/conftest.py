@@ -13,3 +13,30 @@ settings.register_profile("default", deadline=None, max_examples=60,
 settings.register_profile("thorough", deadline=None, max_examples=500,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+import pytest  # noqa: E402
+
+#: A fixed, colourless 100-column terminal in English with no user kernels: CLI output is comparable.
+CLI_ENV = {"NO_COLOR": "1", "COLUMNS": "100", "LANG": "en_US.UTF-8", "LC_ALL": "", "CONVTRACE_KERNELS": ""}
+
+
+@pytest.fixture
+def run():
+    """Run the command line in-process: ``run("conv", "1 2; 3 4", "-k", "1")`` → Click's Result."""
+    from typer.testing import CliRunner
+
+    from convtrace.cli import app
+
+    def invoke(*args, input=None, env=None):
+        result = CliRunner().invoke(app, [str(a) for a in args], input=input, env={**CLI_ENV, **(env or {})})
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def lines():
+    """Output split into lines without trailing blanks."""
+    return lambda text: [line.rstrip() for line in text.splitlines()]

@@ -54,3 +54,28 @@ def scipy_reference(x, w, pads, mode, pad_value, stride, dilation):
     xp = naive.pad(x, pads, mode, pad_value)
     full = signal.correlate2d(xp, dilate(w, dilation), mode="valid")
     return full[:: stride[0], :: stride[1]]
+
+
+@st.composite
+def pool_problems(draw, dtypes=(np.int64, np.float64, np.float32), max_dilation=3):
+    dtype = draw(st.sampled_from(dtypes))
+    height, width = draw(st.integers(1, 10)), draw(st.integers(1, 10))
+    size = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    stride = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    dilation = (draw(st.integers(1, max_dilation)), draw(st.integers(1, max_dilation)))
+    pad = (draw(st.integers(0, size[0] // 2)), draw(st.integers(0, size[1] // 2)))
+    mode = draw(st.sampled_from(["max", "avg", "min", "sum"]))
+    ceil_mode = draw(st.booleans())
+    include = draw(st.booleans())
+    span = (dilation[0] * (size[0] - 1) + 1, dilation[1] * (size[1] - 1) + 1)
+    assume(height + 2 * pad[0] >= span[0] and width + 2 * pad[1] >= span[1])
+    x = arrays(draw, (height, width), dtype)
+    return dict(x=x, size=size, stride=stride, dilation=dilation, pad=pad, mode=mode, ceil_mode=ceil_mode,
+                count_include_pad=include)
+
+
+def has_empty_int_window(p):
+    """Integer max/min cannot pool a window made only of padding (no -inf)."""
+    ref = naive.pool(p["x"], p["size"], p["stride"], "max", (p["pad"][0],) * 2 + (p["pad"][1],) * 2,
+                     p["ceil_mode"], True, p["dilation"])
+    return np.isinf(ref).any()

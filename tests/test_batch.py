@@ -13,7 +13,6 @@ import convtrace
 from convtrace import batch
 from convtrace.kernels import KernelLibrary
 from convtrace.spec import ConvSpec
-from tests.test_cli import run
 
 SHARPEN = KernelLibrary().get("sharpen")
 
@@ -53,7 +52,7 @@ def as_channels(path):
     return arr[None] if arr.ndim == 2 else np.moveaxis(arr, -1, 0)
 
 
-def test_every_image_mode_round_trips_through_the_engine(tmp_path):
+def test_every_image_mode_round_trips_through_the_engine(run, tmp_path):
     src = make_images(tmp_path / "in")
     result = run("batch", src, tmp_path / "out", "-k", "sharpen", "--format", "png")
     assert result.exit_code == 0, result.output
@@ -70,14 +69,14 @@ def test_every_image_mode_round_trips_through_the_engine(tmp_path):
     assert image_info(tmp_path / "out" / "deep.png")[0].startswith("I;16")
 
 
-def test_same_format_keeps_names_and_types(tmp_path):
+def test_same_format_keeps_names_and_types(run, tmp_path):
     src = make_images(tmp_path / "in")
     assert run("batch", src, tmp_path / "out", "-k", "box-blur").exit_code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in src.iterdir())
     assert image_info(tmp_path / "out" / "photo.jpg")[1] == "JPEG"
 
 
-def test_channels_sum_and_gray(tmp_path):
+def test_channels_sum_and_gray(run, tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     rgb = np.random.default_rng(1).integers(0, 80, (12, 16, 3), dtype=np.uint8)
@@ -91,7 +90,7 @@ def test_channels_sum_and_gray(tmp_path):
     assert gray.ndim == 2 and np.abs(gray - luma).max() <= 1
 
 
-def test_range_abs_and_normalize(tmp_path):
+def test_range_abs_and_normalize(run, tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     img = np.zeros((10, 10), dtype=np.uint8)
@@ -107,7 +106,7 @@ def test_range_abs_and_normalize(tmp_path):
     assert norm.min() == 0 and norm.max() == 255
 
 
-def test_steps_run_in_the_order_given(tmp_path):
+def test_steps_run_in_the_order_given(run, tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     img = np.random.default_rng(2).integers(0, 256, (16, 16), dtype=np.uint8)
@@ -125,7 +124,7 @@ def test_steps_run_in_the_order_given(tmp_path):
     assert conv_then_pool.shape == (8, 8)
 
 
-def test_existing_outputs_are_untouched_and_a_rerun_resumes(tmp_path):
+def test_existing_outputs_are_untouched_and_a_rerun_resumes(run, tmp_path):
     src = make_images(tmp_path / "in")
     out = tmp_path / "out"
     out.mkdir()
@@ -140,7 +139,7 @@ def test_existing_outputs_are_untouched_and_a_rerun_resumes(tmp_path):
     assert forced["done"] == 7 and (out / "rgb.png").read_bytes() != b"mine, not yours"
 
 
-def test_inputs_are_never_written(tmp_path):
+def test_inputs_are_never_written(run, tmp_path):
     src = make_images(tmp_path / "in")
     before = {p.name: p.read_bytes() for p in src.iterdir()}
     assert run("batch", src, tmp_path / "out", "-k", "sharpen", "-r").exit_code == 0
@@ -148,7 +147,7 @@ def test_inputs_are_never_written(tmp_path):
 
 
 @pytest.mark.parametrize("where", ["same", "inside", "around"])
-def test_overlapping_folders_are_refused(tmp_path, where):
+def test_overlapping_folders_are_refused(run, tmp_path, where):
     src = make_images(tmp_path / "in")
     out = {"same": src, "inside": src / "out", "around": tmp_path}[where]
     result = run("batch", src, out, "-k", "sharpen", "--recursive")
@@ -159,7 +158,7 @@ def test_overlapping_folders_are_refused(tmp_path, where):
         assert run("batch", src, src, "-k", "sharpen").exit_code == 2
 
 
-def test_bad_files_are_reported_and_the_rest_still_processed(tmp_path, monkeypatch):
+def test_bad_files_are_reported_and_the_rest_still_processed(run, tmp_path, monkeypatch):
     src = make_images(tmp_path / "in")
     (src / "empty.png").write_bytes(b"")
     (src / "text.jpg").write_text("not an image", encoding="utf-8")
@@ -207,7 +206,7 @@ def test_an_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path):
     assert summary.count("skipped") == len(written) and summary.count("done") == 12 - len(written)
 
 
-def test_names_with_spaces_unicode_subfolders_and_symlink_loops(tmp_path):
+def test_names_with_spaces_unicode_subfolders_and_symlink_loops(run, tmp_path):
     src = tmp_path / "in"
     (src / "año 2024" / "niños").mkdir(parents=True)
     Image.fromarray(np.zeros((8, 8), dtype=np.uint8)).save(src / "año 2024" / "niños" / "foto ñ.png")
@@ -221,7 +220,7 @@ def test_names_with_spaces_unicode_subfolders_and_symlink_loops(tmp_path):
     assert only_top["done"] == 1
 
 
-def test_pattern_dry_run_and_usage_errors(tmp_path, monkeypatch):
+def test_pattern_dry_run_and_usage_errors(run, tmp_path, monkeypatch):
     src = make_images(tmp_path / "in")
     dry = run("batch", src, tmp_path / "out", "-k", "sharpen", "--pattern", "*.jpg", "--dry-run")
     assert dry.exit_code == 0 and "photo.jpg" in dry.output and "1 to write" in dry.output
@@ -240,7 +239,7 @@ def test_pattern_dry_run_and_usage_errors(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "numba-cuda" in result.output
 
 
-def test_pooling_downsamples_and_resizes_alpha(tmp_path):
+def test_pooling_downsamples_and_resizes_alpha(run, tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     rgba = np.random.default_rng(3).integers(0, 256, (16, 12, 4), dtype=np.uint8)

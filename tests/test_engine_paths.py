@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from convtrace import engine
 from convtrace.engine import gen_fused
-from tests.strategies import arrays, conv_problems
-from tests.test_pool import pool_problems
+from tests.strategies import arrays, conv_problems, pool_problems
 
 
 @given(conv_problems(max_side=40, max_k=5), st.integers(1, 3), st.integers(1, 3))

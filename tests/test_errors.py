@@ -56,7 +56,7 @@ def test_bad_input_is_explained(call, error, fragment):
 def test_errors_speak_spanish():
     with pytest.raises(ConvtraceError) as info:
         convtrace.conv2d(X, K, stride=0)
-    assert info.value.message("es") == "stride debe ser al menos 1, se recibió 0"
+    assert info.value.message("es") == "el paso (stride) debe ser al menos 1, se recibió 0"
     with pytest.raises(ConvtraceError) as info:
         convtrace.conv2d(X, K, padding=4, pad_mode="reflect")
     assert "filas" in info.value.message("es")

@@ -15,9 +15,7 @@ from hypothesis import strategies as st
 import convtrace
 from convtrace.engine import gpu
 from convtrace.errors import ConvtraceError
-from tests.strategies import conv_problems
-from tests.test_cli import run
-from tests.test_pool import has_empty_int_window, pool_problems
+from tests.strategies import conv_problems, has_empty_int_window, pool_problems
 
 needs_gpu = pytest.mark.skipif(not gpu.available(), reason="no CUDA device and no simulator")
 
@@ -87,7 +85,7 @@ def test_auto_keeps_small_work_on_the_cpu(monkeypatch):
 
 
 @needs_gpu
-def test_cli_device_options():
+def test_cli_device_options(run):
     cpu = run("conv", "1 2 3; 4 5 6; 7 8 9", "-k", "sharpen", "--padding", "1", "-f", "csv").output
     assert run("conv", "1 2 3; 4 5 6; 7 8 9", "-k", "sharpen", "--padding", "1", "-f", "csv",
                "--device", "cuda").output == cpu
@@ -95,7 +93,7 @@ def test_cli_device_options():
 
 
 @needs_gpu
-def test_batch_on_the_gpu_matches_the_cpu(tmp_path):
+def test_batch_on_the_gpu_matches_the_cpu(run, tmp_path):
     from PIL import Image
 
     src = tmp_path / "in"

@@ -39,7 +39,9 @@ def test_engine_is_numpy_in_numpy_out():
                 assert name.startswith("convtrace.engine"), f"{path.name} reaches up into {name}"
 
 
-LIBRARY_MODULES = ["ops.py", "params.py", "errors.py", "i18n.py", "activations.py", "kernel.py", "__init__.py"]
+LIBRARY_MODULES = ["ops.py", "convolution.py", "pooling.py", "spec.py", "syntax.py", "arrays.py", "grading.py",
+                   "quiz.py", "params.py", "errors.py", "i18n.py", "names.py", "activations.py", "kernel.py",
+                   "__init__.py"]
 
 
 @pytest.mark.parametrize("module", LIBRARY_MODULES)
@@ -94,3 +96,18 @@ def test_wheel_ships_the_kernel_library(tmp_path):
     assert "convtrace/kernels/sharpen.txt" in names
     assert {f"convtrace/kernels/{p.name}" for p in (ROOT / "kernels").glob("*.txt")} <= names
     assert "convtrace/engine/_fused.py" in names
+
+
+def test_import_layers_hold():
+    """The import-linter contracts in pyproject.toml: cli -> render/io -> library -> engine."""
+    pytest.importorskip("importlinter")
+    from importlinter import cli as importlinter_cli
+
+    config = str(ROOT / "pyproject.toml")
+    assert importlinter_cli.lint_imports(config_filename=config, no_cache=True) == importlinter_cli.EXIT_STATUS_SUCCESS
+
+
+def test_cli_help_loads_neither_numpy_nor_numba():
+    code = "import sys, convtrace.cli; print('numpy' in sys.modules, 'numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["False", "False"]

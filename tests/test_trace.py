@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 import convtrace
 from convtrace.render.views import PoolTraceView
 from tests import naive
-from tests.strategies import arrays, conv_problems
-from tests.test_pool import has_empty_int_window, pool_problems
+from tests.strategies import arrays, conv_problems, has_empty_int_window, pool_problems
 
 
 @given(conv_problems())

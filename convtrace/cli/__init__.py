@@ -15,11 +15,12 @@ from convtrace import __version__
 from convtrace.cli import batch, catalog, check, conv, pool, quiz
 from convtrace.cli.common import h
 from convtrace.cli.localize import LocalizedGroup
+from convtrace.messages.help import HELP_APP, HELP_VERSION
 
 app = typer.Typer(
     name="convtrace",
     cls=LocalizedGroup,
-    help=h("help_app"),
+    help=h(HELP_APP),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -39,7 +40,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
-                                          help=h("help_version"))] = False,
+                                          help=h(HELP_VERSION))] = False,
 ) -> None:
     """See, check and run convolutions."""
 

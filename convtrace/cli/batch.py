@@ -29,7 +29,35 @@ from convtrace.cli.common import (
     user_errors,
 )
 from convtrace.errors import ConvtraceValueError
-from convtrace.i18n import translate
+from convtrace.messages import translate
+from convtrace.messages.batch import (
+    BATCH_DRY_RUN,
+    BATCH_FAILED_ITEM,
+    BATCH_INTERRUPTED,
+    BATCH_NEEDS_STEP,
+    BATCH_NO_IMAGES,
+    BATCH_SUMMARY,
+)
+from convtrace.messages.help import (
+    HELP_BATCH,
+    HELP_BATCH_PAD_MODE,
+    HELP_BATCH_PADDING,
+    HELP_CHANNELS,
+    HELP_CHECK_POOL,
+    HELP_DRY_RUN,
+    HELP_IN_DIR,
+    HELP_JSON,
+    HELP_KERNEL,
+    HELP_OUT_DIR,
+    HELP_OUT_FORMAT,
+    HELP_OVERWRITE,
+    HELP_PATTERN,
+    HELP_POOL_STRIDE,
+    HELP_QUIET,
+    HELP_RANGE,
+    HELP_RECURSIVE,
+    HELP_WORKERS,
+)
 from convtrace.syntax import parse_number_option
 
 
@@ -53,7 +81,7 @@ class ImageFormat(str, Enum):
 
 def register(app) -> None:
     app.command(
-        help=h("help_batch"),
+        help=h(HELP_BATCH),
         epilog=examples(
             "convtrace batch photos/ sharpened/ -k sharpen",
             "convtrace batch dataset/ edges/ -k sobel-x --range abs --recursive --pattern '*.png'",
@@ -72,31 +100,31 @@ def remember_order(ctx: typer.Context, param, value):
 
 def batch(
     ctx: typer.Context,
-    in_dir: Annotated[Path, typer.Argument(help=h("help_in_dir"), metavar="IN", show_default=False)],
-    out_dir: Annotated[Path, typer.Argument(help=h("help_out_dir"), metavar="OUT", show_default=False)],
-    kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=h("help_kernel"), show_default=False,
+    in_dir: Annotated[Path, typer.Argument(help=h(HELP_IN_DIR), metavar="IN", show_default=False)],
+    out_dir: Annotated[Path, typer.Argument(help=h(HELP_OUT_DIR), metavar="OUT", show_default=False)],
+    kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=h(HELP_KERNEL), show_default=False,
                                                callback=remember_order)] = None,
-    pool: Annotated[str | None, typer.Option("--pool", help=h("help_check_pool"), metavar="MODE:SIZE",
+    pool: Annotated[str | None, typer.Option("--pool", help=h(HELP_CHECK_POOL), metavar="MODE:SIZE",
                                              show_default=False, callback=remember_order)] = None,
-    padding: Annotated[str, typer.Option("--padding", "-p", help=h("help_batch_padding"))] = "same",
-    pad_mode: Annotated[str, typer.Option("--pad-mode", "-m", help=h("help_batch_pad_mode"))] = "replicate",
+    padding: Annotated[str, typer.Option("--padding", "-p", help=h(HELP_BATCH_PADDING))] = "same",
+    pad_mode: Annotated[str, typer.Option("--pad-mode", "-m", help=h(HELP_BATCH_PAD_MODE))] = "replicate",
     pad_value: PadValueOpt = "0",
     stride: StrideOpt = "1",
     dilation: DilationOpt = "1",
     flip: FlipOpt = False,
-    pool_stride: Annotated[str | None, typer.Option("--pool-stride", help=h("help_pool_stride"),
+    pool_stride: Annotated[str | None, typer.Option("--pool-stride", help=h(HELP_POOL_STRIDE),
                                                     show_default=False)] = None,
-    recursive: Annotated[bool, typer.Option("--recursive", "-r", help=h("help_recursive"))] = False,
-    pattern: Annotated[str | None, typer.Option("--pattern", help=h("help_pattern"), show_default=False)] = None,
-    channels: Annotated[Channels, typer.Option("--channels", help=h("help_channels"))] = Channels.per,
-    range_mode: Annotated[RangeMode, typer.Option("--range", help=h("help_range"))] = RangeMode.clip,
-    format: Annotated[ImageFormat, typer.Option("--format", "-f", help=h("help_out_format"))] = ImageFormat.same,
-    workers: Annotated[int, typer.Option("--workers", "-j", min=0, help=h("help_workers"))] = 0,
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help=h(HELP_RECURSIVE))] = False,
+    pattern: Annotated[str | None, typer.Option("--pattern", help=h(HELP_PATTERN), show_default=False)] = None,
+    channels: Annotated[Channels, typer.Option("--channels", help=h(HELP_CHANNELS))] = Channels.per,
+    range_mode: Annotated[RangeMode, typer.Option("--range", help=h(HELP_RANGE))] = RangeMode.clip,
+    format: Annotated[ImageFormat, typer.Option("--format", "-f", help=h(HELP_OUT_FORMAT))] = ImageFormat.same,
+    workers: Annotated[int, typer.Option("--workers", "-j", min=0, help=h(HELP_WORKERS))] = 0,
     device: DeviceOpt = DEFAULT_DEVICE,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help=h("help_overwrite"))] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=h("help_dry_run"))] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h("help_quiet"))] = False,
-    json_summary: Annotated[bool, typer.Option("--json", help=h("help_json"))] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help=h(HELP_OVERWRITE))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=h(HELP_DRY_RUN))] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h(HELP_QUIET))] = False,
+    json_summary: Annotated[bool, typer.Option("--json", help=h(HELP_JSON))] = False,
     lang: LangOpt = None,
     kernels_dir: KernelsDirOpt = None,
 ) -> None:
@@ -107,7 +135,7 @@ def batch(
         from convtrace.syntax import parse_pool_step
 
         if kernel is None and pool is None:
-            raise ConvtraceValueError("batch_needs_step")
+            raise ConvtraceValueError(BATCH_NEEDS_STEP)
         if device.value == "cuda":
             from convtrace.arrays import resolve_device
 
@@ -128,7 +156,7 @@ def batch(
         folder_errors: list = []
         found = batching.find_images(in_dir, recursive, pattern, folder_errors)
         if not found and not folder_errors:
-            raise ConvtraceValueError("batch_no_images", where=str(in_dir),
+            raise ConvtraceValueError(BATCH_NO_IMAGES, where=str(in_dir),
                                       pattern=f" ({pattern})" if pattern else "")
         jobs = [(src, batching.target_for(rel, out_dir, format.value)) for src, rel in found]
         summary = run_with_progress(batching, jobs, plan, workers, dry_run, quiet or json_summary, lang_code)
@@ -162,7 +190,7 @@ def run_with_progress(batching, jobs, plan, workers, dry_run, quiet, lang):
         try:
             return batching.run(jobs, plan, workers, progress=advance, dry_run=dry_run)
         except KeyboardInterrupt:
-            errors.print(translate("batch_interrupted", lang), markup=False)
+            errors.print(translate(BATCH_INTERRUPTED, lang), markup=False)
             raise typer.Exit(130) from None
 
 
@@ -172,7 +200,7 @@ def report(summary, dry_run, quiet, json_summary, lang):
         return
     for outcome in summary.outcomes:
         if outcome.status == "failed":
-            say(translate("batch_failed_item", lang, file=outcome.source, reason=outcome.reason))
+            say(translate(BATCH_FAILED_ITEM, lang, file=outcome.source, reason=outcome.reason))
     if quiet:
         return
     if dry_run:
@@ -182,10 +210,10 @@ def report(summary, dry_run, quiet, json_summary, lang):
         for outcome in summary.outcomes:
             if outcome.status == "planned":
                 out.print(f"{outcome.source} → {outcome.target}", markup=False)
-        out.print(translate("batch_dry_run", lang, planned=summary.count("planned"),
+        out.print(translate(BATCH_DRY_RUN, lang, planned=summary.count("planned"),
                             skipped=summary.count("skipped")), markup=False)
         return
     stats = summary.as_dict()
     rate = stats["images_per_second"] if stats["images_per_second"] is not None else "—"
-    say(translate("batch_summary", lang, done=stats["done"], skipped=stats["skipped"], failed=stats["failed"],
+    say(translate(BATCH_SUMMARY, lang, done=stats["done"], skipped=stats["skipped"], failed=stats["failed"],
                   seconds=stats["seconds"], rate=rate))

@@ -7,18 +7,19 @@ from typing import Annotated
 import typer
 
 from convtrace.cli.common import KernelsDirOpt, LangOpt, console, examples, h, language, user_errors
+from convtrace.messages.help import HELP_KERNEL, HELP_KERNELS, HELP_KERNELS_SHOW, HELP_MODES
 
 
 def register(app) -> None:
-    kernels_app = typer.Typer(help=h("help_kernels"), no_args_is_help=False, rich_markup_mode="rich")
+    kernels_app = typer.Typer(help=h(HELP_KERNELS), no_args_is_help=False, rich_markup_mode="rich")
     app.add_typer(kernels_app, name="kernels")
     kernels_app.callback(invoke_without_command=True,
                          epilog=examples("convtrace kernels", "convtrace kernels show sobel-x",
                                          "convtrace kernels --lang es"))(kernels_list)
-    kernels_app.command("show", help=h("help_kernels_show"),
+    kernels_app.command("show", help=h(HELP_KERNELS_SHOW),
                         epilog=examples("convtrace kernels show gaussian-3",
                                         "convtrace kernels show enfocar --lang es"))(kernels_show)
-    app.command(help=h("help_modes"), epilog=examples("convtrace modes", "convtrace modes --lang es"))(modes)
+    app.command(help=h(HELP_MODES), epilog=examples("convtrace modes", "convtrace modes --lang es"))(modes)
 
 
 def kernels_list(ctx: typer.Context, lang: LangOpt = None, kernels_dir: KernelsDirOpt = None) -> None:
@@ -33,7 +34,7 @@ def kernels_list(ctx: typer.Context, lang: LangOpt = None, kernels_dir: KernelsD
 
 
 def kernels_show(
-    name: Annotated[str, typer.Argument(help=h("help_kernel"), show_default=False)],
+    name: Annotated[str, typer.Argument(help=h(HELP_KERNEL), show_default=False)],
     lang: LangOpt = None,
     kernels_dir: KernelsDirOpt = None,
 ) -> None:

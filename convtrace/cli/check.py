@@ -32,6 +32,24 @@ from convtrace.cli.common import (
     user_errors,
 )
 from convtrace.errors import ConvtraceError, ConvtraceValueError
+from convtrace.messages.grading import (
+    CHECK_NEEDS_ANSWER,
+    CHECK_NEEDS_EXERCISE,
+    CHECK_NO_ANSWERS,
+    CHECK_NOTHING_GRADED,
+)
+from convtrace.messages.help import (
+    HELP_ANSWER,
+    HELP_ANSWERS,
+    HELP_CHECK,
+    HELP_FORMAT,
+    HELP_INPUT,
+    HELP_KERNEL,
+    HELP_KEY,
+    HELP_REPORT,
+    HELP_TOL,
+)
+from convtrace.messages.parsing import NO_SUCH_FILE
 from convtrace.syntax import parse_number_option
 
 #: Files in an answers folder that are read as answers.
@@ -46,7 +64,7 @@ class CheckFormat(str, Enum):
 
 def register(app) -> None:
     app.command(
-        help=h("help_check"),
+        help=h(HELP_CHECK),
         epilog=examples(
             "convtrace check samples/image_4x4.txt -k samples/filter_2x2.txt --answer answer.txt",
             'convtrace check "21 16 11; 25 22 18; 19 20 21" -k sharpen --answer "31"',
@@ -67,7 +85,7 @@ def exercise_from_options(input, kernel, pool, key, spec_options: dict, kernels_
 
         return read_key(key)
     if input is None or (kernel is None) == (pool is None):
-        raise ConvtraceValueError("check_needs_exercise")
+        raise ConvtraceValueError(CHECK_NEEDS_EXERCISE)
     x = read_input(input)
     if kernel is not None:
         conv = {k: v for k, v in spec_options.items() if k in ("padding", "pad_mode", "pad_value", "dilation", "flip")}
@@ -84,13 +102,13 @@ def answer_sources(answer: list[str] | None, answers: Path | None) -> list[str]:
     sources = list(answer or [])
     if answers is not None:
         if not answers.is_dir():
-            raise ConvtraceValueError("no_such_file", where=str(answers))
+            raise ConvtraceValueError(NO_SUCH_FILE, where=str(answers))
         found = sorted(str(p) for p in answers.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
         if not found:
-            raise ConvtraceValueError("check_no_answers", where=str(answers))
+            raise ConvtraceValueError(CHECK_NO_ANSWERS, where=str(answers))
         sources += found
     if not sources:
-        raise ConvtraceValueError("check_needs_answer")
+        raise ConvtraceValueError(CHECK_NEEDS_ANSWER)
     return sources
 
 
@@ -103,13 +121,13 @@ def grade_source(exercise, source: str, tol: float):
 
 
 def check(
-    input: Annotated[str | None, typer.Argument(help=h("help_input"), metavar="[INPUT]", show_default=False)] = None,
-    kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=h("help_kernel"), show_default=False)] = None,
+    input: Annotated[str | None, typer.Argument(help=h(HELP_INPUT), metavar="[INPUT]", show_default=False)] = None,
+    kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=h(HELP_KERNEL), show_default=False)] = None,
     pool: PoolOpt = None,
-    answer: Annotated[list[str] | None, typer.Option("--answer", "-a", help=h("help_answer"),
+    answer: Annotated[list[str] | None, typer.Option("--answer", "-a", help=h(HELP_ANSWER),
                                                      show_default=False)] = None,
-    answers: Annotated[Path | None, typer.Option("--answers", help=h("help_answers"), show_default=False)] = None,
-    key: Annotated[Path | None, typer.Option("--key", help=h("help_key"), show_default=False)] = None,
+    answers: Annotated[Path | None, typer.Option("--answers", help=h(HELP_ANSWERS), show_default=False)] = None,
+    key: Annotated[Path | None, typer.Option("--key", help=h(HELP_KEY), show_default=False)] = None,
     padding: PaddingOpt = "0",
     pad_mode: PadModeOpt = "zeros",
     pad_value: PadValueOpt = "0",
@@ -118,9 +136,9 @@ def check(
     flip: FlipOpt = False,
     ceil: CeilOpt = False,
     exclude_pad: ExcludePadOpt = False,
-    tol: Annotated[float, typer.Option("--tol", min=0, help=h("help_tol"))] = 0.005,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help=h("help_format"))] = CheckFormat.table,
-    report: Annotated[Path | None, typer.Option("--report", help=h("help_report"), show_default=False)] = None,
+    tol: Annotated[float, typer.Option("--tol", min=0, help=h(HELP_TOL))] = 0.005,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT))] = CheckFormat.table,
+    report: Annotated[Path | None, typer.Option("--report", help=h(HELP_REPORT), show_default=False)] = None,
     force: ForceOpt = False,
     precision: PrecisionOpt = 4,
     lang: LangOpt = None,
@@ -145,7 +163,7 @@ def check(
                 rows.append((Path(source).name, None, err.message(lang_code)))
         show_class(rows, format, lang_code, report, force)
         if all(error is not None for _, _, error in rows):
-            raise ConvtraceValueError("check_nothing_graded")
+            raise ConvtraceValueError(CHECK_NOTHING_GRADED)
         perfect = all(error is None and grade.all_correct for _, grade, error in rows)
         raise typer.Exit(0 if perfect else 1)
 

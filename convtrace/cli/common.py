@@ -16,7 +16,32 @@ import typer
 from rich.console import Console
 
 from convtrace.errors import ConvtraceError
-from convtrace.i18n import detect_lang, translate
+from convtrace.messages import detect_lang, translate
+from convtrace.messages.help import (
+    HELP_AT,
+    HELP_CEIL,
+    HELP_CHECK_POOL,
+    HELP_DEVICE,
+    HELP_DILATION,
+    HELP_EXAMPLES,
+    HELP_EXCLUDE_PAD,
+    HELP_FLIP,
+    HELP_FORCE,
+    HELP_INPUT,
+    HELP_KERNEL,
+    HELP_KERNELS_DIR,
+    HELP_LANG,
+    HELP_MAX_STEPS,
+    HELP_OUTPUT,
+    HELP_PAD_MODE,
+    HELP_PAD_VALUE,
+    HELP_PADDING,
+    HELP_POOL_STRIDE,
+    HELP_PRECISION,
+    HELP_STRIDE,
+    HELP_TRACE,
+)
+from convtrace.messages.options import ERROR_PREFIX
 from convtrace.names import DEVICES
 
 
@@ -28,7 +53,7 @@ def h(key: str) -> str:
 def examples(*lines: str) -> str:
     """An epilog listing example command lines."""
     body = "\n\n".join(f"  {line}" for line in lines)
-    return f"[bold]{h('help_examples')}:[/bold]\n\n{body}"
+    return f"[bold]{h(HELP_EXAMPLES)}:[/bold]\n\n{body}"
 
 
 class Lang(str, Enum):
@@ -39,30 +64,30 @@ class Lang(str, Enum):
 Device = Enum("Device", {name: name for name in DEVICES}, type=str)
 
 
-InputArg = Annotated[str, typer.Argument(help=h("help_input"), metavar="INPUT", show_default=False)]
-KernelOpt = Annotated[str, typer.Option("--kernel", "-k", help=h("help_kernel"), show_default=False)]
-PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help=h("help_padding"))]
-PadModeOpt = Annotated[str, typer.Option("--pad-mode", "-m", help=h("help_pad_mode"))]
-PadValueOpt = Annotated[str, typer.Option("--pad-value", help=h("help_pad_value"))]
-StrideOpt = Annotated[str, typer.Option("--stride", "-s", help=h("help_stride"))]
-PoolStrideOpt = Annotated[str | None, typer.Option("--stride", "-s", help=h("help_pool_stride"),
+InputArg = Annotated[str, typer.Argument(help=h(HELP_INPUT), metavar="INPUT", show_default=False)]
+KernelOpt = Annotated[str, typer.Option("--kernel", "-k", help=h(HELP_KERNEL), show_default=False)]
+PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help=h(HELP_PADDING))]
+PadModeOpt = Annotated[str, typer.Option("--pad-mode", "-m", help=h(HELP_PAD_MODE))]
+PadValueOpt = Annotated[str, typer.Option("--pad-value", help=h(HELP_PAD_VALUE))]
+StrideOpt = Annotated[str, typer.Option("--stride", "-s", help=h(HELP_STRIDE))]
+PoolStrideOpt = Annotated[str | None, typer.Option("--stride", "-s", help=h(HELP_POOL_STRIDE),
                                                    show_default=False)]
-DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help=h("help_dilation"))]
-FlipOpt = Annotated[bool, typer.Option("--flip", help=h("help_flip"))]
-CeilOpt = Annotated[bool, typer.Option("--ceil", help=h("help_ceil"))]
-ExcludePadOpt = Annotated[bool, typer.Option("--exclude-pad", help=h("help_exclude_pad"))]
-PoolOpt = Annotated[str | None, typer.Option("--pool", help=h("help_check_pool"), metavar="MODE:SIZE",
+DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help=h(HELP_DILATION))]
+FlipOpt = Annotated[bool, typer.Option("--flip", help=h(HELP_FLIP))]
+CeilOpt = Annotated[bool, typer.Option("--ceil", help=h(HELP_CEIL))]
+ExcludePadOpt = Annotated[bool, typer.Option("--exclude-pad", help=h(HELP_EXCLUDE_PAD))]
+PoolOpt = Annotated[str | None, typer.Option("--pool", help=h(HELP_CHECK_POOL), metavar="MODE:SIZE",
                                              show_default=False)]
-TraceOpt = Annotated[bool, typer.Option("--trace", "-t", help=h("help_trace"))]
-AtOpt = Annotated[list[str] | None, typer.Option("--at", help=h("help_at"), metavar="I,J", show_default=False)]
-MaxStepsOpt = Annotated[int, typer.Option("--max-steps", min=0, help=h("help_max_steps"))]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help=h("help_output"), show_default=False)]
-ForceOpt = Annotated[bool, typer.Option("--force", help=h("help_force"))]
-PrecisionOpt = Annotated[int, typer.Option("--precision", min=0, max=15, help=h("help_precision"))]
-LangOpt = Annotated[Lang | None, typer.Option("--lang", help=h("help_lang"), show_default=False)]
-DeviceOpt = Annotated[Device, typer.Option("--device", help=h("help_device"))]
+TraceOpt = Annotated[bool, typer.Option("--trace", "-t", help=h(HELP_TRACE))]
+AtOpt = Annotated[list[str] | None, typer.Option("--at", help=h(HELP_AT), metavar="I,J", show_default=False)]
+MaxStepsOpt = Annotated[int, typer.Option("--max-steps", min=0, help=h(HELP_MAX_STEPS))]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help=h(HELP_OUTPUT), show_default=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help=h(HELP_FORCE))]
+PrecisionOpt = Annotated[int, typer.Option("--precision", min=0, max=15, help=h(HELP_PRECISION))]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help=h(HELP_LANG), show_default=False)]
+DeviceOpt = Annotated[Device, typer.Option("--device", help=h(HELP_DEVICE))]
 DEFAULT_DEVICE = Device["cpu"]
-KernelsDirOpt = Annotated[list[Path] | None, typer.Option("--kernels-dir", help=h("help_kernels_dir"),
+KernelsDirOpt = Annotated[list[Path] | None, typer.Option("--kernels-dir", help=h(HELP_KERNELS_DIR),
                                                           show_default=False)]
 
 
@@ -85,7 +110,7 @@ def user_errors(lang: str):
     try:
         yield
     except ConvtraceError as err:
-        say(f"{translate('error_prefix', lang)}: {err.message(lang)}")
+        say(f"{translate(ERROR_PREFIX, lang)}: {err.message(lang)}")
         raise typer.Exit(2) from None
 
 

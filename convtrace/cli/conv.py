@@ -29,12 +29,13 @@ from convtrace.cli.common import (
     user_errors,
 )
 from convtrace.cli.results import FormatOpt, OutFormat, show_operation
+from convtrace.messages.help import HELP_CONV
 from convtrace.syntax import parse_number_option
 
 
 def register(app) -> None:
     app.command(
-        help=h("help_conv"),
+        help=h(HELP_CONV),
         epilog=examples(
             "convtrace conv samples/binary_5x5.txt -k samples/x_kernel.txt --trace",
             'convtrace conv "21 16 11; 25 22 18; 19 20 21" -k sharpen --trace --lang es',

@@ -13,13 +13,19 @@ from collections.abc import Iterator, Sequence
 from typer import rich_utils
 from typer.core import TyperGroup
 
-from convtrace.i18n import LANGS, MESSAGES, detect_lang, translate
+from convtrace.messages import LANGS, MESSAGES, detect_lang, translate
+from convtrace.messages.help import (
+    HELP_EXAMPLES,
+    HELP_HEADING_ARGUMENTS,
+    HELP_HEADING_COMMANDS,
+    HELP_HEADING_OPTIONS,
+)
 
 #: Typer's help headings and the message keys that translate them.
 _HEADINGS = {
-    "ARGUMENTS_PANEL_TITLE": "help_heading_arguments",
-    "OPTIONS_PANEL_TITLE": "help_heading_options",
-    "COMMANDS_PANEL_TITLE": "help_heading_commands",
+    "ARGUMENTS_PANEL_TITLE": HELP_HEADING_ARGUMENTS,
+    "OPTIONS_PANEL_TITLE": HELP_HEADING_OPTIONS,
+    "COMMANDS_PANEL_TITLE": HELP_HEADING_COMMANDS,
 }
 _ORIGINAL = "_convtrace_english"
 
@@ -47,9 +53,9 @@ def _translated(text: str | None, lang: str, index: dict[str, str]) -> str | Non
     key = index.get(text)
     if key is not None:
         return translate(key, lang)
-    examples = f"[bold]{translate('help_examples', 'en')}:[/bold]"
+    examples = f"[bold]{translate(HELP_EXAMPLES, 'en')}:[/bold]"
     if text.startswith(examples):
-        return f"[bold]{translate('help_examples', lang)}:[/bold]" + text[len(examples):]
+        return f"[bold]{translate(HELP_EXAMPLES, lang)}:[/bold]" + text[len(examples):]
     return text
 
 

@@ -30,6 +30,7 @@ from convtrace.cli.common import (
     user_errors,
 )
 from convtrace.cli.results import FormatOpt, OutFormat, show_operation
+from convtrace.messages.help import HELP_POOL, HELP_POOL_MODE, HELP_SIZE
 from convtrace.names import POOL_MODES
 
 PoolMode = Enum("PoolMode", {name: name for name in POOL_MODES}, type=str)
@@ -37,7 +38,7 @@ PoolMode = Enum("PoolMode", {name: name for name in POOL_MODES}, type=str)
 
 def register(app) -> None:
     app.command(
-        help=h("help_pool"),
+        help=h(HELP_POOL),
         epilog=examples(
             "convtrace pool samples/feature_map_5x5.txt --size 3 --stride 1 --trace",
             'convtrace pool "0.3 0.6 1; 0.5 0.1 0.3; 1 0.5 0.9" --size 2 --stride 1 --trace',
@@ -49,8 +50,8 @@ def register(app) -> None:
 
 def pool(
     input: InputArg,
-    mode: Annotated[PoolMode, typer.Option("--mode", help=h("help_pool_mode"))] = PoolMode["max"],
-    size: Annotated[str, typer.Option("--size", help=h("help_size"))] = "2",
+    mode: Annotated[PoolMode, typer.Option("--mode", help=h(HELP_POOL_MODE))] = PoolMode["max"],
+    size: Annotated[str, typer.Option("--size", help=h(HELP_SIZE))] = "2",
     stride: PoolStrideOpt = None,
     padding: PaddingOpt = "0",
     dilation: DilationOpt = "1",

@@ -24,7 +24,20 @@ from convtrace.cli.common import (
     user_errors,
 )
 from convtrace.errors import ConvtraceValueError
-from convtrace.i18n import translate
+from convtrace.messages import translate
+from convtrace.messages.grading import QUIZ_WROTE
+from convtrace.messages.help import (
+    HELP_COUNT,
+    HELP_FORMAT,
+    HELP_KERNEL_SIZE,
+    HELP_QUIZ,
+    HELP_QUIZ_KERNEL,
+    HELP_QUIZ_OUTPUT,
+    HELP_QUIZ_SIZE,
+    HELP_SEED,
+    HELP_VALUES,
+)
+from convtrace.messages.options import BAD_VALUES_RANGE, OUTPUT_EXISTS
 
 
 class QuizFormat(str, Enum):
@@ -35,7 +48,7 @@ class QuizFormat(str, Enum):
 
 def register(app) -> None:
     app.command(
-        help=h("help_quiz"),
+        help=h(HELP_QUIZ),
         epilog=examples(
             "convtrace quiz --seed 7",
             "convtrace quiz --size 6x6 --kernel sobel-x --padding 1 --stride 2 --count 5 -o quiz/",
@@ -51,21 +64,21 @@ def parse_values(text: str) -> tuple[int, int]:
     try:
         return int(lo), int(hi) if sep else int(lo)
     except ValueError:
-        raise ConvtraceValueError("bad_values_range", value=text) from None
+        raise ConvtraceValueError(BAD_VALUES_RANGE, value=text) from None
 
 
 def quiz(
-    size: Annotated[str, typer.Option("--size", help=h("help_quiz_size"))] = "5x5",
-    kernel: Annotated[str, typer.Option("--kernel", "-k", help=h("help_quiz_kernel"))] = "random",
-    kernel_size: Annotated[int, typer.Option("--kernel-size", min=1, max=9, help=h("help_kernel_size"))] = 3,
+    size: Annotated[str, typer.Option("--size", help=h(HELP_QUIZ_SIZE))] = "5x5",
+    kernel: Annotated[str, typer.Option("--kernel", "-k", help=h(HELP_QUIZ_KERNEL))] = "random",
+    kernel_size: Annotated[int, typer.Option("--kernel-size", min=1, max=9, help=h(HELP_KERNEL_SIZE))] = 3,
     padding: PaddingOpt = "0",
     stride: PoolStrideOpt = None,
     pool: PoolOpt = None,
-    values: Annotated[str, typer.Option("--values", help=h("help_values"))] = "0..9",
-    seed: Annotated[int | None, typer.Option("--seed", help=h("help_seed"), show_default=False)] = None,
-    count: Annotated[int, typer.Option("--count", min=1, max=500, help=h("help_count"))] = 1,
-    format: Annotated[QuizFormat, typer.Option("--format", "-f", help=h("help_format"))] = QuizFormat.markdown,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=h("help_quiz_output"),
+    values: Annotated[str, typer.Option("--values", help=h(HELP_VALUES))] = "0..9",
+    seed: Annotated[int | None, typer.Option("--seed", help=h(HELP_SEED), show_default=False)] = None,
+    count: Annotated[int, typer.Option("--count", min=1, max=500, help=h(HELP_COUNT))] = 1,
+    format: Annotated[QuizFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT))] = QuizFormat.markdown,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=h(HELP_QUIZ_OUTPUT),
                                                 show_default=False)] = None,
     force: ForceOpt = False,
     lang: LangOpt = None,
@@ -100,7 +113,7 @@ def quiz(
             sys.stdout.write(sheet if fmt == "json" else sheet + "\n" + solution)
             return
         write_quiz(output, sheets.key_files(exercises, keys, fmt, sheet, solution), force)
-        say(translate("quiz_wrote", lang_code, n=len(exercises), where=output))
+        say(translate(QUIZ_WROTE, lang_code, n=len(exercises), where=output))
 
 
 def write_quiz(folder: Path, files: dict[str, str], force: bool) -> None:
@@ -108,11 +121,11 @@ def write_quiz(folder: Path, files: dict[str, str], force: bool) -> None:
     from convtrace.io.writers import write_atomic
 
     if folder.exists() and not folder.is_dir():
-        raise ConvtraceValueError("output_exists", where=str(folder))
+        raise ConvtraceValueError(OUTPUT_EXISTS, where=str(folder))
     if not force:
         for name in files:
             if (folder / name).exists():
-                raise ConvtraceValueError("output_exists", where=str(folder / name))
+                raise ConvtraceValueError(OUTPUT_EXISTS, where=str(folder / name))
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         write_atomic(folder / name, text.encode("utf-8"), overwrite=force)

@@ -13,7 +13,9 @@ from rich.console import Console
 
 from convtrace.cli.common import console, h, say
 from convtrace.errors import ConvtraceValueError
-from convtrace.i18n import translate
+from convtrace.messages import translate
+from convtrace.messages.help import HELP_FORMAT
+from convtrace.messages.options import BAD_AT, BINARY_NEEDS_OUTPUT, WROTE_FILE
 
 
 class OutFormat(str, Enum):
@@ -26,7 +28,7 @@ class OutFormat(str, Enum):
     png = "png"
 
 
-FormatOpt = Annotated[OutFormat, typer.Option("--format", "-f", help=h("help_format"))]
+FormatOpt = Annotated[OutFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT))]
 
 
 def parse_cells(at: list[str] | None) -> list[tuple[int, ...]] | None:
@@ -39,9 +41,9 @@ def parse_cells(at: list[str] | None) -> list[tuple[int, ...]] | None:
         try:
             cells.append(tuple(int(p) for p in parts))
         except ValueError:
-            raise ConvtraceValueError("bad_at", value=item) from None
+            raise ConvtraceValueError(BAD_AT, value=item) from None
         if len(parts) not in (2, 3):
-            raise ConvtraceValueError("bad_at", value=item)
+            raise ConvtraceValueError(BAD_AT, value=item)
     return cells
 
 
@@ -49,7 +51,7 @@ def write_file(out_path: Path, data: bytes, force: bool, lang: str) -> None:
     from convtrace.io.writers import write_atomic
 
     write_atomic(out_path, data, overwrite=force)
-    say(translate("wrote_file", lang, where=out_path))
+    say(translate(WROTE_FILE, lang, where=out_path))
 
 
 def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: OutFormat, out_path: Path | None,
@@ -66,7 +68,7 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
     output = trace.output if trace is not None else operation.run(device=device)
     if fmt in (OutFormat.npy, OutFormat.png):
         if out_path is None:
-            raise ConvtraceValueError("binary_needs_output", fmt=fmt.value)
+            raise ConvtraceValueError(BINARY_NEEDS_OUTPUT, fmt=fmt.value)
         data = export.to_npy_bytes(output) if fmt == OutFormat.npy else export.to_png_bytes(output)
         write_file(out_path, data, force, lang)
         return

@@ -8,6 +8,7 @@ from pathlib import Path
 from convtrace.errors import ConvtraceValueError
 from convtrace.grading import Exercise
 from convtrace.io.readers import read_text_file
+from convtrace.messages.grading import BAD_KEY
 
 
 def read_key(path: Path) -> Exercise:
@@ -15,9 +16,9 @@ def read_key(path: Path) -> Exercise:
     try:
         doc = json.loads(read_text_file(path))
     except (json.JSONDecodeError, RecursionError):
-        raise ConvtraceValueError("bad_key", where=str(path)) from None
+        raise ConvtraceValueError(BAD_KEY, where=str(path)) from None
     if isinstance(doc, list) and len(doc) == 1:
         doc = doc[0]
     if not isinstance(doc, dict):
-        raise ConvtraceValueError("bad_key", where=str(path))
+        raise ConvtraceValueError(BAD_KEY, where=str(path))
     return Exercise.from_dict(doc, str(path))

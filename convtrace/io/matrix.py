@@ -23,7 +23,16 @@ from fractions import Fraction
 import numpy as np
 
 from convtrace.errors import ConvtraceValueError
-from convtrace.i18n import Term
+from convtrace.messages import Term
+from convtrace.messages.parsing import (
+    PARSE_EMPTY,
+    PARSE_NOT_NUMBER,
+    PARSE_RAGGED,
+    PARSE_TRAILING,
+    PARSE_UNCLOSED,
+    PARSE_ZERO_DIVISION,
+    WORD_ROW,
+)
 
 #: Cell markers a student may leave in an answer for "I don't know".
 BLANK_MARKERS = frozenset({"?", "_", "-", "—"})
@@ -73,14 +82,14 @@ def _parse_number(token: Token, source: str, allow_blank: bool) -> Fraction | fl
     if allow_blank and text in BLANK_MARKERS:
         return None
     if not _NUMBER.match(text):
-        raise ConvtraceValueError("parse_not_number", where=f"{source}:{token.line}:{token.col}", token=text)
+        raise ConvtraceValueError(PARSE_NOT_NUMBER, where=f"{source}:{token.line}:{token.col}", token=text)
     lowered = text.lower().lstrip("+-")
     if lowered in ("inf", "infinity", "nan"):
         return float(text)
     if "/" in text:
         num, den = text.lstrip("+").split("/")
         if int(den) == 0:
-            raise ConvtraceValueError("parse_zero_division", where=f"{source}:{token.line}:{token.col}", token=text)
+            raise ConvtraceValueError(PARSE_ZERO_DIVISION, where=f"{source}:{token.line}:{token.col}", token=text)
         return Fraction(int(num), int(den))
     if re.fullmatch(r"[+-]?\d+", text):
         return Fraction(int(text))
@@ -148,14 +157,14 @@ def _bracketed(tokens: list[Token], source: str) -> list:
             else:
                 items.append(tok)
                 pos += 1
-        raise ConvtraceValueError("parse_unclosed", where=f"{source}:{opening.line}:{opening.col}")
+        raise ConvtraceValueError(PARSE_UNCLOSED, where=f"{source}:{opening.line}:{opening.col}")
 
     while pos < len(tokens) and tokens[pos].text == "\n":
         pos += 1
     result = parse_list()
     for tok in tokens[pos:]:
         if tok.text != "\n":
-            raise ConvtraceValueError("parse_trailing", where=f"{source}:{tok.line}:{tok.col}", token=tok.text)
+            raise ConvtraceValueError(PARSE_TRAILING, where=f"{source}:{tok.line}:{tok.col}", token=tok.text)
     return result
 
 
@@ -206,7 +215,7 @@ def _shape_check(nested, source: str, what: str) -> None:
             if lengths[k] != lengths[0]:
                 tok = first_token(item) or first_token(level[0])
                 where = f"{source}:{tok.line}" if isinstance(tok, Token) else source
-                raise ConvtraceValueError("parse_ragged", where=where, what=what, n=lengths[k] if lengths[k] >= 0 else 1,
+                raise ConvtraceValueError(PARSE_RAGGED, where=where, what=what, n=lengths[k] if lengths[k] >= 0 else 1,
                                           expected=lengths[0], index=k + 1)
         for item in level:
             check(item)
@@ -215,7 +224,7 @@ def _shape_check(nested, source: str, what: str) -> None:
 
 
 def parse_matrix_text(text: str, source: str, *, inline: bool = False, allow_blank: bool = False,
-                      what: str = Term("word_row")) -> ParsedMatrix:
+                      what: str = Term(WORD_ROW)) -> ParsedMatrix:
     """Numbers in ``text`` as a 1-, 2- or 3-D array; errors name ``source``:line:column."""
     text = _normalise(text)
     lines = text.splitlines()
@@ -226,7 +235,7 @@ def parse_matrix_text(text: str, source: str, *, inline: bool = False, allow_bla
     for tok in tokens:
         tok.line += start
     if not any(t.text not in ("\n", ";", "[", "]") for t in tokens):
-        raise ConvtraceValueError("parse_empty", where=source)
+        raise ConvtraceValueError(PARSE_EMPTY, where=source)
     first = next(t for t in tokens if t.text != "\n")
     nested = _bracketed(tokens, source) if first.text == "[" else _plain_rows(tokens, inline)
     if nested and not isinstance(nested[0], list):
@@ -241,7 +250,7 @@ def parse_matrix_text(text: str, source: str, *, inline: bool = False, allow_bla
     numbers = convert(nested)
     flat = list(_flatten(numbers))
     if not flat:
-        raise ConvtraceValueError("parse_empty", where=source)
+        raise ConvtraceValueError(PARSE_EMPTY, where=source)
     blanks = np.array([v is None for v in flat]).reshape(np.shape(_shape_of(numbers)))
     exact = all(isinstance(v, Fraction) or v is None for v in flat)
     if exact and all(v is None or v.denominator == 1 for v in flat):

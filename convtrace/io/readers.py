@@ -9,6 +9,16 @@ import numpy as np
 
 from convtrace.errors import ConvtraceValueError
 from convtrace.io.matrix import ParsedMatrix, looks_inline, parse_matrix_text
+from convtrace.messages.parsing import (
+    FILE_UNREADABLE,
+    IMAGE_BOMB,
+    IMAGE_BROKEN,
+    IMAGE_UNREADABLE,
+    IS_DIRECTORY,
+    JSON_NOT_MATRIX,
+    NO_SUCH_FILE,
+    NPY_UNREADABLE,
+)
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm"})
 
@@ -48,11 +58,11 @@ def read_image(path: Path) -> np.ndarray:
     try:
         arr, _ = open_pixels(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ConvtraceValueError("image_bomb", where=str(path)) from None
+        raise ConvtraceValueError(IMAGE_BOMB, where=str(path)) from None
     except UnidentifiedImageError:
-        raise ConvtraceValueError("image_unreadable", where=str(path)) from None
+        raise ConvtraceValueError(IMAGE_UNREADABLE, where=str(path)) from None
     except OSError as exc:
-        raise ConvtraceValueError("image_broken", where=str(path), reason=str(exc)) from None
+        raise ConvtraceValueError(IMAGE_BROKEN, where=str(path), reason=str(exc)) from None
     if arr.ndim == 3:
         arr = np.moveaxis(arr, -1, 0)
     return np.ascontiguousarray(arr)
@@ -62,9 +72,9 @@ def read_text_file(path: Path) -> str:
     try:
         data = path.read_bytes()
     except PermissionError:
-        raise ConvtraceValueError("file_unreadable", where=str(path), reason="permission denied") from None
+        raise ConvtraceValueError(FILE_UNREADABLE, where=str(path), reason="permission denied") from None
     except OSError as exc:
-        raise ConvtraceValueError("file_unreadable", where=str(path), reason=exc.strerror or str(exc)) from None
+        raise ConvtraceValueError(FILE_UNREADABLE, where=str(path), reason=exc.strerror or str(exc)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -100,20 +110,20 @@ def read_matrix(spec: str, *, allow_blank: bool = False, stdin=None) -> ParsedMa
         exists = False
     if exists:
         if path.is_dir():
-            raise ConvtraceValueError("is_directory", where=spec)
+            raise ConvtraceValueError(IS_DIRECTORY, where=spec)
         suffix = path.suffix.lower()
         if suffix == ".npy":
             try:
                 arr = np.load(path, allow_pickle=False)
             except (ValueError, OSError) as exc:
-                raise ConvtraceValueError("npy_unreadable", where=spec, reason=str(exc)) from None
+                raise ConvtraceValueError(NPY_UNREADABLE, where=spec, reason=str(exc)) from None
             return ParsedMatrix(values=np.asarray(arr), source=spec)
         if suffix in IMAGE_SUFFIXES:
             return ParsedMatrix(values=read_image(path), source=spec)
         text = read_text_file(path)
         if suffix == ".json" and _json_without_matrix(text):
-            raise ConvtraceValueError("json_not_matrix", where=spec)
+            raise ConvtraceValueError(JSON_NOT_MATRIX, where=spec)
         return parse_matrix_text(text, spec, allow_blank=allow_blank)
     if looks_inline(spec) or (allow_blank and spec.strip() and "\n" not in spec and ";" in spec):
         return parse_matrix_text(spec, "<argument>", inline=True, allow_blank=allow_blank)
-    raise ConvtraceValueError("no_such_file", where=spec)
+    raise ConvtraceValueError(NO_SUCH_FILE, where=spec)

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from convtrace.errors import ConvtraceValueError
+from convtrace.messages.options import OUTPUT_EXISTS
 
 TEMP_PREFIX = ".convtrace-"
 
@@ -21,7 +22,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     """Write ``data`` to ``path`` all at once; refuse an existing ``path`` unless ``overwrite``."""
     path = Path(path)
     if path.exists() and not overwrite:
-        raise ConvtraceValueError("output_exists", where=str(path))
+        raise ConvtraceValueError(OUTPUT_EXISTS, where=str(path))
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
@@ -36,10 +37,10 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
             try:
                 os.link(tmp, path)  # fails if path appeared meanwhile: never clobbers
             except FileExistsError:
-                raise ConvtraceValueError("output_exists", where=str(path)) from None
+                raise ConvtraceValueError(OUTPUT_EXISTS, where=str(path)) from None
             except OSError:  # file systems without hard links
                 if path.exists():
-                    raise ConvtraceValueError("output_exists", where=str(path)) from None
+                    raise ConvtraceValueError(OUTPUT_EXISTS, where=str(path)) from None
                 os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -7,7 +7,23 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from convtrace.i18n import translate
+from convtrace.messages import translate
+from convtrace.messages.catalog import (
+    KIND_CONVOLUTION,
+    KIND_CORRELATION,
+    KIND_PILLOW,
+    LABEL_ALIASES,
+    LABEL_DESCRIPTION,
+    LABEL_NAME,
+    LABEL_SCALE,
+    MODES_BORDER_TITLE,
+    MODES_COMPUTES,
+    MODES_FLIP_TITLE,
+    MODES_FUNCTION,
+    MODES_NOTE,
+    MODES_PATTERN,
+)
+from convtrace.messages.views import LABEL_KERNEL
 from convtrace.render.views import fmt_number
 
 #: How each library names convtrace's border modes ("—": it has no such mode).
@@ -26,38 +42,38 @@ BORDER_NAMES = [
 
 #: What each tool's "convolution" computes.
 FLIP_NAMES = [
-    ("convtrace conv", "kind_correlation"),
-    ("convtrace conv --flip", "kind_convolution"),
-    ("PyTorch F.conv2d / nn.Conv2d", "kind_correlation"),
-    ("TensorFlow / Keras Conv2D", "kind_correlation"),
-    ("OpenCV cv2.filter2D", "kind_correlation"),
-    ("scipy.signal.correlate2d", "kind_correlation"),
-    ("scipy.signal.convolve2d", "kind_convolution"),
-    ("scipy.ndimage.correlate", "kind_correlation"),
-    ("scipy.ndimage.convolve", "kind_convolution"),
-    ("NumPy np.convolve (1-D)", "kind_convolution"),
-    ("NumPy np.correlate (1-D)", "kind_correlation"),
-    ("MATLAB conv2", "kind_convolution"),
-    ("MATLAB filter2 / imfilter", "kind_correlation"),
-    ("ImageMagick -morphology Convolve", "kind_convolution"),
-    ("ImageMagick -morphology Correlate", "kind_correlation"),
-    ("Pillow ImageFilter.Kernel", "kind_pillow"),
+    ("convtrace conv", KIND_CORRELATION),
+    ("convtrace conv --flip", KIND_CONVOLUTION),
+    ("PyTorch F.conv2d / nn.Conv2d", KIND_CORRELATION),
+    ("TensorFlow / Keras Conv2D", KIND_CORRELATION),
+    ("OpenCV cv2.filter2D", KIND_CORRELATION),
+    ("scipy.signal.correlate2d", KIND_CORRELATION),
+    ("scipy.signal.convolve2d", KIND_CONVOLUTION),
+    ("scipy.ndimage.correlate", KIND_CORRELATION),
+    ("scipy.ndimage.convolve", KIND_CONVOLUTION),
+    ("NumPy np.convolve (1-D)", KIND_CONVOLUTION),
+    ("NumPy np.correlate (1-D)", KIND_CORRELATION),
+    ("MATLAB conv2", KIND_CONVOLUTION),
+    ("MATLAB filter2 / imfilter", KIND_CORRELATION),
+    ("ImageMagick -morphology Convolve", KIND_CONVOLUTION),
+    ("ImageMagick -morphology Correlate", KIND_CORRELATION),
+    ("Pillow ImageFilter.Kernel", KIND_PILLOW),
 ]
 
 
 def modes_tables(lang: str) -> list:
-    border = Table(title=translate("modes_border_title", lang), title_justify="left", box=box.SIMPLE_HEAD)
+    border = Table(title=translate(MODES_BORDER_TITLE, lang), title_justify="left", box=box.SIMPLE_HEAD)
     border.add_column("")
     for mode in BORDER_MODES:
         border.add_column(f"convtrace {mode}" if mode == "zeros" else mode)
     for library, *names in BORDER_NAMES:
-        border.add_row(translate("modes_pattern", lang) if library == "pattern" else library, *names)
-    flips = Table(title=translate("modes_flip_title", lang), title_justify="left", box=box.SIMPLE_HEAD)
-    flips.add_column(translate("modes_function", lang))
-    flips.add_column(translate("modes_computes", lang))
+        border.add_row(translate(MODES_PATTERN, lang) if library == "pattern" else library, *names)
+    flips = Table(title=translate(MODES_FLIP_TITLE, lang), title_justify="left", box=box.SIMPLE_HEAD)
+    flips.add_column(translate(MODES_FUNCTION, lang))
+    flips.add_column(translate(MODES_COMPUTES, lang))
     for name, kind in FLIP_NAMES:
         flips.add_row(name, translate(kind, lang))
-    return [border, Text(translate("modes_note", lang), style="yellow"), Text(""), flips]
+    return [border, Text(translate(MODES_NOTE, lang), style="yellow"), Text(""), flips]
 
 
 def _kernel_matrix(kernel) -> Table:
@@ -76,10 +92,10 @@ def _scale_text(kernel) -> str:
 
 def kernels_table(library, lang: str) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_lines=True)
-    table.add_column(translate("label_name", lang), style="bold")
-    table.add_column(translate("label_kernel", lang))
-    table.add_column(translate("label_scale", lang))
-    table.add_column(translate("label_description", lang), ratio=1)
+    table.add_column(translate(LABEL_NAME, lang), style="bold")
+    table.add_column(translate(LABEL_KERNEL, lang))
+    table.add_column(translate(LABEL_SCALE, lang))
+    table.add_column(translate(LABEL_DESCRIPTION, lang), ratio=1)
     for kernel in library:
         aliases = f"\n({', '.join(kernel.aliases)})" if kernel.aliases else ""
         table.add_row(kernel.name + aliases, _kernel_matrix(kernel), _scale_text(kernel), kernel.describe(lang))
@@ -89,8 +105,8 @@ def kernels_table(library, lang: str) -> Table:
 def kernel_panel(kernel, lang: str) -> Group:
     lines = [Text(kernel.name, style="bold"), Text(kernel.describe(lang))]
     if kernel.aliases:
-        lines.append(Text(f"{translate('label_aliases', lang)}: {', '.join(kernel.aliases)}"))
+        lines.append(Text(f"{translate(LABEL_ALIASES, lang)}: {', '.join(kernel.aliases)}"))
     if kernel.scale != 1:
-        lines.append(Text(f"{translate('label_scale', lang)}: {kernel.scale}"))
+        lines.append(Text(f"{translate(LABEL_SCALE, lang)}: {kernel.scale}"))
     lines.append(_kernel_matrix(kernel))
     return Group(*lines)

@@ -9,17 +9,36 @@ from rich.table import Table
 from rich.text import Text
 
 from convtrace.grading import describe
-from convtrace.i18n import translate
+from convtrace.messages import translate
+from convtrace.messages.grading import (
+    CHECK_ALL_CORRECT,
+    CHECK_DIAGNOSIS_COL,
+    CHECK_EXPECTED,
+    CHECK_FILE,
+    CHECK_LIKELY,
+    CHECK_MISSING,
+    CHECK_MORE_CELLS,
+    CHECK_NO_DIAGNOSIS,
+    CHECK_SCORE,
+    CHECK_SCORE_COL,
+    CHECK_SUMMARY,
+    CHECK_TITLE,
+    CHECK_UNREADABLE,
+    CHECK_WORKING,
+    CHECK_WRONG,
+    CHECK_YOU_WROTE,
+    CHECK_YOUR_ANSWER,
+)
 from convtrace.render.views import fmt_number, is_plain, title, working_text
 
 
 def score_text(grade, lang: str) -> str:
-    text = translate("check_score", lang, correct=grade.n_correct, total=grade.n_cells)
+    text = translate(CHECK_SCORE, lang, correct=grade.n_correct, total=grade.n_cells)
     extra = []
     if grade.n_wrong:
-        extra.append(translate("check_wrong", lang, n=grade.n_wrong))
+        extra.append(translate(CHECK_WRONG, lang, n=grade.n_wrong))
     if grade.n_missing:
-        extra.append(translate("check_missing", lang, n=grade.n_missing))
+        extra.append(translate(CHECK_MISSING, lang, n=grade.n_missing))
     return text + (" · " + " · ".join(extra) if extra else "")
 
 
@@ -66,40 +85,40 @@ class GradeView:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         g, lang, plain = self.grade, self.lang, is_plain(console)
         heading, subtitle = title(g.operation, lang)
-        yield Text(translate("check_title", lang, source=self.source), style="bold")
+        yield Text(translate(CHECK_TITLE, lang, source=self.source), style="bold")
         yield Text(f"{heading} · {subtitle}")
         yield Text("")
         style = "" if plain else ("bold green" if g.all_correct else "bold red")
-        yield Text(translate("check_all_correct", lang) + " " if g.all_correct else "", style=style) + \
+        yield Text(translate(CHECK_ALL_CORRECT, lang) + " " if g.all_correct else "", style=style) + \
             Text(score_text(g, lang), style=style)
         grid = Table.grid(padding=(0, 4))
         grid.add_column(vertical="top")
         grid.add_column(vertical="top")
-        grid.add_row(Group(Text(translate("check_your_answer", lang), style="" if plain else "bold"),
+        grid.add_row(Group(Text(translate(CHECK_YOUR_ANSWER, lang), style="" if plain else "bold"),
                            _marked(g, plain, self.precision)),
-                     Group(Text(translate("check_expected", lang), style="" if plain else "bold"),
+                     Group(Text(translate(CHECK_EXPECTED, lang), style="" if plain else "bold"),
                            _plain_matrix(g.expected, plain, self.precision)))
         yield grid
         if g.all_correct:
             return
         yield Text("")
-        yield Text(translate("check_likely", lang) + ":", style="" if plain else "bold yellow")
+        yield Text(translate(CHECK_LIKELY, lang) + ":", style="" if plain else "bold yellow")
         if g.diagnoses:
             for d in g.diagnoses:
                 yield Text(f"  • {describe(d, lang)}")
         else:
-            yield Text(f"  • {translate('check_no_diagnosis', lang)}")
+            yield Text(f"  • {translate(CHECK_NO_DIAGNOSIS, lang)}")
         wrong = g.wrong_cells
         if g.working is not None:
             yield Text("")
-            yield Text(translate("check_working", lang) + ":", style="" if plain else "bold")
+            yield Text(translate(CHECK_WORKING, lang) + ":", style="" if plain else "bold")
             shown = len(g.working)
             for n, cell in enumerate(wrong[:shown]):
                 index = "[" + ", ".join(str(v) for v in cell) + "]"
-                you = translate("check_you_wrote", lang, value=fmt_number(g.answer[cell], self.precision))
+                you = translate(CHECK_YOU_WROTE, lang, value=fmt_number(g.answer[cell], self.precision))
                 yield Text(f"  {index}: {working_text(g.working, n, self.precision)}   ({you})")
             if len(wrong) > shown:
-                yield Text("  " + translate("check_more_cells", lang, n=len(wrong) - shown))
+                yield Text("  " + translate(CHECK_MORE_CELLS, lang, n=len(wrong) - shown))
 
 
 class ClassView:
@@ -111,19 +130,19 @@ class ClassView:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lang, plain = self.lang, is_plain(console)
         table = Table(box=box.SIMPLE_HEAD if not plain else box.ASCII2, show_lines=False)
-        table.add_column(translate("check_file", lang))
-        table.add_column(translate("check_score_col", lang), justify="right")
-        table.add_column(translate("check_diagnosis_col", lang), ratio=1)
+        table.add_column(translate(CHECK_FILE, lang))
+        table.add_column(translate(CHECK_SCORE_COL, lang), justify="right")
+        table.add_column(translate(CHECK_DIAGNOSIS_COL, lang), ratio=1)
         graded = perfect = failed = 0
         for name, grade, error in self.rows:
             if error is not None:
                 failed += 1
-                table.add_row(name, "—", translate("check_unreadable", lang, reason=error))
+                table.add_row(name, "—", translate(CHECK_UNREADABLE, lang, reason=error))
                 continue
             graded += 1
             perfect += grade.all_correct
             diagnosis = describe(grade.diagnoses[0], lang) if grade.diagnoses else \
-                (translate("check_all_correct", lang) if grade.all_correct else translate("check_no_diagnosis", lang))
+                (translate(CHECK_ALL_CORRECT, lang) if grade.all_correct else translate(CHECK_NO_DIAGNOSIS, lang))
             table.add_row(name, f"{grade.n_correct}/{grade.n_cells}", diagnosis)
         yield table
-        yield Text(translate("check_summary", lang, graded=graded, perfect=perfect, failed=failed))
+        yield Text(translate(CHECK_SUMMARY, lang, graded=graded, perfect=perfect, failed=failed))

@@ -14,7 +14,14 @@ from fractions import Fraction
 import numpy as np
 
 from convtrace.convolution import ConvTrace
-from convtrace.i18n import translate
+from convtrace.messages import translate
+from convtrace.messages.views import (
+    LABEL_FEATURE_MAP,
+    LABEL_OUTPUT,
+    LABEL_RESULT,
+    LABEL_STEP,
+    LABEL_SUM,
+)
 from convtrace.render.views import dims, fmt_number
 
 TEXT_FORMATS = ("table", "json", "csv", "markdown", "latex")
@@ -127,10 +134,10 @@ def md_matrix(values, precision: int, marks=None) -> str:
 def _output_blocks(output, lang: str):
     output = np.asarray(output)
     if output.ndim == 2:
-        yield translate("label_output", lang, shape=dims(output.shape)), output
+        yield translate(LABEL_OUTPUT, lang, shape=dims(output.shape)), output
     else:
         for f, grid in enumerate(output):
-            yield translate("label_feature_map", lang, f=f, shape=dims(grid.shape)), grid
+            yield translate(LABEL_FEATURE_MAP, lang, f=f, shape=dims(grid.shape)), grid
 
 
 def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, trace=None) -> str:
@@ -138,7 +145,7 @@ def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, tr
     if trace is not None:
         for n, step in enumerate(trace.steps):
             index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
-            parts.append(f"### {translate('label_step', lang, n=n + 1, total=len(trace), index=index, row=step.origin[0], col=step.origin[1])}")
+            parts.append(f"### {translate(LABEL_STEP, lang, n=n + 1, total=len(trace), index=index, row=step.origin[0], col=step.origin[1])}")
             parts.append("")
             if isinstance(trace, ConvTrace):
                 for g in range(step.window.shape[0]):
@@ -149,7 +156,7 @@ def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, tr
                                          f"{fmt_number(step.weights[g, a, b], precision)} = "
                                          f"{fmt_number(step.products[g, a, b], precision)}")
                     parts.append("")
-                line = f"**{translate('label_sum', lang)} = {fmt_number(step.total, precision)}**"
+                line = f"**{translate(LABEL_SUM, lang)} = {fmt_number(step.total, precision)}**"
                 if trace.scale != 1:
                     line += f" × {trace.scale} = **{fmt_number(step.result, precision)}**"
                 parts += [line, ""]
@@ -158,7 +165,7 @@ def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, tr
                 if step.winner is not None:
                     marks[step.winner] = True
                 parts += [md_matrix(np.where(step.inside, step.window, 0), precision, marks), ""]
-                parts += [f"**{translate('label_result', lang)}: {fmt_number(step.result, precision)}**"
+                parts += [f"**{translate(LABEL_RESULT, lang)}: {fmt_number(step.result, precision)}**"
                           + (f" ({fmt_number(step.total, precision)} ÷ {step.divisor})"
                              if trace.params["mode"] == "avg" else ""), ""]
     for heading, grid in _output_blocks(output, lang):

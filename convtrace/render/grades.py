@@ -9,7 +9,8 @@ import json
 import numpy as np
 
 from convtrace.grading import describe
-from convtrace.i18n import translate
+from convtrace.messages import translate
+from convtrace.messages.grading import CHECK_EXPECTED, CHECK_TITLE
 from convtrace.render.export import json_number, md_matrix, nested_list, plain_value
 
 
@@ -37,8 +38,8 @@ def grade_json(grade, source: str, lang: str) -> str:
 
 
 def grade_markdown(grade, source: str, lang: str, precision: int, score_line: str) -> str:
-    parts = [f"## {translate('check_title', lang, source=source)}", "", f"**{score_line}**", "",
-             f"{translate('check_expected', lang)}:", "", md_matrix(grade.expected, precision), ""]
+    parts = [f"## {translate(CHECK_TITLE, lang, source=source)}", "", f"**{score_line}**", "",
+             f"{translate(CHECK_EXPECTED, lang)}:", "", md_matrix(grade.expected, precision), ""]
     parts += [f"- {describe(d, lang)}" for d in grade.diagnoses]
     return "\n".join(parts) + "\n"
 

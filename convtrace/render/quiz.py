@@ -4,32 +4,40 @@ from __future__ import annotations
 
 import json
 
-from convtrace.i18n import translate
+from convtrace.messages import translate
+from convtrace.messages.grading import (
+    QUIZ_EXERCISE,
+    QUIZ_SEED,
+    QUIZ_SOLUTION,
+    QUIZ_STATEMENT,
+    QUIZ_TITLE,
+)
+from convtrace.messages.views import LABEL_INPUT, LABEL_KERNEL
 from convtrace.render.export import md_matrix, tex_matrix, to_latex, to_markdown
 from convtrace.render.views import dims, title
 
 
 def statement(ex, lang: str) -> str:
     heading, subtitle = title(ex.operation(), lang)
-    return translate("quiz_statement", lang, what=heading.split(" (")[0].lower(), params=subtitle)
+    return translate(QUIZ_STATEMENT, lang, what=heading.split(" (")[0].lower(), params=subtitle)
 
 
 def sheet_markdown(exercises, seed: int, lang: str) -> str:
-    parts = [f"# {translate('quiz_title', lang)}", "", translate("quiz_seed", lang, seed=seed), ""]
+    parts = [f"# {translate(QUIZ_TITLE, lang)}", "", translate(QUIZ_SEED, lang, seed=seed), ""]
     for n, ex in enumerate(exercises, start=1):
-        parts += [f"## {translate('quiz_exercise', lang, n=n)}", "", statement(ex, lang), "",
-                  f"{translate('label_input', lang)} ({dims(ex.input.shape)}):", "", md_matrix(ex.input, 4), ""]
+        parts += [f"## {translate(QUIZ_EXERCISE, lang, n=n)}", "", statement(ex, lang), "",
+                  f"{translate(LABEL_INPUT, lang)} ({dims(ex.input.shape)}):", "", md_matrix(ex.input, 4), ""]
         if ex.kernel is not None:
             scale = "" if ex.kernel.scale == 1 else f" × {ex.kernel.scale}"
-            parts += [f"{translate('label_kernel', lang)}{scale} ({dims(ex.kernel.weights.shape)}):", "",
+            parts += [f"{translate(LABEL_KERNEL, lang)}{scale} ({dims(ex.kernel.weights.shape)}):", "",
                       md_matrix(ex.kernel.weights, 4), ""]
     return "\n".join(parts)
 
 
 def sheet_latex(exercises, seed: int, lang: str) -> str:
-    parts = [f"% {translate('quiz_title', lang)} — {translate('quiz_seed', lang, seed=seed)}"]
+    parts = [f"% {translate(QUIZ_TITLE, lang)} — {translate(QUIZ_SEED, lang, seed=seed)}"]
     for n, ex in enumerate(exercises, start=1):
-        parts.append(f"\\subsection*{{{translate('quiz_exercise', lang, n=n)}}}")
+        parts.append(f"\\subsection*{{{translate(QUIZ_EXERCISE, lang, n=n)}}}")
         parts.append(statement(ex, lang))
         kernel = ""
         if ex.kernel is not None:
@@ -44,7 +52,7 @@ def solutions(traces, lang: str, fmt: str) -> str:
     blocks = []
     for n, trace in enumerate(traces, start=1):
         name, subtitle = title(trace, lang)
-        heading = f"{translate('quiz_solution', lang, n=n)}: {name}"
+        heading = f"{translate(QUIZ_SOLUTION, lang, n=n)}: {name}"
         if fmt == "latex":
             blocks.append(to_latex(heading, subtitle, trace.output, 4, lang, trace=trace))
         else:

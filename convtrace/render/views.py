@@ -17,7 +17,42 @@ from rich.table import Table
 from rich.text import Text
 
 from convtrace.convolution import ConvTrace
-from convtrace.i18n import translate
+from convtrace.messages import Term, translate
+from convtrace.messages.views import (
+    LABEL_ALL_PADDING,
+    LABEL_AVG,
+    LABEL_CEIL_DROP,
+    LABEL_CHANNEL,
+    LABEL_COLS,
+    LABEL_CROP,
+    LABEL_DILATED_SPAN,
+    LABEL_DIVISOR_EXCLUDE,
+    LABEL_DIVISOR_FULL,
+    LABEL_DIVISOR_INCLUDE,
+    LABEL_FEATURE_MAP,
+    LABEL_FLIPPED,
+    LABEL_INPUT,
+    LABEL_KERNEL,
+    LABEL_KERNEL_SCALE,
+    LABEL_LEGEND,
+    LABEL_LEGEND_POOL,
+    LABEL_MORE_STEPS,
+    LABEL_NEVER_READ,
+    LABEL_OUTPUT,
+    LABEL_OUTPUT_SIZE,
+    LABEL_OUTPUT_SO_FAR,
+    LABEL_PADDED_INPUT,
+    LABEL_PARAMS,
+    LABEL_POOL_PARAMS,
+    LABEL_PRODUCTS,
+    LABEL_ROWS,
+    LABEL_STEP,
+    LABEL_SUM,
+    LABEL_WINNER,
+    TITLE_CONVOLUTION,
+    TITLE_CORRELATION,
+    TITLE_POOL,
+)
 from convtrace.params import SizeArithmetic
 from convtrace.pooling import DIVISOR_EXCLUDE, DIVISOR_FULL
 from convtrace.spec import ConvSpec
@@ -105,13 +140,13 @@ def view_range(n: int, lo: int, hi: int, limit: int = MAX_SIDE) -> tuple[int, in
 
 
 def _crop_note(lang: str, rows, cols, shape) -> str:
-    return translate("label_crop", lang, r0=rows[0], r1=rows[1] - 1, c0=cols[0], c1=cols[1] - 1, shape=dims(shape))
+    return translate(LABEL_CROP, lang, r0=rows[0], r1=rows[1] - 1, c0=cols[0], c1=cols[1] - 1, shape=dims(shape))
 
 
 def size_lines(rows: SizeArithmetic, cols: SizeArithmetic, lang: str, ceil_mode: bool = False) -> list[Text]:
     """⌊(n + p − k)/s⌋ + 1 with the numbers filled in, per axis, and rows/cols never read."""
-    lines = [Text(translate("label_output_size", lang) + ":", style="bold")]
-    for arith, axis_key in ((rows, "label_rows"), (cols, "label_cols")):
+    lines = [Text(translate(LABEL_OUTPUT_SIZE, lang) + ":", style="bold")]
+    for arith, axis_key in ((rows, LABEL_ROWS), (cols, LABEL_COLS)):
         if arith.pad_before == arith.pad_after:
             pad = f"2·{arith.pad_before}"
         else:
@@ -121,14 +156,14 @@ def size_lines(rows: SizeArithmetic, cols: SizeArithmetic, lang: str, ceil_mode:
         formula = f"{left}({arith.n} + {pad} − {span})/{arith.stride}{right} + 1 = {arith.size}"
         extra = ""
         if arith.dilation > 1:
-            extra = f"   ({translate('label_dilated_span', lang, span=f'{arith.dilation}·({arith.k}−1)+1 = {arith.span}')})"
+            extra = f"   ({translate(LABEL_DILATED_SPAN, lang, span=f'{arith.dilation}·({arith.k}−1)+1 = {arith.span}')})"
         if ceil_mode and arith.size != (-(-arith.numerator // arith.stride) + 1):
-            extra += "   (" + translate("label_ceil_drop", lang) + ")"
+            extra += "   (" + translate(LABEL_CEIL_DROP, lang) + ")"
         lines.append(Text(f"  {translate(axis_key, lang)}: {formula}{extra}"))
         if arith.never_read:
             which = ", ".join(str(p) for p in arith.never_read)
             axis_name = translate(axis_key, lang)
-            lines.append(Text("  " + translate("label_never_read", lang, axis=axis_name, which=which), style="yellow"))
+            lines.append(Text("  " + translate(LABEL_NEVER_READ, lang, axis=axis_name, which=which), style="yellow"))
     return lines
 
 
@@ -143,7 +178,7 @@ def _pair_text(pair) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
 
 
-def _output_tables(output, plain, precision, lang, squeeze, pending=None, title_key="label_output", focus=None,
+def _output_tables(output, plain, precision, lang, squeeze, pending=None, title_key=LABEL_OUTPUT, focus=None,
                    limit=MAX_SIDE):
     """The output map(s); large ones cropped around ``focus`` (row, col), else their top-left corner."""
     output = np.asarray(output)
@@ -152,7 +187,7 @@ def _output_tables(output, plain, precision, lang, squeeze, pending=None, title_
         mask = None if pending is None else (pending if pending.ndim == 2 else pending[0])
         maps = [(translate(title_key, lang, shape=dims(grid.shape)), grid, mask)]
     else:
-        maps = [(translate("label_feature_map", lang, f=f, shape=dims(output[f].shape)), output[f],
+        maps = [(translate(LABEL_FEATURE_MAP, lang, f=f, shape=dims(output[f].shape)), output[f],
                  None if pending is None else pending[f]) for f in range(output.shape[0])]
     row, col = focus if focus is not None else (0, 0)
     for title, grid, mask in maps:
@@ -188,21 +223,21 @@ def title(operation, lang: str) -> tuple[str, str]:
 
 def conv_title(trace, lang: str) -> tuple[str, str]:
     p = trace.params
-    title = translate("title_convolution" if p["flip"] else "title_correlation", lang)
-    subtitle = translate("label_params", lang, pads=_pads_text(p["pads"]), mode=p["pad_mode"],
+    title = translate(TITLE_CONVOLUTION if p["flip"] else TITLE_CORRELATION, lang)
+    subtitle = translate(LABEL_PARAMS, lang, pads=_pads_text(p["pads"]), mode=Term(f"pad_mode_{p['pad_mode']}"),
                          stride=_pair_text(p["stride"]), dilation=_pair_text(p["dilation"]))
     return title, subtitle
 
 
 def pool_title(trace, lang: str) -> tuple[str, str]:
     p = trace.params
-    title = translate("title_pool", lang, mode=translate(f"mode_{p['mode']}", lang))
+    title = translate(TITLE_POOL, lang, mode=translate(f"mode_{p['mode']}", lang))
     extra = ""
     if p["ceil_mode"]:
         extra += " · ceil_mode"
     if p["mode"] == "avg" and not p["count_include_pad"]:
         extra += " · exclude-pad"
-    subtitle = translate("label_pool_params", lang, size=_pair_text(p["size"]), stride=_pair_text(p["stride"]),
+    subtitle = translate(LABEL_POOL_PARAMS, lang, size=_pair_text(p["size"]), stride=_pair_text(p["stride"]),
                          pads=_pads_text(p["pads"]), dilation=_pair_text(p["dilation"]), extra=extra)
     return title, subtitle
 
@@ -253,7 +288,7 @@ class _TraceView:
             pending[done[:, 0], done[:, 1], done[:, 2]] = False
         index = t.step(n).out_index
         return _output_tables(t.output, plain, self.precision, self.lang, t.output.ndim == 2, pending=pending,
-                              title_key="label_output_so_far", focus=index[-2:], limit=STEP_SIDE)
+                              title_key=LABEL_OUTPUT_SO_FAR, focus=index[-2:], limit=STEP_SIDE)
 
     def _total(self) -> int:
         """Every window of the operation (one per output value, traced or not), or the picked ones."""
@@ -282,7 +317,7 @@ class _TraceView:
 
     def _step_heading(self, n: int, step, plain: bool) -> Text:
         index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
-        head = translate("label_step", self.lang, n=n + 1, total=self._total(), index=index,
+        head = translate(LABEL_STEP, self.lang, n=n + 1, total=self._total(), index=index,
                          row=step.origin[0], col=step.origin[1])
         return Text(head, style="" if plain else "bold cyan")
 
@@ -297,7 +332,7 @@ class _TraceView:
             yield self._step(n, plain)
         hidden = self._total() - shown
         if hidden > 0:
-            yield Text(translate("label_more_steps", self.lang, hidden=hidden), style="yellow")
+            yield Text(translate(LABEL_MORE_STEPS, self.lang, hidden=hidden), style="yellow")
             yield Text("")
         yield from _output_tables(t.output, plain, self.precision, self.lang, t.output.ndim == 2)
 
@@ -317,31 +352,31 @@ class ConvTraceView(_TraceView):
             products.add_column(justify=col_justify)
         for g in range(groups_width):
             channel = step.channel + g
-            label = translate("label_padded_input", lang) if t.pad_mask.any() else translate("label_input", lang)
+            label = translate(LABEL_PADDED_INPUT, lang) if t.pad_mask.any() else translate(LABEL_INPUT, lang)
             if t.padded.shape[0] > 1:
-                label += f" · {translate('label_channel', lang, c=channel)}"
+                label += f" · {translate(LABEL_CHANNEL, lang, c=channel)}"
             inputs.append(padded_view(t.padded[channel], t.pad_mask, step.origin, (kh, kw), dilation, plain=plain,
                                       precision=prec, title=label, lang=lang))
-            klabel = translate("label_kernel", lang) if t.scale == 1 else \
-                translate("label_kernel_scale", lang, scale=t.scale)
+            klabel = translate(LABEL_KERNEL, lang) if t.scale == 1 else \
+                translate(LABEL_KERNEL_SCALE, lang, scale=t.scale)
             if groups_width > 1:
-                klabel += f" · {translate('label_channel', lang, c=channel)}"
+                klabel += f" · {translate(LABEL_CHANNEL, lang, c=channel)}"
             kernels.append(matrix_table(step.weights[g], plain=plain, precision=prec, title=klabel))
             if groups_width > 1:
-                products.add_row(Text(translate("label_channel", lang, c=channel) + ":", style="italic"))
+                products.add_row(Text(translate(LABEL_CHANNEL, lang, c=channel) + ":", style="italic"))
             for a in range(kh):
                 for b in range(kw):
                     products.add_row(fmt_number(step.window[g, a, b], prec), "×",
                                      fmt_number(step.weights[g, a, b], prec), "=",
                                      fmt_number(step.products[g, a, b], prec))
         partial = self._output_so_far(n, plain)
-        products_block = Group(Text(translate("label_products", lang), style="" if plain else "bold"), products)
+        products_block = Group(Text(translate(LABEL_PRODUCTS, lang), style="" if plain else "bold"), products)
         grid = self._layout([Group(*inputs), Group(*kernels), products_block, Group(*partial)])
         total = fmt_number(step.total, prec)
         if t.scale != 1:
-            sum_line = f"{translate('label_sum', lang)} = {total}   × {t.scale} = {fmt_number(step.result, prec)}"
+            sum_line = f"{translate(LABEL_SUM, lang)} = {total}   × {t.scale} = {fmt_number(step.result, prec)}"
         else:
-            sum_line = f"{translate('label_sum', lang)} = {total}"
+            sum_line = f"{translate(LABEL_SUM, lang)} = {total}"
         return Group(self._step_heading(n, step, plain), grid, Text(sum_line, style="bold"), Text(""))
 
     def _header(self, plain: bool) -> RenderResult:
@@ -352,11 +387,11 @@ class ConvTraceView(_TraceView):
         yield from size_lines(t.rows, t.cols, lang)
         if t.params["flip"]:
             yield matrix_table(np.asarray(t.kernel) if np.ndim(t.kernel) == 2 else t.given_weights[0, 0],
-                               plain=plain, precision=self.precision, title=translate("label_kernel", lang))
+                               plain=plain, precision=self.precision, title=translate(LABEL_KERNEL, lang))
             yield matrix_table(t.weights[0, 0], plain=plain, precision=self.precision,
-                               title=translate("label_flipped", lang))
+                               title=translate(LABEL_FLIPPED, lang))
         if plain:
-            yield Text(translate("label_legend", lang))
+            yield Text(translate(LABEL_LEGEND, lang))
 
 
 class PoolTraceView(_TraceView):
@@ -368,19 +403,19 @@ class PoolTraceView(_TraceView):
         kh, kw = t.params["size"]
         if mode in ("max", "min"):
             if step.winner is None:
-                return translate("label_all_padding", lang)
+                return translate(LABEL_ALL_PADDING, lang)
             a, b = step.winner
-            return translate("label_winner", lang, mode=mode, value=fmt_number(step.result, prec), a=a, b=b)
+            return translate(LABEL_WINNER, lang, mode=mode, value=fmt_number(step.result, prec), a=a, b=b)
         if mode == "sum":
-            return f"{translate('label_sum', lang)} = {fmt_number(step.result, prec)}"
-        line = translate("label_avg", lang, total=fmt_number(step.total, prec), divisor=step.divisor,
+            return f"{translate(LABEL_SUM, lang)} = {fmt_number(step.result, prec)}"
+        line = translate(LABEL_AVG, lang, total=fmt_number(step.total, prec), divisor=step.divisor,
                          result=fmt_number(step.result, prec))
         if step.divisor_reason == DIVISOR_EXCLUDE:
-            why = translate("label_divisor_exclude", lang, divisor=step.divisor)
+            why = translate(LABEL_DIVISOR_EXCLUDE, lang, divisor=step.divisor)
         elif step.divisor_reason == DIVISOR_FULL:
-            why = translate("label_divisor_full", lang, divisor=step.divisor, kh=kh, kw=kw)
+            why = translate(LABEL_DIVISOR_FULL, lang, divisor=step.divisor, kh=kh, kw=kw)
         else:
-            why = translate("label_divisor_include", lang, divisor=step.divisor)
+            why = translate(LABEL_DIVISOR_INCLUDE, lang, divisor=step.divisor)
         return f"{line}   ({why})"
 
     def _step(self, n: int, plain: bool) -> Group:
@@ -391,7 +426,7 @@ class PoolTraceView(_TraceView):
         winner = None
         if step.winner is not None:
             winner = (step.origin[0] + step.winner[0] * dilation[0], step.origin[1] + step.winner[1] * dilation[1])
-        label = translate("label_padded_input", lang) if pad_mask.any() else translate("label_input", lang)
+        label = translate(LABEL_PADDED_INPUT, lang) if pad_mask.any() else translate(LABEL_INPUT, lang)
         partial = self._output_so_far(n, plain)
         grid = self._layout([padded_view(shown, pad_mask, step.origin, size, dilation, plain=plain, precision=prec,
                                          title=label, lang=lang, winner=winner), Group(*partial)])
@@ -404,7 +439,7 @@ class PoolTraceView(_TraceView):
         yield Text(subtitle)
         yield from size_lines(t.rows, t.cols, lang, ceil_mode=t.params["ceil_mode"])
         if plain:
-            yield Text(translate("label_legend_pool", lang))
+            yield Text(translate(LABEL_LEGEND_POOL, lang))
 
 
 def working_text(trace, n: int, precision: int = 4) -> str:

@@ -1,0 +1,55 @@
+"""Input arrays: their types, shapes and channels."""
+
+from __future__ import annotations
+
+NOT_NUMERIC = "not_numeric"
+COMPLEX_VALUES = "complex_values"
+RAGGED = "ragged"
+EMPTY = "empty"
+BAD_NDIM = "bad_ndim"
+NON_FINITE = "non_finite"
+TOO_LARGE_INT = "too_large_int"
+CHANNEL_MISMATCH = "channel_mismatch"
+AXIS_ROWS = "axis_rows"
+WHAT_INPUT = "what_input"
+WHAT_KERNEL = "what_kernel"
+AXIS_COLS = "axis_cols"
+
+MESSAGES: dict[str, dict[str, object]] = {
+    NOT_NUMERIC: {
+        "en": "{what} must hold numbers, but its values have type {dtype}; convert it to int or float first",
+        "es": "{what} debe contener números, pero sus valores son de tipo {dtype}; conviértelo a int o float primero",
+    },
+    COMPLEX_VALUES: {
+        "en": "{what} has complex values; convtrace works with real numbers only (take .real or abs() first)",
+        "es": "{what} tiene valores complejos; convtrace solo trabaja con números reales (usa .real o abs() antes)",
+    },
+    RAGGED: {
+        "en": "{what} is ragged (its rows have different lengths); every row must have the same number of values",
+        "es": "{what} es irregular (sus filas tienen longitudes distintas); todas las filas deben tener el mismo número de valores",
+    },
+    EMPTY: {
+        "en": "{what} is empty (shape {shape}); give at least one row and one column",
+        "es": "{what} está vacío (forma {shape}); da al menos una fila y una columna",
+    },
+    BAD_NDIM: {
+        "en": "{what} has {ndim} {ndim:plural:dimension|dimensions} (shape {shape}); expected {expected}",
+        "es": "{what} tiene {ndim} {ndim:plural:dimensión|dimensiones} (forma {shape}); se esperaba {expected}",
+    },
+    NON_FINITE: {
+        "en": "{what} contains NaN or infinity at index {where}; its values must be finite numbers",
+        "es": "{what} contiene NaN o infinito en el índice {where}; sus valores deben ser números finitos",
+    },
+    TOO_LARGE_INT: {
+        "en": "{what} has integers too large for exact 64-bit arithmetic (max {max}); convert it to float",
+        "es": "{what} tiene enteros demasiado grandes para aritmética exacta de 64 bits (máx. {max}); conviértelo a float",
+    },
+    CHANNEL_MISMATCH: {
+        "en": "the kernel has depth {kc} but the input has {c} {c:plural:channel|channels}; a (C, kh, kw) or (F, C, kh, kw) kernel needs C equal to the input's channels (or use a 2-D kernel to filter each channel on its own)",
+        "es": "el kernel tiene profundidad {kc} pero la entrada tiene {c} {c:plural:canal|canales}; un kernel (C, kh, kw) o (F, C, kh, kw) necesita C igual a los canales de la entrada (o usa un kernel 2-D para filtrar cada canal por separado)",
+    },
+    AXIS_ROWS: {"en": "rows", "es": "filas"},
+    WHAT_INPUT: {"en": "the input", "es": "la entrada"},
+    WHAT_KERNEL: {"en": "the kernel", "es": "el kernel"},
+    AXIS_COLS: {"en": "columns", "es": "columnas"},
+}

@@ -1,0 +1,222 @@
+"""Checking answers, naming mistakes, and quizzes."""
+
+from __future__ import annotations
+
+BAD_KEY = "bad_key"
+MISTAKE_FLIP_ADDED = "mistake_flip_added"
+MISTAKE_FLIP_MISSING = "mistake_flip_missing"
+MISTAKE_KERNEL_TRANSPOSED = "mistake_kernel_transposed"
+MISTAKE_SCALE = "mistake_scale"
+MISTAKE_PAD_MODE = "mistake_pad_mode"
+MISTAKE_DILATION = "mistake_dilation"
+MISTAKE_POOL_MODE = "mistake_pool_mode"
+MISTAKE_DIVISOR_EXCLUDED = "mistake_divisor_excluded"
+MISTAKE_DIVISOR_INCLUDED = "mistake_divisor_included"
+MISTAKE_CEIL = "mistake_ceil"
+MISTAKE_FLOOR = "mistake_floor"
+MISTAKE_NO_PADDING = "mistake_no_padding"
+MISTAKE_ADDED_PADDING = "mistake_added_padding"
+MISTAKE_PADDING_AMOUNT = "mistake_padding_amount"
+MISTAKE_STRIDE = "mistake_stride"
+MISTAKE_TRANSPOSED_ANSWER = "mistake_transposed_answer"
+MISTAKE_SIGN = "mistake_sign"
+MISTAKE_WINDOW_SHIFTED = "mistake_window_shifted"
+MISTAKE_SLIP = "mistake_slip"
+CHECK_TITLE = "check_title"
+CHECK_SCORE = "check_score"
+CHECK_WRONG = "check_wrong"
+CHECK_MISSING = "check_missing"
+CHECK_ALL_CORRECT = "check_all_correct"
+CHECK_YOUR_ANSWER = "check_your_answer"
+CHECK_EXPECTED = "check_expected"
+CHECK_LIKELY = "check_likely"
+CHECK_WORKING = "check_working"
+CHECK_YOU_WROTE = "check_you_wrote"
+CHECK_MORE_CELLS = "check_more_cells"
+CHECK_NO_DIAGNOSIS = "check_no_diagnosis"
+CHECK_FILE = "check_file"
+CHECK_SCORE_COL = "check_score_col"
+CHECK_DIAGNOSIS_COL = "check_diagnosis_col"
+CHECK_UNREADABLE = "check_unreadable"
+CHECK_SUMMARY = "check_summary"
+CHECK_NO_ANSWERS = "check_no_answers"
+CHECK_NOTHING_GRADED = "check_nothing_graded"
+CHECK_NEEDS_ANSWER = "check_needs_answer"
+CHECK_NEEDS_EXERCISE = "check_needs_exercise"
+QUIZ_TITLE = "quiz_title"
+QUIZ_SEED = "quiz_seed"
+QUIZ_EXERCISE = "quiz_exercise"
+QUIZ_SOLUTION = "quiz_solution"
+QUIZ_STATEMENT = "quiz_statement"
+QUIZ_WROTE = "quiz_wrote"
+MISTAKE_PARTLY = "mistake_partly"
+SHAPE_MISMATCH = "shape_mismatch"
+SHAPE_WOULD_COME_FROM = "shape_would_come_from"
+BAD_KEY_FIELD = "bad_key_field"
+EXERCISE_NEEDS_KERNEL = "exercise_needs_kernel"
+
+MESSAGES: dict[str, dict[str, object]] = {
+    BAD_KEY: {
+        "en": "{where}: not a convtrace answer key (make one with 'convtrace quiz')",
+        "es": "{where}: no es una clave de respuestas de convtrace (créala con 'convtrace quiz')",
+    },
+    MISTAKE_FLIP_ADDED: {
+        "en": "the kernel was flipped (true convolution), but the exercise asks for cross-correlation, as CNN layers compute",
+        "es": "se volteó el kernel (convolución verdadera), pero el ejercicio pide correlación cruzada, como calculan las capas CNN",
+    },
+    MISTAKE_FLIP_MISSING: {
+        "en": "the kernel was not flipped: the exercise asks for true convolution (rotate the kernel 180° first)",
+        "es": "no se volteó el kernel: el ejercicio pide convolución verdadera (rota el kernel 180° primero)",
+    },
+    MISTAKE_KERNEL_TRANSPOSED: {
+        "en": "the kernel was transposed (its rows used as columns)",
+        "es": "se traspuso el kernel (sus filas usadas como columnas)",
+    },
+    MISTAKE_SCALE: {
+        "en": "the kernel's scale {scale} was not applied: each sum must be multiplied by {scale}",
+        "es": "no se aplicó la escala {scale} del kernel: cada suma debe multiplicarse por {scale}",
+    },
+    MISTAKE_PAD_MODE: {
+        "en": "the border was padded with {used} instead of {asked}",
+        "es": "el borde se rellenó con {used} en vez de {asked}",
+    },
+    MISTAKE_DILATION: {
+        "en": "the dilation was ignored: the kernel's taps must skip cells",
+        "es": "se ignoró la dilatación: los elementos del kernel deben saltar celdas",
+    },
+    MISTAKE_POOL_MODE: {
+        "en": "{used} pooling was computed instead of {asked}",
+        "es": "se calculó pooling {used} en vez de {asked}",
+    },
+    MISTAKE_DIVISOR_EXCLUDED: {
+        "en": "the average divided by the cells inside the input only; here padding cells count in the divisor (count_include_pad)",
+        "es": "el promedio dividió solo entre las celdas dentro de la entrada; aquí las celdas de relleno cuentan en el divisor (count_include_pad)",
+    },
+    MISTAKE_DIVISOR_INCLUDED: {
+        "en": "the average counted padding cells in the divisor; here only cells inside the input count",
+        "es": "el promedio contó las celdas de relleno en el divisor; aquí solo cuentan las celdas dentro de la entrada",
+    },
+    MISTAKE_CEIL: {
+        "en": "the output size was rounded up (ceil) instead of down (floor)",
+        "es": "el tamaño de salida se redondeó hacia arriba (ceil) en vez de hacia abajo (floor)",
+    },
+    MISTAKE_FLOOR: {
+        "en": "the output size was rounded down (floor) instead of up (ceil_mode)",
+        "es": "el tamaño de salida se redondeó hacia abajo (floor) en vez de hacia arriba (ceil_mode)",
+    },
+    MISTAKE_NO_PADDING: {
+        "en": "the padding was forgotten (computed as 'valid')",
+        "es": "se olvidó el relleno (se calculó como 'valid')",
+    },
+    MISTAKE_ADDED_PADDING: {
+        "en": "padding {padding} was added, but the exercise has none",
+        "es": "se añadió relleno {padding}, pero el ejercicio no tiene",
+    },
+    MISTAKE_PADDING_AMOUNT: {
+        "en": "padding {used} was used instead of {asked}",
+        "es": "se usó relleno {used} en vez de {asked}",
+    },
+    MISTAKE_STRIDE: {
+        "en": "stride {used} was used instead of {asked}",
+        "es": "se usó paso (stride) {used} en vez de {asked}",
+    },
+    MISTAKE_TRANSPOSED_ANSWER: {
+        "en": "the answer is the right matrix transposed (rows written as columns)",
+        "es": "la respuesta es la matriz correcta traspuesta (filas escritas como columnas)",
+    },
+    MISTAKE_SIGN: {
+        "en": "every value has the wrong sign",
+        "es": "todos los valores tienen el signo cambiado",
+    },
+    MISTAKE_WINDOW_SHIFTED: {
+        "en": "cell {cell} holds the value of the window shifted by {rows} {rows:plural:row|rows} and {cols} {cols:plural:column|columns}: the window was placed one cell off",
+        "es": "la celda {cell} tiene el valor de la ventana desplazada {rows} {rows:plural:fila|filas} y {cols} {cols:plural:columna|columnas}: la ventana se colocó una celda corrida",
+    },
+    MISTAKE_SLIP: {
+        "en": "cell {cell}: {got} instead of {expected} (off by {diff}), an arithmetic slip",
+        "es": "celda {cell}: {got} en vez de {expected} (diferencia {diff}), un error de cálculo",
+    },
+    CHECK_TITLE: {"en": "Checking {source}", "es": "Revisando {source}"},
+    CHECK_SCORE: {
+        "en": "{correct}/{total} {total:plural:cell|cells} correct",
+        "es": "{correct}/{total} {total:plural:celda correcta|celdas correctas}",
+    },
+    CHECK_WRONG: {"en": "{n} wrong", "es": "{n} {n:plural:incorrecta|incorrectas}"},
+    CHECK_MISSING: {"en": "{n} missing", "es": "{n} sin responder"},
+    CHECK_ALL_CORRECT: {"en": "All correct!", "es": "¡Todo correcto!"},
+    CHECK_YOUR_ANSWER: {"en": "Your answer", "es": "Tu respuesta"},
+    CHECK_EXPECTED: {"en": "Expected", "es": "Esperado"},
+    CHECK_LIKELY: {"en": "Likely mistake", "es": "Error probable"},
+    CHECK_WORKING: {
+        "en": "Working for the wrong cells",
+        "es": "Desarrollo de las celdas incorrectas",
+    },
+    CHECK_YOU_WROTE: {"en": "you wrote {value}", "es": "escribiste {value}"},
+    CHECK_MORE_CELLS: {"en": "… and {n} more", "es": "… y {n} más"},
+    CHECK_NO_DIAGNOSIS: {
+        "en": "no single common mistake explains this answer; compare the working below",
+        "es": "ningún error común explica esta respuesta; compara con el desarrollo abajo",
+    },
+    CHECK_FILE: {"en": "file", "es": "archivo"},
+    CHECK_SCORE_COL: {"en": "score", "es": "puntaje"},
+    CHECK_DIAGNOSIS_COL: {"en": "diagnosis", "es": "diagnóstico"},
+    CHECK_UNREADABLE: {"en": "not graded: {reason}", "es": "sin calificar: {reason}"},
+    CHECK_SUMMARY: {
+        "en": "{graded} graded, {perfect} all correct, {failed} not gradable",
+        "es": "{graded} {graded:plural:calificada|calificadas}, {perfect} todo correcto, {failed} sin calificar",
+    },
+    CHECK_NO_ANSWERS: {
+        "en": "{where}: no answer files found (looked for .txt, .csv, .json, .npy)",
+        "es": "{where}: no se encontraron archivos de respuestas (se buscaron .txt, .csv, .json, .npy)",
+    },
+    CHECK_NOTHING_GRADED: {
+        "en": "no answer could be graded",
+        "es": "no se pudo calificar ninguna respuesta",
+    },
+    CHECK_NEEDS_ANSWER: {
+        "en": "give the student's answer with --answer FILE (or several, or --answers DIR)",
+        "es": "da la respuesta del estudiante con --answer ARCHIVO (o varios, o --answers CARPETA)",
+    },
+    CHECK_NEEDS_EXERCISE: {
+        "en": "say what was asked: INPUT with -k KERNEL or --pool MODE:SIZE, or an answer key with --key",
+        "es": "indica qué se pidió: ENTRADA con -k KERNEL o --pool MODO:TAMAÑO, o una clave con --key",
+    },
+    QUIZ_TITLE: {
+        "en": "Exercises: convolution and pooling",
+        "es": "Ejercicios: convolución y pooling",
+    },
+    QUIZ_SEED: {
+        "en": "Seed {seed} (the same seed gives the same exercises).",
+        "es": "Semilla {seed} (la misma semilla da los mismos ejercicios).",
+    },
+    QUIZ_EXERCISE: {"en": "Exercise {n}", "es": "Ejercicio {n}"},
+    QUIZ_SOLUTION: {"en": "Solution {n}", "es": "Solución {n}"},
+    QUIZ_STATEMENT: {
+        "en": "Compute the {what} of the input below ({params}). Give the output matrix.",
+        "es": "Aplica {what} a la entrada ({params}). Da la matriz de salida.",
+    },
+    QUIZ_WROTE: {
+        "en": "wrote {n} {n:plural:exercise|exercises} to {where}",
+        "es": "{n:plural:escrito|escritos} {n} {n:plural:ejercicio|ejercicios} en {where}",
+    },
+    MISTAKE_PARTLY: {
+        "en": "(matches {partly} of {of} {of:plural:cell|cells})",
+        "es": "(coincide en {partly} de {of} {of:plural:celda|celdas})",
+    },
+    SHAPE_MISMATCH: {
+        "en": "the answer is {got} but the output is {expected}",
+        "es": "la respuesta es {got} pero la salida es {expected}",
+    },
+    SHAPE_WOULD_COME_FROM: {
+        "en": "a {got} answer would come from: {options}",
+        "es": "una respuesta {got} saldría de: {options}",
+    },
+    BAD_KEY_FIELD: {
+        "en": "{where}: the answer key has no valid {field!r}; make keys with 'convtrace quiz'",
+        "es": "{where}: la clave de respuestas no tiene un {field!r} válido; genera las claves con 'convtrace quiz'",
+    },
+    EXERCISE_NEEDS_KERNEL: {
+        "en": "a convolution exercise needs a kernel",
+        "es": "un ejercicio de convolución necesita un kernel",
+    },
+}

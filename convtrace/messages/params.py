@@ -1,0 +1,109 @@
+"""Settings: padding, stride, dilation, pooling windows, devices, spec files."""
+
+from __future__ import annotations
+
+BAD_INT_PARAM = "bad_int_param"
+PARAM_TOO_SMALL = "param_too_small"
+BAD_PADDING = "bad_padding"
+NEGATIVE_PADDING = "negative_padding"
+UNKNOWN_PAD_MODE = "unknown_pad_mode"
+BAD_PAD_VALUE = "bad_pad_value"
+REFLECT_TOO_LARGE = "reflect_too_large"
+KERNEL_TOO_LARGE = "kernel_too_large"
+UNKNOWN_POOL_MODE = "unknown_pool_mode"
+POOL_PAD_TOO_LARGE = "pool_pad_too_large"
+POOL_WINDOW_EMPTY = "pool_window_empty"
+BAD_CELLS = "bad_cells"
+CUDA_UNAVAILABLE = "cuda_unavailable"
+UNKNOWN_DEVICE = "unknown_device"
+BAD_BOOL_PARAM = "bad_bool_param"
+BAD_SPEC = "bad_spec"
+SPEC_UNKNOWN_FIELD = "spec_unknown_field"
+PARAM_STRIDE = "param_stride"
+PARAM_DILATION = "param_dilation"
+PARAM_PADDING = "param_padding"
+PARAM_SIZE = "param_size"
+
+MESSAGES: dict[str, dict[str, object]] = {
+    BAD_INT_PARAM: {
+        "en": "{name} must be {expected}, got {value!r}",
+        "es": "{name} debe ser {expected}, se recibió {value!r}",
+    },
+    PARAM_TOO_SMALL: {
+        "en": "{name} must be at least {minimum}, got {value}",
+        "es": "{name} debe ser al menos {minimum}, se recibió {value}",
+    },
+    BAD_PADDING: {
+        "en": "padding {value!r} is not understood; use an int, a pair (ph, pw), four sides (top, bottom, left, right), or 'valid', 'same', 'full'",
+        "es": "no se entiende el relleno (padding) {value!r}; usa un entero, un par (ph, pw), cuatro lados (arriba, abajo, izquierda, derecha), o 'valid', 'same', 'full'",
+    },
+    NEGATIVE_PADDING: {
+        "en": "padding cannot be negative, got {value!r}; use 0 for no padding",
+        "es": "el relleno (padding) no puede ser negativo, se recibió {value!r}; usa 0 para no rellenar",
+    },
+    UNKNOWN_PAD_MODE: {
+        "en": "unknown padding mode {value!r}; use one of {choices} (other libraries' names such as 'mirror', 'nearest', 'wrap', 'edge', 'reflect_101' are accepted too)",
+        "es": "modo de relleno desconocido {value!r}; usa uno de {choices} (también se aceptan nombres de otras bibliotecas como 'mirror', 'nearest', 'wrap', 'edge', 'reflect_101')",
+    },
+    BAD_PAD_VALUE: {
+        "en": "pad_value must be a finite number, got {value!r}",
+        "es": "pad_value debe ser un número finito, se recibió {value!r}",
+    },
+    REFLECT_TOO_LARGE: {
+        "en": "reflect padding of {pad} is too large for an input with {n} {axis}: it must be smaller than the input ({limit} at most); use pad_mode='symmetric' or 'replicate', or less padding",
+        "es": "el relleno reflect de {pad} es demasiado grande para una entrada con {n} {axis}: debe ser menor que la entrada ({limit} como máximo); usa pad_mode='symmetric' o 'replicate', o menos relleno",
+    },
+    KERNEL_TOO_LARGE: {
+        "en": "the kernel ({kernel}) is larger than the padded input ({padded}); use padding='same' or 'full', more padding, a smaller kernel or less dilation",
+        "es": "el kernel ({kernel}) es más grande que la entrada con relleno ({padded}); usa padding='same' o 'full', más relleno, un kernel más pequeño o menos dilatación",
+    },
+    UNKNOWN_POOL_MODE: {
+        "en": "unknown pooling mode {value!r}; use one of {choices}",
+        "es": "modo de pooling desconocido {value!r}; usa uno de {choices}",
+    },
+    POOL_PAD_TOO_LARGE: {
+        "en": "pooling padding {pad} is more than half the window size {size} along {axis}; as in PyTorch, padding must be at most {limit}",
+        "es": "el relleno del pooling {pad} es más de la mitad del tamaño de ventana {size} en {axis}; como en PyTorch, el relleno debe ser como máximo {limit}",
+    },
+    POOL_WINDOW_EMPTY: {
+        "en": "a pooling window covers only padding (along {axis}); integer inputs have no -inf to pool, so use less padding or a float input",
+        "es": "una ventana de pooling cubre solo relleno (en {axis}); las entradas enteras no tienen -inf, así que usa menos relleno o una entrada float",
+    },
+    BAD_CELLS: {
+        "en": "cells to trace must be (row, col) or (map, row, col) indices inside the output of shape {shape}, got {value!r}",
+        "es": "las celdas a trazar deben ser índices (fila, columna) o (mapa, fila, columna) dentro de la salida de forma {shape}, se recibió {value!r}",
+    },
+    CUDA_UNAVAILABLE: {
+        "en": "device 'cuda' needs an NVIDIA GPU with its driver and numba-cuda (pip install 'convtrace[cuda]'); none is usable here, so use device 'cpu' or 'auto'",
+        "es": "el dispositivo 'cuda' necesita una GPU NVIDIA con su driver y numba-cuda (pip install 'convtrace[cuda]'); aquí no hay ninguna utilizable, así que usa 'cpu' o 'auto'",
+    },
+    UNKNOWN_DEVICE: {
+        "en": "unknown device {value!r}; use one of {choices}",
+        "es": "dispositivo desconocido {value!r}; usa uno de {choices}",
+    },
+    BAD_BOOL_PARAM: {
+        "en": "{name} must be True or False, got {value!r}",
+        "es": "{name} debe ser True o False, se recibió {value!r}",
+    },
+    BAD_SPEC: {
+        "en": "{where}: the settings cannot be read: {reason}",
+        "es": "{where}: no se pueden leer los parámetros: {reason}",
+    },
+    SPEC_UNKNOWN_FIELD: {
+        "en": "{where}: unknown setting {field!r}; the settings are: {fields}",
+        "es": "{where}: parámetro desconocido {field!r}; los parámetros son: {fields}",
+    },
+    # Setting names inside messages (see param_name).
+    PARAM_STRIDE: {"en": "stride", "es": "el paso (stride)"},
+    PARAM_DILATION: {"en": "dilation", "es": "la dilatación (dilation)"},
+    PARAM_PADDING: {"en": "padding", "es": "el relleno (padding)"},
+    PARAM_SIZE: {"en": "size", "es": "el tamaño de ventana (size)"},
+}
+
+
+def param_name(name: str) -> str:
+    """``name`` as a :class:`~convtrace.messages.Term` when it has a translation, else as given."""
+    from convtrace.messages import Term
+
+    key = f"param_{name}"
+    return Term(key) if key in MESSAGES else name
