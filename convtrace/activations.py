@@ -6,9 +6,30 @@ where the function allows it (relu), and become floats otherwise.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from convtrace.arrays import WHAT_INPUT, as_numeric_array
+from convtrace.errors import ConvtraceTypeError, ConvtraceValueError
+from convtrace.messages.arrays import BAD_AXIS, NOT_REAL_NUMBER
+
+
+def _slope(value) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(float(value)):
+        raise ConvtraceTypeError(NOT_REAL_NUMBER, name="negative_slope", value=value)
+    return float(value)
+
+
+def _axis(axis, arr: np.ndarray):
+    """``axis`` checked against ``arr``: None, or an int (negative counts from the end)."""
+    if axis is None:
+        return None
+    ok = isinstance(axis, numbers.Integral) and not isinstance(axis, (bool, np.bool_))
+    if not ok or not -arr.ndim <= int(axis) < max(arr.ndim, 1) or arr.ndim == 0:
+        raise ConvtraceValueError(BAD_AXIS, axis=axis, what=WHAT_INPUT, ndim=arr.ndim, low=-arr.ndim,
+                                  high=max(arr.ndim - 1, 0))
+    return int(axis)
 
 
 def relu(x):
@@ -19,9 +40,10 @@ def relu(x):
 
 def leaky_relu(x, negative_slope: float = 0.01):
     """x where x > 0, else ``negative_slope`` · x (PyTorch's default slope 0.01)."""
+    slope = _slope(negative_slope)
     arr = as_numeric_array(x, WHAT_INPUT)
     arr = arr if arr.dtype.kind == "f" else arr.astype(np.float64)
-    return np.where(arr > 0, arr, arr * arr.dtype.type(negative_slope))
+    return np.where(arr > 0, arr, arr * arr.dtype.type(slope))
 
 
 def sigmoid(x):
@@ -50,6 +72,7 @@ def softmax(x, axis=None):
     """
     arr = as_numeric_array(x, WHAT_INPUT)
     arr = arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+    axis = _axis(axis, arr)
     shifted = arr - np.max(arr, axis=axis, keepdims=True)
     ex = np.exp(shifted)
     return ex / np.sum(ex, axis=axis, keepdims=True)

@@ -44,11 +44,13 @@ def as_numeric_array(value: Any, what: str) -> np.ndarray:
         if "inhomogeneous" in str(exc) or "sequence" in str(exc):
             raise ConvtraceValueError(RAGGED, what=what) from None
         raise ConvtraceTypeError(NOT_NUMERIC, what=what, dtype=type(value).__name__) from None
+    except (TypeError, OverflowError, RecursionError):
+        raise ConvtraceTypeError(NOT_NUMERIC, what=what, dtype=type(value).__name__) from None
+    if arr.dtype.kind == "f" and isinstance(value, (list, tuple)):
+        # NumPy makes [2**63, -1] float64: look for Python integers beyond int64 first.
+        _from_objects(np.asarray(value, dtype=object), what)
     if arr.dtype.kind == "O":
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ConvtraceTypeError(NOT_NUMERIC, what=what, dtype="object") from None
+        arr = _from_objects(arr, what)
     if arr.dtype.kind == "c":
         raise ConvtraceTypeError(COMPLEX_VALUES, what=what)
     if arr.dtype.kind not in "biuf":
@@ -58,6 +60,43 @@ def as_numeric_array(value: Any, what: str) -> np.ndarray:
     if arr.dtype == np.uint64 and arr.max() > np.iinfo(np.int64).max:
         raise ConvtraceValueError(TOO_LARGE_INT, what=what, max=np.iinfo(np.int64).max)
     return arr
+
+
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _from_objects(arr: np.ndarray, what: str) -> np.ndarray:
+    """An object array (Python ints beyond int64, Fractions, None …) as int64 or float64, or an error.
+
+    Integers are never silently made floats: all-integer values that fit stay
+    exact int64, and an integer beyond int64 is refused.
+    """
+    all_integers = True
+    for v in arr.ravel():
+        if isinstance(v, (bool, np.bool_)):
+            continue
+        if isinstance(v, numbers.Integral):
+            if not INT64_MIN <= int(v) <= INT64_MAX:
+                raise ConvtraceValueError(TOO_LARGE_INT, what=what, max=INT64_MAX)
+            continue
+        if isinstance(v, numbers.Complex) and not isinstance(v, numbers.Real):
+            raise ConvtraceTypeError(COMPLEX_VALUES, what=what)
+        if not isinstance(v, numbers.Real):
+            raise ConvtraceTypeError(NOT_NUMERIC, what=what, dtype=type(v).__name__)
+        all_integers = False
+    try:
+        return arr.astype(np.int64 if all_integers else np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ConvtraceTypeError(NOT_NUMERIC, what=what, dtype="object") from None
+
+
+def max_abs(arr: np.ndarray) -> int | float:
+    """The largest |value| of ``arr`` as a Python number (exact for int64: no abs(-2**63) wrap)."""
+    if arr.size == 0:
+        return 0
+    if arr.dtype.kind in "biu":
+        return max(abs(int(arr.max())), abs(int(arr.min())))
+    return float(np.max(np.abs(arr)))
 
 
 def check_finite(arr: np.ndarray, what: str) -> None:
@@ -124,6 +163,17 @@ def resolve_device(device: str, work: int) -> str:
     return "cuda"
 
 
+def as_cell_list(cells, out_shape3: tuple[int, int, int], squeeze: bool):
+    """``cells`` as a sized collection (a generator is read once), or an error when it is no collection."""
+    if cells is None or hasattr(cells, "__len__"):
+        return cells
+    try:
+        return list(cells)
+    except TypeError:
+        shape = out_shape3[1:] if squeeze else out_shape3
+        raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cells) from None
+
+
 def cells_for(out_shape3: tuple[int, int, int], cells, squeeze: bool) -> np.ndarray:
     """Requested output cells as (N, 3) map/row/col indices (all cells if None)."""
     n_maps, n_rows, n_cols = out_shape3
@@ -131,6 +181,8 @@ def cells_for(out_shape3: tuple[int, int, int], cells, squeeze: bool) -> np.ndar
         f, i, j = np.meshgrid(np.arange(n_maps), np.arange(n_rows), np.arange(n_cols), indexing="ij")
         return np.stack([f.ravel(), i.ravel(), j.ravel()], axis=1).astype(np.int64)
     shape = out_shape3[1:] if squeeze else out_shape3
+    if isinstance(cells, (str, bytes)) or not hasattr(cells, "__iter__"):
+        raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cells)
     rows = []
     for cell in cells:
         try:

@@ -20,19 +20,43 @@ from convtrace import engine
 from convtrace.arrays import (
     WHAT_INPUT,
     WHAT_KERNEL,
+    as_cell_list,
     as_channels,
     as_numeric_array,
     cells_for,
     check_finite,
     compute_dtype,
+    max_abs,
     resolve_device,
 )
 from convtrace.errors import ConvtraceValueError
+from convtrace.limits import INT64_MAX, check_parts, check_work
 from convtrace.messages import Term
-from convtrace.messages.arrays import AXIS_COLS, AXIS_ROWS, BAD_NDIM, CHANNEL_MISMATCH
-from convtrace.messages.params import KERNEL_TOO_LARGE, REFLECT_TOO_LARGE
+from convtrace.messages.arrays import (
+    AXIS_COLS,
+    AXIS_ROWS,
+    BAD_NDIM,
+    CHANNEL_MISMATCH,
+    CONV_INT_OVERFLOW,
+    PAD_VALUE_TOO_LARGE,
+)
+from convtrace.messages.params import (
+    HINT_CONV,
+    HINT_TRACE,
+    KERNEL_TOO_LARGE,
+    PART_CELLS,
+    PART_INPUT,
+    PART_MAPS,
+    PART_OUTPUT,
+    PART_PADDED,
+    PART_WEIGHTS,
+    PART_WINDOWS,
+    REFLECT_TOO_LARGE,
+    WHAT_CONV,
+    WHAT_CONV_TRACE,
+)
 from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
-from convtrace.spec import ConvSpec
+from convtrace.spec import ConvSpec, make_spec
 
 
 def apply_scale(values: np.ndarray, scale: Fraction) -> np.ndarray:
@@ -89,6 +113,10 @@ class Conv2d:
     def trace(self, cells=None) -> ConvTrace:
         """The output with the working of ``cells`` (each (i, j) or (map, i, j); all when None)."""
         s = self.spec
+        cells = as_cell_list(cells, self.out_shape3, self.squeeze)
+        hp, wp = self.x.shape[1] + self.pads[0] + self.pads[1], self.x.shape[2] + self.pads[2] + self.pads[3]
+        check_trace_memory(Term(WHAT_CONV_TRACE), self.out_shape3, cells, self.weights.shape[1:],
+                           (self.x.shape[0], hp, wp), self.x.dtype.itemsize)
         out3 = self._correlate()
         cell_idx = cells_for(out3.shape, cells, self.squeeze)
         windows, products, totals = engine.trace_correlate_cells(
@@ -182,6 +210,48 @@ class ConvTrace:
         )
 
 
+def conv_memory_parts(x_shape, w_shape, pads, out_shape, itemsize: int) -> list:
+    """What running a convolution allocates, as (name, shape, itemsize) for :func:`~convtrace.limits.check_parts`."""
+    _, height, width = x_shape
+    return [
+        (Term(PART_INPUT), tuple(x_shape), itemsize),
+        (Term(PART_WEIGHTS), tuple(w_shape), itemsize),
+        (Term(PART_MAPS), (height + pads[0] + pads[1] + width + pads[2] + pads[3],), 8),
+        (Term(PART_OUTPUT), tuple(out_shape), itemsize),
+    ]
+
+
+def check_trace_memory(what, out_shape3, cells, window_shape, padded_shape, itemsize: int) -> None:
+    """Refuse a trace whose windows, products, padded input or cell list would pass the memory limit."""
+    n = (out_shape3[0] * out_shape3[1] * out_shape3[2]) if cells is None else len(cells)
+    window = tuple(int(v) for v in window_shape)
+    check_parts(what, [
+        (Term(PART_OUTPUT), tuple(out_shape3), itemsize),
+        (Term(PART_CELLS), (n, 3 * 4), 8),                 # indices, meshgrid and origins
+        (Term(PART_WINDOWS), (2 * n,) + window, itemsize),   # windows and products (or inside masks)
+        (Term(PART_PADDED), tuple(padded_shape), itemsize + 1),
+    ], Term(HINT_TRACE))
+
+
+def _conv_int_bound(x3: np.ndarray, w4: np.ndarray, constant) -> tuple[int, int, int]:
+    """(bound, max |x|, max Σ|w|): no integer sum of this convolution can exceed ``bound`` in magnitude."""
+    xmax = max(max_abs(x3), abs(int(constant)))
+    wmax = max_abs(w4)
+    taps = w4[0].size
+    if xmax * wmax * taps <= INT64_MAX:  # the quick answer, without summing the weights
+        return xmax * wmax * taps, xmax, wmax * taps
+    flat = w4.reshape(w4.shape[0], -1)
+    filters = flat if flat.shape[0] <= 1 or w4.strides[0] != 0 else flat[:1]  # a broadcast 2-D kernel
+    wsum = max(sum(abs(int(v)) for v in row) for row in filters)
+    return xmax * wsum, xmax, wsum
+
+
+def _check_pad_value(constant, dtype: np.dtype) -> None:
+    limit = INT64_MAX if dtype.kind in "iu" else float(np.finfo(dtype).max)
+    if abs(constant) > limit:
+        raise ConvtraceValueError(PAD_VALUE_TOO_LARGE, value=constant, dtype=str(dtype), max=limit)
+
+
 def _kernel_scale(kernel: Any) -> Fraction:
     if hasattr(kernel, "weights") and hasattr(kernel, "scale"):
         return Fraction(kernel.scale)
@@ -194,10 +264,7 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, **options) -> Conv2d
     Settings come as a :class:`ConvSpec` or as its keywords (``padding``,
     ``pad_mode``, ``pad_value``, ``stride``, ``dilation``, ``flip``).
     """
-    if spec is None:
-        spec = ConvSpec(**options)
-    elif options:
-        spec = spec.replace(**options)
+    spec = make_spec(ConvSpec, spec, **options)
     scale = _kernel_scale(kernel)
     xa = as_numeric_array(x, WHAT_INPUT)
     wa = as_numeric_array(kernel, WHAT_KERNEL)
@@ -236,6 +303,19 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, **options) -> Conv2d
                                           limit=n - 1)
 
     dtype = compute_dtype(xa, wa, spec.constant)
+    n_filters, group_width = w4.shape[0], w4.shape[1]
+    out_shape = (n_filters, rows.size, cols.size)
+    check_parts(Term(WHAT_CONV), conv_memory_parts(x3.shape, w4.shape, pads, out_shape, dtype.itemsize),
+                Term(HINT_CONV))
+    check_work(n_filters * rows.size * cols.size * group_width * kh * kw, Term(WHAT_CONV), Term(HINT_CONV))
+    if dtype.kind == "i":
+        bound, xmax, wsum = _conv_int_bound(x3, w4, spec.constant)
+        if bound > INT64_MAX:
+            if scale == 1:
+                raise ConvtraceValueError(CONV_INT_OVERFLOW, bound=bound, xmax=xmax, wsum=wsum, max=INT64_MAX)
+            # A scaled kernel's answer is a float anyway: sum in float64 rather than wrap.
+            dtype = np.dtype(np.float64)
+    _check_pad_value(spec.constant, dtype)
     weights = w4[:, :, ::-1, ::-1] if spec.flip else w4
     return Conv2d(
         spec=spec,

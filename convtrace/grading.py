@@ -48,7 +48,7 @@ from convtrace.messages.grading import (
     SHAPE_MISMATCH,
     SHAPE_WOULD_COME_FROM,
 )
-from convtrace.messages.parsing import BAD_SCALE
+from convtrace.messages.parsing import BAD_SCALE, KEY_UNKNOWN_FIELD, SCALE_OUT_OF_RANGE
 from convtrace.pooling import Pool2d, PoolTrace, prepare_pool2d
 from convtrace.spec import NO_PADDING, POOL_MODES, ConvSpec, PoolSpec, Spec, spec_from_dict
 
@@ -108,16 +108,34 @@ class Exercise:
         for name in ("op", "input", "params"):
             if name not in doc:
                 raise ConvtraceValueError(BAD_KEY_FIELD, where=source, field=name)
+        # The fields a key may have, at the top and in its "kernel": any other is a clear error.
+        known_fields = {"": ("convtrace_key", "op", "input", "params", "kernel", "seed", "expected"),
+                        " ('kernel')": ("name", "weights", "scale")}
+
+        def check_fields(part: str, fields: dict) -> None:
+            for name in fields:
+                if name not in known_fields[part]:
+                    raise ConvtraceValueError(KEY_UNKNOWN_FIELD, where=source, field=str(name), part=part,
+                                              known=", ".join(known_fields[part]))
+
+        check_fields("", doc)
         spec = spec_from_dict(doc["op"], doc["params"], source)
         kernel = None
         if isinstance(spec, ConvSpec):
             k = doc.get("kernel")
             if not isinstance(k, dict) or "weights" not in k:
                 raise ConvtraceValueError(BAD_KEY_FIELD, where=source, field="kernel")
+            check_fields(" ('kernel')", k)
             try:
                 scale = Fraction(str(k.get("scale", "1")).replace(" ", ""))
             except (ValueError, ZeroDivisionError):
                 raise ConvtraceValueError(BAD_SCALE, where=source, value=k.get("scale")) from None
+            try:
+                finite = scale == 0 or 0 < abs(float(scale)) < float("inf")
+            except OverflowError:
+                finite = False
+            if not finite:
+                raise ConvtraceValueError(SCALE_OUT_OF_RANGE, where=source, value=k.get("scale"))
             kernel = Kernel(name=str(k.get("name", "kernel")),
                             weights=as_numeric_array(k["weights"], WHAT_KERNEL), scale=scale)
         return cls(spec=spec, input=as_numeric_array(doc["input"], WHAT_INPUT), kernel=kernel)

@@ -42,6 +42,9 @@ from convtrace.messages.parsing import (
 
 ENV_VAR = "CONVTRACE_KERNELS"
 
+#: The largest Σ|weights| a fraction kernel is scaled to as integers (else it stays float).
+MAX_INTEGER_WEIGHT_SUM = 1 << 31
+
 
 def builtin_dir() -> Path:
     """convtrace/kernels when installed, the repository's kernels/ in a checkout."""
@@ -65,9 +68,13 @@ def kernel_from_parsed(parsed: ParsedMatrix, name: str) -> Kernel:
     exact = parsed.exact
     if exact is not None and weights.dtype.kind == "f":
         denominator = math.lcm(*(int(Fraction(v).denominator) for v in exact.ravel()))
-        weights = np.array([int(Fraction(v) * denominator) for v in exact.ravel()],
-                           dtype=np.int64).reshape(weights.shape)
-        scale = scale / denominator
+        integers = [int(Fraction(v) * denominator) for v in exact.ravel()]
+        # Integer weights only while their sums stay far inside int64 (any 32-bit input times
+        # them fits); past that, e.g. 1/1000003 … 1/1000039, the kernel stays float: right
+        # values, without the exact fraction display.
+        if sum(abs(v) for v in integers) <= MAX_INTEGER_WEIGHT_SUM:
+            weights = np.array(integers, dtype=np.int64).reshape(weights.shape)
+            scale = scale / denominator
     aliases = tuple(a.strip() for a in header.get("aliases", "").split(",") if a.strip())
     return Kernel(
         name=header.get("name", name), weights=weights, scale=scale,

@@ -14,11 +14,14 @@ from functools import cached_property
 import numpy as np
 
 from convtrace.errors import ConvtraceValueError
+from convtrace.limits import MAX_PARAM
 from convtrace.messages.params import (
+    BAD_BOOL_PARAM,
     BAD_INT_PARAM,
     BAD_PADDING,
     KERNEL_TOO_LARGE,
     NEGATIVE_PADDING,
+    PARAM_TOO_LARGE,
     PARAM_TOO_SMALL,
     UNKNOWN_PAD_MODE,
     param_name,
@@ -62,16 +65,35 @@ def normalize_pad_mode(name: str) -> str:
     raise ConvtraceValueError(UNKNOWN_PAD_MODE, value=name, choices=", ".join(PAD_MODES))
 
 
+def as_bool(value: object, name: str) -> bool:
+    """A real boolean: ``flip="no"`` is an error, not a truthy string."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ConvtraceValueError(BAD_BOOL_PARAM, name=name, value=value)
+
+
 def _as_int(value: object, name: str, expected: str) -> int:
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         raise ConvtraceValueError(BAD_INT_PARAM, name=param_name(name), expected=expected, value=value)
     if isinstance(value, numbers.Integral):
         return int(value)
-    if isinstance(value, numbers.Real) and float(value).is_integer():
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+    try:
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            return int(value)
+    except (OverflowError, ValueError, TypeError):
+        pass
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,4300}\s*", value):
         return int(value)
     raise ConvtraceValueError(BAD_INT_PARAM, name=param_name(name), expected=expected, value=value)
+
+
+def _check_range(value: int, name: str, minimum: int) -> int:
+    """``value`` between ``minimum`` and :data:`~convtrace.limits.MAX_PARAM`, or an error."""
+    if value < minimum:
+        raise ConvtraceValueError(PARAM_TOO_SMALL, name=param_name(name), minimum=minimum, value=value)
+    if value > MAX_PARAM:
+        raise ConvtraceValueError(PARAM_TOO_LARGE, name=param_name(name), maximum=MAX_PARAM, value=value)
+    return value
 
 
 def _split(value: object) -> object:
@@ -99,8 +121,7 @@ def as_pair(value: object, name: str, minimum: int = 1) -> tuple[int, int]:
         single = _as_int(value, name, expected)
         pair = (single, single)
     for v in pair:
-        if v < minimum:
-            raise ConvtraceValueError(PARAM_TOO_SMALL, name=param_name(name), minimum=minimum, value=v)
+        _check_range(v, name, minimum)
     return pair
 
 
@@ -124,7 +145,21 @@ def parse_padding(value: object) -> str | tuple[int, int, int, int]:
         raise ConvtraceValueError(BAD_PADDING, value=value)
     if any(s < 0 for s in sides):
         raise ConvtraceValueError(NEGATIVE_PADDING, value=value)
+    for side in sides:
+        _check_range(side, "padding", 0)
     return sides  # type: ignore[return-value]
+
+
+def _positive(value: object, name: str) -> int:
+    """A positive int setting (1 … MAX_PARAM), or an error naming it."""
+    return _check_range(_as_int(value, name, "a positive int"), name, 1)
+
+
+def _positive_pair(value: object, name: str) -> tuple[int, int]:
+    if not isinstance(value, (tuple, list, np.ndarray)) or len(value) != 2:
+        raise ConvtraceValueError(BAD_INT_PARAM, name=param_name(name), expected="a pair of positive ints",
+                                  value=value)
+    return _positive(value[0], name), _positive(value[1], name)
 
 
 def same_padding(n: int, k: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
@@ -133,6 +168,8 @@ def same_padding(n: int, k: int, stride: int = 1, dilation: int = 1) -> tuple[in
     The odd pixel goes after (bottom/right), as PyTorch's padding='same' and
     TensorFlow's 'SAME' do.
     """
+    n, k = _positive(n, "n"), _positive(k, "k")
+    stride, dilation = _positive(stride, "stride"), _positive(dilation, "dilation")
     out = -(-n // stride)
     total = max((out - 1) * stride + dilation * (k - 1) + 1 - n, 0)
     return total // 2, total - total // 2
@@ -140,6 +177,7 @@ def same_padding(n: int, k: int, stride: int = 1, dilation: int = 1) -> tuple[in
 
 def full_padding(k: int, dilation: int = 1) -> tuple[int, int]:
     """(before, after) padding for 'full': every overlap of kernel and input."""
+    k, dilation = _positive(k, "k"), _positive(dilation, "dilation")
     return dilation * (k - 1), dilation * (k - 1)
 
 
@@ -154,6 +192,11 @@ def resolve_padding(
     spec = parse_padding(padding)
     if spec == "valid":
         return (0, 0, 0, 0)
+    if isinstance(spec, str):
+        input_hw = _positive_pair(input_hw, "input_hw")
+        kernel_hw = _positive_pair(kernel_hw, "kernel_hw")
+        stride = _positive_pair(stride, "stride")
+        dilation = _positive_pair(dilation, "dilation")
     if spec == "same":
         rows = same_padding(input_hw[0], kernel_hw[0], stride[0], dilation[0])
         cols = same_padding(input_hw[1], kernel_hw[1], stride[1], dilation[1])
@@ -181,10 +224,19 @@ class SizeArithmetic:
         """Input positions (0-based) that no window ever reads."""
         if self.size < 1:
             return tuple(range(self.n))
-        starts = np.arange(self.size) * self.stride - self.pad_before
-        taps = (starts[:, None] + np.arange(self.k)[None, :] * self.dilation).ravel()
+        # Mark what the windows read with one strided slice per output position or per tap,
+        # whichever is fewer: memory stays O(n) however large the window or the output.
         read = np.zeros(self.n, dtype=bool)
-        read[taps[(taps >= 0) & (taps < self.n)]] = True
+        outer, outer_step, inner, inner_step = (
+            (self.size, self.stride, self.k, self.dilation) if self.size <= self.k
+            else (self.k, self.dilation, self.size, self.stride))
+        for o in range(outer):
+            first = o * outer_step - self.pad_before
+            # inner indices t with 0 <= first + t * inner_step < n
+            lo = 0 if first >= 0 else -(first // inner_step)
+            hi = min(inner - 1, (self.n - 1 - first) // inner_step) if first <= self.n - 1 else -1
+            if lo <= hi:
+                read[first + lo * inner_step:first + hi * inner_step + 1:inner_step] = True
         return tuple(int(p) for p in np.flatnonzero(~read))
 
     @property
@@ -234,11 +286,8 @@ def output_size(n: int, k: int, padding: object = 0, stride: int = 1, dilation: 
     pooling does, dropping a last window that would start in the right padding.
     Raises ValueError when the window does not fit at all.
     """
-    n = _as_int(n, "n", "a positive int")
-    k = _as_int(k, "k", "a positive int")
-    for name, v in (("n", n), ("k", k)):
-        if v < 1:
-            raise ConvtraceValueError(PARAM_TOO_SMALL, name=param_name(name), minimum=1, value=v)
+    n, k = _positive(n, "n"), _positive(k, "k")
+    ceil_mode = as_bool(ceil_mode, "ceil_mode")
     stride = as_pair(stride, "stride")[0]
     dilation = as_pair(dilation, "dilation")[0]
     if isinstance(padding, str) and padding.strip().lower() in PADDING_KEYWORDS:

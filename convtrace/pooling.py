@@ -16,18 +16,31 @@ import numpy as np
 from convtrace import engine
 from convtrace.arrays import (
     WHAT_INPUT,
+    as_cell_list,
     as_channels,
     as_numeric_array,
     cells_for,
     compute_dtype,
+    max_abs,
     resolve_device,
 )
+from convtrace.convolution import check_trace_memory
 from convtrace.errors import ConvtraceValueError
+from convtrace.limits import INT64_MAX, check_parts, check_work
 from convtrace.messages import Term
-from convtrace.messages.arrays import AXIS_COLS, AXIS_ROWS
-from convtrace.messages.params import KERNEL_TOO_LARGE, POOL_PAD_TOO_LARGE, POOL_WINDOW_EMPTY
+from convtrace.messages.arrays import AXIS_COLS, AXIS_ROWS, POOL_INT_OVERFLOW
+from convtrace.messages.params import (
+    HINT_POOL,
+    KERNEL_TOO_LARGE,
+    PART_INPUT,
+    PART_OUTPUT,
+    POOL_PAD_TOO_LARGE,
+    POOL_WINDOW_EMPTY,
+    WHAT_POOL,
+    WHAT_POOL_TRACE,
+)
 from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
-from convtrace.spec import PoolSpec
+from convtrace.spec import PoolSpec, make_spec
 
 #: Why an average divides by what it does (see :attr:`PoolStep.divisor_reason`).
 DIVISOR_FULL, DIVISOR_INCLUDE, DIVISOR_EXCLUDE = "full", "include", "exclude"
@@ -83,6 +96,10 @@ class Pool2d:
     def trace(self, cells=None) -> PoolTrace:
         """The output with the working of ``cells`` (each (i, j) or (channel, i, j); all when None)."""
         s = self.spec
+        cells = as_cell_list(cells, self.out_shape3, self.squeeze)
+        hp, wp = self.x.shape[1] + self.pads[0] + self.pads[1], self.x.shape[2] + self.pads[2] + self.pads[3]
+        check_trace_memory(Term(WHAT_POOL_TRACE), self.out_shape3, cells, self.size, (self.x.shape[0], hp, wp),
+                           max(self.x.dtype.itemsize, 8))
         out3 = self._pool()
         cell_idx = cells_for(out3.shape, cells, self.squeeze)
         windows, inside, winners, totals, divisors, results = engine.trace_pool_cells(
@@ -193,10 +210,7 @@ def prepare_pool2d(x, size=None, spec: PoolSpec | None = None, **options) -> Poo
     """
     if size is not None:
         options["size"] = size
-    if spec is None:
-        spec = PoolSpec(**options)
-    elif options:
-        spec = spec.replace(**options)
+    spec = make_spec(PoolSpec, spec, **options)
     xa = as_numeric_array(x, WHAT_INPUT)
     x3 = as_channels(xa, WHAT_INPUT)
     _, height, width = x3.shape
@@ -217,6 +231,18 @@ def prepare_pool2d(x, size=None, spec: PoolSpec | None = None, **options) -> Poo
             padded=f"{height + pads[0] + pads[1]}×{width + pads[2] + pads[3]}",
         )
     dtype = compute_dtype(xa)
+    out_shape = (x3.shape[0], rows.size, cols.size)
+    check_parts(Term(WHAT_POOL), [
+        (Term(PART_INPUT), x3.shape, dtype.itemsize),
+        (Term(PART_OUTPUT), out_shape, 8),
+    ], Term(HINT_POOL))
+    check_work(x3.shape[0] * rows.size * cols.size * size_hw[0] * size_hw[1] + rows.size * size_hw[0]
+               + cols.size * size_hw[1], Term(WHAT_POOL), Term(HINT_POOL))
+    if spec.mode == "sum" and dtype.kind == "i":
+        taps = min(size_hw[0], height) * min(size_hw[1], width)
+        xmax = max_abs(x3)
+        if xmax * taps > INT64_MAX:
+            raise ConvtraceValueError(POOL_INT_OVERFLOW, bound=xmax * taps, xmax=xmax, taps=taps, max=INT64_MAX)
     if spec.mode in ("max", "min") and dtype.kind != "f":
         for arith, axis in ((rows, AXIS_ROWS), (cols, AXIS_COLS)):
             if _has_empty_window(arith):

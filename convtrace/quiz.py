@@ -7,16 +7,31 @@ solution is the engine's trace.
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from convtrace.errors import ConvtraceValueError
+from convtrace.errors import ConvtraceTypeError, ConvtraceValueError
 from convtrace.grading import Exercise
 from convtrace.kernel import Kernel
-from convtrace.messages.options import BAD_VALUES_RANGE
-from convtrace.messages.params import PARAM_TOO_SMALL
+from convtrace.messages.options import (
+    BAD_VALUES_RANGE,
+    QUIZ_BAD_SETTING,
+    QUIZ_SIZE_TOO_LARGE,
+    QUIZ_TOO_LONG,
+    QUIZ_VALUES_TOO_LARGE,
+    SEED_NEGATIVE,
+)
 from convtrace.spec import ConvSpec, PoolSpec
+
+#: Most input cells in one quiz, all exercises together (rows × columns × count): exercises are solved by hand.
+MAX_QUIZ_CELLS = 250_000
+#: Most window cells the worked solutions of one quiz show, all exercises together.
+MAX_QUIZ_STEPS = 2_000_000
+#: Largest magnitude of a quiz's input values (and of --values' ends).
+MAX_QUIZ_VALUE = 10**9
 
 
 @dataclass(frozen=True)
@@ -39,17 +54,62 @@ def _random_kernel(rng: np.random.Generator, k: int) -> Kernel:
             return Kernel(name="random", weights=weights.astype(np.int64))
 
 
-def make_quiz(seed: int, count: int, spec: QuizSpec) -> list[Exercise]:
-    """``count`` exercises from ``seed``: the same seed always gives the same exercises."""
-    if count < 1:
-        raise ConvtraceValueError(PARAM_TOO_SMALL, name="--count", minimum=1, value=count)
-    lo, hi = spec.values
+def _whole(value, name: str, minimum: int) -> int:
+    """``value`` as a Python int of at least ``minimum`` (booleans and floats are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ConvtraceTypeError(QUIZ_BAD_SETTING, name=name, minimum=minimum, value=value)
+    if int(value) < minimum:
+        raise ConvtraceValueError(QUIZ_BAD_SETTING, name=name, minimum=minimum, value=value)
+    return int(value)
+
+
+def _check_spec(seed, count, spec: QuizSpec) -> tuple[int, int, tuple[int, int], tuple[int, int]]:
+    """Every setting checked before anything is drawn or allocated: (seed, count, size, values)."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise ConvtraceTypeError(SEED_NEGATIVE, value=repr(seed))
+    if seed < 0:
+        raise ConvtraceValueError(SEED_NEGATIVE, value=seed)
+    count = _whole(count, "--count", 1)
+    if not isinstance(spec.size, (tuple, list)) or len(spec.size) != 2:
+        raise ConvtraceTypeError(QUIZ_BAD_SETTING, name="--size", minimum=1, value=spec.size)
+    size = (_whole(spec.size[0], "--size", 1), _whole(spec.size[1], "--size", 1))
+    if not isinstance(spec.values, (tuple, list)) or len(spec.values) != 2 or any(
+            isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in spec.values):
+        raise ConvtraceTypeError(BAD_VALUES_RANGE, value=spec.values)
+    lo, hi = (int(v) for v in spec.values)
     if hi < lo:
         raise ConvtraceValueError(BAD_VALUES_RANGE, value=f"{lo}..{hi}")
+    if max(abs(lo), abs(hi)) > MAX_QUIZ_VALUE:
+        raise ConvtraceValueError(QUIZ_VALUES_TOO_LARGE, value=f"{lo}..{hi}", maximum=MAX_QUIZ_VALUE)
+    if spec.kernel in (None, "random"):
+        _whole(spec.kernel_size, "--kernel-size", 1)
+    cells = count * size[0] * size[1]
+    if cells > MAX_QUIZ_CELLS:
+        raise ConvtraceValueError(QUIZ_SIZE_TOO_LARGE, size=f"{size[0]}x{size[1]}", count=count,
+                                  maximum=MAX_QUIZ_CELLS, cells=cells)
+    return int(seed), count, size, (lo, hi)
+
+
+def _steps(exercise: Exercise) -> int:
+    """Window cells the worked solution of ``exercise`` shows (its output cells × its window)."""
+    op = exercise.operation()
+    window = op.weights[0].size if exercise.is_conv else op.size[0] * op.size[1]
+    return math.prod(int(n) for n in op.out_shape3) * int(window)
+
+
+def make_quiz(seed: int, count: int, spec: QuizSpec) -> list[Exercise]:
+    """``count`` exercises from ``seed``: the same seed always gives the same exercises.
+
+    Refused before anything is drawn: a negative seed, sizes past
+    :data:`MAX_QUIZ_CELLS` input cells or values past :data:`MAX_QUIZ_VALUE`;
+    and before anything is computed, solutions past :data:`MAX_QUIZ_STEPS` window cells.
+    """
+    seed, count, size, (lo, hi) = _check_spec(seed, count, spec)
     rng = np.random.default_rng(seed)
     exercises = []
+    steps = 0
     for _ in range(count):
-        x = rng.integers(lo, hi + 1, size=spec.size).astype(np.int64)
+        x = rng.integers(lo, hi + 1, size=size).astype(np.int64)
         if spec.pool is not None and (spec.kernel is None or spec.kernel == "none"):
             mode, size = spec.pool
             ex = Exercise(PoolSpec(size=size, mode=mode, stride=spec.stride, padding=spec.padding), x)
@@ -58,7 +118,10 @@ def make_quiz(seed: int, count: int, spec: QuizSpec) -> list[Exercise]:
             conv = ConvSpec(padding=spec.padding) if spec.stride is None else \
                 ConvSpec(padding=spec.padding, stride=spec.stride)
             ex = Exercise(conv, x, kernel)
-        ex.expected()  # raises a clear error now if the settings do not fit
+        steps += _steps(ex)  # raises a clear error now if the settings do not fit
+        if steps > MAX_QUIZ_STEPS:
+            raise ConvtraceValueError(QUIZ_TOO_LONG, n=steps * count // len(exercises + [ex]), maximum=MAX_QUIZ_STEPS)
+        ex.expected()
         exercises.append(ex)
     return exercises
 

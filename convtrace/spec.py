@@ -17,18 +17,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
 
-import numpy as np
-
 from convtrace.errors import ConvtraceValueError
 from convtrace.messages.params import (
-    BAD_BOOL_PARAM,
     BAD_PAD_VALUE,
     BAD_SPEC,
     SPEC_UNKNOWN_FIELD,
     UNKNOWN_POOL_MODE,
 )
 from convtrace.names import POOL_MODES
-from convtrace.params import as_pair, normalize_pad_mode, parse_padding
+from convtrace.params import as_bool, as_pair, normalize_pad_mode, parse_padding
 from convtrace.syntax import number_value, parse_number
 
 #: The version of the JSON form written by ``to_dict``.
@@ -54,13 +51,6 @@ def normalize_pool_mode(mode: object) -> str:
     if key not in POOL_MODE_ALIASES:
         raise ConvtraceValueError(UNKNOWN_POOL_MODE, value=mode, choices=", ".join(POOL_MODES))
     return POOL_MODE_ALIASES[key]
-
-
-def as_bool(value: object, name: str) -> bool:
-    """A real boolean: ``flip="no"`` is an error, not a truthy string."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    raise ConvtraceValueError(BAD_BOOL_PARAM, name=name, value=value)
 
 
 def as_padding(value: object) -> Padding:
@@ -104,6 +94,14 @@ def _pair_to_json(pair: tuple[int, int]) -> object:
     return pair[0] if pair[0] == pair[1] else list(pair)
 
 
+def _check_fields(cls, values: dict, where: str, extra: tuple[str, ...] = ()) -> None:
+    """Refuse a setting ``cls`` does not have, naming the ones it has."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - names - set(extra), key=str)
+    if unknown:
+        raise ConvtraceValueError(SPEC_UNKNOWN_FIELD, where=where, field=unknown[0], fields=", ".join(sorted(names)))
+
+
 class _Spec:
     """What both specs share: checked construction, variants and the JSON form."""
 
@@ -114,6 +112,7 @@ class _Spec:
 
     def replace(self, **changes: Any):
         """A checked copy with ``changes`` applied (``dataclasses.replace`` does the same)."""
+        _check_fields(type(self), changes, "spec")
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
@@ -133,10 +132,7 @@ class _Spec:
         if not isinstance(doc, dict):
             raise ConvtraceValueError(BAD_SPEC, where=where, reason="params must be an object")
         names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(doc) - names - {"pads"})
-        if unknown:
-            raise ConvtraceValueError(SPEC_UNKNOWN_FIELD, where=where, field=unknown[0],
-                                      fields=", ".join(sorted(names)))
+        _check_fields(cls, doc, where, extra=("pads",))
         values = {k: v for k, v in doc.items() if k in names}
         for key, value in values.items():
             if isinstance(value, list):
@@ -221,5 +217,13 @@ def spec_from_dict(op: object, params: object, where: str = "spec") -> Spec:
         raise ConvtraceValueError(BAD_SPEC, where=where,
                                   reason=f"op must be one of {', '.join(SPEC_TYPES)}, got {op!r}")
     return cls.from_dict(params, where)
+
+
+def make_spec(cls, spec=None, **options):
+    """``spec`` with ``options`` applied, or a new ``cls`` from them; unknown options refused."""
+    _check_fields(cls, options, "options")
+    if spec is None:
+        return cls(**options)
+    return spec.replace(**options) if options else spec
 
 

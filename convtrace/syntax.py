@@ -26,6 +26,22 @@ _NUMBER = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _INTEGER = re.compile(r"[+-]?\d+")
+_LITERALS = ("inf", "infinity", "nan")
+
+#: The integers a number written in a matrix may be (int64): past them, the engine cannot be exact.
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+#: Decimal digits of INT64_MAX; an integer written with more (leading zeros aside) is beyond int64.
+_INT64_DIGITS = len(str(INT64_MAX))
+
+
+class NumberTooLarge(ValueError):
+    """A number that fits nowhere convtrace computes: a decimal past ±1.8e308 (``1e999``), or
+    an integer (or a fraction's numerator or denominator) past 64 bits.  ``integer`` tells which."""
+
+    def __init__(self, text: str, integer: bool) -> None:
+        super().__init__(text)
+        self.text = text
+        self.integer = integer
 
 #: Separators accepted between the two numbers of a size or pair: 5x5, 5×5, 5,5, 5 5.
 _PAIR_SEPARATORS = re.compile(r"[\s,;x×X*]+")
@@ -41,26 +57,69 @@ def is_number(text: str) -> bool:
     return bool(_NUMBER.match(normalise_minus(text.strip())))
 
 
-def parse_number(text: str) -> Fraction | float:
+def _integer(digits: str, text: str, bounded: bool) -> int:
+    """``digits`` (an optional sign and decimal digits) as an int; past int64 an error when ``bounded``."""
+    if bounded:
+        if len(digits.lstrip("+-").lstrip("0")) > _INT64_DIGITS:
+            raise NumberTooLarge(text, integer=True)  # before int(): no huge conversions
+        value = int(digits)
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise NumberTooLarge(text, integer=True)
+        return value
+    return int(digits)
+
+
+def parse_number(text: str, *, bounded: bool = False) -> Fraction | float:
     """An exact Fraction for integers and fractions such as 1/9; a float for decimals, inf and nan.
 
     Raises ValueError (ZeroDivisionError for ``n/0``) when ``text`` is not a
     number; callers turn that into a message that says where it was written.
+    With ``bounded`` (matrices and kernels), a number that fits nowhere raises
+    :class:`NumberTooLarge`: a decimal whose value overflows a float (``1e999``
+    would silently be inf), or an integer, numerator or denominator beyond
+    int64 (``99999999999999999999`` would silently be rounded or wrap).
     """
     text = normalise_minus(text.strip())
     if not _NUMBER.match(text):
         raise ValueError(text)
     lowered = text.lower().lstrip("+-")
-    if lowered in ("inf", "infinity", "nan"):
+    if lowered in _LITERALS:
         return float(text)
     if "/" in text:
         num, den = text.lstrip("+").split("/")
-        if int(den) == 0:
+        numerator, denominator = _integer(num, text, bounded), _integer(den, text, bounded)
+        if denominator == 0:
             raise ZeroDivisionError(text)
-        return Fraction(int(num), int(den))
+        return Fraction(numerator, denominator)
     if _INTEGER.fullmatch(text):
-        return Fraction(int(text))
-    return float(text)
+        return Fraction(_integer(text, text, bounded))
+    value = float(text)
+    if bounded and value in (float("inf"), float("-inf")):
+        raise NumberTooLarge(text, integer=False)
+    return value
+
+
+def float_spelling(text: str) -> str:
+    """An integer or fraction written in full as the short float literal to use instead:
+    '99999999999999999999' → '1e+20', '-123456789012345678901/7' → '-1.76e+19'."""
+    from decimal import Decimal, InvalidOperation, localcontext
+
+    text = normalise_minus(text.strip()).lstrip("+")
+    try:
+        with localcontext() as ctx:
+            ctx.prec = 3
+            if "/" in text:
+                num, den = text.split("/")
+                value = Decimal(num) / Decimal(den)
+            else:
+                value = +Decimal(text)
+    except (InvalidOperation, ArithmeticError, ValueError):
+        return "1e20"
+    spelled = f"{value:.3g}".lower()
+    mantissa, _, exponent = spelled.partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
 
 
 def number_value(value: Fraction | float) -> int | float:

@@ -11,6 +11,8 @@ from PIL import Image
 
 import convtrace
 from convtrace import batch
+from convtrace.errors import ConvtraceValueError
+from convtrace.kernel import Kernel
 from convtrace.kernels import KernelLibrary
 from convtrace.spec import ConvSpec
 
@@ -72,7 +74,9 @@ def test_every_image_mode_round_trips_through_the_engine(run, tmp_path):
 def test_same_format_keeps_names_and_types(run, tmp_path):
     src = make_images(tmp_path / "in")
     assert run("batch", src, tmp_path / "out", "-k", "box-blur").exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in src.iterdir())
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    # The images under their own names, plus the hidden record of the run's settings.
+    assert written == sorted([batch.MANIFEST_NAME, *(p.name for p in src.iterdir())])
     assert image_info(tmp_path / "out" / "photo.jpg")[1] == "JPEG"
 
 
@@ -249,3 +253,384 @@ def test_pooling_downsamples_and_resizes_alpha(run, tmp_path):
     assert out.shape == (4, 3, 4)
     expected = convtrace.pool2d(np.moveaxis(rgba[..., :3], -1, 0).astype(np.float32), 4, mode="avg")
     np.testing.assert_array_equal(np.moveaxis(out[..., :3], -1, 0), np.clip(np.rint(expected), 0, 255))
+
+
+# ----------------------------------------------------------------------------- issue 10: settings once, OUT
+# outside IN, the record of a run, permissions, names with control characters
+
+
+def _images(folder, names=("a.png", "b.png")):
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, name in enumerate(names):
+        Image.fromarray(np.full((8, 8, 3) if n % 2 else (8, 8), 40 * n + 10, dtype=np.uint8)).save(folder / name)
+    return folder
+
+
+def _no_reading(monkeypatch):
+    """Fail the test if any image is opened."""
+    from convtrace.io import readers
+
+    def refuse(path):
+        raise AssertionError(f"an image was read: {path}")
+
+    monkeypatch.setattr(readers, "open_pixels", refuse)
+
+
+def _one_error_line(result):
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize("args", [
+    ["--pool", "max:0"],
+    ["--pool", "max:0x2"],
+    ["--pool", "nosuch:2"],
+    ["--pool", "max:2", "--pool-stride", "0"],
+    ["--pool", "max:2", "--pool-stride", "-1"],
+    ["--pool", "max:2", "--pool-stride", "99999999999999999999"],
+    ["-k", "sharpen", "--stride", "0"],
+    ["-k", "sharpen", "--stride", "9223372036854775808"],
+    ["-k", "sharpen", "--dilation", "0"],
+    ["-k", "sharpen", "--dilation", "99999999999999999999"],
+    ["-k", "sharpen", "--padding", "foo"],
+    ["-k", "sharpen", "--padding", "-1"],
+    ["-k", "sharpen", "--padding", "1000000000"],
+    ["-k", "sharpen", "--dilation", "1000000000", "--padding", "full"],
+    ["-k", "sharpen", "--pad-mode", "bogus"],
+    ["-k", "sharpen", "--pad-mode", "zeros", "--pad-value", "1e999"],
+    ["-k", "sharpen", "--pad-value", "abc"],
+    ["-k", "no-such-kernel"],
+    ["-k", "1 2; 3"],
+    ["--pool", "max:2", "-k", "sharpen", "--stride", "0"],
+])
+def test_a_settings_error_is_one_line_before_any_image_is_read(run, tmp_path, monkeypatch, args):
+    src = _images(tmp_path / "in")
+    _no_reading(monkeypatch)
+    result = run("batch", src, tmp_path / "out", *args)
+    assert result.exit_code == 2, result.output
+    _one_error_line(result)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args", [["--channels", "bogus"], ["--range", "bogus"], ["--format", "tiff"],
+                                  ["--workers", "-1"]])
+def test_bad_choices_write_nothing(run, tmp_path, monkeypatch, args):
+    src = _images(tmp_path / "in")
+    _no_reading(monkeypatch)
+    result = run("batch", src, tmp_path / "out", "-k", "sharpen", *args)
+    assert result.exit_code == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_errors_that_depend_on_the_image_are_reported_per_image(run, tmp_path):
+    src = _images(tmp_path / "in")
+    Image.fromarray(np.zeros((40, 40), dtype=np.uint8)).save(src / "big.png")
+    result = run("batch", src, tmp_path / "out", "--pool", "max:20")
+    assert result.exit_code == 1
+    failed = [line for line in result.output.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 2 and all("larger than the padded input" in line for line in failed)
+    assert (tmp_path / "out" / "big.png").exists()
+    reflect = run("batch", src, tmp_path / "out2", "-k", "sharpen", "--pad-mode", "reflect", "--padding", "10")
+    assert reflect.exit_code == 1 and reflect.output.count("reflect padding") == 2
+
+
+def test_check_plan_tries_every_channel_count():
+    three = batch.KernelStep(Kernel("rgb", np.ones((3, 3, 3), dtype=np.int64)), ConvSpec(padding="same"))
+    batch.check_plan(batch.BatchPlan(steps=(three,)))  # fine for colour images: gray ones fail one by one
+    five = batch.KernelStep(Kernel("five", np.ones((5, 3, 3), dtype=np.int64)), ConvSpec(padding="same"))
+    with pytest.raises(ConvtraceValueError):
+        batch.check_plan(batch.BatchPlan(steps=(five,)))  # no image has five channels
+    with pytest.raises(ConvtraceValueError):
+        batch.check_plan(batch.BatchPlan(steps=(three,), channels="gray"))
+
+
+def test_check_plan_turns_any_failure_of_the_settings_into_one_clean_error(monkeypatch):
+    from convtrace.convolution import Conv2d
+
+    def broken(self, parallel=None, device="cpu"):
+        raise OverflowError("Python int too large to convert to C long\nsecond line")
+
+    monkeypatch.setattr(Conv2d, "run", broken)
+    plan = batch.BatchPlan(steps=(batch.KernelStep(SHARPEN, ConvSpec(padding="same")),))
+    with pytest.raises(ConvtraceValueError) as caught:
+        batch.check_plan(plan)
+    assert caught.value.key == "batch_bad_settings"
+    assert "OverflowError" in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("changes", [
+    {"steps": ()}, {"steps": (SHARPEN,)}, {"channels": "bogus"}, {"range_mode": "loud"},
+    {"out_format": "tiff"}, {"overwrite": "no"}, {"device": "tpu"},
+    {"steps": (batch.KernelStep(SHARPEN, {"padding": 1}),)},
+])
+def test_a_plan_checks_itself(changes):
+    settings = {"steps": (batch.KernelStep(SHARPEN, ConvSpec()),), **changes}
+    with pytest.raises(ConvtraceValueError):
+        batch.BatchPlan(**settings)
+
+
+@pytest.mark.parametrize("where", ["inside", "deep inside", "around", "link to IN"])
+@pytest.mark.parametrize("recursive", [False, True])
+def test_out_and_in_never_overlap_recursive_or_not(run, tmp_path, where, recursive):
+    src = _images(tmp_path / "photos" / "in")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    if where == "link to IN":
+        os.symlink(src, tmp_path / "link")
+    out = {"inside": src / "outputs", "deep inside": src / "a" / "b", "around": tmp_path / "photos",
+           "link to IN": tmp_path / "link" / "outputs"}[where]
+    result = run("batch", src, out, "-k", "sharpen", *(["--recursive"] if recursive else []))
+    assert result.exit_code == 2
+    line = _one_error_line(result)
+    assert "OUT and IN" in line
+    after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.name != "link")
+    assert after == before
+
+
+def test_a_link_in_out_that_leads_into_in_is_not_followed(run, tmp_path):
+    src = _images(tmp_path / "in" / "sub")
+    src = tmp_path / "in"
+    out = tmp_path / "out"
+    out.mkdir()
+    os.symlink(src / "sub", out / "sub")
+    before = sorted(p.name for p in (src / "sub").iterdir())
+    originals = {p.name: p.read_bytes() for p in (src / "sub").iterdir()}
+    for extra in ([], ["--overwrite"], ["--dry-run"]):
+        result = run("batch", src, out, "-k", "sharpen", "--recursive", *extra)
+        assert result.exit_code == 1 and result.output.count("leads into IN") == 2, result.output
+        assert sorted(p.name for p in (src / "sub").iterdir()) == before
+        assert {p.name: p.read_bytes() for p in (src / "sub").iterdir()} == originals
+
+
+def _manifest(out):
+    return json.loads((out / batch.MANIFEST_NAME).read_text(encoding="utf-8"))
+
+
+def test_the_settings_are_kept_in_out_and_a_rerun_with_them_resumes(run, tmp_path):
+    src = _images(tmp_path / "in", ("a.png", "b.png", "c.png"))
+    out = tmp_path / "out"
+    first = run("batch", src, out, "-k", "sharpen", "--stride", "2", "--pool", "avg:2", "--range", "abs")
+    assert first.exit_code == 0, first.output
+    record = _manifest(out)
+    assert record["convtrace_batch"] == 1 and record["convtrace"] == convtrace.__version__
+    settings = record["settings"]
+    assert [s["op"] for s in settings["steps"]] == ["conv2d", "pool2d"]
+    assert settings["steps"][0]["kernel"] == "sharpen"
+    assert settings["steps"][0]["weights"] == SHARPEN.weights.tolist()
+    assert settings["steps"][0]["params"] == ConvSpec(padding="same", pad_mode="replicate", stride=2).to_dict()
+    assert settings["steps"][1]["params"]["mode"] == "avg"
+    assert (settings["channels"], settings["range"], settings["format"]) == ("per", "abs", "same")
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    (out / "b.png").unlink()
+    again = run("batch", src, out, "-k", "sharpen", "--stride", "2", "--pool", "avg:2", "--range", "abs")
+    assert again.exit_code == 0
+    assert "1 done, 2 skipped" in again.output
+    as_json = json.loads(run("batch", src, out, "-k", "sharpen", "--stride", "2", "--pool", "avg:2",
+                             "--range", "abs", "--json").output)
+    assert as_json["skipped"] == 3 and as_json["done"] == 0
+    # The same settings spelled differently are the same settings; device and workers do not count.
+    spelled = run("batch", src, out, "-k", "sharpen", "--stride", "2x2", "--pool", "average:2", "--range", "abs",
+                  "-j", "1")
+    assert spelled.exit_code == 0, spelled.output
+
+
+@pytest.mark.parametrize("other, named", [
+    (["-k", "box-blur"], "-k: sharpen → box-blur"),
+    (["-k", "sharpen", "--stride", "2"], "--stride: 1 → 2"),
+    (["-k", "sharpen", "--pad-mode", "zeros"], "--pad-mode: replicate → zeros"),
+    (["-k", "sharpen", "--channels", "sum"], "--channels: per → sum"),
+    (["-k", "sharpen", "--range", "abs"], "--range: clip → abs"),
+    (["-k", "sharpen", "--format", "png"], "--format: same → png"),
+    (["-k", "sharpen", "--pool", "max:2"], "-k sharpen → -k sharpen, --pool max:2"),
+    (["-k", "0 -1 0; -1 6 -1; 0 -1 0"], "-k: sharpen →"),
+])
+def test_a_rerun_with_other_settings_is_refused_naming_the_difference(run, tmp_path, other, named):
+    src = _images(tmp_path / "in")
+    out = tmp_path / "out"
+    assert run("batch", src, out, "-k", "sharpen").exit_code == 0
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    result = run("batch", src, out, *other)
+    assert result.exit_code == 2
+    line = _one_error_line(result)
+    assert "other settings" in line and named in line and "--overwrite" in line
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()} == before
+    dry = run("batch", src, out, *other, "--dry-run")
+    assert dry.exit_code == 2 and "other settings" in dry.output
+    spanish = run("batch", src, out, *other, "--lang", "es")
+    assert spanish.exit_code == 2 and "otros ajustes" in _one_error_line(spanish)
+
+
+def test_overwrite_redoes_a_run_with_other_settings(run, tmp_path):
+    src = _images(tmp_path / "in")
+    out = tmp_path / "out"
+    assert run("batch", src, out, "-k", "identity").exit_code == 0
+    identity = pixels(out / "a.png")
+    result = json.loads(run("batch", src, out, "-k", "box-blur", "--range", "abs", "--overwrite", "--json").output)
+    assert result["done"] == 2 and result["skipped"] == 0
+    settings = _manifest(out)["settings"]
+    assert settings["steps"][0]["kernel"] == "box-blur" and settings["range"] == "abs"
+    assert run("batch", src, out, "-k", "box-blur", "--range", "abs").exit_code == 0  # now resumes
+    assert run("batch", src, out, "-k", "identity").exit_code == 2
+    np.testing.assert_array_equal(identity, pixels(src / "a.png"))
+
+
+def test_a_damaged_record_is_refused_unless_overwrite(run, tmp_path):
+    src = _images(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    for text in ("{", "[]", '{"convtrace_batch": 99, "settings": {}}', '{"settings": 3}'):
+        (out / batch.MANIFEST_NAME).write_text(text, encoding="utf-8")
+        result = run("batch", src, out, "-k", "sharpen")
+        assert result.exit_code == 2 and "cannot be read" in _one_error_line(result)
+        assert sorted(p.name for p in out.iterdir()) == [batch.MANIFEST_NAME]
+    assert run("batch", src, out, "-k", "sharpen", "--overwrite").exit_code == 0
+    assert _manifest(out)["settings"]["steps"][0]["kernel"] == "sharpen"
+
+
+def test_dry_run_writes_no_record(run, tmp_path):
+    src = _images(tmp_path / "in")
+    out = tmp_path / "out"
+    assert run("batch", src, out, "-k", "sharpen", "--dry-run").exit_code == 0
+    assert not out.exists()
+    out.mkdir()
+    assert run("batch", src, out, "-k", "sharpen", "--dry-run").exit_code == 0
+    assert list(out.iterdir()) == []
+
+
+def test_the_record_is_never_taken_for_an_input(run, tmp_path):
+    src = _images(tmp_path / "in")
+    out = tmp_path / "out"
+    assert run("batch", src, out, "-k", "sharpen").exit_code == 0
+    for args in ([], ["--pattern", "*"], ["--pattern", "*.json"]):
+        found = [p.name for p, _ in batch.find_images(out, False, args[1] if args else None)]
+        assert batch.MANIFEST_NAME not in found
+    result = json.loads(run("batch", out, tmp_path / "again", "-k", "identity", "--pattern", "*", "--json").output)
+    assert result["done"] == 2 and result["failed"] == 0
+
+
+def test_a_folder_that_cannot_be_written_is_one_clean_error(run, tmp_path, monkeypatch):
+    src = _images(tmp_path / "in")
+    _no_reading(monkeypatch)
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(batch.tempfile, "mkstemp", denied)
+    result = run("batch", src, tmp_path / "out", "-k", "sharpen")
+    assert result.exit_code == 2
+    line = _one_error_line(result)
+    assert "cannot write in OUT" in line and "Permission denied" in line and "damaged" not in line
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_out_that_cannot_be_created_is_one_clean_error(run, tmp_path):
+    src = _images(tmp_path / "in")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("keep me", encoding="utf-8")
+    result = run("batch", src, a_file / "out", "-k", "sharpen")
+    assert result.exit_code == 2 and "cannot create OUT" in _one_error_line(result)
+    assert a_file.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write anywhere")
+def test_a_read_only_out_is_one_clean_error(run, tmp_path):
+    src = _images(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        result = run("batch", src, out, "-k", "sharpen")
+        assert result.exit_code == 2 and "cannot write in OUT" in _one_error_line(result)
+        assert run("batch", src, out / "sub", "-k", "sharpen").exit_code == 2
+    finally:
+        out.chmod(0o755)
+
+
+def test_an_image_that_cannot_be_read_for_permissions_says_so(run, tmp_path, monkeypatch):
+    from convtrace.io import readers
+
+    src = _images(tmp_path / "in")
+    real = readers.open_pixels
+
+    def guarded(path):
+        if path.name == "a.png":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(readers, "open_pixels", guarded)
+    result = run("batch", src, tmp_path / "out", "-k", "sharpen")
+    assert result.exit_code == 1
+    failed = [line for line in result.output.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 1 and "a.png" in failed[0] and "permission denied" in failed[0]
+    assert "damaged" not in result.output
+    spanish = run("batch", src, tmp_path / "out2", "-k", "sharpen", "--lang", "es")
+    assert "permiso denegado" in spanish.output
+
+
+def test_a_write_failure_is_not_called_a_damaged_image(tmp_path, monkeypatch):
+    src = _images(tmp_path / "in")
+    out = tmp_path / "out"
+    jobs = [(p, batch.target_for(r, out, "same")) for p, r in batch.find_images(src, False, None)]
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(batch, "write_atomic", full)
+    plan = batch.BatchPlan(steps=(batch.KernelStep(SHARPEN, ConvSpec(padding="same")),))
+    summary = batch.run(jobs, plan, workers=1)
+    reasons = [o.reason for o in summary.outcomes]
+    assert len(reasons) == 2 and all("cannot write" in r and "No space left" in r for r in reasons)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may read anything")
+def test_an_unreadable_image_says_permission_denied(run, tmp_path):
+    src = _images(tmp_path / "in")
+    (src / "a.png").chmod(0)
+    try:
+        result = run("batch", src, tmp_path / "out", "-k", "sharpen")
+        assert result.exit_code == 1 and "permission denied" in result.output and "damaged" not in result.output
+    finally:
+        (src / "a.png").chmod(0o644)
+
+
+NASTY = ["new\nline.png", "tab\tand\rcr.png", "esc\x1b[31mred.png", "sep\u2028ara.png", "bidi\u202egnp.png",
+         "niño café.png"]
+
+
+def test_control_characters_in_names_are_escaped_in_the_report(run, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in NASTY:
+        (src / name).write_text("not an image", encoding="utf-8")
+    result = run("batch", src, tmp_path / "out", "-k", "sharpen")
+    assert result.exit_code == 1
+    failed = [line for line in result.output.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == len(NASTY), result.output
+    assert len(result.output.splitlines()) == len(NASTY) + 1
+    shown = "\n".join(failed)
+    for text in ("new\\nline.png", "tab\\tand\\rcr.png", "esc\\x1b[31mred.png", "sep\\u2028ara.png",
+                 "bidi\\u202egnp.png", "niño café.png"):
+        assert text in shown
+    assert "\x1b" not in result.output and "\u2028" not in result.output and "\u202e" not in result.output
+    as_json = json.loads(run("batch", src, tmp_path / "out2", "-k", "sharpen", "--json").output)
+    assert sorted(os.path.basename(f["file"]) for f in as_json["failures"]) == sorted(NASTY)
+    dry = run("batch", src, tmp_path / "out3", "-k", "sharpen", "--dry-run")
+    assert "new\\nline.png" in dry.output and "\x1b" not in dry.output
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes")
+def test_names_that_are_not_valid_text_are_shown_and_listed(run, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / os.fsdecode(b"bad\xff.png")).write_bytes(b"not an image")
+    result = run("batch", src, tmp_path / "out", "-k", "sharpen")
+    assert result.exit_code == 1 and "bad\\xff.png" in result.output
+    as_json = json.loads(run("batch", src, tmp_path / "out2", "-k", "sharpen", "--json").output)
+    assert as_json["failures"][0]["file"].endswith(os.fsdecode(b"bad\xff.png"))
+
+
+def test_shown_keeps_text_and_escapes_controls():
+    assert batch.shown("año 2024/foto ñ.png") == "año 2024/foto ñ.png"
+    assert batch.shown("a\nb\x00c\x7fd\x85e") == "a\\nb\\x00c\\x7fd\\x85e"
+    assert batch.shown("back\\slash") == "back\\slash"
+    assert "\n" not in batch.shown(os.fsdecode(b"x\xfe\n"))

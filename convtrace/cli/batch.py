@@ -152,20 +152,28 @@ def batch(
         plan = batching.BatchPlan(steps=tuple(steps[name] for name in order), channels=channels.value,
                                   range_mode=range_mode.value, out_format=format.value, overwrite=overwrite,
                                   device=device.value)
+        # Everything that can be checked without the images is checked once, before any is read
+        # and before anything is written: folders, settings, OUT's record of an earlier run, OUT itself.
         batching.check_folders(in_dir, out_dir, recursive)
+        batching.check_plan(plan)
         folder_errors: list = []
         found = batching.find_images(in_dir, recursive, pattern, folder_errors)
         if not found and not folder_errors:
-            raise ConvtraceValueError(BATCH_NO_IMAGES, where=str(in_dir),
-                                      pattern=f" ({pattern})" if pattern else "")
+            raise ConvtraceValueError(BATCH_NO_IMAGES, where=batching.shown(in_dir),
+                                      pattern=f" ({batching.shown(pattern)})" if pattern else "")
+        record = batching.check_manifest(out_dir, plan) if out_dir.is_dir() else True
+        batching.prepare_out(out_dir, dry_run)
+        if record and not dry_run:
+            batching.write_manifest(out_dir, plan)
         jobs = [(src, batching.target_for(rel, out_dir, format.value)) for src, rel in found]
-        summary = run_with_progress(batching, jobs, plan, workers, dry_run, quiet or json_summary, lang_code)
+        summary = run_with_progress(batching, jobs, plan, workers, dry_run, quiet or json_summary, lang_code,
+                                    in_dir.resolve())
         summary.outcomes[:0] = folder_errors
         report(summary, dry_run, quiet, json_summary, lang_code)
         raise typer.Exit(1 if summary.count("failed") else 0)
 
 
-def run_with_progress(batching, jobs, plan, workers, dry_run, quiet, lang):
+def run_with_progress(batching, jobs, plan, workers, dry_run, quiet, lang, forbidden=None):
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -188,19 +196,26 @@ def run_with_progress(batching, jobs, plan, workers, dry_run, quiet, lang):
             bar.update(task, advance=1, rate=f"{done / elapsed:.1f}" if elapsed > 0 else "—")
 
         try:
-            return batching.run(jobs, plan, workers, progress=advance, dry_run=dry_run)
+            return batching.run(jobs, plan, workers, progress=advance, dry_run=dry_run, forbidden=forbidden)
         except KeyboardInterrupt:
             errors.print(translate(BATCH_INTERRUPTED, lang), markup=False)
             raise typer.Exit(130) from None
 
 
 def report(summary, dry_run, quiet, json_summary, lang):
+    from convtrace.batch import shown
+
     if json_summary:
-        sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(summary.as_dict(), ensure_ascii=False, indent=2)
+        try:
+            text.encode(sys.stdout.encoding or "utf-8")
+        except (UnicodeEncodeError, LookupError):  # names that are not valid text: JSON escapes
+            text = json.dumps(summary.as_dict(), ensure_ascii=True, indent=2)
+        sys.stdout.write(text + "\n")
         return
     for outcome in summary.outcomes:
         if outcome.status == "failed":
-            say(translate(BATCH_FAILED_ITEM, lang, file=outcome.source, reason=outcome.reason))
+            say(translate(BATCH_FAILED_ITEM, lang, file=shown(outcome.source), reason=shown(outcome.message(lang))))
     if quiet:
         return
     if dry_run:
@@ -209,7 +224,7 @@ def report(summary, dry_run, quiet, json_summary, lang):
         out = Console(highlight=False, soft_wrap=True)
         for outcome in summary.outcomes:
             if outcome.status == "planned":
-                out.print(f"{outcome.source} → {outcome.target}", markup=False)
+                out.print(f"{shown(outcome.source)} → {shown(outcome.target)}", markup=False)
         out.print(translate(BATCH_DRY_RUN, lang, planned=summary.count("planned"),
                             skipped=summary.count("skipped")), markup=False)
         return

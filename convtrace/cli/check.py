@@ -17,6 +17,7 @@ from convtrace.cli.common import (
     ForceOpt,
     KernelsDirOpt,
     LangOpt,
+    MatrixCommand,
     PaddingOpt,
     PadModeOpt,
     PadValueOpt,
@@ -32,6 +33,7 @@ from convtrace.cli.common import (
     user_errors,
 )
 from convtrace.errors import ConvtraceError, ConvtraceValueError
+from convtrace.messages import translate
 from convtrace.messages.grading import (
     CHECK_NEEDS_ANSWER,
     CHECK_NEEDS_EXERCISE,
@@ -49,6 +51,7 @@ from convtrace.messages.help import (
     HELP_REPORT,
     HELP_TOL,
 )
+from convtrace.messages.options import ANSWER_FAILED
 from convtrace.messages.parsing import NO_SUCH_FILE
 from convtrace.syntax import parse_number_option
 
@@ -64,6 +67,7 @@ class CheckFormat(str, Enum):
 
 def register(app) -> None:
     app.command(
+        cls=MatrixCommand,
         help=h(HELP_CHECK),
         epilog=examples(
             "convtrace check samples/image_4x4.txt -k samples/filter_2x2.txt --answer answer.txt",
@@ -120,6 +124,22 @@ def grade_source(exercise, source: str, tol: float):
     return grade(exercise, parsed.values, parsed.blanks, tol)
 
 
+def grade_row(exercise, source: str, tol: float, lang: str):
+    """(file name, Grade, None) or (file name, None, why it could not be graded): one file never stops a class."""
+    from convtrace.cli.common import one_line, os_error_message
+
+    name = one_line(Path(source).name)
+    try:
+        return name, grade_source(exercise, source, tol), None
+    except ConvtraceError as err:
+        return name, None, one_line(err.message(lang))
+    except OSError as err:
+        return name, None, one_line(os_error_message(err, lang))
+    except (ValueError, TypeError, UnicodeError, EOFError, OverflowError, MemoryError) as err:
+        # A reader's slip on a strange file: the row says so and the rest of the class is graded.
+        return name, None, one_line(translate(ANSWER_FAILED, lang, error=f"{type(err).__name__}: {err}"))
+
+
 def check(
     input: Annotated[str | None, typer.Argument(help=h(HELP_INPUT), metavar="[INPUT]", show_default=False)] = None,
     kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=h(HELP_KERNEL), show_default=False)] = None,
@@ -157,10 +177,7 @@ def check(
             raise typer.Exit(0 if grade.all_correct else 1)
         rows = []
         for source in sources:
-            try:
-                rows.append((Path(source).name, grade_source(exercise, source, tol), None))
-            except ConvtraceError as err:
-                rows.append((Path(source).name, None, err.message(lang_code)))
+            rows.append(grade_row(exercise, source, tol, lang_code))
         show_class(rows, format, lang_code, report, force)
         if all(error is not None for _, _, error in rows):
             raise ConvtraceValueError(CHECK_NOTHING_GRADED)

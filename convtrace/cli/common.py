@@ -7,13 +7,17 @@ invocation (see :mod:`convtrace.cli.localize`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from typer._click.parser import _OptionParser
+from typer.core import TyperCommand
 
 from convtrace.errors import ConvtraceError
 from convtrace.messages import detect_lang, translate
@@ -41,7 +45,17 @@ from convtrace.messages.help import (
     HELP_STRIDE,
     HELP_TRACE,
 )
-from convtrace.messages.options import ERROR_PREFIX
+from convtrace.messages.options import (
+    ERROR_PREFIX,
+    OS_ERROR,
+    OS_IS_DIR,
+    OS_NAME_TOO_LONG,
+    OS_NO_SPACE,
+    OS_NOT_DIR,
+    OS_NOT_FOUND,
+    OS_PERMISSION,
+    OS_READ_ONLY,
+)
 from convtrace.names import DEVICES
 
 
@@ -91,6 +105,34 @@ KernelsDirOpt = Annotated[list[Path] | None, typer.Option("--kernels-dir", help=
                                                           show_default=False)]
 
 
+#: An inline matrix of negative numbers: "-1 -2; -3 -4", "-1,2", "-.5", "-1/2 1/2".
+NEGATIVE_MATRIX = re.compile(r"-(?:\d|\.\d)[\d\s.,;:/eE+\-\[\]]*")
+
+
+class _MatrixParser(_OptionParser):
+    """The option parser, except that a negative inline matrix in place of INPUT is INPUT, not an option.
+
+    Option values are taken before this is asked, so ``--pad-value -1`` and
+    ``-k "-1 0; 0 1"`` stay values.
+    """
+
+    def _process_opts(self, arg: str, state) -> None:
+        if NEGATIVE_MATRIX.fullmatch(arg) and arg.split("=", 1)[0] not in self._long_opt \
+                and arg[:2] not in self._short_opt:
+            state.largs.append(arg)
+            return
+        super()._process_opts(arg, state)
+
+
+class MatrixCommand(TyperCommand):
+    """A command whose INPUT may be a matrix starting with a minus: ``convtrace pool "-1 -2; -3 -4"``."""
+
+    def make_parser(self, ctx):
+        parser = super().make_parser(ctx)
+        parser.__class__ = _MatrixParser
+        return parser
+
+
 def language(lang: Lang | None) -> str:
     return lang.value if lang is not None else detect_lang()
 
@@ -104,13 +146,45 @@ def say(text: str) -> None:
     err_console().print(text, markup=False)
 
 
+#: The operating system's refusals a user can fix, and how each is said.
+_OS_REASONS = {
+    errno.ENOENT: OS_NOT_FOUND,
+    errno.EACCES: OS_PERMISSION,
+    errno.EPERM: OS_PERMISSION,
+    errno.EISDIR: OS_IS_DIR,
+    errno.ENOTDIR: OS_NOT_DIR,
+    errno.ENOSPC: OS_NO_SPACE,
+    errno.EROFS: OS_READ_ONLY,
+    errno.ENAMETOOLONG: OS_NAME_TOO_LONG,
+}
+
+
+def os_error_message(err: OSError, lang: str) -> str:
+    """An operating-system error on a file as one plain sentence: the file, what is wrong, what to do."""
+    key = _OS_REASONS.get(err.errno)
+    reason = translate(key, lang) if key is not None else (err.strerror or type(err).__name__)
+    where = err.filename if err.filename is not None else "?"
+    return translate(OS_ERROR, lang, where=os.fsdecode(where) if isinstance(where, bytes) else where,
+                     reason=reason)
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters (a newline in a file name …) shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 @contextlib.contextmanager
 def user_errors(lang: str):
-    """Library errors become one line on standard error and exit status 2."""
+    """Library errors, and the file system's refusals, become one line on standard error and exit status 2."""
     try:
         yield
     except ConvtraceError as err:
-        say(f"{translate(ERROR_PREFIX, lang)}: {err.message(lang)}")
+        say(one_line(f"{translate(ERROR_PREFIX, lang)}: {err.message(lang)}"))
+        raise typer.Exit(2) from None
+    except OSError as err:
+        if err.errno in (errno.EPIPE, None):  # a closed pipe is the caller's business; errno None: no file error
+            raise
+        say(one_line(f"{translate(ERROR_PREFIX, lang)}: {os_error_message(err, lang)}"))
         raise typer.Exit(2) from None
 
 

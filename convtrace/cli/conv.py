@@ -13,6 +13,7 @@ from convtrace.cli.common import (
     KernelOpt,
     KernelsDirOpt,
     LangOpt,
+    MatrixCommand,
     MaxStepsOpt,
     OutputOpt,
     PaddingOpt,
@@ -35,6 +36,7 @@ from convtrace.syntax import parse_number_option
 
 def register(app) -> None:
     app.command(
+        cls=MatrixCommand,
         help=h(HELP_CONV),
         epilog=examples(
             "convtrace conv samples/binary_5x5.txt -k samples/x_kernel.txt --trace",

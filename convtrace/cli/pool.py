@@ -17,6 +17,7 @@ from convtrace.cli.common import (
     ForceOpt,
     InputArg,
     LangOpt,
+    MatrixCommand,
     MaxStepsOpt,
     OutputOpt,
     PaddingOpt,
@@ -38,6 +39,7 @@ PoolMode = Enum("PoolMode", {name: name for name in POOL_MODES}, type=str)
 
 def register(app) -> None:
     app.command(
+        cls=MatrixCommand,
         help=h(HELP_POOL),
         epilog=examples(
             "convtrace pool samples/feature_map_5x5.txt --size 3 --stride 1 --trace",

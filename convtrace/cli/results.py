@@ -15,7 +15,18 @@ from convtrace.cli.common import console, h, say
 from convtrace.errors import ConvtraceValueError
 from convtrace.messages import translate
 from convtrace.messages.help import HELP_FORMAT
-from convtrace.messages.options import BAD_AT, BINARY_NEEDS_OUTPUT, WROTE_FILE
+from convtrace.messages.options import (
+    BAD_AT,
+    BINARY_NEEDS_OUTPUT,
+    TRACE_TOO_LONG_EXPORT,
+    TRACE_TOO_LONG_TABLE,
+    WROTE_FILE,
+)
+
+#: Most windows a trace prints as a table (Rich lays out each one: about 30 ms apiece).
+MAX_TABLE_STEPS = 2_000
+#: Most windows a trace holds in any other format (JSON, Markdown, LaTeX …: fast, but large).
+MAX_EXPORT_STEPS = 200_000
 
 
 class OutFormat(str, Enum):
@@ -47,6 +58,19 @@ def parse_cells(at: list[str] | None) -> list[tuple[int, ...]] | None:
     return cells
 
 
+def check_trace_length(operation, cells, max_steps: int, fmt: OutFormat) -> None:
+    """Refuse, before anything is traced, a trace too long to show (``--max-steps 0`` on a photo)."""
+    import math
+
+    total = math.prod(int(n) for n in operation.out_shape3)
+    count = len(cells) if cells is not None else (total if max_steps <= 0 else min(int(max_steps), total))
+    if fmt == OutFormat.table and count > MAX_TABLE_STEPS:
+        raise ConvtraceValueError(TRACE_TOO_LONG_TABLE, n=count, limit=MAX_TABLE_STEPS,
+                                  export_limit=MAX_EXPORT_STEPS)
+    if count > MAX_EXPORT_STEPS:
+        raise ConvtraceValueError(TRACE_TOO_LONG_EXPORT, n=count, limit=MAX_EXPORT_STEPS)
+
+
 def write_file(out_path: Path, data: bytes, force: bool, lang: str) -> None:
     from convtrace.io.writers import write_atomic
 
@@ -61,6 +85,8 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
     from convtrace.render import export, views
 
     cells = parse_cells(at)
+    if trace_wanted or cells:
+        check_trace_length(operation, cells, max_steps, fmt)
     if trace_wanted and cells is None and max_steps > 0:
         # Trace only what will be shown, even for a photo.
         cells = first_cells(operation.out_shape3, max_steps, operation.squeeze)

@@ -15,7 +15,7 @@ def read_key(path: Path) -> Exercise:
     """The exercise an answer-key file describes (a list of one key is accepted too)."""
     try:
         doc = json.loads(read_text_file(path))
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # bad JSON, nesting past the stack, a 5000-digit integer
         raise ConvtraceValueError(BAD_KEY, where=str(path)) from None
     if isinstance(doc, list) and len(doc) == 1:
         doc = doc[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,15 +10,21 @@ import numpy as np
 
 from convtrace.errors import ConvtraceValueError
 from convtrace.io.matrix import ParsedMatrix, looks_inline, parse_matrix_text
+from convtrace.messages import Term
 from convtrace.messages.parsing import (
     FILE_UNREADABLE,
+    HINT_NPY_ARRAY,
     IMAGE_BOMB,
     IMAGE_BROKEN,
     IMAGE_UNREADABLE,
     IS_DIRECTORY,
     JSON_NOT_MATRIX,
     NO_SUCH_FILE,
+    NPY_EMPTY,
+    NPY_OBJECTS,
+    NPY_TRUNCATED,
     NPY_UNREADABLE,
+    WHAT_NPY_ARRAY,
 )
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm"})
@@ -68,6 +75,65 @@ def read_image(path: Path) -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
+def _npy_header(handle, where: str) -> tuple[tuple[int, ...], np.dtype]:
+    """The shape and dtype a .npy file's header declares, read without loading any data."""
+    from numpy.lib import format as npy_format
+
+    try:
+        version = npy_format.read_magic(handle)
+        if version == (1, 0):
+            shape, _, dtype = npy_format.read_array_header_1_0(handle)
+        elif version == (2, 0):
+            shape, _, dtype = npy_format.read_array_header_2_0(handle)
+        else:  # 3.0 (utf-8 field names of structured arrays): never an array of plain numbers
+            raise ValueError(f"format version {version[0]}.{version[1]} is not supported; save with numpy.save")
+    except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
+        raise ConvtraceValueError(NPY_UNREADABLE, where=where, reason=str(exc) or type(exc).__name__) from None
+    return tuple(int(n) for n in shape), np.dtype(dtype)
+
+
+def read_npy(path: Path, where: str | None = None) -> np.ndarray:
+    """The array in a .npy file, checked from its header before anything is allocated.
+
+    Refused with one clear error: an empty or damaged file, Python objects
+    (pickles are never loaded), an empty array, a header promising more data
+    than the file holds, or an array past the memory limit
+    (:mod:`convtrace.limits`, ``CONVTRACE_MAX_MEMORY``).
+    """
+    import math
+
+    from convtrace.limits import check_parts
+
+    where = str(path) if where is None else where
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                raise ConvtraceValueError(NPY_UNREADABLE, where=where, reason="the file is empty")
+            shape, dtype = _npy_header(handle, where)
+            if dtype.hasobject:
+                raise ConvtraceValueError(NPY_OBJECTS, where=where, dtype=str(dtype))
+            count = math.prod(shape)
+            if count == 0:
+                raise ConvtraceValueError(NPY_EMPTY, where=where, shape=str(shape))
+            need = count * dtype.itemsize
+            have = size - handle.tell()
+            if need > have:
+                raise ConvtraceValueError(NPY_TRUNCATED, where=where, shape=str(shape), need=need, have=have)
+            check_parts(Term(WHAT_NPY_ARRAY), [(where, shape, dtype.itemsize)], hint=Term(HINT_NPY_ARRAY))
+            handle.seek(0)
+            arr = np.load(handle, allow_pickle=False)
+    except PermissionError:
+        raise ConvtraceValueError(FILE_UNREADABLE, where=where, reason="permission denied") from None
+    except (ValueError, OSError, EOFError) as exc:
+        if isinstance(exc, ConvtraceValueError):
+            raise
+        raise ConvtraceValueError(NPY_UNREADABLE, where=where, reason=str(exc) or type(exc).__name__) from None
+    except MemoryError:
+        raise ConvtraceValueError(NPY_UNREADABLE, where=where, reason="not enough memory") from None
+    return np.asarray(arr)
+
+
 def read_text_file(path: Path) -> str:
     try:
         data = path.read_bytes()
@@ -87,15 +153,20 @@ def _json_without_matrix(text: str) -> bool:
 
     try:
         doc = json.loads(text)
-    except json.JSONDecodeError:
-        return False  # the matrix reader reports where the syntax breaks
+    except (ValueError, RecursionError):
+        # Broken syntax, nesting past Python's stack, an integer of thousands of digits:
+        # the matrix reader reports each where it happens.
+        return False
 
     def lists_only(item) -> bool:
         if isinstance(item, list):
             return all(lists_only(v) for v in item)
         return not isinstance(item, dict)
 
-    return not isinstance(doc, list) or not lists_only(doc)
+    try:
+        return not isinstance(doc, list) or not lists_only(doc)
+    except RecursionError:
+        return False
 
 
 def read_matrix(spec: str, *, allow_blank: bool = False, stdin=None) -> ParsedMatrix:
@@ -113,11 +184,7 @@ def read_matrix(spec: str, *, allow_blank: bool = False, stdin=None) -> ParsedMa
             raise ConvtraceValueError(IS_DIRECTORY, where=spec)
         suffix = path.suffix.lower()
         if suffix == ".npy":
-            try:
-                arr = np.load(path, allow_pickle=False)
-            except (ValueError, OSError) as exc:
-                raise ConvtraceValueError(NPY_UNREADABLE, where=spec, reason=str(exc)) from None
-            return ParsedMatrix(values=np.asarray(arr), source=spec)
+            return ParsedMatrix(values=read_npy(path, spec), source=spec)
         if suffix in IMAGE_SUFFIXES:
             return ParsedMatrix(values=read_image(path), source=spec)
         text = read_text_file(path)

@@ -14,6 +14,11 @@ AXIS_ROWS = "axis_rows"
 WHAT_INPUT = "what_input"
 WHAT_KERNEL = "what_kernel"
 AXIS_COLS = "axis_cols"
+CONV_INT_OVERFLOW = "conv_int_overflow"
+POOL_INT_OVERFLOW = "pool_int_overflow"
+PAD_VALUE_TOO_LARGE = "pad_value_too_large"
+NOT_REAL_NUMBER = "not_real_number"
+BAD_AXIS = "bad_axis"
 
 MESSAGES: dict[str, dict[str, object]] = {
     NOT_NUMERIC: {
@@ -47,6 +52,26 @@ MESSAGES: dict[str, dict[str, object]] = {
     CHANNEL_MISMATCH: {
         "en": "the kernel has depth {kc} but the input has {c} {c:plural:channel|channels}; a (C, kh, kw) or (F, C, kh, kw) kernel needs C equal to the input's channels (or use a 2-D kernel to filter each channel on its own)",
         "es": "el kernel tiene profundidad {kc} pero la entrada tiene {c} {c:plural:canal|canales}; un kernel (C, kh, kw) o (F, C, kh, kw) necesita C igual a los canales de la entrada (o usa un kernel 2-D para filtrar cada canal por separado)",
+    },
+    CONV_INT_OVERFLOW: {
+        "en": "this integer convolution could reach {bound} (largest |input value| {xmax} × largest sum of |weights| of one filter {wsum}), beyond what 64-bit integers hold ({max}), so its exact sums cannot be computed; convert the input to float (x.astype(float)) for an approximate answer, or use smaller values",
+        "es": "esta convolución entera podría llegar a {bound} (mayor |valor de entrada| {xmax} × mayor suma de |pesos| de un filtro {wsum}), más de lo que caben en enteros de 64 bits ({max}), así que sus sumas exactas no se pueden calcular; convierte la entrada a float (x.astype(float)) para una respuesta aproximada, o usa valores más pequeños",
+    },
+    POOL_INT_OVERFLOW: {
+        "en": "this integer sum pooling could reach {bound} (largest |input value| {xmax} × {taps} window {taps:plural:cell|cells}), beyond what 64-bit integers hold ({max}), so its exact sums cannot be computed; convert the input to float (x.astype(float)) for an approximate answer, or use smaller values",
+        "es": "este pooling de suma entero podría llegar a {bound} (mayor |valor de entrada| {xmax} × {taps} {taps:plural:celda|celdas} de ventana), más de lo que caben en enteros de 64 bits ({max}), así que sus sumas exactas no se pueden calcular; convierte la entrada a float (x.astype(float)) para una respuesta aproximada, o usa valores más pequeños",
+    },
+    PAD_VALUE_TOO_LARGE: {
+        "en": "pad_value {value} does not fit the {dtype} values being computed (at most {max} in magnitude); use a smaller pad_value or convert the input to float64",
+        "es": "pad_value {value} no cabe en los valores {dtype} con los que se calcula (como máximo {max} en valor absoluto); usa un pad_value menor o convierte la entrada a float64",
+    },
+    NOT_REAL_NUMBER: {
+        "en": "{name} must be a real number, got {value!r}",
+        "es": "{name} debe ser un número real, se recibió {value!r}",
+    },
+    BAD_AXIS: {
+        "en": "axis {axis!r} does not exist in {what} with {ndim} {ndim:plural:dimension|dimensions}; use None or an axis from {low} to {high}",
+        "es": "el eje (axis) {axis!r} no existe en {what} con {ndim} {ndim:plural:dimensión|dimensiones}; usa None o un eje de {low} a {high}",
     },
     AXIS_ROWS: {"en": "rows", "es": "filas"},
     WHAT_INPUT: {"en": "the input", "es": "la entrada"},

@@ -12,6 +12,23 @@ BATCH_SUMMARY = "batch_summary"
 BATCH_DRY_RUN = "batch_dry_run"
 BATCH_FAILED_ITEM = "batch_failed_item"
 BATCH_INTERRUPTED = "batch_interrupted"
+BATCH_BAD_PLAN = "batch_bad_plan"
+BATCH_BAD_SETTINGS = "batch_bad_settings"
+BATCH_OUT_CANNOT_CREATE = "batch_out_cannot_create"
+BATCH_OUT_NOT_WRITABLE = "batch_out_not_writable"
+BATCH_OTHER_SETTINGS = "batch_other_settings"
+BATCH_BAD_MANIFEST = "batch_bad_manifest"
+BATCH_REASON_EXISTS = "batch_reason_exists"
+BATCH_REASON_REPLACES_INPUT = "batch_reason_replaces_input"
+BATCH_REASON_BOMB = "batch_reason_bomb"
+BATCH_REASON_NOT_IMAGE = "batch_reason_not_image"
+BATCH_REASON_DAMAGED = "batch_reason_damaged"
+BATCH_REASON_NO_READ_PERMISSION = "batch_reason_no_read_permission"
+BATCH_REASON_CANNOT_WRITE = "batch_reason_cannot_write"
+BATCH_REASON_TOO_LARGE = "batch_reason_too_large"
+BATCH_REASON_UNEXPECTED = "batch_reason_unexpected"
+BATCH_REASON_FOLDER = "batch_reason_folder"
+BATCH_REASON_INSIDE_IN = "batch_reason_inside_in"
 
 MESSAGES: dict[str, dict[str, object]] = {
     BATCH_NO_INPUT_DIR: {
@@ -27,8 +44,10 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": "{where}: OUT es la carpeta de entrada; elige otra carpeta para no sobrescribir ningún original",
     },
     BATCH_NESTED_DIR: {
-        "en": "{where}: OUT and IN ({input}) contain one another; with --recursive they must be separate folders",
-        "es": "{where}: OUT e IN ({input}) están uno dentro del otro; con --recursive deben ser carpetas separadas",
+        "en": "{where}: OUT and IN ({input}) contain one another; choose an OUT outside IN (and not around it), "
+              "so nothing is ever written among the originals",
+        "es": "{where}: OUT e IN ({input}) están uno dentro del otro; elige una OUT fuera de IN (y que no la "
+              "contenga), para que nunca se escriba nada entre los originales",
     },
     BATCH_NEEDS_STEP: {
         "en": "say what to do: -k KERNEL, --pool MODE:SIZE, or both",
@@ -50,5 +69,71 @@ MESSAGES: dict[str, dict[str, object]] = {
     BATCH_INTERRUPTED: {
         "en": "interrupted: finished images are complete, no partial file was left; run again to resume",
         "es": "interrumpido: las imágenes terminadas están completas, no quedó ningún archivo a medias; vuelve a ejecutar para continuar",
+    },
+    BATCH_BAD_PLAN: {
+        "en": "batch setting {name} = {value} is not valid; use one of {choices}",
+        "es": "el ajuste de lote {name} = {value} no es válido; usa uno de {choices}",
+    },
+    BATCH_BAD_SETTINGS: {
+        "en": "the settings cannot be applied to any image ({reason}); nothing was read or written: fix the option and run again",
+        "es": "los ajustes no se pueden aplicar a ninguna imagen ({reason}); no se leyó ni escribió nada: corrige la opción y vuelve a ejecutar",
+    },
+    BATCH_OUT_CANNOT_CREATE: {
+        "en": "{where}: cannot create OUT ({reason}); create it yourself or choose a folder you can write to",
+        "es": "{where}: no se puede crear OUT ({reason}); créala tú o elige una carpeta en la que puedas escribir",
+    },
+    BATCH_OUT_NOT_WRITABLE: {
+        "en": "{where}: cannot write in OUT ({reason}); nothing was written: fix its permissions or choose another folder",
+        "es": "{where}: no se puede escribir en OUT ({reason}); no se escribió nada: corrige sus permisos o elige otra carpeta",
+    },
+    BATCH_OTHER_SETTINGS: {
+        "en": "{where}: OUT holds the results of a run with other settings ({changes}); nothing was written: "
+              "run again with the same settings to resume, choose another OUT, or add --overwrite to redo every image",
+        "es": "{where}: OUT contiene los resultados de una ejecución con otros ajustes ({changes}); no se escribió nada: "
+              "vuelve a ejecutar con los mismos ajustes para continuar, elige otra OUT o añade --overwrite para rehacer todas las imágenes",
+    },
+    BATCH_BAD_MANIFEST: {
+        "en": "{where}: this record of an earlier run's settings cannot be read ({reason}), so its outputs cannot be trusted; "
+              "nothing was written: choose another OUT, or add --overwrite to redo every image",
+        "es": "{where}: no se puede leer este registro de los ajustes de una ejecución anterior ({reason}), así que sus resultados "
+              "no son fiables; no se escribió nada: elige otra OUT o añade --overwrite para rehacer todas las imágenes",
+    },
+    BATCH_REASON_EXISTS: {"en": "already there", "es": "ya existe"},
+    BATCH_REASON_REPLACES_INPUT: {
+        "en": "the output would replace the input",
+        "es": "la salida reemplazaría la entrada",
+    },
+    BATCH_REASON_BOMB: {
+        "en": "too large to open safely (decompression bomb?)",
+        "es": "demasiado grande para abrirla con seguridad (¿bomba de descompresión?)",
+    },
+    BATCH_REASON_NOT_IMAGE: {"en": "not an image Pillow can read", "es": "no es una imagen que Pillow pueda leer"},
+    BATCH_REASON_DAMAGED: {
+        "en": "damaged or unreadable image ({reason})",
+        "es": "imagen dañada o ilegible ({reason})",
+    },
+    BATCH_REASON_NO_READ_PERMISSION: {
+        "en": "permission denied: cannot read the file; give yourself read access or leave it out",
+        "es": "permiso denegado: no se puede leer el archivo; date permiso de lectura o déjalo fuera",
+    },
+    BATCH_REASON_CANNOT_WRITE: {
+        "en": "cannot write {path} ({reason})",
+        "es": "no se puede escribir {path} ({reason})",
+    },
+    BATCH_REASON_TOO_LARGE: {
+        "en": "too large to filter with these settings ({reason}); use less padding or dilation, or a smaller image",
+        "es": "demasiado grande para filtrar con estos ajustes ({reason}); usa menos relleno o dilatación, o una imagen más pequeña",
+    },
+    BATCH_REASON_UNEXPECTED: {
+        "en": "unexpected error ({reason}); please report it",
+        "es": "error inesperado ({reason}); por favor, infórmalo",
+    },
+    BATCH_REASON_INSIDE_IN: {
+        "en": "the output folder leads into IN (through a link); nothing is ever written there",
+        "es": "la carpeta de salida lleva a IN (por un enlace); allí nunca se escribe nada",
+    },
+    BATCH_REASON_FOLDER: {
+        "en": "cannot read folder ({reason})",
+        "es": "no se puede leer la carpeta ({reason})",
     },
 }

@@ -23,6 +23,26 @@ PARAM_STRIDE = "param_stride"
 PARAM_DILATION = "param_dilation"
 PARAM_PADDING = "param_padding"
 PARAM_SIZE = "param_size"
+PARAM_TOO_LARGE = "param_too_large"
+BAD_SIZE_ARG = "bad_size_arg"
+MEMORY_LIMIT = "memory_limit"
+WORK_LIMIT = "work_limit"
+BAD_LIMIT_SETTING = "bad_limit_setting"
+WHAT_CONV = "what_conv"
+WHAT_POOL = "what_pool"
+WHAT_CONV_TRACE = "what_conv_trace"
+WHAT_POOL_TRACE = "what_pool_trace"
+PART_OUTPUT = "part_output"
+PART_PADDED = "part_padded"
+PART_MAPS = "part_maps"
+PART_INPUT = "part_input"
+PART_WINDOWS = "part_windows"
+PART_CELLS = "part_cells"
+PART_WEIGHTS = "part_weights"
+HINT_CONV = "hint_conv"
+HINT_POOL = "hint_pool"
+HINT_TRACE = "hint_trace"
+HINT_GENERAL = "hint_general"
 
 MESSAGES: dict[str, dict[str, object]] = {
     BAD_INT_PARAM: {
@@ -93,6 +113,50 @@ MESSAGES: dict[str, dict[str, object]] = {
         "en": "{where}: unknown setting {field!r}; the settings are: {fields}",
         "es": "{where}: parámetro desconocido {field!r}; los parámetros son: {fields}",
     },
+    PARAM_TOO_LARGE: {
+        "en": "{name} {value} is too large: it must be at most {maximum}; use a smaller value",
+        "es": "{name} {value} es demasiado grande: debe ser como máximo {maximum}; usa un valor menor",
+    },
+    BAD_SIZE_ARG: {
+        "en": "{name} must be {expected}, got {value!r}",
+        "es": "{name} debe ser {expected}, se recibió {value!r}",
+    },
+    MEMORY_LIMIT: {
+        "en": "{what} would need about {need} of memory, more than the limit of {limit} (the largest part: {part}, {shape}); {hint}, or raise the limit with the environment variable CONVTRACE_MAX_MEMORY (for example CONVTRACE_MAX_MEMORY={suggest})",
+        "es": "{what} necesitaría unos {need} de memoria, más que el límite de {limit} (la parte mayor: {part}, {shape}); {hint}, o sube el límite con la variable de entorno CONVTRACE_MAX_MEMORY (por ejemplo CONVTRACE_MAX_MEMORY={suggest})",
+    },
+    WORK_LIMIT: {
+        "en": "{what} would take about {work} steps (output values × window cells), more than the limit of {limit}; {hint}, or raise the limit with the environment variable CONVTRACE_MAX_WORK (for example CONVTRACE_MAX_WORK={suggest})",
+        "es": "{what} llevaría unos {work} pasos (valores de salida × celdas de ventana), más que el límite de {limit}; {hint}, o sube el límite con la variable de entorno CONVTRACE_MAX_WORK (por ejemplo CONVTRACE_MAX_WORK={suggest})",
+    },
+    BAD_LIMIT_SETTING: {
+        "en": "the environment variable {name}={value!r} is not understood; give a number, optionally with K, M, G or T (for example {name}=8G), or 'unlimited'",
+        "es": "no se entiende la variable de entorno {name}={value!r}; da un número, opcionalmente con K, M, G o T (por ejemplo {name}=8G), o 'unlimited'",
+    },
+    WHAT_CONV: {"en": "this convolution", "es": "esta convolución"},
+    WHAT_POOL: {"en": "this pooling", "es": "este pooling"},
+    WHAT_CONV_TRACE: {"en": "tracing this convolution", "es": "trazar esta convolución"},
+    WHAT_POOL_TRACE: {"en": "tracing this pooling", "es": "trazar este pooling"},
+    PART_OUTPUT: {"en": "the output", "es": "la salida"},
+    PART_PADDED: {"en": "the padded input", "es": "la entrada con relleno"},
+    PART_MAPS: {"en": "the padding index maps", "es": "los mapas de índices del relleno"},
+    PART_INPUT: {"en": "the input in the compute type", "es": "la entrada en el tipo de cálculo"},
+    PART_WINDOWS: {"en": "the traced windows", "es": "las ventanas trazadas"},
+    PART_CELLS: {"en": "the list of traced cells", "es": "la lista de celdas trazadas"},
+    PART_WEIGHTS: {"en": "the weights", "es": "los pesos"},
+    HINT_CONV: {
+        "en": "use less padding or dilation, a larger stride, a smaller kernel or a smaller input",
+        "es": "usa menos relleno o dilatación, un paso (stride) mayor, un kernel más pequeño o una entrada más pequeña",
+    },
+    HINT_POOL: {
+        "en": "use a smaller window, less padding or dilation, a larger stride or a smaller input",
+        "es": "usa una ventana más pequeña, menos relleno o dilatación, un paso (stride) mayor o una entrada más pequeña",
+    },
+    HINT_TRACE: {
+        "en": "trace fewer cells (--max-steps or --at on the command line, cells= in Python) or use a smaller input",
+        "es": "traza menos celdas (--max-steps o --at en la línea de órdenes, cells= en Python) o usa una entrada más pequeña",
+    },
+    HINT_GENERAL: {"en": "ask for less", "es": "pide menos"},
     # Setting names inside messages (see param_name).
     PARAM_STRIDE: {"en": "stride", "es": "el paso (stride)"},
     PARAM_DILATION: {"en": "dilation", "es": "la dilatación (dilation)"},

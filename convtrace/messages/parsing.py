@@ -21,6 +21,26 @@ BAD_SCALE = "bad_scale"
 BAD_KERNEL_FILE = "bad_kernel_file"
 KERNELS_DIR_MISSING = "kernels_dir_missing"
 UNKNOWN_KERNEL = "unknown_kernel"
+PARSE_INT_TOO_LARGE = "parse_int_too_large"
+PARSE_FLOAT_TOO_LARGE = "parse_float_too_large"
+PARSE_DECIMAL_COMMA = "parse_decimal_comma"
+PARSE_TOO_DEEP = "parse_too_deep"
+PARSE_CHANNEL_SHAPE = "parse_channel_shape"
+WHAT_TEXT_MATRIX = "what_text_matrix"
+HINT_TEXT_MATRIX = "hint_text_matrix"
+NPY_EMPTY = "npy_empty"
+NPY_OBJECTS = "npy_objects"
+NPY_TRUNCATED = "npy_truncated"
+WHAT_NPY_ARRAY = "what_npy_array"
+HINT_NPY_ARRAY = "hint_npy_array"
+OUTPUT_FOLDER_MISSING = "output_folder_missing"
+OUTPUT_FOLDER_NOT_FOLDER = "output_folder_not_folder"
+OUTPUT_IS_FOLDER = "output_is_folder"
+OUTPUT_NOT_REGULAR = "output_not_regular"
+OUTPUT_PERMISSION = "output_permission"
+OUTPUT_UNWRITABLE = "output_unwritable"
+KEY_UNKNOWN_FIELD = "key_unknown_field"
+SCALE_OUT_OF_RANGE = "scale_out_of_range"
 
 MESSAGES: dict[str, dict[str, object]] = {
     PARSE_NOT_NUMBER: {
@@ -95,5 +115,76 @@ MESSAGES: dict[str, dict[str, object]] = {
     UNKNOWN_KERNEL: {
         "en": "unknown kernel {name!r}; did you mean: {suggestions}? ('convtrace kernels' lists them all; a file path or an inline matrix such as \"0 -1 0; -1 5 -1; 0 -1 0\" works too)",
         "es": "kernel desconocido {name!r}; ¿quisiste decir: {suggestions}? ('convtrace kernels' los lista todos; también sirve una ruta o una matriz como \"0 -1 0; -1 5 -1; 0 -1 0\")",
+    },
+    PARSE_INT_TOO_LARGE: {
+        "en": "{where}: {token!r} is beyond 64-bit integers (±9223372036854775807), where results cannot be exact; write it as {spelled} to compute in floating point",
+        "es": "{where}: {token!r} supera los enteros de 64 bits (±9223372036854775807), con los que el resultado no puede ser exacto; escríbelo como {spelled} para calcular en coma flotante",
+    },
+    PARSE_FLOAT_TOO_LARGE: {
+        "en": "{where}: {token!r} is too large for a number (it would become infinity); write it within ±1.8e308",
+        "es": "{where}: {token!r} es demasiado grande para un número (se convertiría en infinito); escríbelo dentro de ±1.8e308",
+    },
+    PARSE_DECIMAL_COMMA: {
+        "en": "{where}: {token!r} looks like a decimal comma; write {decimal} for one number, or separate the values with ', ' ({spaced})",
+        "es": "{where}: {token!r} parece una coma decimal; escribe {decimal} para un número, o separa los valores con ', ' ({spaced})",
+    },
+    PARSE_TOO_DEEP: {
+        "en": "{where}: brackets nested more than {limit} deep; a matrix needs one level per dimension, e.g. [[1, 2], [3, 4]]",
+        "es": "{where}: corchetes anidados más de {limit} niveles; una matriz necesita un nivel por dimensión, p. ej. [[1, 2], [3, 4]]",
+    },
+    PARSE_CHANNEL_SHAPE: {
+        "en": "{where}: channel {index} is {shape} but channel 1 is {expected}; every channel (a block of rows after a blank line) needs the same rows and columns",
+        "es": "{where}: el canal {index} es {shape} pero el canal 1 es {expected}; todos los canales (bloques de filas separados por una línea en blanco) necesitan las mismas filas y columnas",
+    },
+    WHAT_TEXT_MATRIX: {"en": "reading this text matrix", "es": "leer esta matriz de texto"},
+    HINT_TEXT_MATRIX: {
+        "en": "save a matrix this large as .npy (numpy.save) or as an image",
+        "es": "guarda una matriz tan grande como .npy (numpy.save) o como imagen",
+    },
+    NPY_EMPTY: {
+        "en": "{where}: the array is empty (shape {shape}); save one with at least one value",
+        "es": "{where}: el arreglo está vacío (forma {shape}); guarda uno con al menos un valor",
+    },
+    NPY_OBJECTS: {
+        "en": "{where}: the array holds Python objects (dtype {dtype}), which are never loaded; save an array of numbers (e.g. numpy.save(path, arr.astype(float)))",
+        "es": "{where}: el arreglo contiene objetos de Python (dtype {dtype}), que nunca se cargan; guarda un arreglo de números (p. ej. numpy.save(ruta, arr.astype(float)))",
+    },
+    NPY_TRUNCATED: {
+        "en": "{where}: the header promises shape {shape} ({need} bytes of data) but the file holds only {have} bytes; the file is damaged or cut short, save it again",
+        "es": "{where}: la cabecera promete la forma {shape} ({need} bytes de datos) pero el archivo solo tiene {have} bytes; el archivo está dañado o incompleto, guárdalo de nuevo",
+    },
+    WHAT_NPY_ARRAY: {"en": "loading this .npy array", "es": "cargar este arreglo .npy"},
+    HINT_NPY_ARRAY: {"en": "save a smaller array", "es": "guarda un arreglo más pequeño"},
+    OUTPUT_FOLDER_MISSING: {
+        "en": "{where}: the folder {folder} does not exist; create it first (mkdir -p {folder})",
+        "es": "{where}: la carpeta {folder} no existe; créala primero (mkdir -p {folder})",
+    },
+    OUTPUT_FOLDER_NOT_FOLDER: {
+        "en": "{where}: {folder} is a file, not a folder; choose an output path inside a folder",
+        "es": "{where}: {folder} es un archivo, no una carpeta; elige una ruta de salida dentro de una carpeta",
+    },
+    OUTPUT_IS_FOLDER: {
+        "en": "{where}: is a folder; a folder is never replaced, give a file name inside it (e.g. {where}/out.json)",
+        "es": "{where}: es una carpeta; una carpeta nunca se reemplaza, da un nombre de archivo dentro de ella (p. ej. {where}/out.json)",
+    },
+    OUTPUT_NOT_REGULAR: {
+        "en": "{where}: is not a regular file (a device, pipe or socket), so it is not replaced; write to an ordinary file",
+        "es": "{where}: no es un archivo normal (un dispositivo, una tubería o un socket), así que no se reemplaza; escribe en un archivo normal",
+    },
+    OUTPUT_PERMISSION: {
+        "en": "{where}: permission denied; choose a folder you can write to, or change its permissions",
+        "es": "{where}: permiso denegado; elige una carpeta en la que puedas escribir, o cambia sus permisos",
+    },
+    OUTPUT_UNWRITABLE: {
+        "en": "{where}: cannot be written ({reason}); nothing was changed",
+        "es": "{where}: no se puede escribir ({reason}); no se cambió nada",
+    },
+    KEY_UNKNOWN_FIELD: {
+        "en": "{where}: unknown field {field!r} in the answer key{part}; the fields are: {known}",
+        "es": "{where}: campo desconocido {field!r} en la clave de respuestas{part}; los campos son: {known}",
+    },
+    SCALE_OUT_OF_RANGE: {
+        "en": "{where}: scale {value!r} is too large or too small to compute with; write a scale such as 1/16, within ±1.8e308",
+        "es": "{where}: la escala {value!r} es demasiado grande o pequeña para calcular; escribe una escala como 1/16, dentro de ±1.8e308",
     },
 }
