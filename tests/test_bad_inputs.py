@@ -150,7 +150,7 @@ CLI_CASES: list[tuple[str, list[str], dict]] = [
     ("conv-input-text-bigint", ["conv", D + "/bigint.txt", "-k", "1"], {}),
     ("conv-input-inline-bigint", ["conv", f"{HUGE} 1; 1 1", "-k", "1"], {}),
     ("conv-input-inline-1e999", ["conv", "1e999 1; 1 1", "-k", "1"], {}),
-    ("conv-input-inline-nan", ["conv", "nan 1; 1 1", "-k", "1"], {}),
+    ("conv-input-inline-nan", ["conv", "nan 1; 1 1", "-k", "1"], {"ok": [0, 2]}),  # NaN in, NaN out, or refused
     ("conv-input-inline-words", ["conv", "one two; three four", "-k", "1"], {}),
     ("conv-input-inline-ragged", ["conv", "1 2; 3", "-k", "1"], {}),
     ("conv-input-inline-empty", ["conv", "", "-k", "1"], {}),
@@ -178,8 +178,10 @@ CLI_CASES: list[tuple[str, list[str], dict]] = [
     ("check-answer-directory", ["check", "1 2; 3 4", "-k", "1", "--answer", D], {}),
     ("check-answers-not-folder", ["check", "1 2; 3 4", "-k", "1", "--answers", D + "/empty.txt"], {}),
     ("check-answers-missing", ["check", "1 2; 3 4", "-k", "1", "--answers", D + "/nope"], {}),
-    ("check-answers-all-bad", ["check", "1 2; 3 4", "-k", "1", "--answers", D + "/class-bad"], {}),
-    ("check-answers-one-bad", ["check", "1 2; 3 4", "-k", "1", "--answers", D + "/class-mixed"], {"ok": [0, 1]}),
+    ("check-answers-all-bad", ["check", "1 2; 3 4", "-k", "1", "--answers", D + "/class-bad"],
+     {"rows": ["a.txt", "b.npy", "c.json", "d.txt"], "exit": 2}),
+    ("check-answers-one-bad", ["check", "1 2; 3 4", "-k", "1", "--answers", D + "/class-mixed"],
+     {"rows": ["good.txt", "empty.npy", "garbage.txt", "deep.json"], "exit": 1}),
     ("check-both-kernel-and-pool", ["check", "1 2; 3 4", "-k", "1", "--pool", "max:2", "--answer", "1"], {}),
     ("check-bad-pool", ["check", "1 2; 3 4", "--pool", "max:0", "--answer", "1"], {}),
     ("check-key-missing", ["check", "--key", D + "/nope.json", "--answer", "1"], {}),
@@ -452,6 +454,14 @@ def test_a_bad_command_line_is_one_clean_line(results, name):
     output = doc["output"]
     assert doc["traceback"] is None, f"{name}: unexpected exception\n{doc['traceback']}"
     assert "Traceback" not in output
+    if "rows" in opts:  # a class folder: every file has its row, the readable ones are graded
+        assert doc["exit"] == opts["exit"], output
+        for file in opts["rows"]:
+            assert f"| {file} " in output, f"{name}: no row for {file}: {output}"
+        assert "0 graded" not in output or opts["exit"] == 2
+        if opts["exit"] == 2:
+            assert output.splitlines()[-1].startswith("error: ")
+        return
     if "ok" in opts:  # a case that is right either way: an exact answer (status 0/1) or one clean refusal
         assert doc["exit"] in opts["ok"], output
         if doc["exit"] != 2:
