@@ -56,3 +56,21 @@ def __getattr__(name: str):
 
 def __dir__():
     return __all__
+
+
+def _library_kernel(name: str):
+    """A kernel by name from the library: the built-in kernels and the CONVTRACE_KERNELS folders."""
+    from convtrace.kernels import KernelLibrary
+
+    return KernelLibrary().get(name)
+
+
+def _register_library() -> None:
+    # The library layer (convtrace.kernel) may not import the kernel files' reader
+    # (convtrace.kernels, I/O); the package connects the two, lazily: nothing is read until a name is used.
+    from convtrace.kernel import register_kernel_resolver
+
+    register_kernel_resolver(_library_kernel)
+
+
+_register_library()

@@ -19,6 +19,7 @@ damaged, unreadable or a decompression bomb is reported and skipped.
 from __future__ import annotations
 
 import fnmatch
+import inspect
 import json
 import os
 import tempfile
@@ -383,23 +384,19 @@ def _fit(alpha: np.ndarray, shape) -> np.ndarray:
     return np.asarray(Image.fromarray(alpha).resize((shape[1], shape[0]), Image.Resampling.NEAREST))
 
 
-def process(source: Path, target: Path, plan: BatchPlan, forbidden: Path | None = None) -> Outcome:
-    """Filter one image into ``target``; every problem becomes a failed Outcome with a reason.
+def render(source, target: Path, plan: BatchPlan, suffix: str | None = None) -> bytes | Outcome:
+    """Read, filter and encode one image: the bytes of the output file, or a failed Outcome saying why.
 
-    ``forbidden`` (IN, resolved) is a folder the output must not land in, even through a link.
+    ``source`` is a path or a binary file object (what a worker read from a URL); ``suffix`` is the
+    output's type (``target``'s own by default).  Everything but writing: the same on one machine
+    and on a cluster.
     """
     from PIL import Image, UnidentifiedImageError
 
-    if forbidden is not None and _inside(target.parent.resolve(), forbidden):
-        return _outcome(source, target, "failed", BATCH_REASON_INSIDE_IN)
-    if target.exists() and not plan.overwrite:
-        return _outcome(source, target, "skipped", BATCH_REASON_EXISTS)
-    if target.exists() and source.resolve() == target.resolve():
-        return _outcome(source, target, "failed", BATCH_REASON_REPLACES_INPUT)
     try:  # reading and filtering
         channels, alpha, maxval, _ = decode(source)
         values = filter_pixels(channels, plan)
-        data = encode(to_pixels(values, plan.range_mode, maxval), alpha, target.suffix)
+        return encode(to_pixels(values, plan.range_mode, maxval), alpha, suffix or target.suffix)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return _outcome(source, target, "failed", BATCH_REASON_BOMB)
     except UnidentifiedImageError:
@@ -414,9 +411,40 @@ def process(source: Path, target: Path, plan: BatchPlan, forbidden: Path | None 
         return _outcome(source, target, "failed", BATCH_REASON_DAMAGED, reason=_first_line(err))
     except Exception as err:  # noqa: BLE001 - one image never stops the folder nor prints a traceback
         return _outcome(source, target, "failed", BATCH_REASON_UNEXPECTED, reason=_first_line(err))
+
+
+#: Whether :func:`~convtrace.io.writers.write_atomic` can name its temporary files after a run.
+_WRITER_TAKES_PREFIX = "prefix" in inspect.signature(write_atomic).parameters
+
+
+def temp_prefix(run_id: str = "") -> str:
+    """The name every temporary file of run ``run_id`` starts with (``.convtrace-<run>-``)."""
+    return f"{TEMP_PREFIX}{run_id}-" if run_id else TEMP_PREFIX
+
+
+def process(source: Path, target: Path, plan: BatchPlan, forbidden: Path | None = None,
+            run_id: str = "") -> Outcome:
+    """Filter one image into ``target``; every problem becomes a failed Outcome with a reason.
+
+    ``forbidden`` (IN, resolved) is a folder the output must not land in, even through a link.
+    ``run_id`` names the run's temporary files (``.convtrace-<run_id>-…``), so that the ones a
+    killed process left behind can be told from any other run's and removed.
+    """
+    if forbidden is not None and _inside(target.parent.resolve(), forbidden):
+        return _outcome(source, target, "failed", BATCH_REASON_INSIDE_IN)
+    if target.exists() and not plan.overwrite:
+        return _outcome(source, target, "skipped", BATCH_REASON_EXISTS)
+    if target.exists() and source.resolve() == target.resolve():
+        return _outcome(source, target, "failed", BATCH_REASON_REPLACES_INPUT)
+    data = render(source, target, plan)
+    if isinstance(data, Outcome):
+        return data
     try:  # writing
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, data, overwrite=plan.overwrite)
+        if run_id and _WRITER_TAKES_PREFIX:
+            write_atomic(target, data, overwrite=plan.overwrite, prefix=temp_prefix(run_id))
+        else:
+            write_atomic(target, data, overwrite=plan.overwrite)
     except ConvtraceError as err:
         if err.key == OUTPUT_EXISTS:
             return _outcome(source, target, "skipped", BATCH_REASON_EXISTS)
@@ -605,15 +633,20 @@ def check_manifest(out_dir: Path, plan: BatchPlan) -> bool:
         return True
     if plan.overwrite:
         return True
+    return check_record(lambda: path.read_text(encoding="utf-8"), path, out_dir, plan)
+
+
+def check_record(read: Callable[[], str], where: object, out_dir: object, plan: BatchPlan) -> bool:
+    """:func:`check_manifest` for a record that exists, read by ``read()`` (a file, a URL's object)."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(read())
         if not isinstance(doc, dict) or not isinstance(doc.get("settings"), dict):
             raise ValueError("not a convtrace batch record")
         if doc.get("convtrace_batch") != MANIFEST_FORMAT:
             raise ValueError(f"record format {doc.get('convtrace_batch')!r}, expected {MANIFEST_FORMAT}")
     except (OSError, ValueError, RecursionError) as err:
         reason = err.strerror if isinstance(err, OSError) and err.strerror else _first_line(err)
-        raise ConvtraceValueError(BATCH_BAD_MANIFEST, where=shown(path), reason=shown(reason)) from None
+        raise ConvtraceValueError(BATCH_BAD_MANIFEST, where=shown(where), reason=shown(reason)) from None
     new = json.loads(json.dumps(plan_settings(plan)))
     changes = settings_changes(doc["settings"], new)
     if changes:

@@ -83,6 +83,8 @@ class Conv2d:
     cols: SizeArithmetic
     source_input: Any = None
     source_kernel: Any = None
+    #: Names of the input's channels ("R", "G", "B" for an image), for labels only; None: numbers.
+    channel_names: tuple[str, ...] | None = None
 
     @property
     def params(self) -> dict:
@@ -135,7 +137,17 @@ class Conv2d:
             channels=(cell_idx[:, 0] // filters_per_group) * group_width,
             windows=windows, products=products, totals=totals,
             results=apply_scale(totals, self.scale), rows=self.rows, cols=self.cols, squeeze=self.squeeze,
+            subtotals=_channel_subtotals(products),
         )
+
+
+def _channel_subtotals(products: np.ndarray) -> np.ndarray:
+    """(N, G): each window's products summed per input channel, left to right in row-major order."""
+    flat = products.reshape(products.shape[0], products.shape[1], -1)
+    acc = flat[:, :, 0].copy()
+    for t in range(1, flat.shape[2]):
+        acc = acc + flat[:, :, t]
+    return acc
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,8 @@ class ConvStep:
     products: np.ndarray             # (G, kh, kw)
     total: Any                       # the sum of the products, before the scale
     result: Any                      # the output value (total × scale)
+    subtotals: Any = None            # (G,) the products summed per input channel, or None
+    bias: Any = None                 # the bias added to the sum, when the operation has one
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,6 +193,12 @@ class ConvTrace:
     rows: SizeArithmetic
     cols: SizeArithmetic
     squeeze: bool
+    subtotals: np.ndarray | None = None   # (N, G): products summed per input channel
+    bias: Any = None                      # None: the convolution adds no bias
+
+    @property
+    def channel_names(self) -> tuple[str, ...] | None:
+        return getattr(self.operation, "channel_names", None)
 
     @property
     def spec(self) -> ConvSpec:
@@ -207,6 +227,8 @@ class ConvTrace:
             channel=int(self.channels[n]),
             window=self.windows[n], weights=self.weights[f], products=self.products[n],
             total=self.totals[n].item(), result=self.results[n].item(),
+            subtotals=None if self.subtotals is None else self.subtotals[n],
+            bias=None if self.bias is None else np.asarray(self.bias).reshape(-1)[f].item(),
         )
 
 
@@ -258,13 +280,18 @@ def _kernel_scale(kernel: Any) -> Fraction:
     return Fraction(1)
 
 
-def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, **options) -> Conv2d:
+def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=None, **options) -> Conv2d:
     """Check a convolution's input, kernel and settings and resolve them without computing.
 
     Settings come as a :class:`ConvSpec` or as its keywords (``padding``,
     ``pad_mode``, ``pad_value``, ``stride``, ``dilation``, ``flip``).
+    ``channel_names`` (e.g. ``("R", "G", "B")``) only labels the input's channels in traces.
     """
     spec = make_spec(ConvSpec, spec, **options)
+    if isinstance(kernel, str):  # a library name: "sharpen", "gaussian-3", "enfocar" …
+        from convtrace.kernel import named_kernel
+
+        kernel = named_kernel(kernel)
     scale = _kernel_scale(kernel)
     xa = as_numeric_array(x, WHAT_INPUT)
     wa = as_numeric_array(kernel, WHAT_KERNEL)
@@ -323,6 +350,7 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, **options) -> Conv2d
         weights=np.ascontiguousarray(weights, dtype=dtype),
         groups=groups, pads=pads, scale=scale, squeeze=squeeze, rows=rows, cols=cols,
         source_input=x, source_kernel=kernel,
+        channel_names=None if channel_names is None else tuple(str(n) for n in channel_names),
     )
 
 

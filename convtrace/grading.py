@@ -1,11 +1,16 @@
-"""Grading answers to convolution and pooling exercises, and naming the likely mistake.
+"""Grading answers to convolution and pooling exercises, and naming the likely mistakes.
 
 An :class:`Exercise` is an input, a kernel (for convolution) and the
 parameters; :func:`grade` compares a student's matrix with the engine's
 output cell by cell and, when they differ, recomputes the exercise the way
-students commonly get it wrong (kernel flipped, padding forgotten or added,
-another stride, the average's divisor counting padding, floor vs ceil, …)
-and reports the mistake whose output the answer matches.
+students commonly get it wrong — one mistake, or two together (kernel
+flipped or transposed, scale forgotten, padding forgotten, added or of
+another size, another border mode, stride, pooling mode or divisor, floor vs
+ceil, the answer transposed or negated, every window shifted) — and names the
+explanation that accounts for most of the cells the student wrote with the
+fewest mistakes.  Cells it leaves over are slips measured against what the
+student would have got with that mistake; when nothing explains most of the
+answer, it says so (``unexplained``) instead of listing every cell.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from convtrace.messages.grading import (
     BAD_KEY_FIELD,
     EXERCISE_NEEDS_KERNEL,
     MISTAKE_ADDED_PADDING,
+    MISTAKE_AND,
     MISTAKE_CEIL,
     MISTAKE_DILATION,
     MISTAKE_DIVISOR_EXCLUDED,
@@ -35,20 +41,28 @@ from convtrace.messages.grading import (
     MISTAKE_FLOOR,
     MISTAKE_KERNEL_TRANSPOSED,
     MISTAKE_NO_PADDING,
+    MISTAKE_NOT_IN_WINDOW,
+    MISTAKE_NOT_MAX,
+    MISTAKE_NOT_MIN,
+    MISTAKE_OTHER_WINDOW,
     MISTAKE_PAD_MODE,
     MISTAKE_PADDING_AMOUNT,
-    MISTAKE_PARTLY,
     MISTAKE_POOL_MODE,
     MISTAKE_SCALE,
     MISTAKE_SIGN,
     MISTAKE_SLIP,
+    MISTAKE_SLIP_AFTER,
     MISTAKE_STRIDE,
     MISTAKE_TRANSPOSED_ANSWER,
+    MISTAKE_UNEXPLAINED,
+    MISTAKE_WINDOW_SHIFT_ALL,
     MISTAKE_WINDOW_SHIFTED,
     SHAPE_MISMATCH,
+    SHAPE_OR,
     SHAPE_WOULD_COME_FROM,
 )
 from convtrace.messages.parsing import BAD_SCALE, KEY_UNKNOWN_FIELD, SCALE_OUT_OF_RANGE
+from convtrace.names import PAD_MODES
 from convtrace.pooling import Pool2d, PoolTrace, prepare_pool2d
 from convtrace.spec import NO_PADDING, POOL_MODES, ConvSpec, PoolSpec, Spec, spec_from_dict
 
@@ -56,6 +70,8 @@ from convtrace.spec import NO_PADDING, POOL_MODES, ConvSpec, PoolSpec, Spec, spe
 DEFAULT_TOL = 0.005
 #: How many wrong cells a grade carries the engine's working for.
 MAX_WORKED_CELLS = 8
+#: How many of the settings that would give a wrong shape are named.
+MAX_SHAPE_OPTIONS = 4
 
 
 #: Version of the answer-key format ``Exercise.to_dict`` writes (version 1 keys are still read).
@@ -141,13 +157,63 @@ class Exercise:
         return cls(spec=spec, input=as_numeric_array(doc["input"], WHAT_INPUT), kernel=kernel)
 
 
+#: The mistake ids of the JSON contract (``grade_document``'s ``diagnoses[].mistake``), in the order
+#: ties are settled: when two mistakes give the same output, the one listed first is named.
+MISTAKE_IDS = ("flip_added", "flip_missing", "kernel_transposed", "answer_transposed", "scale_forgotten", "sign",
+               "no_padding", "added_padding", "padding_amount", "pad_mode", "stride", "dilation", "pool_mode",
+               "divisor_included", "divisor_excluded", "ceil", "floor", "window_shift", "slip", "unexplained")
+#: The same for pooling exercises: what is particular to pooling (its mode, divisor and rounding) comes
+#: before padding, so a 'same'-padded max pool that equals ceil mode is named ceil.
+POOL_ORDER = ("answer_transposed", "sign", "pool_mode", "divisor_included", "divisor_excluded", "ceil", "floor",
+              "no_padding", "added_padding", "padding_amount", "stride", "dilation", "window_shift")
+#: The id of the entry that describes a wrong shape (with the settings that would give it).
+SHAPE_ID = "shape"
+
+_KEY_IDS = {
+    MISTAKE_FLIP_ADDED: "flip_added", MISTAKE_FLIP_MISSING: "flip_missing",
+    MISTAKE_KERNEL_TRANSPOSED: "kernel_transposed", MISTAKE_TRANSPOSED_ANSWER: "answer_transposed",
+    MISTAKE_SCALE: "scale_forgotten", MISTAKE_SIGN: "sign", MISTAKE_NO_PADDING: "no_padding",
+    MISTAKE_ADDED_PADDING: "added_padding", MISTAKE_PADDING_AMOUNT: "padding_amount", MISTAKE_PAD_MODE: "pad_mode",
+    MISTAKE_STRIDE: "stride", MISTAKE_DILATION: "dilation", MISTAKE_POOL_MODE: "pool_mode",
+    MISTAKE_DIVISOR_INCLUDED: "divisor_included", MISTAKE_DIVISOR_EXCLUDED: "divisor_excluded",
+    MISTAKE_CEIL: "ceil", MISTAKE_FLOOR: "floor", MISTAKE_WINDOW_SHIFTED: "window_shift",
+    MISTAKE_WINDOW_SHIFT_ALL: "window_shift", MISTAKE_OTHER_WINDOW: "window_shift", MISTAKE_SLIP: "slip",
+    MISTAKE_SLIP_AFTER: "slip", MISTAKE_NOT_MAX: "slip", MISTAKE_NOT_MIN: "slip", MISTAKE_NOT_IN_WINDOW: "slip",
+    MISTAKE_UNEXPLAINED: "unexplained", SHAPE_MISMATCH: SHAPE_ID,
+}
+
+#: How many wrong cells an unexplained answer carries the working for.
+MAX_UNEXPLAINED_CELLS = 3
+
+
 @dataclass(frozen=True)
 class Diagnosis:
-    """A named mistake (a message key and its parameters) and how much of the answer it explains."""
+    """A named mistake (a message key and its parameters) and the answer cells it concerns."""
 
     key: str
     params: dict = field(default_factory=dict)
-    cells: tuple = ()          # the cells it concerns, when it is about single cells
+    cells: tuple = ()          # the answer's cells it explains or concerns, each a tuple of ints
+
+    @property
+    def mistake(self) -> str:
+        """The stable id of the JSON contract (one of :data:`MISTAKE_IDS`, or ``"shape"``)."""
+        return _KEY_IDS.get(self.key, "slip")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One way students get an exercise wrong: settings changed, the kernel altered, or the answer transformed."""
+
+    id: str
+    key: str
+    params: tuple = ()                 # message parameters, as (name, value) pairs
+    spec: tuple = ()                   # settings changed, as (field, value) pairs
+    kernel: str | None = None          # "transpose" or "unscale"
+    answer: str | None = None          # "transpose", "negate" or "shift" (by ``shift`` rows, columns)
+    shift: tuple = (0, 0)
+
+    def diagnosis(self, cells=()) -> Diagnosis:
+        return Diagnosis(self.key, dict(self.params), tuple(cells))
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,7 +229,12 @@ class Grade:
     diagnoses: list[Diagnosis]
     shape_ok: bool
     operation: Conv2d | Pool2d
-    working: ConvTrace | PoolTrace | None = None   # the engine's working for the first wrong cells
+    working: ConvTrace | PoolTrace | None = None   # the engine's working for ``working_cells``
+    working_cells: tuple = ()                      # the wrong cells ``working`` is for, in its order
+    #: The working, done WITH the diagnosed mistake, of the cells it does not explain (``slip_cells``):
+    #: what the student would have got had they made only that mistake.
+    slip_working: ConvTrace | PoolTrace | None = None   # for the first MAX_WORKED_CELLS of ``slip_cells``
+    slip_cells: tuple = ()
 
     @property
     def n_cells(self) -> int:
@@ -192,24 +263,20 @@ class Grade:
         bad = ~self.correct & ~self.missing
         return [tuple(int(v) for v in idx) for idx in np.argwhere(bad)]
 
+    @property
+    def unexplained(self) -> bool:
+        return any(d.key == MISTAKE_UNEXPLAINED for d in self.diagnoses)
+
 
 def _close(answer: np.ndarray, expected: np.ndarray, tol: float) -> np.ndarray:
-    """Cell-by-cell agreement: integers exactly, floats within ``tol``."""
+    """Cell-by-cell agreement: integers exactly, floats within ``tol`` (a NaN in ``expected`` agrees only with NaN)."""
     answer = np.asarray(answer, dtype=np.float64)
     if expected.dtype.kind in "iub":
         return answer == expected
     exp = expected.astype(np.float64)
     both_nan = np.isnan(answer) & np.isnan(exp)
-    return both_nan | (np.abs(answer - exp) <= tol + 1e-9 * np.maximum(1.0, np.abs(exp)))
-
-
-def _agreement(answer, missing, candidate, tol) -> tuple[int, int]:
-    """(cells that agree, cells compared) between an answer and a candidate output."""
-    if candidate.shape != answer.shape:
-        return 0, 0
-    given = ~missing
-    agree = _close(answer, candidate, tol) & given
-    return int(agree.sum()), int(given.sum())
+    with np.errstate(invalid="ignore"):
+        return both_nan | (np.abs(answer - exp) <= tol + 1e-9 * np.maximum(1.0, np.abs(exp)))
 
 
 def _rotationally_symmetric(w: np.ndarray) -> bool:
@@ -230,149 +297,356 @@ def _padding_value(padding) -> object:
     return top if top == bottom == left == right else f"({top}, {bottom}, {left}, {right})"
 
 
-def _conv_mistakes(ex: Exercise, spec: ConvSpec):
-    weights = ex.kernel.weights
-    if not _rotationally_symmetric(weights):
-        key = MISTAKE_FLIP_ADDED if not spec.flip else MISTAKE_FLIP_MISSING
-        yield Diagnosis(key), ex.varied(flip=not spec.flip)
-    if weights.shape[-1] != weights.shape[-2] or not np.array_equal(weights, np.swapaxes(weights, -1, -2)):
-        yield (Diagnosis(MISTAKE_KERNEL_TRANSPOSED),
-               replace(ex, kernel=replace(ex.kernel, weights=np.swapaxes(weights, -1, -2))))
-    if ex.kernel.scale != 1:
-        yield (Diagnosis(MISTAKE_SCALE, {"scale": str(ex.kernel.scale)}),
-               replace(ex, kernel=replace(ex.kernel, scale=Fraction(1))))
-    if spec.padding != NO_PADDING:
-        if spec.pad_mode != "zeros":
-            yield Diagnosis(MISTAKE_PAD_MODE, {"used": "zeros", "asked": spec.pad_mode}), ex.varied(pad_mode="zeros")
-        else:
-            for mode in ("replicate", "reflect"):
-                yield Diagnosis(MISTAKE_PAD_MODE, {"used": mode, "asked": "zeros"}), ex.varied(pad_mode=mode)
-    if spec.dilation != (1, 1):
-        yield Diagnosis(MISTAKE_DILATION), ex.varied(dilation=1)
-
-
-def _pool_mistakes(ex: Exercise, spec: PoolSpec):
-    for other in POOL_MODES:
-        if other != spec.mode:
-            yield Diagnosis(MISTAKE_POOL_MODE, {"used": other, "asked": spec.mode}), ex.varied(mode=other)
-    if spec.mode == "avg" and spec.padding != NO_PADDING:
-        include = spec.count_include_pad
-        yield (Diagnosis(MISTAKE_DIVISOR_EXCLUDED if include else MISTAKE_DIVISOR_INCLUDED),
-               ex.varied(count_include_pad=not include))
-    yield (Diagnosis(MISTAKE_CEIL if not spec.ceil_mode else MISTAKE_FLOOR),
-           ex.varied(ceil_mode=not spec.ceil_mode))
-
+# ---------------------------------------------------------------------------------------------------------
+# The mistakes students make, each a small change to the exercise.
+# ---------------------------------------------------------------------------------------------------------
 
 def _padding_mistakes(ex: Exercise, spec: Spec):
     padding = spec.padding
-    if padding != NO_PADDING:
-        yield Diagnosis(MISTAKE_NO_PADDING), ex.varied(padding=0)
+    if padding == NO_PADDING:
+        for other in ("same", "full", 1, 2):
+            if other == "full" and not isinstance(spec, ConvSpec):
+                continue
+            yield Mistake("added_padding", MISTAKE_ADDED_PADDING, (("padding", other),), (("padding", other),))
+        return
+    yield Mistake("no_padding", MISTAKE_NO_PADDING, (), (("padding", 0),))
+    asked = _padding_value(padding)
+    if isinstance(padding, str):
+        others = [o for o in ("same", "full", 1, 2) if o != padding]
+    elif len(set(padding)) == 1:
+        others = [o for o in (padding[0] - 1, padding[0] + 1, padding[0] - 2, padding[0] + 2) if o > 0]
     else:
-        yield Diagnosis(MISTAKE_ADDED_PADDING, {"padding": "same"}), ex.varied(padding="same")
-        if isinstance(spec, ConvSpec):
-            yield Diagnosis(MISTAKE_ADDED_PADDING, {"padding": "full"}), ex.varied(padding="full")
-        yield Diagnosis(MISTAKE_ADDED_PADDING, {"padding": 1}), ex.varied(padding=1)
-    if not isinstance(padding, str) and len(set(padding)) == 1 and padding[0] > 0:
-        amount = padding[0]
-        for other in (amount - 1, amount + 1):
-            if other > 0:
-                yield (Diagnosis(MISTAKE_PADDING_AMOUNT, {"used": other, "asked": amount}),
-                       ex.varied(padding=other))
+        others = []
+    for other in others:
+        yield Mistake("padding_amount", MISTAKE_PADDING_AMOUNT, (("used", other), ("asked", asked)),
+                      (("padding", other),))
 
 
 def _stride_mistakes(ex: Exercise, spec: Spec):
     if isinstance(spec, ConvSpec):
-        current, options = spec.stride, (1, 2, 3)
+        window = tuple(ex.kernel.weights.shape[-2:])
+        current = spec.stride
     else:
-        window = spec.window(ex.input.shape[-2:]) if spec.size == "global" else spec.size
+        window = spec.window(ex.input.shape[-2:])
         current = spec.stride_for(window)
-        options = (1, 2) + ((window[0],) if window[0] == window[1] else ())
+    options = (1, 2, 3) + ((window[0],) if window[0] == window[1] else ())
     for other in dict.fromkeys(options):
-        if (other, other) != current:
-            yield (Diagnosis(MISTAKE_STRIDE, {"used": other, "asked": _pair_value(current)}),
-                   ex.varied(stride=other))
+        if (other, other) != tuple(current):
+            yield Mistake("stride", MISTAKE_STRIDE, (("used", other), ("asked", _pair_value(current))),
+                          (("stride", other),))
 
 
-def candidate_mistakes(ex: Exercise):
-    """(Diagnosis, Exercise) pairs: the exercise as students commonly get it wrong."""
+def candidate_mistakes(ex: Exercise) -> list[Mistake]:
+    """Every single mistake tried on ``ex``, in the order ties are settled."""
     spec = ex.spec
-    out = list(_conv_mistakes(ex, spec) if isinstance(spec, ConvSpec) else _pool_mistakes(ex, spec))
+    out: list[Mistake] = []
+    if isinstance(spec, ConvSpec):
+        weights = ex.kernel.weights
+        if not _rotationally_symmetric(weights):
+            key, name = (MISTAKE_FLIP_MISSING, "flip_missing") if spec.flip else (MISTAKE_FLIP_ADDED, "flip_added")
+            out.append(Mistake(name, key, (), (("flip", not spec.flip),)))
+        if not np.array_equal(weights, np.swapaxes(weights, -1, -2)):
+            out.append(Mistake("kernel_transposed", MISTAKE_KERNEL_TRANSPOSED, kernel="transpose"))
+    out.append(Mistake("answer_transposed", MISTAKE_TRANSPOSED_ANSWER, answer="transpose"))
+    if isinstance(spec, ConvSpec) and ex.kernel.scale != 1:
+        out.append(Mistake("scale_forgotten", MISTAKE_SCALE, (("scale", str(ex.kernel.scale)),), kernel="unscale"))
+    out.append(Mistake("sign", MISTAKE_SIGN, answer="negate"))
     out += _padding_mistakes(ex, spec)
+    if isinstance(spec, ConvSpec) and spec.padding != NO_PADDING:
+        for mode in PAD_MODES:
+            if mode != spec.pad_mode:
+                out.append(Mistake("pad_mode", MISTAKE_PAD_MODE, (("used", mode), ("asked", spec.pad_mode)),
+                                   (("pad_mode", mode),)))
     out += _stride_mistakes(ex, spec)
+    if spec.dilation != (1, 1):
+        out.append(Mistake("dilation", MISTAKE_DILATION, (), (("dilation", 1),)))
+    if isinstance(spec, PoolSpec):
+        for other in POOL_MODES:
+            if other != spec.mode:
+                out.append(Mistake("pool_mode", MISTAKE_POOL_MODE, (("used", other), ("asked", spec.mode)),
+                                   (("mode", other),)))
+        if spec.mode == "avg" and spec.padding != NO_PADDING:
+            include = spec.count_include_pad
+            out.append(Mistake("divisor_excluded" if include else "divisor_included",
+                               MISTAKE_DIVISOR_EXCLUDED if include else MISTAKE_DIVISOR_INCLUDED, (),
+                               (("count_include_pad", not include),)))
+        out.append(Mistake("floor", MISTAKE_FLOOR, (), (("ceil_mode", False),)) if spec.ceil_mode else
+                   Mistake("ceil", MISTAKE_CEIL, (), (("ceil_mode", True),)))
+    for rows, cols in ((0, 1), (1, 0), (1, 1), (0, -1), (-1, 0)):
+        out.append(Mistake("window_shift", MISTAKE_WINDOW_SHIFT_ALL, (("rows", rows), ("cols", cols)),
+                           answer="shift", shift=(rows, cols)))
+    order = {name: n for n, name in enumerate(POOL_ORDER if isinstance(spec, PoolSpec) else MISTAKE_IDS)}
+    return sorted(out, key=lambda m: order[m.id])   # stable: the order above settles ties within an id
+
+
+def _shifted(dense: np.ndarray, shape, stride, shift) -> np.ndarray:
+    """The output whose window (i, j) starts ``shift`` cells off: the stride-1 output sampled off its grid."""
+    out = np.full(shape, np.nan)
+    rows = np.arange(shape[-2]) * stride[0] + shift[0]
+    cols = np.arange(shape[-1]) * stride[1] + shift[1]
+    ok_r = np.flatnonzero((rows >= 0) & (rows < dense.shape[-2]))
+    ok_c = np.flatnonzero((cols >= 0) & (cols < dense.shape[-1]))
+    if ok_r.size and ok_c.size:
+        out[..., ok_r[:, None], ok_c[None, :]] = dense[..., rows[ok_r][:, None], cols[ok_c][None, :]]
     return out
 
 
-def _outputs(pairs):
-    for diagnosis, exercise in pairs:
+class _Variants:
+    """The exercise done with some mistakes: each changed exercise is run once."""
+
+    def __init__(self, ex: Exercise):
+        self.ex = ex
+        self._runs: dict = {}
+
+    def exercise(self, mistakes) -> tuple[object, Exercise] | None:
+        """(cache key, the exercise with the mistakes' settings and kernel changes), or None if they clash."""
+        changes: dict = {}
+        kernel_ops: list[str] = []
+        for m in mistakes:
+            for name, value in m.spec:
+                if name in changes:
+                    return None
+                changes[name] = value
+            if m.kernel is not None:
+                if m.kernel in kernel_ops:
+                    return None
+                kernel_ops.append(m.kernel)
+        ex = self.ex
         try:
-            yield diagnosis, exercise.expected()
+            if changes:
+                ex = ex.varied(**changes)
+            for op in kernel_ops:
+                k = ex.kernel
+                ex = replace(ex, kernel=replace(k, weights=np.swapaxes(k.weights, -1, -2)) if op == "transpose"
+                             else replace(k, scale=Fraction(1)))
         except ConvtraceError:
-            continue
+            return None
+        key = (tuple(sorted(changes.items(), key=lambda kv: kv[0])), tuple(sorted(kernel_ops)))
+        return key, ex
+
+    def run(self, key, ex: Exercise):
+        """(operation, output) of ``ex``, or None when the engine refuses it (an impossible setting)."""
+        if key not in self._runs:
+            try:
+                op = ex.operation()
+                self._runs[key] = (op, op.run())
+            except ConvtraceError:
+                self._runs[key] = None
+        return self._runs[key]
+
+    def dense(self, key, ex: Exercise):
+        """The stride-1 run of ``ex`` (every window position), for shifted windows."""
+        return self.run(("dense", key), ex.varied(stride=1))
+
+    def output(self, mistakes) -> np.ndarray | None:
+        answer_ops = [m.answer for m in mistakes if m.answer is not None]
+        if len(set(answer_ops)) < len(answer_ops):
+            return None
+        found = self.exercise(mistakes)
+        if found is None:
+            return None
+        key, ex = found
+        ran = self.run(key, ex)
+        if ran is None:
+            return None
+        op, out = ran
+        for m in mistakes:
+            if m.answer == "shift":
+                dense = self.dense(key, ex)
+                if dense is None:
+                    return None
+                out = _shifted(dense[1], out.shape, op.params["stride"], m.shift)
+        if "transpose" in answer_ops:
+            out = np.swapaxes(out, -1, -2)
+        if "negate" in answer_ops:
+            out = -out
+        return out
 
 
-def diagnose(ex: Exercise, expected: np.ndarray, answer: np.ndarray, missing: np.ndarray,
-             tol: float) -> list[Diagnosis]:
-    """The mistakes that explain a wrong answer, best first."""
-    if answer.shape != expected.shape:
-        return _diagnose_shape(ex, expected, answer, missing, tol)
-    given = int((~missing).sum())
-    if given == 0:
-        return []
-    if answer.ndim == 2 and answer.shape[0] == answer.shape[1]:
-        agree, _ = _agreement(answer.T, missing.T, expected, tol)
-        if agree == given and not np.array_equal(expected, expected.T):
-            return [Diagnosis(MISTAKE_TRANSPOSED_ANSWER)]
-    if _agreement(-answer, missing, expected, tol)[0] == given and np.any(expected != 0):
-        return [Diagnosis(MISTAKE_SIGN)]
-    right, _ = _agreement(answer, missing, expected, tol)
-    best = None
-    for diagnosis, candidate in _outputs(candidate_mistakes(ex)):
-        agree, compared = _agreement(answer, missing, candidate, tol)
-        if compared and agree == compared:
-            return [diagnosis]
-        if agree > right and (best is None or agree > best[0]):
-            best = (agree, diagnosis)
-    found = []
-    if best is not None and best[0] >= max(2, given // 2):
-        found.append(Diagnosis(best[1].key, {**best[1].params, "partly": best[0], "of": given}))
-    wrong = ~_close(answer, expected, tol) & ~missing
-    found += _cell_mistakes(ex, expected, answer, wrong, tol)
-    return found
+@dataclass
+class _Candidate:
+    mistakes: tuple
+    output: np.ndarray
+    rank: tuple
+    match: np.ndarray | None = None     # given cells the output accounts for (None: another shape)
+    leftover: int = 0                   # given cells it does not account for
 
 
-def _cell_mistakes(ex, expected, answer, wrong, tol) -> list[Diagnosis]:
-    """Single cells: the value of a neighbouring window, or an arithmetic slip."""
-    shifted = []
-    slips = []
-    dense = None
-    operation = ex.operation()
-    if ex.is_conv:
-        try:
-            dense = ex.varied(stride=1).expected()
-        except ConvtraceError:
-            dense = None
-    sh, sw = operation.params["stride"]
-    for idx in np.argwhere(wrong):
-        cell = tuple(int(v) for v in idx)
-        value = answer[cell]
-        neighbour = None
-        if dense is not None and dense.ndim == answer.ndim:
-            i, j = cell[-2], cell[-1]
-            lead = cell[:-2]
-            for di, dj in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-                ii, jj = i * sh + di, j * sw + dj
-                if 0 <= ii < dense.shape[-2] and 0 <= jj < dense.shape[-1]:
-                    if _close(np.array([value]), np.array([dense[lead + (ii, jj)]]), tol)[0]:
-                        neighbour = (di, dj)
-                        break
-        if neighbour is not None:
-            shifted.append(Diagnosis(MISTAKE_WINDOW_SHIFTED,
-                                     {"cell": list(cell), "rows": neighbour[0], "cols": neighbour[1]}, (cell,)))
+def _signature(out: np.ndarray) -> tuple:
+    return out.shape, np.asarray(out, dtype=np.float64).tobytes()
+
+
+def _enough(gain: int, before: int) -> bool:
+    """Whether explaining ``gain`` more cells out of ``before`` unexplained ones is worth one more assumption:
+    at least two cells, or more than half of them."""
+    return gain >= 2 or (gain >= 1 and 2 * gain > before)
+
+
+@dataclass
+class _Explanation:
+    """What the search settled on (``mistakes`` empty when nothing explains the answer better than chance)."""
+
+    mistakes: tuple
+    output: np.ndarray | None
+    match: np.ndarray | None
+    variants: _Variants
+    shape_options: list
+
+
+def _search(ex: Exercise, expected, answer, missing, tol) -> _Explanation:
+    """The explanation that accounts for most given cells with the fewest mistakes (then the priority order).
+
+    Evidence is only what the student wrote: blank cells count for and against nothing.  A mistake is
+    adopted when it accounts for at least two more cells than the right answer does, or for more than
+    half of the wrong ones (so cells it predicts wrongly that the student got right count against it); a
+    pair must do the same against each of its mistakes alone.  On a wrong shape a mistake must account
+    for more than half the given cells.
+    """
+    variants = _Variants(ex)
+    given = ~missing
+    n_given = int(given.sum())
+    shape_ok = answer.shape == expected.shape
+    base_left = n_given - int((given & _close(answer, expected, tol)).sum()) if shape_ok else n_given
+    atoms = candidate_mistakes(ex)
+    seen = {_signature(expected)}
+    candidates: list[_Candidate] = []
+    own_left: dict[int, int] = {}
+
+    def consider(mistakes, rank) -> _Candidate | None:
+        out = variants.output(mistakes)
+        if out is None:
+            return None
+        cand = _Candidate(mistakes, out, rank)
+        if out.shape == answer.shape:
+            cand.match = given & _close(answer, out, tol)
+            cand.leftover = n_given - int(cand.match.sum())
         else:
-            exp = expected[cell]
-            slips.append(Diagnosis(MISTAKE_SLIP, {"cell": list(cell), "got": _num(value), "expected": _num(exp),
-                                                    "diff": _num(value - exp)}, (cell,)))
-    return shifted + slips
+            cand.leftover = n_given
+        sig = _signature(out)
+        if sig in seen:
+            return cand
+        seen.add(sig)
+        candidates.append(cand)
+        return cand
+
+    for n, m in enumerate(atoms):
+        cand = consider((m,), (n,))
+        if cand is not None:
+            own_left[n] = cand.leftover
+    accepted: list[_Candidate] = []
+    for cand in candidates:
+        if cand.match is not None and _enough(base_left - cand.leftover, base_left) and \
+                (shape_ok or 2 * (n_given - cand.leftover) > n_given):
+            accepted.append(cand)
+    for a in range(len(atoms)):
+        for b in range(a + 1, len(atoms)):
+            if a not in own_left or b not in own_left:
+                continue
+            cand = consider((atoms[a], atoms[b]), (a, b))
+            if cand is None or cand.match is None or candidates[-1] is not cand:
+                continue
+            before = min(base_left, own_left[a], own_left[b])
+            if _enough(before - cand.leftover, before) and (shape_ok or 2 * (n_given - cand.leftover) > n_given):
+                accepted.append(cand)
+    best = min(accepted, key=lambda c: (c.leftover, len(c.mistakes), c.rank), default=None)
+    options = []
+    if not shape_ok and best is None:
+        shaped = [c for c in candidates if c.output.shape == answer.shape]
+        shaped.sort(key=lambda c: (len(c.mistakes), c.rank))
+        seen_ids = set()
+        for c in shaped:
+            ids = tuple(m.id for m in c.mistakes)
+            if ids in seen_ids or (len(ids) == 2 and any((i,) in seen_ids for i in ids)):
+                continue
+            seen_ids.add(ids)
+            options.append(c.mistakes)
+    if best is None:
+        return _Explanation((), None, None, variants, options)
+    return _Explanation(best.mistakes, best.output, best.match, variants, options)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cells the explanation leaves over.
+# ---------------------------------------------------------------------------------------------------------
+
+def _cell_text(cell) -> list:
+    return [int(v) for v in cell]
+
+
+def _leftover_diagnoses(ex, explanation: _Explanation, reference, answer, cells, tol):
+    """One diagnosis per leftover cell, measured against ``reference`` (the explanation's output, or the
+    expected one): a neighbouring window's value, a max/min not the extreme of its window, or a slip.
+    Returns (diagnoses, operation the cells were worked with, those cells in that operation)."""
+    variants = explanation.variants
+    found = variants.exercise(explanation.mistakes)
+    answer_ops = {m.answer for m in explanation.mistakes if m.answer is not None}
+    key, variant = found
+    op = variants.run(key, variant)[0]
+    work_op, work_cells = op, list(cells)
+    if "shift" in answer_ops:
+        shift = next(m.shift for m in explanation.mistakes if m.answer == "shift")
+        dense_op = variants.dense(key, variant)[0]
+        sh, sw = op.params["stride"]
+        if "transpose" in answer_ops:
+            work_cells = [c[:-2] + (c[-1], c[-2]) for c in work_cells]
+        work_cells = [c[:-2] + (c[-2] * sh + shift[0], c[-1] * sw + shift[1]) for c in work_cells]
+        work_op = dense_op
+    elif "transpose" in answer_ops:
+        work_cells = [c[:-2] + (c[-1], c[-2]) for c in work_cells]
+    inside = [c for c in work_cells
+              if all(0 <= v < n for v, n in zip(c[-2:], work_op.run().shape[-2:], strict=True))]
+    trace = work_op.trace(cells=inside) if inside and len(inside) == len(work_cells) else None
+    plain = not answer_ops
+    dense = None
+    if plain:
+        ran = variants.dense(key, variant)
+        dense = ran[1] if ran is not None else None
+    stride = op.params["stride"]
+    is_pool = isinstance(variant.spec, PoolSpec)
+    mode = variant.spec.mode if is_pool else None
+    after = bool(explanation.mistakes)
+    shifted, slips = [], []
+    for n, cell in enumerate(cells):
+        value, ref = answer[cell], reference[cell]
+        params = {"cell": _cell_text(cell), "got": _num(value), "expected": _num(ref)}
+        if plain and is_pool and mode in ("max", "min") and trace is not None:
+            step = trace.step(n)
+            if np.any(_close(np.full(int(step.inside.sum()), value), step.window[step.inside], tol)):
+                slips.append(Diagnosis(MISTAKE_NOT_MAX if mode == "max" else MISTAKE_NOT_MIN, params, (cell,)))
+                continue
+        neighbour = _neighbour(dense, cell, stride, value, tol, is_pool) if plain else None
+        if neighbour is not None:
+            if is_pool:
+                shifted.append(Diagnosis(MISTAKE_OTHER_WINDOW, {**params, "rows": neighbour[0],
+                                                                "cols": neighbour[1]}, (cell,)))
+            else:
+                shifted.append(Diagnosis(MISTAKE_WINDOW_SHIFTED, {"cell": _cell_text(cell), "rows": neighbour[0],
+                                                                  "cols": neighbour[1]}, (cell,)))
+            continue
+        if plain and is_pool and mode in ("max", "min"):
+            slips.append(Diagnosis(MISTAKE_NOT_IN_WINDOW, params, (cell,)))
+            continue
+        slips.append(Diagnosis(MISTAKE_SLIP_AFTER if after else MISTAKE_SLIP,
+                               {**params, "diff": _num(value - ref)}, (cell,)))
+    return shifted + slips, (work_op if trace is not None else None), work_cells
+
+
+def _neighbour(dense, cell, stride, value, tol, is_pool):
+    """(rows, cols) to a neighbouring window whose result is ``value``, or None."""
+    if dense is None or dense.ndim != len(cell):
+        return None
+    sh, sw = stride
+    i, j, lead = cell[-2], cell[-1], cell[:-2]
+    steps = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    if is_pool:
+        steps += [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+        steps += [(d * sh, 0) for d in (-1, 1)] + [(0, d * sw) for d in (-1, 1)]
+    for di, dj in dict.fromkeys(steps):
+        ii, jj = i * sh + di, j * sw + dj
+        if 0 <= ii < dense.shape[-2] and 0 <= jj < dense.shape[-1]:
+            if _close(np.array([value]), np.array([dense[lead + (ii, jj)]]), tol)[0]:
+                return di, dj
+    return None
 
 
 def _num(v):
@@ -380,25 +654,71 @@ def _num(v):
     return int(v) if float(v).is_integer() else round(float(v), 6)
 
 
-def _diagnose_shape(ex, expected, answer, missing, tol) -> list[Diagnosis]:
-    """Which settings would give the answer's shape, and whether one gives its values too."""
-    found = [Diagnosis(SHAPE_MISMATCH, {"got": _dims(answer.shape), "expected": _dims(expected.shape)})]
-    shape_matches = []
-    for diagnosis, candidate in _outputs(candidate_mistakes(ex)):
-        if candidate.shape != answer.shape:
-            continue
-        agree, compared = _agreement(answer, missing, candidate, tol)
-        if compared and agree == compared:
-            return [found[0], diagnosis]
-        shape_matches.append(diagnosis)
-    if shape_matches:
-        options = [{"key": d.key, "params": d.params} for d in shape_matches]
-        found.append(Diagnosis(SHAPE_WOULD_COME_FROM, {"got": _dims(answer.shape), "options": options}))
-    return found
-
-
 def _dims(shape) -> str:
     return "×".join(str(s) for s in shape)
+
+
+def _cells_of(mask) -> tuple:
+    return tuple(tuple(int(v) for v in idx) for idx in np.argwhere(mask))
+
+
+@dataclass
+class _Verdict:
+    diagnoses: list
+    slip_op: object = None
+    slip_cells: tuple = ()        # answer cells
+    slip_work_cells: tuple = ()   # the same cells in ``slip_op``
+
+
+def _diagnose(ex: Exercise, expected, answer, missing, tol) -> _Verdict:
+    given = ~missing
+    if not given.any():
+        return _Verdict([])
+    shape_ok = answer.shape == expected.shape
+    wrong = given & ~_close(answer, expected, tol) if shape_ok else None
+    if shape_ok and not wrong.any():
+        return _Verdict([])          # the given cells are all right: only blanks are missing
+    explanation = _search(ex, expected, answer, missing, tol)
+    found: list[Diagnosis] = []
+    if not shape_ok:
+        shape = Diagnosis(SHAPE_MISMATCH, {"got": _dims(answer.shape), "expected": _dims(expected.shape)})
+        if not explanation.mistakes:
+            if explanation.shape_options:
+                options = [[{"key": m.key, "params": dict(m.params)} for m in ms]
+                           for ms in explanation.shape_options]
+                shape = replace(shape, params={**shape.params, "options": options})
+            return _Verdict([shape])
+        found.append(shape)
+        leftover = given & ~explanation.match
+        explained = _cells_of(explanation.match)
+    elif explanation.mistakes:
+        leftover = given & ~explanation.match
+        explained = _cells_of(wrong & explanation.match)
+    else:
+        leftover, explained = wrong, ()
+    n_left, n_given = int(leftover.sum()), int(given.sum())
+    if shape_ok and n_left >= 3 and 3 * n_left > n_given and len(explained) <= n_left:
+        return _Verdict([Diagnosis(MISTAKE_UNEXPLAINED, {"n": int(wrong.sum())}, _cells_of(wrong))])
+    found += [m.diagnosis(explained) for m in explanation.mistakes]
+    cells = _cells_of(leftover)
+    if not cells:
+        return _Verdict(found)
+    reference = explanation.output if explanation.mistakes else expected
+    # A cell the explanation cannot predict (a shifted window off the input) is no slip: it is left unsaid.
+    cells = tuple(c for c in cells if not np.isnan(float(reference[c])))
+    if not cells:
+        return _Verdict(found)
+    more, op, work_cells = _leftover_diagnoses(ex, explanation, reference, answer, cells, tol)
+    found += more
+    if not explanation.mistakes or op is None:
+        return _Verdict(found)
+    return _Verdict(found, op, cells, tuple(work_cells))
+
+
+def diagnose(ex: Exercise, expected: np.ndarray, answer: np.ndarray, missing: np.ndarray,
+             tol: float) -> list[Diagnosis]:
+    """The mistakes that explain a wrong answer, best first (none when every given cell is right)."""
+    return _diagnose(ex, expected, answer, missing, tol).diagnoses
 
 
 def grade(ex: Exercise, answer, missing=None, tol: float = DEFAULT_TOL) -> Grade:
@@ -412,26 +732,31 @@ def grade(ex: Exercise, answer, missing=None, tol: float = DEFAULT_TOL) -> Grade
     shape_ok = answer.shape == expected.shape
     correct = _close(answer, expected, tol) & ~missing if shape_ok else np.zeros(expected.shape, dtype=bool)
     all_ok = shape_ok and bool(correct.all())
-    diagnoses = [] if all_ok else diagnose(ex, expected, answer, missing, tol)
+    verdict = _Verdict([]) if all_ok else _diagnose(ex, expected, answer, missing, tol)
     result = Grade(exercise=ex, expected=expected, answer=answer, missing=missing, correct=correct, tol=tol,
-                   diagnoses=diagnoses, shape_ok=shape_ok, operation=operation)
-    wrong = result.wrong_cells[:MAX_WORKED_CELLS]
+                   diagnoses=verdict.diagnoses, shape_ok=shape_ok, operation=operation)
+    limit = MAX_UNEXPLAINED_CELLS if result.unexplained else MAX_WORKED_CELLS
+    wrong = result.wrong_cells[:limit]
     if wrong:
-        result = replace(result, working=operation.trace(cells=wrong))
+        result = replace(result, working=operation.trace(cells=wrong), working_cells=tuple(wrong))
+    if verdict.slip_op is not None:
+        worked = list(verdict.slip_work_cells[:MAX_WORKED_CELLS])
+        result = replace(result, slip_working=verdict.slip_op.trace(cells=worked), slip_cells=verdict.slip_cells)
     return result
 
 
 def describe(diagnosis: Diagnosis, lang: str = "en") -> str:
     """One sentence naming the mistake, in ``lang``."""
     params = dict(diagnosis.params)
-    partly = params.pop("partly", None)
-    of = params.pop("of", None)
-    if diagnosis.key == SHAPE_WOULD_COME_FROM:
-        options = "; ".join(describe(Diagnosis(o["key"], o["params"]), lang) for o in params["options"])
-        return translate(SHAPE_WOULD_COME_FROM, lang, got=params["got"], options=options)
+    if diagnosis.key == SHAPE_MISMATCH:
+        options = params.pop("options", None)
+        text = translate(SHAPE_MISMATCH, lang, **params)
+        if options:
+            said = translate(SHAPE_OR, lang).join(
+                translate(MISTAKE_AND, lang).join(describe(Diagnosis(m["key"], m["params"]), lang) for m in option)
+                for option in options[:MAX_SHAPE_OPTIONS])
+            text += translate(SHAPE_WOULD_COME_FROM, lang, options=said)
+        return text
     if "cell" in params:
         params["cell"] = "[" + ", ".join(str(v) for v in params["cell"]) + "]"
-    text = translate(diagnosis.key, lang, **params)
-    if partly is not None:
-        text += " " + translate(MISTAKE_PARTLY, lang, partly=partly, of=of)
-    return text
+    return translate(diagnosis.key, lang, **params)

@@ -6,10 +6,16 @@ at the end, and lets the trace show "sum 45 × 1/9 = 5" as the slides do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import numpy as np
+from convtrace.errors import ConvtraceValueError
+from convtrace.messages.parsing import UNKNOWN_KERNEL
+
+if TYPE_CHECKING:  # numpy is imported by whoever makes a Kernel; `import convtrace` stays light
+    import numpy as np
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,3 +47,23 @@ class Kernel:
     @property
     def shape(self) -> tuple[int, ...]:
         return self.weights.shape
+
+
+#: How a kernel's library name becomes a Kernel.  The library lives in the I/O layer (it reads
+#: files: the built-in kernels/ and CONVTRACE_KERNELS), which this layer may not import; the
+#: package (convtrace/__init__.py) registers it, so ``conv2d(x, "sharpen")`` works whatever was
+#: imported first.
+_resolver: Callable[[str], Kernel] | None = None
+
+
+def register_kernel_resolver(resolver: Callable[[str], Kernel] | None) -> None:
+    """Make ``resolver(name)`` the way :func:`named_kernel` finds a kernel by name (None: no library)."""
+    global _resolver
+    _resolver = resolver
+
+
+def named_kernel(name: str) -> Kernel:
+    """The library kernel called ``name`` (or one of its aliases, e.g. "enfocar" for sharpen)."""
+    if _resolver is None:
+        raise ConvtraceValueError(UNKNOWN_KERNEL, name=name, suggestions="…")
+    return _resolver(name)

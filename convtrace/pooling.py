@@ -59,6 +59,8 @@ class Pool2d:
     cols: SizeArithmetic
     squeeze: bool
     source_input: Any = None
+    #: Names of the input's channels ("R", "G", "B" for an image), for labels only; None: numbers.
+    channel_names: tuple[str, ...] | None = None
 
     @property
     def dilation(self) -> tuple[int, int]:
@@ -155,6 +157,10 @@ class PoolTrace:
     squeeze: bool
 
     @property
+    def channel_names(self) -> tuple[str, ...] | None:
+        return getattr(self.operation, "channel_names", None)
+
+    @property
     def spec(self) -> PoolSpec:
         return self.operation.spec
 
@@ -201,12 +207,12 @@ def _has_empty_window(arith: SizeArithmetic) -> bool:
     return False
 
 
-def prepare_pool2d(x, size=None, spec: PoolSpec | None = None, **options) -> Pool2d:
+def prepare_pool2d(x, size=None, spec: PoolSpec | None = None, *, channel_names=None, **options) -> Pool2d:
     """Check a pooling's input and settings and resolve them without computing.
 
     Settings come as a :class:`PoolSpec` or as its keywords (``size``,
     ``stride``, ``mode``, ``padding``, ``ceil_mode``, ``count_include_pad``,
-    ``dilation``).
+    ``dilation``).  ``channel_names`` (e.g. ``("R", "G", "B")``) only labels the channels in traces.
     """
     if size is not None:
         options["size"] = size
@@ -248,7 +254,8 @@ def prepare_pool2d(x, size=None, spec: PoolSpec | None = None, **options) -> Poo
             if _has_empty_window(arith):
                 raise ConvtraceValueError(POOL_WINDOW_EMPTY, axis=Term(axis))
     return Pool2d(spec, np.ascontiguousarray(x3, dtype=dtype), size_hw, stride_hw, pads, rows, cols,
-                  xa.ndim < 3, source_input=x)
+                  xa.ndim < 3, source_input=x,
+                  channel_names=None if channel_names is None else tuple(str(n) for n in channel_names))
 
 
 def pool2d(x, size, *, stride=None, mode="max", padding=0, ceil_mode=False, count_include_pad=True,

@@ -137,3 +137,85 @@ def answer_key(exercise: Exercise, seed: int) -> dict:
 def solve(exercises: list[Exercise]) -> list:
     """Every exercise's full trace: the worked solutions."""
     return [ex.operation().trace() for ex in exercises]
+
+
+# --- one exercise per student
+
+#: Most students one roster may list.
+MAX_STUDENTS = 2000
+#: Header words that name a roster's column of names (matched case-insensitively, anywhere in the header).
+NAME_HEADERS = ("name", "nombre", "student", "alumno", "alumna", "estudiante")
+
+
+def parse_roster(text: str) -> list[str]:
+    """The student names of a roster CSV's text, in order (blank names left out).
+
+    The separator is ``;``, tab or ``,`` (whichever the first line has most of); a leading byte-order mark
+    is ignored.  The names are the column whose header contains ``name``, ``nombre``, ``student``,
+    ``alumno`` or ``estudiante``; without such a header, the first column of every line.
+    """
+    import csv
+    import io
+
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = max((";", "\t", ","), key=first.count) if any(d in first for d in ";\t,") else ","
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
+    if not rows:
+        return []
+    header = [c.strip().lower() for c in rows[0]]
+    column = next((n for n, h in enumerate(header) if any(word in h for word in NAME_HEADERS)), None)
+    body = rows[1:] if column is not None else rows
+    column = column or 0
+    names = [" ".join(row[column].split()) for row in body if len(row) > column]
+    return [name for name in names if name]
+
+
+def slugify(name: str) -> str:
+    """A file-name-safe form of ``name``: ASCII letters and digits joined by ``-`` ('Ana García' → 'ana-garcia')."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-") or "student"
+
+
+def unique_slugs(names: list[str]) -> list[str]:
+    """Each name's slug, made unique by a ``-2``, ``-3`` … suffix when two names slugify alike."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        base = slug = slugify(name)
+        n = 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        out.append(slug)
+    return out
+
+
+def student_seed(seed: int, name: str, occurrence: int = 1) -> int:
+    """The seed of one student's exercise: stable, from the base seed and the name (NFC, spacing folded).
+
+    ``occurrence`` > 1 tells apart two students listed with the same name.
+    """
+    import hashlib
+    import unicodedata
+
+    key = f"{int(seed)}\n{' '.join(unicodedata.normalize('NFC', name).split())}"
+    if occurrence > 1:
+        key += f"\n{occurrence}"
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:6], "big")
+
+
+def student_seeds(seed: int, names: list[str]) -> list[int]:
+    """:func:`student_seed` of every roster name, duplicates told apart by their order."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        folded = " ".join(name.split())
+        seen[folded] = seen.get(folded, 0) + 1
+        out.append(student_seed(seed, name, seen[folded]))
+    return out

@@ -86,3 +86,29 @@ def pool(x2, size, stride, mode="max", pads=(0, 0, 0, 0), ceil_mode=False, count
                 # A dilated window can miss the input entirely: the mean of nothing is NaN.
                 out[i, j] = sum(cells) / divisor if divisor else np.nan
     return out
+
+
+def conv_transpose(x3, w4, stride=(1, 1), padding=(0, 0), output_padding=(0, 0), dilation=(1, 1)):
+    """Transposed convolution as PyTorch defines it, by scattering: x (C_in, H, W), w (C_in, C_out, kh, kw).
+
+    Every input cell times the kernel is added into a full-size output, which
+    is then cropped by ``padding`` on each side (output_padding extra at the end).
+    Python integers (exact) for integer inputs.
+    """
+    c_in, height, width = x3.shape
+    _, c_out, kh, kw = w4.shape
+    full_h = (height - 1) * stride[0] + dilation[0] * (kh - 1) + 1 + output_padding[0]
+    full_w = (width - 1) * stride[1] + dilation[1] * (kw - 1) + 1 + output_padding[1]
+    full = [[[0 for _ in range(full_w)] for _ in range(full_h)] for _ in range(c_out)]
+    for co in range(c_out):
+        for ci in range(c_in):
+            for i in range(height):
+                for j in range(width):
+                    for a in range(kh):
+                        for b in range(kw):
+                            full[co][i * stride[0] + a * dilation[0]][j * stride[1] + b * dilation[1]] += (
+                                x3[ci, i, j].item() * w4[ci, co, a, b].item())
+    out_h = full_h - 2 * padding[0]
+    out_w = full_w - 2 * padding[1]
+    return np.array([[row[padding[1]:padding[1] + out_w] for row in plane[padding[0]:padding[0] + out_h]]
+                     for plane in full])

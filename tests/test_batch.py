@@ -634,3 +634,36 @@ def test_shown_keeps_text_and_escapes_controls():
     assert batch.shown("a\nb\x00c\x7fd\x85e") == "a\\nb\\x00c\\x7fd\\x85e"
     assert batch.shown("back\\slash") == "back\\slash"
     assert "\n" not in batch.shown(os.fsdecode(b"x\xfe\n"))
+
+
+def test_scheduler_without_dask_says_how_to_install_it(run, tmp_path, monkeypatch):
+    import sys
+
+    src = tmp_path / "in"
+    src.mkdir()
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(src / "a.png")
+    monkeypatch.setitem(sys.modules, "distributed", None)   # import distributed → ImportError
+    result = run("batch", src, tmp_path / "out", "-k", "sharpen", "--scheduler", "local")
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "pip install 'convtrace[dask]'" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_urls_without_a_scheduler_say_to_add_one(run, tmp_path):
+    result = run("batch", "memory://in", tmp_path / "out", "-k", "sharpen")
+    assert result.exit_code == 2 and "--scheduler" in result.output
+
+
+def test_help_and_a_local_batch_never_import_dask(tmp_path):
+    import subprocess
+    import sys
+
+    src = tmp_path / "in"
+    src.mkdir()
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(src / "a.png")
+    code = ("import sys; from typer.testing import CliRunner; from convtrace.cli import app; "
+            f"r = CliRunner().invoke(app, ['batch', {str(src)!r}, {str(tmp_path / 'out')!r}, '-k', 'sharpen']); "
+            "h = CliRunner().invoke(app, ['batch', '--help']); "
+            "print(r.exit_code, h.exit_code, 'distributed' in sys.modules, 'dask' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "0", "False", "False"]

@@ -29,24 +29,26 @@ def test_trace_of_the_four_by_four_first_window_exactly(run, lines):
         "[ ] window   ( ) padding",
         "",
         "Step 1/1 · output[0, 0] · window at row 0, col 0 of the padded input",
-        "Input                      Kernel       Products          Output so far (3×3)",
-        "   [0]  [10]    10     0       1    0    0  ×  1  =   0       60    ·    ·",
-        "  [20]  [30]    30    20       0    2   10  ×  0  =   0        ·    ·    ·",
-        "    10    20    20    10                20  ×  0  =   0        ·    ·    ·",
-        "     0     5     5     0                30  ×  2  =  60",
+        "Input                     Kernel    Products          Output so far (3×3)",
+        "     0    1    2    3        0  1                         0  1  2",
+        "0   [0] [10]  10    0     0  1  0    0  ×  1  =   0   0  60  ·  ·",
+        "1  [20] [30]  30   20     1  0  2   10  ×  0  =   0   1   ·  ·  ·",
+        "2   10   20   20   10               20  ×  0  =   0   2   ·  ·  ·",
+        "3    0    5    5    0               30  ×  2  =  60",
         "Sum = 60",
         "",
         "Output (3×3)",
-        "    60    70    50",
-        "    60    70    50",
-        "    20    30    20",
+        "    0   1   2",
+        "0  60  70  50",
+        "1  60  70  50",
+        "2  20  30  20",
     ]
 
 
 def test_result_without_trace_is_the_output_matrix(run, lines):
     result = run("conv", SAMPLES / "binary_5x5.txt", "-k", SAMPLES / "x_kernel.txt")
     assert result.exit_code == 0
-    assert lines(result.output)[-4:] == ["Output (3×3)", "    4    3    4", "    2    4    3", "    2    3    4"]
+    assert lines(result.output)[-5:] == ["Output (3×3)", "   0  1  2", "0  4  3  4", "1  2  4  3", "2  2  3  4"]
 
 
 def test_the_sharpen_walkthrough_in_spanish(run):

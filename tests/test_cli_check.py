@@ -55,7 +55,9 @@ def test_pool_check_and_the_divisor_mistake(run):
 def test_json_report_of_one_answer(run):
     result = run("check", *SLIDES, "--answer", "60 70 50; 60 70 50; 20 30 _", "-f", "json")
     doc = json.loads(result.output)
-    assert doc["score"] == {"correct": 8, "wrong": 0, "missing": 1, "total": 9}
+    # Blanks earn no credit; without --points there is no scale, only the fraction of cells right.
+    assert doc["score"] == {"correct": 8, "wrong": 0, "missing": 1, "total": 9, "credited": 8,
+                            "credit": round(8 / 9, 4), "points": None, "out_of": None, "shape_credit": "none"}
     assert doc["answer"][2][2] is None and doc["all_correct"] is False
 
 
@@ -72,12 +74,15 @@ def test_a_folder_of_good_wrong_and_broken_answers(run, tmp_path):
     assert result.exit_code == 1
     with report.open(encoding="utf-8") as handle:
         rows = {r["file"]: r for r in csv.DictReader(handle)}
-    assert set(rows) == {"ana.txt", "beto.csv", "caro.txt", "dani.json"}
+    # Every file of the folder has its row: notes.md is not an answer file type, and says so.
+    assert set(rows) == {"ana.txt", "beto.csv", "caro.txt", "dani.json", "notes.md"}
+    assert rows["notes.md"]["status"] == "not_answer" and "not an answer file type (.md)" in rows["notes.md"]["diagnosis"]
+    assert rows["notes.md"]["correct"] == ""
     assert rows["ana.txt"]["all_correct"] == "True" and rows["ana.txt"]["correct"] == "9"
     assert "flipped" in rows["beto.csv"]["diagnosis"]
     assert "row 2 has 1 value" in rows["caro.txt"]["diagnosis"] and rows["caro.txt"]["correct"] == ""
     assert "the answer is 2×2 but the output is 3×3" in rows["dani.json"]["diagnosis"]
-    assert "3 graded, 1 all correct, 1 not gradable" in result.output
+    assert "3 graded, 1 all correct, 2 not gradable" in result.output
     # The report is never overwritten without --force.
     again = run("check", *SLIDES, "--answers", folder, "--report", report)
     assert again.exit_code == 2 and "--force" in again.output
@@ -141,3 +146,26 @@ def test_quiz_formats_and_options(run):
     assert np.array(values[0]["input"]).min() >= -3 and np.array(values[0]["input"]).max() <= 3
     assert run("quiz", "--size", "2x2", "--kernel-size", "3").exit_code == 2
     assert run("quiz", "--values", "9..0").exit_code == 2
+
+
+def test_points_scale_the_score_of_one_answer(run):
+    answer = "60 70 50; 60 71 50; 20 30 ?"  # 7 of 9 right
+    result = run("check", *SLIDES, "--answer", answer, "--points", "10")
+    assert result.exit_code == 1 and "Grade: 7.78 / 10" in result.output
+    es = run("check", *SLIDES, "--answer", answer, "--points", "20", "--lang", "es")
+    assert "Nota: 15,56 / 20" in es.output
+    doc = json.loads(run("check", *SLIDES, "--answer", answer, "--points", "20", "-f", "json").output)
+    assert doc["score"]["credit"] == round(7 / 9, 4) and doc["score"]["points"] == 15.56
+    assert doc["score"]["out_of"] == 20
+    markdown = run("check", *SLIDES, "--answer", answer, "--points", "10", "-f", "markdown").output
+    assert "Grade: 7.78 / 10" in markdown
+    whole = run("check", *SLIDES, "--answer", "60 70 50; 60 70 50; 20 30 20", "--points", "10")
+    assert whole.exit_code == 0 and "Grade: 10 / 10" in whole.output
+
+
+def test_single_answer_report_is_one_row(run, tmp_path):
+    report = tmp_path / "one.csv"
+    assert run("check", *SLIDES, "--answer", "60 70 50; 60 70 50; 20 30 20", "--report", report).exit_code == 0
+    with report.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 1 and rows[0]["all_correct"] == "True" and rows[0]["credit"] == "1"

@@ -65,8 +65,9 @@ def test_wrong_stride():
 def test_shape_that_no_mistake_reproduces_lists_what_would_give_it():
     ex = Exercise(ConvSpec(**{"stride": 2}), np.arange(36).reshape(6, 6), SOBEL)
     g = grade(ex, np.zeros((4, 4)))
-    assert keys(g) == ["shape_mismatch", "shape_would_come_from"]
-    assert "stride 1" in describe(g.diagnoses[1])
+    assert keys(g) == ["shape_mismatch"]          # one entry: the shape, and the settings that give it
+    assert "stride 1" in describe(g.diagnoses[0])
+    assert g.diagnoses[0].mistake == "shape"
 
 
 def test_transposed_answer():
@@ -191,3 +192,106 @@ def test_quiz_keys_grade_their_own_answers(seed, pool, padding, stride):
     g = grade(again, wrong)
     assert not g.all_correct and g.wrong_cells == [(0, 0)]
     assert make_quiz(seed, 1, spec)[0].input.tolist() == ex.input.tolist()
+
+
+# --- issue 11: a careful teacher's diagnosis -------------------------------------------------------------
+
+def ids(g):
+    return [d.mistake for d in g.diagnoses]
+
+
+@pytest.mark.parametrize("padding", ["same", 1, "full"])
+def test_padding_added_to_the_readme_sample_is_named(padding):
+    ex = Exercise(ConvSpec(flip=True), IMAGE, FILTER)
+    g = grade(ex, ex.varied(padding=padding).expected())
+    assert ids(g) == ["shape", "added_padding"]
+
+
+def test_a_transposed_non_square_answer_is_named():
+    ex = Exercise(ConvSpec(), np.arange(30).reshape(5, 6) % 7, SOBEL)
+    g = grade(ex, ex.expected().T)
+    assert ids(g) == ["shape", "answer_transposed"]
+
+
+def test_two_mistakes_are_both_named():
+    ex = Exercise(ConvSpec(padding=1), np.arange(36).reshape(6, 6) % 5, SOBEL)
+    g = grade(ex, ex.varied(flip=True, padding=0).expected())
+    assert sorted(ids(g)[1:]) == ["flip_added", "no_padding"]
+
+
+def test_blanks_never_trigger_a_diagnosis():
+    for spec in (PoolSpec(size=2, mode="max", ceil_mode=True), ConvSpec(dilation=2, padding=2)):
+        ex = Exercise(spec, MAP, None if isinstance(spec, PoolSpec) else SOBEL)
+        answer = ex.expected().astype(float)
+        missing = np.zeros(answer.shape, dtype=bool)
+        missing[0, :] = True
+        missing[-1, -1] = True
+        g = grade(ex, np.where(missing, 0, answer), missing)
+        assert g.diagnoses == [] and g.n_wrong == 0 and g.n_missing == int(missing.sum())
+
+
+def test_an_answer_to_another_matrix_is_unexplained_with_a_few_cells_worked():
+    rng = np.random.default_rng(3)
+    ex = Exercise(ConvSpec(padding=1), rng.integers(0, 10, (8, 8)), SOBEL)
+    other = Exercise(ConvSpec(padding=1), rng.integers(0, 10, (8, 8)), SOBEL)
+    g = grade(ex, other.expected())
+    assert ids(g) == ["unexplained"] and len(g.working_cells) == 3 and len(g.working) == 3
+    assert describe(g.diagnoses[0]).startswith("no common mistake explains this answer")
+
+
+def test_a_slip_after_a_mistake_is_measured_against_what_the_mistake_gives():
+    ex = conv()
+    flipped = ex.varied(flip=True).expected().astype(float)
+    answer = flipped.copy()
+    answer[1, 1] += 3
+    g = grade(ex, answer)
+    assert ids(g) == ["flip_added", "slip"]
+    assert g.diagnoses[1].params["expected"] == flipped[1, 1] and g.diagnoses[1].params["diff"] == 3
+    assert g.slip_cells == ((1, 1),) and g.slip_working.step(0).result == flipped[1, 1]
+
+
+def test_a_max_pool_value_from_the_wrong_window_is_no_arithmetic_slip():
+    ex = Exercise(PoolSpec(size=2, mode="max"), MAP[:4, :4])      # [[7, 9], [17, 19]]
+    answer = ex.expected().astype(float)
+    answer[0, 0] = 6            # in its window, not the largest
+    answer[1, 1] = 9            # the window above's result
+    g = grade(ex, answer)
+    assert [d.key for d in g.diagnoses] == ["mistake_other_window", "mistake_not_max"]
+    assert ids(g) == ["window_shift", "slip"]
+    assert "not the largest" in describe(g.diagnoses[1])
+
+
+def test_a_one_by_one_answer_is_not_stride_three_unless_its_value_matches():
+    ex = Exercise(ConvSpec(), np.arange(25).reshape(5, 5) % 7, SOBEL)
+    g = grade(ex, [[12345]])
+    assert ids(g) == ["shape"] and g.diagnoses[0].key == "shape_mismatch"
+    g = grade(ex, [[ex.expected()[0, 0]]])
+    assert ids(g) == ["shape", "stride"] and g.diagnoses[1].params["used"] == 3
+
+
+def test_the_json_contract():
+    from convtrace.render.grades import grade_document
+    ex = conv()
+    answer = ex.varied(flip=True).expected().astype(float)
+    missing = np.zeros(answer.shape, dtype=bool)
+    missing[0, 0] = True
+    doc = grade_document(grade(ex, answer, missing), "a.txt", "en")
+    assert doc["correct"][0][0] is None and doc["correct"][1][0] is True
+    (d,) = doc["diagnoses"]
+    assert d["mistake"] == "flip_added" and [0, 0] not in d["cells"] and [0, 1] in d["cells"]
+    assert set(d) >= {"mistake", "cells", "message", "key", "params"}
+    shape = grade_document(grade(Exercise(ConvSpec(stride=2), np.arange(36).reshape(6, 6), SOBEL),
+                                 np.zeros((4, 4))), "b", "en")["diagnoses"][0]
+    assert shape["mistake"] == "shape" and ["stride"] in shape["options"]
+
+
+def test_an_eight_by_eight_exercise_grades_in_well_under_a_second():
+    import time
+    rng = np.random.default_rng(5)
+    ex = Exercise(ConvSpec(padding=1), rng.integers(0, 10, (8, 8)), Kernel("k", rng.integers(-2, 3, (3, 3))))
+    answer = ex.varied(flip=True, stride=2).expected()
+    grade(ex, answer)
+    start = time.perf_counter()
+    g = grade(ex, answer)
+    assert time.perf_counter() - start < 0.5
+    assert sorted(ids(g)[1:]) == ["flip_added", "stride"]

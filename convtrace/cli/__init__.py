@@ -12,7 +12,18 @@ from typing import Annotated
 import typer
 
 from convtrace import __version__
-from convtrace.cli import batch, catalog, check, conv, pool, quiz
+from convtrace.cli import (
+    activations,
+    batch,
+    catalog,
+    check,
+    completion,
+    conv,
+    net,
+    pool,
+    quiz,
+    tconv,
+)
 from convtrace.cli.common import h
 from convtrace.cli.localize import LocalizedGroup
 from convtrace.messages.help import HELP_APP, HELP_VERSION
@@ -27,7 +38,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for command in (conv, pool, check, quiz, batch, catalog):
+for command in (conv, pool, tconv, check, quiz, net, activations, batch, catalog, completion):
     command.register(app)
 
 

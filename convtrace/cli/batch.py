@@ -37,6 +37,9 @@ from convtrace.messages.batch import (
     BATCH_NEEDS_STEP,
     BATCH_NO_IMAGES,
     BATCH_SUMMARY,
+    BATCH_URL_NEEDS_SCHEDULER,
+    HELP_CONNECT_TIMEOUT,
+    HELP_SCHEDULER,
 )
 from convtrace.messages.help import (
     HELP_BATCH,
@@ -87,6 +90,7 @@ def register(app) -> None:
             "convtrace batch dataset/ edges/ -k sobel-x --range abs --recursive --pattern '*.png'",
             "convtrace batch photos/ thumbs/ --pool avg:4 --format jpg",
             "convtrace batch photos/ out/ -k gaussian-5 --pool max:2 --dry-run",
+            "convtrace batch /shared/scans/ /shared/edges/ -k sobel-x --scheduler tcp://head:8786",
         ),
     )(batch)
 
@@ -100,8 +104,8 @@ def remember_order(ctx: typer.Context, param, value):
 
 def batch(
     ctx: typer.Context,
-    in_dir: Annotated[Path, typer.Argument(help=h(HELP_IN_DIR), metavar="IN", show_default=False)],
-    out_dir: Annotated[Path, typer.Argument(help=h(HELP_OUT_DIR), metavar="OUT", show_default=False)],
+    in_dir: Annotated[str, typer.Argument(help=h(HELP_IN_DIR), metavar="IN", show_default=False)],
+    out_dir: Annotated[str, typer.Argument(help=h(HELP_OUT_DIR), metavar="OUT", show_default=False)],
     kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=h(HELP_KERNEL), show_default=False,
                                                callback=remember_order)] = None,
     pool: Annotated[str | None, typer.Option("--pool", help=h(HELP_CHECK_POOL), metavar="MODE:SIZE",
@@ -125,6 +129,10 @@ def batch(
     dry_run: Annotated[bool, typer.Option("--dry-run", help=h(HELP_DRY_RUN))] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h(HELP_QUIET))] = False,
     json_summary: Annotated[bool, typer.Option("--json", help=h(HELP_JSON))] = False,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help=h(HELP_SCHEDULER), metavar="ADDRESS",
+                                                  show_default=False)] = None,
+    connect_timeout: Annotated[float, typer.Option("--connect-timeout", min=0.1, metavar="SECONDS",
+                                                   help=h(HELP_CONNECT_TIMEOUT))] = 10.0,
     lang: LangOpt = None,
     kernels_dir: KernelsDirOpt = None,
 ) -> None:
@@ -152,28 +160,106 @@ def batch(
         plan = batching.BatchPlan(steps=tuple(steps[name] for name in order), channels=channels.value,
                                   range_mode=range_mode.value, out_format=format.value, overwrite=overwrite,
                                   device=device.value)
-        # Everything that can be checked without the images is checked once, before any is read
-        # and before anything is written: folders, settings, OUT's record of an earlier run, OUT itself.
-        batching.check_folders(in_dir, out_dir, recursive)
-        batching.check_plan(plan)
-        folder_errors: list = []
-        found = batching.find_images(in_dir, recursive, pattern, folder_errors)
-        if not found and not folder_errors:
-            raise ConvtraceValueError(BATCH_NO_IMAGES, where=batching.shown(in_dir),
-                                      pattern=f" ({batching.shown(pattern)})" if pattern else "")
-        record = batching.check_manifest(out_dir, plan) if out_dir.is_dir() else True
-        batching.prepare_out(out_dir, dry_run)
-        if record and not dry_run:
-            batching.write_manifest(out_dir, plan)
-        jobs = [(src, batching.target_for(rel, out_dir, format.value)) for src, rel in found]
-        summary = run_with_progress(batching, jobs, plan, workers, dry_run, quiet or json_summary, lang_code,
-                                    in_dir.resolve())
+        if scheduler is not None:
+            summary, folder_errors = on_cluster(batching, in_dir, out_dir, plan, recursive, pattern, format.value,
+                                                dry_run, quiet or json_summary, lang_code, scheduler,
+                                                connect_timeout)
+        else:
+            from convtrace.cluster import is_url
+
+            for folder in (in_dir, out_dir):
+                if is_url(folder):
+                    raise ConvtraceValueError(BATCH_URL_NEEDS_SCHEDULER, where=batching.shown(folder))
+            summary, folder_errors = on_this_machine(batching, Path(in_dir), Path(out_dir), plan, recursive,
+                                                     pattern, format.value, workers, dry_run,
+                                                     quiet or json_summary, lang_code)
         summary.outcomes[:0] = folder_errors
         report(summary, dry_run, quiet, json_summary, lang_code)
         raise typer.Exit(1 if summary.count("failed") else 0)
 
 
-def run_with_progress(batching, jobs, plan, workers, dry_run, quiet, lang, forbidden=None):
+def on_this_machine(batching, in_dir, out_dir, plan, recursive, pattern, out_format, workers, dry_run, quiet, lang):
+    # Everything that can be checked without the images is checked once, before any is read
+    # and before anything is written: folders, settings, OUT's record of an earlier run, OUT itself.
+    batching.check_folders(in_dir, out_dir, recursive)
+    batching.check_plan(plan)
+    folder_errors: list = []
+    found = batching.find_images(in_dir, recursive, pattern, folder_errors)
+    if not found and not folder_errors:
+        raise ConvtraceValueError(BATCH_NO_IMAGES, where=batching.shown(in_dir),
+                                  pattern=f" ({batching.shown(pattern)})" if pattern else "")
+    record = batching.check_manifest(out_dir, plan) if out_dir.is_dir() else True
+    batching.prepare_out(out_dir, dry_run)
+    if record and not dry_run:
+        batching.write_manifest(out_dir, plan)
+    jobs = [(src, batching.target_for(rel, out_dir, out_format)) for src, rel in found]
+    runner = lambda advance: batching.run(jobs, plan, workers, progress=advance, dry_run=dry_run,  # noqa: E731
+                                          forbidden=in_dir.resolve())
+    return run_with_progress(runner, len(jobs), dry_run, quiet, lang), folder_errors
+
+
+def on_cluster(batching, in_arg, out_arg, plan, recursive, pattern, out_format, dry_run, quiet, lang,
+               scheduler, timeout):
+    """The same checks as on one machine, from the client; then one Dask task per image."""
+    from convtrace import cluster
+
+    cluster.require_dask()
+    cluster.parse_scheduler(scheduler)
+    urls = cluster.is_url(in_arg) or cluster.is_url(out_arg)
+    in_dir = in_arg if cluster.is_url(in_arg) else cluster.local_path(in_arg)
+    out_dir = out_arg if cluster.is_url(out_arg) else cluster.local_path(out_arg)
+    folder_errors: list = []
+    forbidden = None
+    if urls:
+        cluster.check_url_folders(str(in_dir), str(out_dir))
+        batching.check_plan(plan)
+        if cluster.is_url(in_arg):
+            found = cluster.find_url_images(in_dir, recursive, pattern, folder_errors)
+        else:
+            found = [(str(src), rel.as_posix()) for src, rel in batching.find_images(in_dir, recursive, pattern,
+                                                                                     folder_errors)]
+    else:
+        batching.check_folders(in_dir, out_dir, recursive)
+        batching.check_plan(plan)
+        found = batching.find_images(in_dir, recursive, pattern, folder_errors)
+        forbidden = in_dir.resolve()
+    if not found and not folder_errors:
+        raise ConvtraceValueError(BATCH_NO_IMAGES, where=batching.shown(in_arg),
+                                  pattern=f" ({batching.shown(pattern)})" if pattern else "")
+    if urls:
+        jobs = [(src, cluster.url_target(str(rel), str(out_dir), out_format)) for src, rel in found]
+    else:
+        jobs = [(src, batching.target_for(rel, out_dir, out_format)) for src, rel in found]
+    if dry_run:
+        if urls:
+            cluster.prepare_url_out(str(out_dir), plan, dry_run=True)
+        else:
+            if out_dir.is_dir():
+                batching.check_manifest(out_dir, plan)
+            batching.prepare_out(out_dir, dry_run=True)
+        return cluster.dry_run(jobs, plan, forbidden), folder_errors
+    # Refuse other settings before connecting; write the record only once a scheduler answers.
+    record = (not urls) and (batching.check_manifest(out_dir, plan) if out_dir.is_dir() else True)
+    client, local = cluster.connect(scheduler, timeout)
+    run_id = cluster.new_run_id()
+    try:
+        if not urls:
+            batching.prepare_out(out_dir)
+        if urls:
+            cluster.prepare_url_out(str(out_dir), plan)
+        elif record:
+            batching.write_manifest(out_dir, plan)
+        runner = lambda advance: cluster.run(jobs, plan, client, progress=advance,  # noqa: E731
+                                             forbidden=forbidden, run_id=run_id)
+        return run_with_progress(runner, len(jobs), dry_run, quiet, lang), folder_errors
+    finally:
+        cluster.close(client, local)
+        # A local cluster's workers stopped mid-write (Ctrl-C) leave temporary files: this run's go.
+        cluster.remove_temps([t for _, t in jobs], run_id)
+
+
+def run_with_progress(runner, total, dry_run, quiet, lang):
+    """``runner(advance)`` (one machine or a cluster) with the Rich progress bar fed as images finish."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -187,7 +273,7 @@ def run_with_progress(batching, jobs, plan, workers, dry_run, quiet, lang, forbi
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} img/s"), TimeRemainingColumn()]
     with Progress(*columns, console=errors, disable=not show, transient=False) as bar:
-        task = bar.add_task("convtrace batch", total=len(jobs), rate="—")
+        task = bar.add_task("convtrace batch", total=total, rate="—")
         started = time.perf_counter()
 
         def advance(outcome):
@@ -196,7 +282,7 @@ def run_with_progress(batching, jobs, plan, workers, dry_run, quiet, lang, forbi
             bar.update(task, advance=1, rate=f"{done / elapsed:.1f}" if elapsed > 0 else "—")
 
         try:
-            return batching.run(jobs, plan, workers, progress=advance, dry_run=dry_run, forbidden=forbidden)
+            return runner(advance)
         except KeyboardInterrupt:
             errors.print(translate(BATCH_INTERRUPTED, lang), markup=False)
             raise typer.Exit(130) from None

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from convtrace.cli.common import KernelsDirOpt, LangOpt, console, examples, h, language, user_errors
-from convtrace.messages.help import HELP_KERNEL, HELP_KERNELS, HELP_KERNELS_SHOW, HELP_MODES
+from convtrace.messages.help import HELP_KERNEL_NAME, HELP_KERNELS, HELP_KERNELS_SHOW, HELP_MODES
 
 
 def register(app) -> None:
@@ -34,7 +34,7 @@ def kernels_list(ctx: typer.Context, lang: LangOpt = None, kernels_dir: KernelsD
 
 
 def kernels_show(
-    name: Annotated[str, typer.Argument(help=h(HELP_KERNEL), show_default=False)],
+    name: Annotated[str, typer.Argument(help=h(HELP_KERNEL_NAME), metavar="NAME", show_default=False)],
     lang: LangOpt = None,
     kernels_dir: KernelsDirOpt = None,
 ) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -13,8 +15,9 @@ from convtrace.cli.common import (
     CeilOpt,
     DilationOpt,
     ExcludePadOpt,
+    ExerciseStrideOpt,
     FlipOpt,
-    ForceOpt,
+    ForceReportOpt,
     KernelsDirOpt,
     LangOpt,
     MatrixCommand,
@@ -22,7 +25,6 @@ from convtrace.cli.common import (
     PadModeOpt,
     PadValueOpt,
     PoolOpt,
-    PoolStrideOpt,
     PrecisionOpt,
     console,
     examples,
@@ -53,9 +55,25 @@ from convtrace.messages.help import (
 )
 from convtrace.messages.options import ANSWER_FAILED
 from convtrace.messages.parsing import NO_SUCH_FILE
+from convtrace.messages.reports import (
+    HELP_POINTS,
+    HELP_REPORT_FORMAT,
+    HELP_SHAPE_CREDIT,
+    REPORT_BAD_KEY,
+    REPORT_EMPTY,
+    REPORT_GRADE_LINE,
+    REPORT_GRADESCOPE_CLASS,
+    REPORT_KEYDIR_EMPTY,
+    REPORT_NO_KEY,
+    REPORT_NOT_ANSWER_TYPE,
+    REPORT_OVERLAP_NOTE,
+    REPORT_POINTS_POSITIVE,
+    REPORT_UNREADABLE,
+)
 from convtrace.syntax import parse_number_option
 
-#: Files in an answers folder that are read as answers.
+#: Files in an answers folder that are read as answers.  Every other file of the folder gets a row saying
+#: it is not an answer file type; hidden files (a name starting with '.') and folders are passed over.
 ANSWER_SUFFIXES = (".txt", ".csv", ".json", ".npy", ".tsv", ".dat")
 
 
@@ -63,6 +81,26 @@ class CheckFormat(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    gradescope = "gradescope"
+
+
+class ShapeCredit(str, Enum):
+    none = "none"
+    overlap = "overlap"
+
+
+class ReportFormat(str, Enum):
+    csv = "csv"
+    csv_es = "csv-es"
+    xlsx = "xlsx"
+    json = "json"
+    gradescope = "gradescope"
+
+
+PointsOpt = Annotated[float | None, typer.Option("--points", help=h(HELP_POINTS), show_default=False)]
+ShapeCreditOpt = Annotated[ShapeCredit, typer.Option("--shape-credit", help=h(HELP_SHAPE_CREDIT))]
+ReportFormatOpt = Annotated[ReportFormat | None, typer.Option("--report-format", help=h(HELP_REPORT_FORMAT),
+                                                              show_default=False)]
 
 
 def register(app) -> None:
@@ -73,7 +111,9 @@ def register(app) -> None:
             "convtrace check samples/image_4x4.txt -k samples/filter_2x2.txt --answer answer.txt",
             'convtrace check "21 16 11; 25 22 18; 19 20 21" -k sharpen --answer "31"',
             "convtrace check map.txt --pool avg:2 --padding 1 --answer mine.txt --lang es",
-            "convtrace check --key key-01.json --answers submissions/ --report grades.csv",
+            "convtrace check --key key-01.json --answers submissions/ --report grades.csv --points 10",
+            "convtrace check --key quiz/ --answers submissions/ --report notas.xlsx --lang es",
+            "convtrace check --key key-01.json --answer answer.txt --format gradescope --points 10",
         ),
     )(check)
 
@@ -102,21 +142,132 @@ def exercise_from_options(input, kernel, pool, key, spec_options: dict, kernels_
     return Exercise(PoolSpec(size=size, mode=mode, **pooling), x)
 
 
-def answer_sources(answer: list[str] | None, answers: Path | None) -> list[str]:
-    sources = list(answer or [])
+@dataclass(frozen=True)
+class Policy:
+    """How answers are scored: see :mod:`convtrace.scores`."""
+
+    tol: float = 0.005
+    points: float | None = None
+    shape_credit: str = "none"
+
+
+def _reason(message: str, lang: str, /, **params) -> str:
+    from convtrace.cli.common import one_line
+
+    return one_line(translate(message, lang, **params))
+
+
+def folder_entries(folder: Path, lang: str) -> list[tuple[str, object]]:
+    """(path, None) for each file of ``folder`` to grade, (path, Row) for each one that cannot be, saying why.
+
+    Every file has its entry, sorted by name; hidden files and folders are passed over.
+    """
+    from convtrace.cli.common import one_line, os_error_message
+    from convtrace.scores import EMPTY, NOT_ANSWER, UNREADABLE, Row
+
+    entries: list[tuple[str, object]] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith("."):
+            continue
+        name = one_line(path.name)
+        try:
+            if path.is_dir():
+                continue
+            size = path.stat().st_size
+        except OSError as err:
+            entries.append((str(path), Row(name, UNREADABLE, reason=_reason(
+                REPORT_UNREADABLE, lang, reason=os_error_message(err, lang)))))
+            continue
+        if path.suffix.lower() not in ANSWER_SUFFIXES:
+            entries.append((str(path), Row(name, NOT_ANSWER, reason=_reason(
+                REPORT_NOT_ANSWER_TYPE, lang, suffix=path.suffix.lower() or path.name,
+                types=" ".join(ANSWER_SUFFIXES)))))
+        elif size == 0:
+            entries.append((str(path), Row(name, EMPTY, reason=_reason(REPORT_EMPTY, lang))))
+        else:
+            entries.append((str(path), None))
+    return entries
+
+
+def answer_entries(answer: list[str] | None, answers: Path | None, lang: str) -> list[tuple[str, object]]:
+    entries: list[tuple[str, object]] = [(source, None) for source in answer or []]
     if answers is not None:
         if not answers.is_dir():
             raise ConvtraceValueError(NO_SUCH_FILE, where=str(answers))
-        found = sorted(str(p) for p in answers.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
+        found = folder_entries(answers, lang)
         if not found:
             raise ConvtraceValueError(CHECK_NO_ANSWERS, where=str(answers))
-        sources += found
-    if not sources:
+        entries += found
+    if not entries:
         raise ConvtraceValueError(CHECK_NEEDS_ANSWER)
-    return sources
+    return entries
+
+
+def answer_sources(answer: list[str] | None, answers: Path | None) -> list[str]:
+    """The answer files to grade (those of ``answers`` with an answer suffix, then ``answer``'s)."""
+    return [source for source, row in answer_entries(answer, answers, "en") if row is None]
+
+
+def _folded(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+class KeyFolder:
+    """Per-student answer keys, as ``convtrace quiz --students`` writes them: ``key-SLUG.json``.
+
+    An answer file finds its key by its name without suffix: the student's name as the roster wrote it
+    (through ``roster.json``), the key's own slug, or the slug of the name (``Ana García.txt`` and
+    ``ana-garcia.txt`` both find ``key-ana-garcia.json``).
+    """
+
+    def __init__(self, folder: Path):
+        import json
+
+        from convtrace.io.readers import read_text_file
+
+        self.folder = folder
+        self.keys = {p.name for p in folder.glob("key-*.json") if p.is_file()}
+        if not self.keys:
+            raise ConvtraceValueError(REPORT_KEYDIR_EMPTY, where=str(folder))
+        self.by_name: dict[str, str] = {}
+        index = folder / "roster.json"
+        if index.is_file():
+            try:
+                doc = json.loads(read_text_file(index))
+                for student in doc.get("students", []):
+                    self.by_name.setdefault(_folded(str(student["name"])), str(student["key"]))
+            except (ValueError, TypeError, KeyError, AttributeError, ConvtraceError):
+                self.by_name = {}  # a damaged index: slugs still find the keys
+        self.cache: dict[str, object] = {}
+
+    def key_name(self, source: str) -> str:
+        from convtrace.quiz import slugify
+
+        stem = Path(source).stem
+        for candidate in (self.by_name.get(_folded(stem)), f"key-{stem}.json", f"key-{slugify(stem)}.json"):
+            if candidate in self.keys:
+                return candidate
+        return f"key-{slugify(stem)}.json"
+
+    def exercise(self, source: str):
+        """The exercise of the student who wrote ``source``, or None when there is no key for them."""
+        from convtrace.io.keys import read_key
+
+        name = self.key_name(source)
+        if name not in self.keys:
+            return None
+        if name not in self.cache:
+            try:
+                exercise = read_key(self.folder / name)
+                exercise.expected()
+                self.cache[name] = exercise
+            except ConvtraceError as err:
+                self.cache[name] = err
+        return self.cache[name]
 
 
 def grade_source(exercise, source: str, tol: float):
+    """Read one answer (a file, '-', or inline) and grade it: where every answer format is read."""
     from convtrace.grading import grade
     from convtrace.io.readers import read_matrix
 
@@ -124,24 +275,55 @@ def grade_source(exercise, source: str, tol: float):
     return grade(exercise, parsed.values, parsed.blanks, tol)
 
 
-def grade_row(exercise, source: str, tol: float, lang: str):
-    """(file name, Grade, None) or (file name, None, why it could not be graded): one file never stops a class."""
+def scored(grade, policy: Policy):
+    from convtrace.scores import score
+
+    return score(grade, points=policy.points, shape_credit=policy.shape_credit)
+
+
+def grade_row(exercise, source: str, policy: Policy, lang: str):
+    """One answer file as a class row: graded, or why not; one file never stops a class.
+
+    ``exercise`` is the exercise, a :class:`KeyFolder` (each student's own key), or a
+    :class:`ConvtraceError` (the key could not be used).
+    """
     from convtrace.cli.common import one_line, os_error_message
+    from convtrace.scores import GRADED, NO_KEY, UNREADABLE, Row
 
     name = one_line(Path(source).name)
+    if isinstance(exercise, KeyFolder):
+        keys = exercise
+        exercise = keys.exercise(source)
+        if exercise is None:
+            return Row(name, NO_KEY, reason=_reason(REPORT_NO_KEY, lang, key=keys.key_name(source),
+                                                    where=str(keys.folder)))
+        if isinstance(exercise, ConvtraceError):
+            return Row(name, NO_KEY, reason=_reason(REPORT_BAD_KEY, lang, reason=exercise.message(lang)))
     try:
-        return name, grade_source(exercise, source, tol), None
+        grade = grade_source(exercise, source, policy.tol)
+        return Row(name, GRADED, grade=grade, score=scored(grade, policy))
     except ConvtraceError as err:
-        return name, None, one_line(err.message(lang))
+        reason = err.message(lang)
     except OSError as err:
-        return name, None, one_line(os_error_message(err, lang))
+        reason = os_error_message(err, lang)
     except (ValueError, TypeError, UnicodeError, EOFError, OverflowError, MemoryError) as err:
         # A reader's slip on a strange file: the row says so and the rest of the class is graded.
-        return name, None, one_line(translate(ANSWER_FAILED, lang, error=f"{type(err).__name__}: {err}"))
+        reason = translate(ANSWER_FAILED, lang, error=f"{type(err).__name__}: {err}")
+    return Row(name, UNREADABLE, reason=_reason(REPORT_UNREADABLE, lang, reason=one_line(reason)))
+
+
+def report_form(report: Path, explicit: ReportFormat | None, lang: str) -> str:
+    """``--report-format``, else from the report's suffix (.xlsx, .json), else ``csv-es`` in Spanish and ``csv``."""
+    if explicit is not None:
+        return explicit.value
+    suffix = report.suffix.lower()
+    if suffix in (".xlsx", ".json"):
+        return suffix[1:]
+    return "csv-es" if lang == "es" else "csv"
 
 
 def check(
-    input: Annotated[str | None, typer.Argument(help=h(HELP_INPUT), metavar="[INPUT]", show_default=False)] = None,
+    input: Annotated[str | None, typer.Argument(help=h(HELP_INPUT), metavar="INPUT", show_default=False)] = None,
     kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=h(HELP_KERNEL), show_default=False)] = None,
     pool: PoolOpt = None,
     answer: Annotated[list[str] | None, typer.Option("--answer", "-a", help=h(HELP_ANSWER),
@@ -151,7 +333,7 @@ def check(
     padding: PaddingOpt = "0",
     pad_mode: PadModeOpt = "zeros",
     pad_value: PadValueOpt = "0",
-    stride: PoolStrideOpt = None,
+    stride: ExerciseStrideOpt = None,
     dilation: DilationOpt = "1",
     flip: FlipOpt = False,
     ceil: CeilOpt = False,
@@ -159,52 +341,114 @@ def check(
     tol: Annotated[float, typer.Option("--tol", min=0, help=h(HELP_TOL))] = 0.005,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT))] = CheckFormat.table,
     report: Annotated[Path | None, typer.Option("--report", help=h(HELP_REPORT), show_default=False)] = None,
-    force: ForceOpt = False,
+    report_format: ReportFormatOpt = None,
+    points: PointsOpt = None,
+    shape_credit: ShapeCreditOpt = ShapeCredit.none,
+    force: ForceReportOpt = False,
     precision: PrecisionOpt = 4,
     lang: LangOpt = None,
     kernels_dir: KernelsDirOpt = None,
 ) -> None:
     lang_code = language(lang)
     with user_errors(lang_code):
+        import math
+
+        if points is not None and not (math.isfinite(points) and points > 0):
+            raise ConvtraceValueError(REPORT_POINTS_POSITIVE, value=points)
+        policy = Policy(tol=tol, points=points, shape_credit=shape_credit.value)
         spec_options = {"padding": padding, "pad_mode": pad_mode, "pad_value": parse_number_option(pad_value, "--pad-value"), "stride": stride,
                         "dilation": dilation, "flip": flip, "ceil_mode": ceil, "count_include_pad": not exclude_pad}
-        exercise = exercise_from_options(input, kernel, pool, key, spec_options, kernels_dir)
-        exercise.expected()  # a bad exercise is a usage error, before any answer is read
-        sources = answer_sources(answer, answers)
-        if len(sources) == 1 and answers is None:
-            grade = grade_source(exercise, sources[0], tol)
-            show_grade(grade, sources[0], format, lang_code, precision)
+        if key is not None and key.is_dir():
+            exercise = KeyFolder(key)
+        else:
+            exercise = exercise_from_options(input, kernel, pool, key, spec_options, kernels_dir)
+            exercise.expected()  # a bad exercise is a usage error, before any answer is read
+        form = report_form(report, report_format, lang_code) if report is not None else None
+        entries = answer_entries(answer, answers, lang_code)
+        if len(entries) == 1 and answers is None:
+            source = entries[0][0]
+            if isinstance(exercise, KeyFolder):
+                row = grade_row(exercise, source, policy, lang_code)
+                if not row.graded:
+                    raise ConvtraceValueError(ANSWER_FAILED, error=row.reason)
+                grade, score = row.grade, row.score
+            else:
+                grade = grade_source(exercise, source, tol)
+                score = scored(grade, policy)
+            if form is not None:
+                write_single_report(report, form, grade, score, source, lang_code, force)
+            show_grade(grade, source, format, lang_code, precision, score)
             raise typer.Exit(0 if grade.all_correct else 1)
-        rows = []
-        for source in sources:
-            rows.append(grade_row(exercise, source, tol, lang_code))
-        show_class(rows, format, lang_code, report, force)
-        if all(error is not None for _, _, error in rows):
+        if format == CheckFormat.gradescope or form == "gradescope":
+            raise ConvtraceValueError(REPORT_GRADESCOPE_CLASS)
+        rows = [row if row is not None else grade_row(exercise, source, policy, lang_code)
+                for source, row in entries]
+        show_class(rows, format, lang_code, report, force, form)
+        if not any(row.graded for row in rows):
             raise ConvtraceValueError(CHECK_NOTHING_GRADED)
-        perfect = all(error is None and grade.all_correct for _, grade, error in rows)
+        perfect = all(row.graded and row.grade.all_correct for row in rows)
         raise typer.Exit(0 if perfect else 1)
 
 
-def show_grade(grade, source, fmt, lang, precision):
-    from convtrace.render import grades
-    from convtrace.render.check import GradeView, score_text
+def write_single_report(report: Path, form: str, grade, score, source: str, lang: str, force: bool) -> None:
+    """One answer's report: its results.json (gradescope), its JSON document, or a one-row class report."""
+    from convtrace.cli.common import one_line
+    from convtrace.scores import GRADED, Row
 
+    row = Row(one_line(Path(source).name) if Path(source).is_file() else one_line(source), GRADED, grade, score)
+    write_report(report, form, [row], lang, force, grade=grade, score=score, source=source)
+
+
+def write_report(report: Path, form: str, rows, lang: str, force: bool, *, grade=None, score=None,
+                 source: str = "") -> None:
+    from convtrace.io.writers import write_atomic
+    from convtrace.render import reports
+
+    if form == "xlsx":
+        data = reports.class_xlsx(rows, lang)
+    elif form == "gradescope":
+        data = reports.gradescope_json(grade, source, lang, score).encode("utf-8")
+    elif form == "json":
+        text = reports.scored_json(grade, source, lang, score) if grade is not None else reports.class_json(rows, lang)
+        data = text.encode("utf-8")
+    else:
+        data = reports.class_csv(rows, lang, form).encode("utf-8")
+    write_atomic(report, data, overwrite=force)
+
+
+def show_grade(grade, source, fmt, lang, precision, score=None):
+    from convtrace.render import grades, reports
+    from convtrace.render.check import GradeView, score_text
+    from convtrace.scores import format_number
+
+    extra = []
+    if score is not None and score.points is not None:
+        extra.append(translate(REPORT_GRADE_LINE, lang, points=format_number(score.points, decimal_comma=lang == "es"),
+                               out_of=format_number(score.out_of, decimal_comma=lang == "es")))
+    if score is not None and not grade.shape_ok and score.credited:
+        extra.append(translate(REPORT_OVERLAP_NOTE, lang, n=score.credited))
     if fmt == CheckFormat.json:
-        sys.stdout.write(grades.grade_json(grade, source, lang))
+        sys.stdout.write(reports.scored_json(grade, source, lang, score) if score is not None
+                         else grades.grade_json(grade, source, lang))
+    elif fmt == CheckFormat.gradescope:
+        sys.stdout.write(reports.gradescope_json(grade, source, lang, score))
     elif fmt == CheckFormat.markdown:
-        sys.stdout.write(grades.grade_markdown(grade, source, lang, precision, score_text(grade, lang)))
+        sys.stdout.write(grades.grade_markdown(grade, source, lang, precision,
+                                               " · ".join([score_text(grade, lang), *extra])))
     else:
         console().print(GradeView(grade, source, lang=lang, precision=precision))
+        for line in extra:
+            console().print(line, markup=False, highlight=False)
 
 
-def show_class(rows, fmt, lang, report, force):
-    from convtrace.io.writers import write_atomic
-    from convtrace.render import grades
+def show_class(rows, fmt, lang, report, force, form=None):
+    from convtrace.render import reports
     from convtrace.render.check import ClassView
+    from convtrace.scores import class_summary
 
     if report is not None:
-        write_atomic(report, grades.class_csv(rows, lang).encode("utf-8"), overwrite=force)
+        write_report(report, form or "csv", rows, lang, force)
     if fmt == CheckFormat.json:
-        sys.stdout.write(grades.class_json(rows, lang))
+        sys.stdout.write(reports.class_json(rows, lang))
     else:
-        console().print(ClassView(rows, lang=lang))
+        console().print(ClassView(rows, lang=lang, summary=class_summary(rows)))

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer._click.parser import _OptionParser
 from typer.core import TyperCommand
 
@@ -29,8 +30,11 @@ from convtrace.messages.help import (
     HELP_DILATION,
     HELP_EXAMPLES,
     HELP_EXCLUDE_PAD,
+    HELP_EXERCISE_STRIDE,
     HELP_FLIP,
     HELP_FORCE,
+    HELP_FORCE_QUIZ,
+    HELP_FORCE_REPORT,
     HELP_INPUT,
     HELP_KERNEL,
     HELP_KERNELS_DIR,
@@ -66,7 +70,7 @@ def h(key: str) -> str:
 
 def examples(*lines: str) -> str:
     """An epilog listing example command lines."""
-    body = "\n\n".join(f"  {line}" for line in lines)
+    body = "\n\n".join(f"  {escape(line)}" for line in lines)
     return f"[bold]{h(HELP_EXAMPLES)}:[/bold]\n\n{body}"
 
 
@@ -79,14 +83,17 @@ Device = Enum("Device", {name: name for name in DEVICES}, type=str)
 
 
 InputArg = Annotated[str, typer.Argument(help=h(HELP_INPUT), metavar="INPUT", show_default=False)]
-KernelOpt = Annotated[str, typer.Option("--kernel", "-k", help=h(HELP_KERNEL), show_default=False)]
-PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help=h(HELP_PADDING))]
-PadModeOpt = Annotated[str, typer.Option("--pad-mode", "-m", help=h(HELP_PAD_MODE))]
-PadValueOpt = Annotated[str, typer.Option("--pad-value", help=h(HELP_PAD_VALUE))]
-StrideOpt = Annotated[str, typer.Option("--stride", "-s", help=h(HELP_STRIDE))]
-PoolStrideOpt = Annotated[str | None, typer.Option("--stride", "-s", help=h(HELP_POOL_STRIDE),
+KernelOpt = Annotated[str, typer.Option("--kernel", "-k", help=h(HELP_KERNEL), metavar="KERNEL", show_default=False)]
+PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help=h(HELP_PADDING), metavar="P")]
+PadModeOpt = Annotated[str, typer.Option("--pad-mode", "-m", help=h(HELP_PAD_MODE), metavar="MODE")]
+PadValueOpt = Annotated[str, typer.Option("--pad-value", help=h(HELP_PAD_VALUE), metavar="V")]
+StrideOpt = Annotated[str, typer.Option("--stride", "-s", help=h(HELP_STRIDE), metavar="S")]
+PoolStrideOpt = Annotated[str | None, typer.Option("--stride", "-s", help=h(HELP_POOL_STRIDE), metavar="S",
                                                    show_default=False)]
-DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help=h(HELP_DILATION))]
+#: --stride of an exercise (check, quiz): 1 with a kernel, the window size with --pool.
+ExerciseStrideOpt = Annotated[str | None, typer.Option("--stride", "-s", help=h(HELP_EXERCISE_STRIDE), metavar="S",
+                                                       show_default=False)]
+DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help=h(HELP_DILATION), metavar="D")]
 FlipOpt = Annotated[bool, typer.Option("--flip", help=h(HELP_FLIP))]
 CeilOpt = Annotated[bool, typer.Option("--ceil", help=h(HELP_CEIL))]
 ExcludePadOpt = Annotated[bool, typer.Option("--exclude-pad", help=h(HELP_EXCLUDE_PAD))]
@@ -95,13 +102,17 @@ PoolOpt = Annotated[str | None, typer.Option("--pool", help=h(HELP_CHECK_POOL), 
 TraceOpt = Annotated[bool, typer.Option("--trace", "-t", help=h(HELP_TRACE))]
 AtOpt = Annotated[list[str] | None, typer.Option("--at", help=h(HELP_AT), metavar="I,J", show_default=False)]
 MaxStepsOpt = Annotated[int, typer.Option("--max-steps", min=0, help=h(HELP_MAX_STEPS))]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help=h(HELP_OUTPUT), show_default=False)]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help=h(HELP_OUTPUT), metavar="FILE",
+                                                show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help=h(HELP_FORCE))]
+#: --force of ``check`` (the --report file) and of ``quiz`` (the files in the -o folder).
+ForceReportOpt = Annotated[bool, typer.Option("--force", help=h(HELP_FORCE_REPORT))]
+ForceQuizOpt = Annotated[bool, typer.Option("--force", help=h(HELP_FORCE_QUIZ))]
 PrecisionOpt = Annotated[int, typer.Option("--precision", min=0, max=15, help=h(HELP_PRECISION))]
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help=h(HELP_LANG), show_default=False)]
 DeviceOpt = Annotated[Device, typer.Option("--device", help=h(HELP_DEVICE))]
 DEFAULT_DEVICE = Device["cpu"]
-KernelsDirOpt = Annotated[list[Path] | None, typer.Option("--kernels-dir", help=h(HELP_KERNELS_DIR),
+KernelsDirOpt = Annotated[list[Path] | None, typer.Option("--kernels-dir", help=h(HELP_KERNELS_DIR), metavar="DIR",
                                                           show_default=False)]
 
 

@@ -29,7 +29,14 @@ from convtrace.cli.common import (
     read_input,
     user_errors,
 )
-from convtrace.cli.results import FormatOpt, OutFormat, show_operation
+from convtrace.cli.results import (
+    FormatOpt,
+    NoIndexOpt,
+    RangeMode,
+    RangeOpt,
+    StandaloneOpt,
+    show_operation,
+)
 from convtrace.messages.help import HELP_CONV
 from convtrace.syntax import parse_number_option
 
@@ -41,8 +48,8 @@ def register(app) -> None:
         epilog=examples(
             "convtrace conv samples/binary_5x5.txt -k samples/x_kernel.txt --trace",
             'convtrace conv "21 16 11; 25 22 18; 19 20 21" -k sharpen --trace --lang es',
-            "convtrace conv photo.png -k gaussian-5 --padding same --pad-mode reflect -f png -o blurred.png",
-            "convtrace conv image.txt -k sobel-x --stride 2 --at 1,1 --format markdown",
+            "convtrace conv photo.png -k gaussian-5 --padding same --pad-mode reflect -o blurred.png",
+            "convtrace conv image.txt -k sobel-x --stride 2 --at 1,1 -o step.md",
         ),
     )(conv)
 
@@ -59,9 +66,12 @@ def conv(
     trace: TraceOpt = False,
     at: AtOpt = None,
     max_steps: MaxStepsOpt = 25,
-    format: FormatOpt = OutFormat.table,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    range_mode: RangeOpt = RangeMode.clip,
+    no_index: NoIndexOpt = False,
+    standalone: StandaloneOpt = False,
     precision: PrecisionOpt = 4,
     device: DeviceOpt = DEFAULT_DEVICE,
     lang: LangOpt = None,
@@ -76,4 +86,5 @@ def conv(
                         dilation=dilation, flip=flip)
         operation = prepare_conv2d(read_input(input), load_kernel(kernel, kernels_dir), spec)
         show_operation(operation, trace_wanted=trace, at=at, max_steps=max_steps, fmt=format, out_path=output,
-                       force=force, precision=precision, lang=lang_code, device=device.value)
+                       force=force, precision=precision, lang=lang_code, device=device.value,
+                       range_mode=range_mode, index=not no_index, standalone=standalone)

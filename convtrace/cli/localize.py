@@ -17,13 +17,16 @@ exit status 130.
 from __future__ import annotations
 
 import errno
+import re
 import sys
 import types
 import typing
 from collections.abc import Iterator, Sequence
 from difflib import get_close_matches
 from enum import Enum
+from pathlib import Path
 
+from rich.markup import escape
 from typer import rich_utils
 from typer._click import exceptions as click_exceptions
 from typer._click.utils import PacifyFlushWrapper, _detect_program_name
@@ -32,10 +35,20 @@ from typer.exceptions import Abort, Exit
 
 from convtrace.messages import LANGS, MESSAGES, Term, detect_lang, translate
 from convtrace.messages.help import (
+    HELP_ABORTED,
+    HELP_DEFAULT,
+    HELP_DEPRECATED,
+    HELP_ENVVAR,
     HELP_EXAMPLES,
     HELP_HEADING_ARGUMENTS,
     HELP_HEADING_COMMANDS,
+    HELP_HEADING_ERROR,
     HELP_HEADING_OPTIONS,
+    HELP_HELP_OPTION,
+    HELP_REQUIRED,
+    HELP_TRY_HELP,
+    HELP_USAGE,
+    metavar_words,
 )
 from convtrace.messages.options import (
     ERROR_PREFIX,
@@ -68,6 +81,8 @@ _HEADINGS = {
     "ARGUMENTS_PANEL_TITLE": HELP_HEADING_ARGUMENTS,
     "OPTIONS_PANEL_TITLE": HELP_HEADING_OPTIONS,
     "COMMANDS_PANEL_TITLE": HELP_HEADING_COMMANDS,
+    "ERRORS_PANEL_TITLE": HELP_HEADING_ERROR,
+    "ABORTED_TEXT": HELP_ABORTED,
 }
 _ORIGINAL = "_convtrace_english"
 
@@ -90,15 +105,23 @@ def _english_keys() -> dict[str, str]:
 
 
 def _translated(text: str | None, lang: str, index: dict[str, str]) -> str | None:
+    """A help text in ``lang``, its brackets escaped so Rich prints them (``convtrace[cuda]``)."""
     if not text:
         return text
     key = index.get(text)
     if key is not None:
-        return translate(key, lang)
+        return escape(translate(key, lang))
     examples = f"[bold]{translate(HELP_EXAMPLES, 'en')}:[/bold]"
-    if text.startswith(examples):
+    if text.startswith(examples):  # an epilog of examples (common.examples escaped its lines)
         return f"[bold]{translate(HELP_EXAMPLES, lang)}:[/bold]" + text[len(examples):]
-    return text
+    return escape(text)
+
+
+def metavar_in(text: str | None, lang: str) -> str | None:
+    """A metavar (INPUT, MODE:SIZE, FILE …) with its words in ``lang``."""
+    if not text or lang == "en":
+        return text
+    return re.sub(r"[A-Z]{2,}", lambda m: metavar_words.get(m.group(), {}).get(lang, m.group()), text)
 
 
 def _commands(command) -> Iterator:
@@ -114,17 +137,90 @@ def _keep_english(obj, name: str) -> str | None:
     return originals[name]
 
 
+#: The language the help is being shown in (set by :func:`localize`).
+_lang = "en"
+
+
 def localize(command, lang: str) -> None:
-    """Put ``command``'s help (and its subcommands') into ``lang``."""
+    """Put ``command``'s help (and its subcommands') into ``lang``: texts, metavars, headings and the
+    framework's own words ("Usage", "[default: …]", "[required]", the help option's text)."""
+    global _lang
+    _lang = lang
     index = _english_keys()
     for cmd in _commands(command):
         for name in ("help", "epilog", "short_help"):
             setattr(cmd, name, _translated(_keep_english(cmd, name), lang, index))
+        if getattr(cmd, "options_metavar", None):
+            cmd.options_metavar = metavar_in(_keep_english(cmd, "options_metavar"), lang)
+        if getattr(cmd, "subcommand_metavar", None):
+            cmd.subcommand_metavar = metavar_in(_keep_english(cmd, "subcommand_metavar"), lang)
+        _install(cmd)
         for param in cmd.params:
-            if hasattr(param, "help"):
-                param.help = _translated(_keep_english(param, "help"), lang, index)
+            _localize_param(param, lang, index)
     for constant, key in _HEADINGS.items():
         setattr(rich_utils, constant, translate(key, lang))
+    rich_utils.DEFAULT_STRING = "[" + translate(HELP_DEFAULT, lang) + ": {}]"
+    rich_utils.REQUIRED_LONG_STRING = "[" + translate(HELP_REQUIRED, lang) + "]"
+    rich_utils.ENVVAR_STRING = "[" + translate(HELP_ENVVAR, lang) + ": {}]"
+    rich_utils.DEPRECATED_STRING = translate(HELP_DEPRECATED, lang) + " "
+    rich_utils.RICH_HELP = escape(translate(HELP_TRY_HELP, lang, command="{command_path}", option="{help_option}"))
+    rich_utils.highlighter.highlights = [*_BASE_HIGHLIGHTS, rf"(?P<usage>{re.escape(translate(HELP_USAGE, lang))}: )"]
+
+
+_BASE_HIGHLIGHTS = [h for h in rich_utils.OptionHighlighter.highlights if "usage" not in h]
+
+
+def _localize_param(param, lang: str, index: dict[str, str]) -> None:
+    if hasattr(param, "help"):
+        param.help = _translated(_keep_english(param, "help"), lang, index)
+    if getattr(param, "metavar", None) is not None:
+        param.metavar = metavar_in(_keep_english(param, "metavar"), lang)
+    if "display_type_rich" not in param.__dict__:
+        param.display_type_rich = types.MethodType(_display_type, param)
+        param._get_number_range_help_str = types.MethodType(_range_text, param)
+
+
+def _display_type(param, ctx=None) -> str | None:
+    """What an option's value is, for the help's second column: its metavar (N, FILE, I,J, MODE:SIZE),
+    its choices (table|json|…), or nothing for a switch or an argument (named in the first column);
+    never a Python type name such as <str>."""
+    if getattr(param, "param_type_name", "") == "argument" or getattr(param, "is_flag", False):
+        return None
+    return _metavar(param)
+
+
+def _range_text(param) -> str | None:
+    """An option's allowed range with its metavar: N≥0, 0≤N≤15."""
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if low is None and high is None:
+        return None
+    name = _metavar(param)
+    if low is not None and high is not None:
+        return f"{low}≤{name}≤{high}"
+    return f"{name}≥{low}" if low is not None else f"{name}≤{high}"
+
+
+def _install(cmd) -> None:
+    """The usage line's "Usage:" and the help option's text, in the language of the invocation."""
+    if "format_usage" in cmd.__dict__:
+        return
+
+    def format_usage(ctx, formatter, _cmd=cmd):
+        pieces = _cmd.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=translate(HELP_USAGE, _lang) + ": ")
+
+    original = cmd.get_help_option
+
+    def get_help_option(ctx, _original=original):
+        option = _original(ctx)
+        if option is not None:
+            option.help = translate(HELP_HELP_OPTION, _lang)
+            if "display_type_rich" not in option.__dict__:
+                option.display_type_rich = types.MethodType(_display_type, option)
+        return option
+
+    cmd.format_usage = format_usage
+    cmd.get_help_option = get_help_option
 
 
 def _line(text: str) -> None:
@@ -277,15 +373,28 @@ def _param_help(param) -> str:
     return text.rstrip(".") if text else "?"
 
 
+#: Metavars of options declared without one, by parameter name (an explicit metavar wins).
+_NAMED_METAVARS = {
+    "kernel": "KERNEL", "padding": "P", "pad_mode": "MODE", "pad_value": "V", "stride": "S",
+    "pool_stride": "S", "dilation": "D", "pattern": "PATTERN", "answer": "FILE|MATRIX", "size": "SIZE",
+    "values": "LOW..HIGH", "seed": "N",
+}
+
+
 def _metavar(param) -> str:
+    """How the help and the errors name an option's value: its metavar, its choices, or N, X, FILE, VALUE."""
+    if getattr(param, "metavar", None):
+        return param.metavar
     choices = _choices(param)
     if choices is not None:
         return "|".join(choices)
     desc = getattr(param, "type_descriptor", None)
     base = _base_type(getattr(desc, "annotation", None))
-    if getattr(param, "metavar", None):
-        return param.metavar
-    return {int: "N", float: "X"}.get(base, "VALUE")
+    if (param.name or "") in _NAMED_METAVARS:
+        return metavar_in(_NAMED_METAVARS[param.name], _lang)
+    if getattr(desc, "is_path", False) or base is Path:
+        return metavar_in("DIR" if "dir" in (param.name or "") else "FILE", _lang)
+    return metavar_in({int: "N", float: "X"}.get(base, "VALUE"), _lang)
 
 
 def _command_names(command) -> str:
@@ -361,6 +470,27 @@ def _unexpected(err, args: Sequence[str], lang: str) -> str:
     return translate(USAGE_OTHER, lang, message=err.format_message())
 
 
+#: Click 8's spelling of the completion instructions ("bash_complete") and Typer's ("complete_bash").
+_SHELLS = ("bash", "zsh", "fish")
+
+
+def _shell_completion(group, extra, prog_name: str, complete_var: str | None) -> None:
+    """Answer the shell's completion request, if this run is one (and exit); else return."""
+    import os
+
+    var = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+    instruction = os.environ.get(var)
+    if not instruction:
+        return
+    first, _, second = instruction.partition("_")
+    if first in _SHELLS:  # Click 8 style: bash_complete / bash_source
+        os.environ[var] = f"{second}_{first}"
+    from convtrace.cli.completion import init_completion
+
+    init_completion()
+    group._main_shell_completion(extra, prog_name, complete_var)
+
+
 class LocalizedGroup(TyperGroup):
     """The top-level command group: localizes all help before parsing, and every usage error after."""
 
@@ -378,7 +508,7 @@ class LocalizedGroup(TyperGroup):
         args = list(sys.argv[1:] if args is None else args)
         if prog_name is None:
             prog_name = _detect_program_name()
-        self._main_shell_completion(extra, prog_name, complete_var)
+        _shell_completion(self, extra, prog_name, complete_var)
         lang = lang_of_args(args)
         try:
             try:

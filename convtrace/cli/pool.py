@@ -30,7 +30,14 @@ from convtrace.cli.common import (
     read_input,
     user_errors,
 )
-from convtrace.cli.results import FormatOpt, OutFormat, show_operation
+from convtrace.cli.results import (
+    FormatOpt,
+    NoIndexOpt,
+    RangeMode,
+    RangeOpt,
+    StandaloneOpt,
+    show_operation,
+)
 from convtrace.messages.help import HELP_POOL, HELP_POOL_MODE, HELP_SIZE
 from convtrace.names import POOL_MODES
 
@@ -45,7 +52,7 @@ def register(app) -> None:
             "convtrace pool samples/feature_map_5x5.txt --size 3 --stride 1 --trace",
             'convtrace pool "0.3 0.6 1; 0.5 0.1 0.3; 1 0.5 0.9" --size 2 --stride 1 --trace',
             "convtrace pool map.txt --mode avg --size 2 --padding 1 --ceil --exclude-pad --trace",
-            "convtrace pool photo.png --size 4 -f png -o small.png",
+            "convtrace pool photo.png --size 4 -o small.png",
         ),
     )(pool)
 
@@ -53,7 +60,7 @@ def register(app) -> None:
 def pool(
     input: InputArg,
     mode: Annotated[PoolMode, typer.Option("--mode", help=h(HELP_POOL_MODE))] = PoolMode["max"],
-    size: Annotated[str, typer.Option("--size", help=h(HELP_SIZE))] = "2",
+    size: Annotated[str, typer.Option("--size", help=h(HELP_SIZE), metavar="SIZE")] = "2",
     stride: PoolStrideOpt = None,
     padding: PaddingOpt = "0",
     dilation: DilationOpt = "1",
@@ -62,9 +69,12 @@ def pool(
     trace: TraceOpt = False,
     at: AtOpt = None,
     max_steps: MaxStepsOpt = 25,
-    format: FormatOpt = OutFormat.table,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    range_mode: RangeOpt = RangeMode.clip,
+    no_index: NoIndexOpt = False,
+    standalone: StandaloneOpt = False,
     precision: PrecisionOpt = 4,
     device: DeviceOpt = DEFAULT_DEVICE,
     lang: LangOpt = None,
@@ -78,4 +88,5 @@ def pool(
                         count_include_pad=not exclude_pad, dilation=dilation)
         operation = prepare_pool2d(read_input(input), spec=spec)
         show_operation(operation, trace_wanted=trace, at=at, max_steps=max_steps, fmt=format, out_path=output,
-                       force=force, precision=precision, lang=lang_code, device=device.value)
+                       force=force, precision=precision, lang=lang_code, device=device.value,
+                       range_mode=range_mode, index=not no_index, standalone=standalone)

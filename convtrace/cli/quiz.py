@@ -10,12 +10,12 @@ from typing import Annotated
 import typer
 
 from convtrace.cli.common import (
-    ForceOpt,
+    ExerciseStrideOpt,
+    ForceQuizOpt,
     KernelsDirOpt,
     LangOpt,
     PaddingOpt,
     PoolOpt,
-    PoolStrideOpt,
     examples,
     h,
     language,
@@ -38,6 +38,18 @@ from convtrace.messages.help import (
     HELP_VALUES,
 )
 from convtrace.messages.options import BAD_VALUES_RANGE, OUTPUT_EXISTS
+from convtrace.messages.reports import (
+    HELP_STUDENTS,
+    ROSTER_EMPTY,
+    ROSTER_NEEDS_OUTPUT,
+    ROSTER_ONE_EXERCISE,
+    ROSTER_STUDENT,
+    ROSTER_TOO_LARGE,
+    ROSTER_WROTE,
+)
+
+#: The index ``quiz --students`` writes beside the keys: each student's name, slug, seed and files.
+ROSTER_INDEX = "roster.json"
 
 
 class QuizFormat(str, Enum):
@@ -54,6 +66,7 @@ def register(app) -> None:
             "convtrace quiz --size 6x6 --kernel sobel-x --padding 1 --stride 2 --count 5 -o quiz/",
             "convtrace quiz --pool max:2 --size 4x4 --format latex --lang es",
             "convtrace check --key quiz/key-01.json --answer my-answer.txt",
+            "convtrace quiz --students roster.csv --seed 7 -o quiz/ && convtrace check --key quiz/ --answers submissions/",
         ),
     )(quiz)
 
@@ -72,7 +85,7 @@ def quiz(
     kernel: Annotated[str, typer.Option("--kernel", "-k", help=h(HELP_QUIZ_KERNEL))] = "random",
     kernel_size: Annotated[int, typer.Option("--kernel-size", min=1, max=9, help=h(HELP_KERNEL_SIZE))] = 3,
     padding: PaddingOpt = "0",
-    stride: PoolStrideOpt = None,
+    stride: ExerciseStrideOpt = None,
     pool: PoolOpt = None,
     values: Annotated[str, typer.Option("--values", help=h(HELP_VALUES))] = "0..9",
     seed: Annotated[int | None, typer.Option("--seed", help=h(HELP_SEED), show_default=False)] = None,
@@ -80,7 +93,8 @@ def quiz(
     format: Annotated[QuizFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT))] = QuizFormat.markdown,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=h(HELP_QUIZ_OUTPUT),
                                                 show_default=False)] = None,
-    force: ForceOpt = False,
+    force: ForceQuizOpt = False,
+    students: Annotated[Path | None, typer.Option("--students", help=h(HELP_STUDENTS), show_default=False)] = None,
     lang: LangOpt = None,
     kernels_dir: KernelsDirOpt = None,
 ) -> None:
@@ -100,6 +114,15 @@ def quiz(
         spec = QuizSpec(size=parse_size(size), kernel=chosen_kernel, kernel_size=kernel_size, padding=padding,
                         stride=stride, pool=parse_pool_step(pool) if pool else None, values=parse_values(values))
         seed = seed if seed is not None else secrets.randbelow(10**6)
+        if students is not None:
+            if output is None:
+                raise ConvtraceValueError(ROSTER_NEEDS_OUTPUT)
+            if count != 1:
+                raise ConvtraceValueError(ROSTER_ONE_EXERCISE)
+            names = read_roster(students)
+            write_quiz(output, student_files(names, seed, spec, format.value, lang_code), force)
+            say(translate(ROSTER_WROTE, lang_code, n=len(names), where=output))
+            return
         exercises = make_quiz(seed, count, spec)
         keys = [answer_key(ex, seed) for ex in exercises]
         fmt = format.value
@@ -129,3 +152,49 @@ def write_quiz(folder: Path, files: dict[str, str], force: bool) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         write_atomic(folder / name, text.encode("utf-8"), overwrite=force)
+
+
+def read_roster(path: Path) -> list[str]:
+    """The names in a roster CSV (UTF-8 with or without BOM, or Latin-1; ``,``, ``;`` or tab)."""
+    from convtrace.io.readers import read_text_file
+    from convtrace.quiz import MAX_STUDENTS, parse_roster
+
+    names = parse_roster(read_text_file(path))
+    if not names:
+        raise ConvtraceValueError(ROSTER_EMPTY, where=str(path))
+    if len(names) > MAX_STUDENTS:
+        raise ConvtraceValueError(ROSTER_TOO_LARGE, where=str(path), n=len(names), maximum=MAX_STUDENTS)
+    return names
+
+
+def student_files(names: list[str], seed: int, spec, fmt: str, lang: str) -> dict[str, str]:
+    """File name → text: per student ``exercises-SLUG``, ``solutions-SLUG`` and ``key-SLUG.json``; and the index.
+
+    Each student's exercise comes from :func:`convtrace.quiz.student_seed` (the base seed and the name), so
+    the same roster and seed always give the same exercises.
+    """
+    import json
+
+    from convtrace.quiz import answer_key, make_quiz, solve, student_seeds, unique_slugs
+    from convtrace.render import quiz as sheets
+
+    suffix = {"markdown": ".md", "latex": ".tex", "json": ".json"}[fmt]
+    files: dict[str, str] = {}
+    index = []
+    for name, slug, own_seed in zip(names, unique_slugs(names), student_seeds(seed, names), strict=True):
+        exercises = make_quiz(own_seed, 1, spec)
+        key = answer_key(exercises[0], own_seed)
+        heading = translate(ROSTER_STUDENT, lang, name=name)
+        if fmt == "json":
+            files[f"exercises-{slug}.json"] = sheets.keys_json([key])
+        elif fmt == "markdown":
+            files[f"exercises-{slug}.md"] = f"**{heading}**\n\n" + sheets.sheet_markdown(exercises, own_seed, lang)
+            files[f"solutions-{slug}.md"] = f"**{heading}**\n\n" + sheets.solutions(solve(exercises), lang, fmt)
+        else:
+            files[f"exercises-{slug}.tex"] = f"% {heading}\n" + sheets.sheet_latex(exercises, own_seed, lang)
+            files[f"solutions-{slug}.tex"] = f"% {heading}\n" + sheets.solutions(solve(exercises), lang, fmt)
+        files[f"key-{slug}.json"] = json.dumps(key, indent=2) + "\n"
+        index.append({"name": name, "slug": slug, "seed": own_seed, "key": f"key-{slug}.json",
+                      "exercises": f"exercises-{slug}{suffix}"})
+    files[ROSTER_INDEX] = json.dumps({"seed": seed, "students": index}, ensure_ascii=False, indent=2) + "\n"
+    return files

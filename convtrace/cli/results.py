@@ -14,10 +14,17 @@ from rich.console import Console
 from convtrace.cli.common import console, h, say
 from convtrace.errors import ConvtraceValueError
 from convtrace.messages import translate
-from convtrace.messages.help import HELP_FORMAT
+from convtrace.messages.help import (
+    HELP_IMAGE_RANGE,
+    HELP_NO_INDEX,
+    HELP_RESULT_FORMAT,
+    HELP_STANDALONE,
+)
 from convtrace.messages.options import (
     BAD_AT,
     BINARY_NEEDS_OUTPUT,
+    FORMAT_SUFFIX_MISMATCH,
+    FORMAT_UNKNOWN_SUFFIX,
     TRACE_TOO_LONG_EXPORT,
     TRACE_TOO_LONG_TABLE,
     WROTE_FILE,
@@ -39,7 +46,52 @@ class OutFormat(str, Enum):
     png = "png"
 
 
-FormatOpt = Annotated[OutFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT))]
+class RangeMode(str, Enum):
+    """How values outside 0…255 become pixels (as ``convtrace batch --range``)."""
+
+    clip = "clip"
+    abs = "abs"
+    normalize = "normalize"
+
+
+#: The format each ``-o`` suffix asks for (``.txt``: the table as plain text, without colour).
+SUFFIX_FORMATS = {
+    ".txt": OutFormat.table,
+    ".json": OutFormat.json,
+    ".csv": OutFormat.csv,
+    ".md": OutFormat.markdown,
+    ".markdown": OutFormat.markdown,
+    ".tex": OutFormat.latex,
+    ".npy": OutFormat.npy,
+    ".png": OutFormat.png,
+}
+
+FormatOpt = Annotated[OutFormat | None, typer.Option("--format", "-f", help=h(HELP_RESULT_FORMAT), show_default=False)]
+RangeOpt = Annotated[RangeMode, typer.Option("--range", help=h(HELP_IMAGE_RANGE))]
+NoIndexOpt = Annotated[bool, typer.Option("--no-index", help=h(HELP_NO_INDEX))]
+StandaloneOpt = Annotated[bool, typer.Option("--standalone", help=h(HELP_STANDALONE))]
+
+
+def choose_format(fmt: OutFormat | None, out_path: Path | None) -> OutFormat:
+    """The output format: ``--format`` when given, else the ``-o`` file's suffix, else the table.
+
+    ``-o out.png -f json`` (a suffix naming another format) and ``-o out.xyz`` without ``--format``
+    are errors: a file is never written in a format its name does not say.
+    """
+    if out_path is None:
+        return fmt if fmt is not None else OutFormat.table
+    suffix = out_path.suffix.lower()
+    by_name = SUFFIX_FORMATS.get(suffix)
+    if fmt is None:
+        if by_name is None:
+            raise ConvtraceValueError(FORMAT_UNKNOWN_SUFFIX, where=str(out_path), suffix=suffix or "''",
+                                      suffixes=" ".join(SUFFIX_FORMATS))
+        return by_name
+    if by_name is not None and by_name != fmt:
+        expected = " ".join(s for s, f in SUFFIX_FORMATS.items() if f == fmt)
+        raise ConvtraceValueError(FORMAT_SUFFIX_MISMATCH, where=str(out_path), suffix=suffix, fmt=fmt.value,
+                                  named=by_name.value, expected=expected)
+    return fmt
 
 
 def parse_cells(at: list[str] | None) -> list[tuple[int, ...]] | None:
@@ -78,12 +130,19 @@ def write_file(out_path: Path, data: bytes, force: bool, lang: str) -> None:
     say(translate(WROTE_FILE, lang, where=out_path))
 
 
-def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: OutFormat, out_path: Path | None,
-                   force: bool, precision: int, lang: str, device: str = "cpu") -> None:
-    """Run or trace a checked operation and send the result where it was asked for (traces run on the CPU)."""
+def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: OutFormat | None,
+                   out_path: Path | None, force: bool, precision: int, lang: str, device: str = "cpu",
+                   range_mode: RangeMode = RangeMode.clip, index: bool = True, standalone: bool = False) -> None:
+    """Run or trace a checked operation and send the result where it was asked for (traces run on the CPU).
+
+    ``fmt`` None: from the ``-o`` file's suffix (see :func:`choose_format`).  ``range_mode``: how a PNG
+    turns values outside 0…255 into pixels; ``index``: row and column numbers on matrices;
+    ``standalone``: a whole LaTeX document.
+    """
     from convtrace.arrays import first_cells
     from convtrace.render import export, views
 
+    fmt = choose_format(fmt, out_path)
     cells = parse_cells(at)
     if trace_wanted or cells:
         check_trace_length(operation, cells, max_steps, fmt)
@@ -95,7 +154,12 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
     if fmt in (OutFormat.npy, OutFormat.png):
         if out_path is None:
             raise ConvtraceValueError(BINARY_NEEDS_OUTPUT, fmt=fmt.value)
-        data = export.to_npy_bytes(output) if fmt == OutFormat.npy else export.to_png_bytes(output)
+        if fmt == OutFormat.npy:
+            data = export.to_npy_bytes(output)
+        else:
+            from convtrace.io.images import image_maxval, png_bytes
+
+            data = png_bytes(output, RangeMode(range_mode).value, image_maxval(operation.source_input))
         write_file(out_path, data, force, lang)
         return
     title = views.title(operation, lang)
@@ -103,23 +167,23 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
         if trace is not None:
             view_cls = views.ConvTraceView if trace_is_conv(trace) else views.PoolTraceView
             renderable = view_cls(trace, lang=lang, precision=precision, max_steps=0 if at else max_steps,
-                                  selected=bool(at))
+                                  selected=bool(at), index=index)
         else:
-            renderable = views.ResultView(output, *title, lang=lang, precision=precision)
+            renderable = views.ResultView(output, *title, lang=lang, precision=precision, index=index)
         if out_path is None:
             console().print(renderable)
             return
         buffer = io.StringIO()
         Console(file=buffer, width=120, color_system=None, highlight=False).print(renderable)
-        text = buffer.getvalue()
+        text = "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
     elif fmt == OutFormat.json:
         text = export.to_json(export.result_document(operation, output, trace))
     elif fmt == OutFormat.csv:
-        text = export.to_csv(output, precision)
+        text = export.to_csv(output, precision, trace=trace)
     elif fmt == OutFormat.markdown:
-        text = export.to_markdown(*title, output, precision, lang, trace=trace)
+        text = export.to_markdown(*title, output, precision, lang, trace=trace, index=index)
     else:
-        text = export.to_latex(*title, output, precision, lang, trace=trace)
+        text = export.to_latex(*title, output, precision, lang, trace=trace, standalone=standalone)
     if out_path is None:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -82,14 +82,14 @@ def _check_folder(folder: Path, path: Path) -> None:
         raise ConvtraceValueError(OUTPUT_FOLDER_NOT_FOLDER, where=str(path), folder=str(folder))
 
 
-def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
+def write_atomic(path: Path, data: bytes, *, overwrite: bool = False, prefix: str = TEMP_PREFIX) -> None:
     """Write ``data`` to ``path`` all at once; refuse an existing ``path`` unless ``overwrite``."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     _check_folder(folder, path)
     mode = _target_mode(path, overwrite)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     except OSError as exc:
         raise _os_error(exc, path) from None
     tmp = Path(tmp_name)

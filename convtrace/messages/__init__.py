@@ -23,21 +23,24 @@ import string
 from collections.abc import Mapping
 
 from convtrace.messages import (
+    answers,
     arrays,
     batch,
     catalog,
     grading,
     help,
+    network,
     options,
     params,
     parsing,
+    reports,
     views,
 )
 
 LANGS = ("en", "es")
 
 #: The domain modules, in the order their entries are merged.
-DOMAINS = (arrays, params, parsing, options, grading, batch, views, catalog, help)
+DOMAINS = (arrays, params, parsing, options, grading, batch, views, catalog, help, answers, reports, network)
 
 PLURAL = "plural:"
 

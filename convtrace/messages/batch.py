@@ -29,6 +29,16 @@ BATCH_REASON_TOO_LARGE = "batch_reason_too_large"
 BATCH_REASON_UNEXPECTED = "batch_reason_unexpected"
 BATCH_REASON_FOLDER = "batch_reason_folder"
 BATCH_REASON_INSIDE_IN = "batch_reason_inside_in"
+BATCH_REASON_WORKER_LOST = "batch_reason_worker_lost"
+BATCH_REASON_READ = "batch_reason_read"
+BATCH_NO_DASK = "batch_no_dask"
+BATCH_NO_FSSPEC = "batch_no_fsspec"
+BATCH_BAD_SCHEDULER = "batch_bad_scheduler"
+BATCH_NO_SCHEDULER = "batch_no_scheduler"
+BATCH_URL_NEEDS_SCHEDULER = "batch_url_needs_scheduler"
+BATCH_BAD_STORAGE = "batch_bad_storage"
+HELP_SCHEDULER = "help_scheduler"
+HELP_CONNECT_TIMEOUT = "help_connect_timeout"
 
 MESSAGES: dict[str, dict[str, object]] = {
     BATCH_NO_INPUT_DIR: {
@@ -135,5 +145,55 @@ MESSAGES: dict[str, dict[str, object]] = {
     BATCH_REASON_FOLDER: {
         "en": "cannot read folder ({reason})",
         "es": "no se puede leer la carpeta ({reason})",
+    },
+    BATCH_REASON_WORKER_LOST: {
+        "en": "the Dask worker filtering it was lost ({reason}); no half-written file was left: run again to resume",
+        "es": "se perdió el trabajador de Dask que la filtraba ({reason}); no quedó ningún archivo a medias: vuelve a ejecutar para continuar",
+    },
+    BATCH_REASON_READ: {
+        "en": "cannot read the file ({reason})",
+        "es": "no se puede leer el archivo ({reason})",
+    },
+    BATCH_NO_DASK: {
+        "en": "--scheduler needs Dask, which is not installed ({reason}); install it with: pip install 'convtrace[dask]'",
+        "es": "--scheduler necesita Dask, que no está instalado ({reason}); instálalo con: pip install 'convtrace[dask]'",
+    },
+    BATCH_NO_FSSPEC: {
+        "en": "{where}: folders given as URLs need fsspec ({reason}); install it with: pip install 'convtrace[dask]' "
+              "(and the package for that storage: s3fs for s3://, gcsfs for gs://)",
+        "es": "{where}: las carpetas dadas como URL necesitan fsspec ({reason}); instálalo con: pip install 'convtrace[dask]' "
+              "(y el paquete de ese almacenamiento: s3fs para s3://, gcsfs para gs://)",
+    },
+    BATCH_BAD_SCHEDULER: {
+        "en": "--scheduler {value}: not a scheduler address; use tcp://HOST:PORT (a running `dask scheduler`), "
+              "local (a Dask cluster on this machine, one worker per CPU) or local:N (N workers)",
+        "es": "--scheduler {value}: no es una dirección de planificador; usa tcp://HOST:PUERTO (un `dask scheduler` en marcha), "
+              "local (un clúster Dask en esta máquina, un trabajador por CPU) o local:N (N trabajadores)",
+    },
+    BATCH_NO_SCHEDULER: {
+        "en": "{address}: cannot reach the Dask scheduler in {seconds} s ({reason}); nothing was written: "
+              "start it (`dask scheduler`), check the address, or wait longer with --connect-timeout",
+        "es": "{address}: no se puede contactar con el planificador de Dask en {seconds} s ({reason}); no se escribió nada: "
+              "inícialo (`dask scheduler`), comprueba la dirección o espera más con --connect-timeout",
+    },
+    BATCH_URL_NEEDS_SCHEDULER: {
+        "en": "{where}: folders given as URLs are filtered on a Dask cluster; add --scheduler local (this machine) "
+              "or --scheduler tcp://HOST:PORT",
+        "es": "{where}: las carpetas dadas como URL se filtran en un clúster Dask; añade --scheduler local (esta máquina) "
+              "o --scheduler tcp://HOST:PUERTO",
+    },
+    BATCH_BAD_STORAGE: {
+        "en": "{where}: cannot open this storage ({reason})",
+        "es": "{where}: no se puede abrir este almacenamiento ({reason})",
+    },
+    HELP_SCHEDULER: {
+        "en": "Run on a Dask cluster: tcp://HOST:PORT of a running scheduler, or local / local:N for N worker "
+              "processes on this machine. IN and OUT must be paths every worker sees (or URLs: s3://, gs://).",
+        "es": "Ejecutar en un clúster Dask: tcp://HOST:PUERTO de un planificador en marcha, o local / local:N para N "
+              "procesos trabajadores en esta máquina. IN y OUT deben ser rutas que vean todos los trabajadores (o URL: s3://, gs://).",
+    },
+    HELP_CONNECT_TIMEOUT: {
+        "en": "Seconds to wait for the Dask scheduler before giving up.",
+        "es": "Segundos de espera al planificador de Dask antes de desistir.",
     },
 }

@@ -22,6 +22,16 @@ MISTAKE_TRANSPOSED_ANSWER = "mistake_transposed_answer"
 MISTAKE_SIGN = "mistake_sign"
 MISTAKE_WINDOW_SHIFTED = "mistake_window_shifted"
 MISTAKE_SLIP = "mistake_slip"
+MISTAKE_SLIP_AFTER = "mistake_slip_after"
+MISTAKE_WINDOW_SHIFT_ALL = "mistake_window_shift_all"
+MISTAKE_OTHER_WINDOW = "mistake_other_window"
+MISTAKE_NOT_MAX = "mistake_not_max"
+MISTAKE_NOT_MIN = "mistake_not_min"
+MISTAKE_NOT_IN_WINDOW = "mistake_not_in_window"
+MISTAKE_UNEXPLAINED = "mistake_unexplained"
+MISTAKE_AND = "mistake_and"
+SHAPE_OR = "shape_or"
+CHECK_SLIP_WORKING = "check_slip_working"
 CHECK_TITLE = "check_title"
 CHECK_SCORE = "check_score"
 CHECK_WRONG = "check_wrong"
@@ -136,6 +146,40 @@ MESSAGES: dict[str, dict[str, object]] = {
         "en": "cell {cell}: {got} instead of {expected} (off by {diff}), an arithmetic slip",
         "es": "celda {cell}: {got} en vez de {expected} (diferencia {diff}), un error de cálculo",
     },
+    MISTAKE_SLIP_AFTER: {
+        "en": "cell {cell}: {got} instead of {expected}, what that mistake gives (off by {diff}), an arithmetic slip",
+        "es": "celda {cell}: {got} en vez de {expected}, lo que da ese error (diferencia {diff}), un error de cálculo",
+    },
+    MISTAKE_WINDOW_SHIFT_ALL: {
+        "en": "every window was placed {rows} {rows:plural:row|rows} and {cols} {cols:plural:column|columns} off: the answer is the output shifted",
+        "es": "cada ventana se colocó corrida {rows} {rows:plural:fila|filas} y {cols} {cols:plural:columna|columnas}: la respuesta es la salida desplazada",
+    },
+    MISTAKE_OTHER_WINDOW: {
+        "en": "cell {cell}: {got} is the result of another window ({rows} {rows:plural:row|rows} and {cols} {cols:plural:column|columns} away); this cell's window gives {expected}",
+        "es": "celda {cell}: {got} es el resultado de otra ventana (a {rows} {rows:plural:fila|filas} y {cols} {cols:plural:columna|columnas}); la ventana de esta celda da {expected}",
+    },
+    MISTAKE_NOT_MAX: {
+        "en": "cell {cell}: {got} is in its window but is not the largest value there ({expected} is)",
+        "es": "celda {cell}: {got} está en su ventana pero no es el mayor valor ({expected} lo es)",
+    },
+    MISTAKE_NOT_MIN: {
+        "en": "cell {cell}: {got} is in its window but is not the smallest value there ({expected} is)",
+        "es": "celda {cell}: {got} está en su ventana pero no es el menor valor ({expected} lo es)",
+    },
+    MISTAKE_NOT_IN_WINDOW: {
+        "en": "cell {cell}: {got} is not a value of its window, whose result is {expected}",
+        "es": "celda {cell}: {got} no es un valor de su ventana, cuyo resultado es {expected}",
+    },
+    MISTAKE_UNEXPLAINED: {
+        "en": "no common mistake explains this answer ({n} wrong {n:plural:cell|cells}); compare with the working below",
+        "es": "ningún error común explica esta respuesta ({n} {n:plural:celda incorrecta|celdas incorrectas}); compara con el desarrollo abajo",
+    },
+    MISTAKE_AND: {"en": " and ", "es": " y "},
+    SHAPE_OR: {"en": "; or ", "es": "; o "},
+    CHECK_SLIP_WORKING: {
+        "en": "Working, with that mistake, for the other cells",
+        "es": "Desarrollo, con ese error, de las demás celdas",
+    },
     CHECK_TITLE: {"en": "Checking {source}", "es": "Revisando {source}"},
     CHECK_SCORE: {
         "en": "{correct}/{total} {total:plural:cell|cells} correct",
@@ -208,8 +252,8 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": "la respuesta es {got} pero la salida es {expected}",
     },
     SHAPE_WOULD_COME_FROM: {
-        "en": "a {got} answer would come from: {options}",
-        "es": "una respuesta {got} saldría de: {options}",
+        "en": ": that shape comes from: {options}",
+        "es": ": esa forma sale de: {options}",
     },
     BAD_KEY_FIELD: {
         "en": "{where}: the answer key has no valid {field!r}; make keys with 'convtrace quiz'",

@@ -66,6 +66,27 @@ HELP_EXAMPLES = "help_examples"
 HELP_HEADING_ARGUMENTS = "help_heading_arguments"
 HELP_HEADING_OPTIONS = "help_heading_options"
 HELP_HEADING_COMMANDS = "help_heading_commands"
+HELP_RESULT_FORMAT = "help_result_format"
+HELP_IMAGE_RANGE = "help_image_range"
+HELP_NO_INDEX = "help_no_index"
+HELP_STANDALONE = "help_standalone"
+HELP_FORCE_REPORT = "help_force_report"
+HELP_FORCE_QUIZ = "help_force_quiz"
+HELP_EXERCISE_STRIDE = "help_exercise_stride"
+HELP_COMPLETION = "help_completion"
+HELP_SHELL = "help_shell"
+HELP_KERNEL_NAME = "help_kernel_name"
+# The command-line framework's own words in --help (see convtrace.cli.localize).
+HELP_HELP_OPTION = "help_help_option"
+HELP_USAGE = "help_usage"
+HELP_DEFAULT = "help_default"
+HELP_REQUIRED = "help_required"
+HELP_ENVVAR = "help_envvar"
+HELP_DEPRECATED = "help_deprecated"
+HELP_DYNAMIC = "help_dynamic"
+HELP_HEADING_ERROR = "help_heading_error"
+HELP_ABORTED = "help_aborted"
+HELP_TRY_HELP = "help_try_help"
 
 MESSAGES: dict[str, dict[str, object]] = {
     HELP_BATCH: {
@@ -282,4 +303,76 @@ MESSAGES: dict[str, dict[str, object]] = {
     HELP_HEADING_ARGUMENTS: {"en": "Arguments", "es": "Argumentos"},
     HELP_HEADING_OPTIONS: {"en": "Options", "es": "Opciones"},
     HELP_HEADING_COMMANDS: {"en": "Commands", "es": "Comandos"},
+    HELP_RESULT_FORMAT: {
+        "en": "Output format (default: from the -o file's name: .txt .json .csv .md .tex .npy .png; else table).",
+        "es": "Formato de salida (por defecto: según el nombre del archivo -o: .txt .json .csv .md .tex .npy .png; "
+              "si no, table).",
+    },
+    HELP_IMAGE_RANGE: {
+        "en": "PNG output, values outside 0…255: clip, abs (edge maps) or normalize (min–max), as 'convtrace batch'.",
+        "es": "Salida PNG, valores fuera de 0…255: clip, abs (mapas de bordes) o normalize (mín–máx), como "
+              "'convtrace batch'.",
+    },
+    HELP_NO_INDEX: {
+        "en": "No row and column numbers on the matrices.",
+        "es": "Sin números de fila y columna en las matrices.",
+    },
+    HELP_STANDALONE: {
+        "en": "With --format latex: a whole document that compiles on its own (preamble included).",
+        "es": "Con --format latex: un documento completo que compila por sí solo (con preámbulo).",
+    },
+    HELP_FORCE_REPORT: {
+        "en": "Overwrite the --report file if it exists.",
+        "es": "Sobrescribe el archivo de --report si existe.",
+    },
+    HELP_FORCE_QUIZ: {
+        "en": "Overwrite the files already in the -o folder.",
+        "es": "Sobrescribe los archivos que ya estén en la carpeta -o.",
+    },
+    HELP_EXERCISE_STRIDE: {
+        "en": "Stride: N or SH,SW (default: 1 with a kernel, the window size with --pool).",
+        "es": "Paso (stride): N o SH,SW (por defecto: 1 con un kernel, el tamaño de la ventana con --pool).",
+    },
+    HELP_COMPLETION: {
+        "en": "Print the shell completion script for bash, zsh or fish; add it to the shell's startup file.",
+        "es": "Imprime el script de autocompletado para bash, zsh o fish; añádelo al archivo de inicio del shell.",
+    },
+    HELP_KERNEL_NAME: {
+        "en": "A kernel's name or alias in the library, e.g. sharpen or gaussian-3.",
+        "es": "El nombre o alias de un kernel de la biblioteca, p. ej. sharpen o enfocar.",
+    },
+    HELP_SHELL: {"en": "The shell: bash, zsh or fish.", "es": "El shell: bash, zsh o fish."},
+    HELP_HELP_OPTION: {"en": "Show this message and exit.", "es": "Muestra este mensaje y sale."},
+    HELP_USAGE: {"en": "Usage", "es": "Uso"},
+    HELP_DEFAULT: {"en": "default", "es": "por defecto"},
+    HELP_REQUIRED: {"en": "required", "es": "obligatorio"},
+    HELP_ENVVAR: {"en": "env var", "es": "variable de entorno"},
+    HELP_DEPRECATED: {"en": "(deprecated)", "es": "(obsoleto)"},
+    HELP_DYNAMIC: {"en": "(dynamic)", "es": "(dinámico)"},
+    HELP_HEADING_ERROR: {"en": "Error", "es": "Error"},
+    HELP_ABORTED: {"en": "Aborted.", "es": "Interrumpido."},
+    HELP_TRY_HELP: {"en": "Try '{command} {option}' for help.", "es": "Prueba '{command} {option}' para ver la ayuda."},
+}
+
+
+#: Words in metavars and the usage line (INPUT, FILE, MODE:SIZE …) as Spanish help and errors say them.
+metavar_words: dict[str, dict[str, str]] = {
+    "INPUT": {"es": "ENTRADA"},
+    "FILE": {"es": "ARCHIVO"},
+    "DIR": {"es": "CARPETA"},
+    "MODE": {"es": "MODO"},
+    "SIZE": {"es": "TAMAÑO"},
+    "NAME": {"es": "NOMBRE"},
+    "MATRIX": {"es": "MATRIZ"},
+    "VALUE": {"es": "VALOR"},
+    "OPTIONS": {"es": "OPCIONES"},
+    "COMMAND": {"es": "ORDEN"},
+    "MAP": {"es": "MAPA"},
+    "TOP": {"es": "ARRIBA"},
+    "BOTTOM": {"es": "ABAJO"},
+    "LEFT": {"es": "IZQ"},
+    "RIGHT": {"es": "DER"},
+    "LOW": {"es": "BAJO"},
+    "HIGH": {"es": "ALTO"},
+    "PATTERN": {"es": "PATRÓN"},
 }

@@ -50,6 +50,9 @@ OS_NAME_TOO_LONG = "os_name_too_long"
 ANSWER_FAILED = "answer_failed"
 TRACE_TOO_LONG_TABLE = "trace_too_long_table"
 TRACE_TOO_LONG_EXPORT = "trace_too_long_export"
+FORMAT_SUFFIX_MISMATCH = "format_suffix_mismatch"
+FORMAT_UNKNOWN_SUFFIX = "format_unknown_suffix"
+PNG_CHANNELS = "png_channels"
 
 MESSAGES: dict[str, dict[str, object]] = {
     BAD_POOL_SPEC: {
@@ -218,5 +221,23 @@ MESSAGES: dict[str, dict[str, object]] = {
     ANSWER_FAILED: {
         "en": "could not be read ({error}); an answer is a matrix in a .txt, .csv, .tsv, .dat, .json or .npy file",
         "es": "no se pudo leer ({error}); una respuesta es una matriz en un archivo .txt, .csv, .tsv, .dat, .json o .npy",
+    },
+    FORMAT_SUFFIX_MISMATCH: {
+        "en": "{where} ends in {suffix} but --format {fmt} was asked; name the file {expected} for {fmt}, "
+              "or leave out --format to write {named}",
+        "es": "{where} termina en {suffix} pero se pidió --format {fmt}; nombra el archivo {expected} para {fmt}, "
+              "o quita --format para escribir {named}",
+    },
+    FORMAT_UNKNOWN_SUFFIX: {
+        "en": "{where}: the format cannot be told from the suffix {suffix}; end the name in one of "
+              "{suffixes}, or give --format",
+        "es": "{where}: el formato no se deduce de la terminación {suffix}; termina el nombre en "
+              "{suffixes}, o indica --format",
+    },
+    PNG_CHANNELS: {
+        "en": "a PNG holds 1, 3 (RGB) or 4 (RGBA) channels but this result has {n} maps; "
+              "write them all with -o FILE.npy, or one map at a time",
+        "es": "un PNG guarda 1, 3 (RGB) o 4 (RGBA) canales pero este resultado tiene {n} mapas; "
+              "escríbelos todos con -o ARCHIVO.npy, o un mapa cada vez",
     },
 }

@@ -40,6 +40,17 @@ LABEL_DIVISOR_INCLUDE = "label_divisor_include"
 LABEL_CEIL_DROP = "label_ceil_drop"
 LABEL_DIVISOR_EXCLUDE = "label_divisor_exclude"
 LABEL_ALL_PADDING = "label_all_padding"
+LABEL_BLOCK_COLUMNS = "label_block_columns"
+LABEL_BLOCK_COLUMN = "label_block_column"
+LABEL_NOT_SHOWN = "label_not_shown"
+LABEL_PAD_NEG_INF = "label_pad_neg_inf"
+LABEL_PAD_POS_INF = "label_pad_pos_inf"
+LABEL_CHANNEL_NAMED = "label_channel_named"
+LABEL_CHANNEL_MAP = "label_channel_map"
+LABEL_SUBTOTAL_SUM = "label_subtotal_sum"
+LABEL_BIAS = "label_bias"
+LABEL_WINDOW = "label_window"
+LABEL_EXPORT_LEGEND = "label_export_legend"
 PAD_MODE_ZEROS = "pad_mode_zeros"
 PAD_MODE_REFLECT = "pad_mode_reflect"
 PAD_MODE_SYMMETRIC = "pad_mode_symmetric"
@@ -141,6 +152,29 @@ MESSAGES: dict[str, dict[str, object]] = {
     LABEL_ALL_PADDING: {
         "en": "the window covers only padding",
         "es": "la ventana solo cubre relleno",
+    },
+    LABEL_BLOCK_COLUMNS: {"en": "columns {c0}–{c1}", "es": "columnas {c0}–{c1}"},
+    LABEL_BLOCK_COLUMN: {"en": "column {c}", "es": "columna {c}"},
+    LABEL_NOT_SHOWN: {
+        "en": "{hidden} of {total} values not shown; write them all with -o out.csv (or --format csv)",
+        "es": "{hidden} de {total} valores sin mostrar; escríbelos todos con -o salida.csv (o --format csv)",
+    },
+    LABEL_PAD_NEG_INF: {
+        "en": "padding counts as −∞: it never wins a max",
+        "es": "el relleno cuenta como −∞: nunca gana un máximo",
+    },
+    LABEL_PAD_POS_INF: {
+        "en": "padding counts as +∞: it never wins a min",
+        "es": "el relleno cuenta como +∞: nunca gana un mínimo",
+    },
+    LABEL_CHANNEL_NAMED: {"en": "channel {c} ({name})", "es": "canal {c} ({name})"},
+    LABEL_CHANNEL_MAP: {"en": "Channel {name} ({shape})", "es": "Canal {name} ({shape})"},
+    LABEL_SUBTOTAL_SUM: {"en": "sum {total}", "es": "suma {total}"},
+    LABEL_BIAS: {"en": "bias", "es": "sesgo (bias)"},
+    LABEL_WINDOW: {"en": "Window", "es": "Ventana"},
+    LABEL_EXPORT_LEGEND: {
+        "en": "Padding cells are in parentheses: (v).",
+        "es": "Las celdas de relleno van entre paréntesis: (v).",
     },
     # Border modes as named in labels: option values, translated where a word is natural.
     PAD_MODE_ZEROS: {"en": "zeros", "es": "ceros"},

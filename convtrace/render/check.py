@@ -21,6 +21,7 @@ from convtrace.messages.grading import (
     CHECK_NO_DIAGNOSIS,
     CHECK_SCORE,
     CHECK_SCORE_COL,
+    CHECK_SLIP_WORKING,
     CHECK_SUMMARY,
     CHECK_TITLE,
     CHECK_UNREADABLE,
@@ -84,6 +85,7 @@ class GradeView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         g, lang, plain = self.grade, self.lang, is_plain(console)
+        self.plain = plain
         heading, subtitle = title(g.operation, lang)
         yield Text(translate(CHECK_TITLE, lang, source=self.source), style="bold")
         yield Text(f"{heading} · {subtitle}")
@@ -108,41 +110,72 @@ class GradeView:
                 yield Text(f"  • {describe(d, lang)}")
         else:
             yield Text(f"  • {translate(CHECK_NO_DIAGNOSIS, lang)}")
-        wrong = g.wrong_cells
-        if g.working is not None:
-            yield Text("")
-            yield Text(translate(CHECK_WORKING, lang) + ":", style="" if plain else "bold")
-            shown = len(g.working)
-            for n, cell in enumerate(wrong[:shown]):
-                index = "[" + ", ".join(str(v) for v in cell) + "]"
-                you = translate(CHECK_YOU_WROTE, lang, value=fmt_number(g.answer[cell], self.precision))
-                yield Text(f"  {index}: {working_text(g.working, n, self.precision)}   ({you})")
-            if len(wrong) > shown:
-                yield Text("  " + translate(CHECK_MORE_CELLS, lang, n=len(wrong) - shown))
+        yield from self._working(g.working, g.working_cells, translate(CHECK_WORKING, lang), len(g.wrong_cells))
+        yield from self._working(g.slip_working, g.slip_cells, translate(CHECK_SLIP_WORKING, lang),
+                                 len(g.slip_cells))
+
+    def _working(self, trace, cells, heading: str, total: int) -> RenderResult:
+        """The engine's working (carried by the grade) for ``cells``, each beside what the student wrote."""
+        if trace is None:
+            return
+        plain = self.plain
+        yield Text("")
+        yield Text(heading + ":", style="" if plain else "bold")
+        for n, cell in enumerate(cells[:len(trace)]):
+            index = "[" + ", ".join(str(v) for v in cell) + "]"
+            you = translate(CHECK_YOU_WROTE, self.lang, value=fmt_number(self.grade.answer[cell], self.precision))
+            yield Text(f"  {index}: {working_text(trace, n, self.precision)}   ({you})")
+        if total > min(len(cells), len(trace)):
+            yield Text("  " + translate(CHECK_MORE_CELLS, self.lang, n=total - min(len(cells), len(trace))))
 
 
 class ClassView:
-    """Many answers: one row per file with its score and diagnosis."""
+    """Many answers: one row per file (graded, or why not) with its score, grade and every diagnosis; then the
+    class summary (see :func:`convtrace.scores.class_summary`)."""
 
-    def __init__(self, rows, *, lang="en"):
-        self.rows, self.lang = rows, lang
+    def __init__(self, rows, *, lang="en", summary=None):
+        self.rows, self.lang, self.summary = rows, lang, summary
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from convtrace.messages.reports import REPORT_GRADE_COL, REPORT_OVERLAP_NOTE
+        from convtrace.render.reports import summary_lines
+        from convtrace.scores import format_number
+
         lang, plain = self.lang, is_plain(console)
+        scaled = any(r.score is not None and r.score.out_of is not None for r in self.rows)
         table = Table(box=box.SIMPLE_HEAD if not plain else box.ASCII2, show_lines=False)
         table.add_column(translate(CHECK_FILE, lang))
         table.add_column(translate(CHECK_SCORE_COL, lang), justify="right")
+        if scaled:
+            table.add_column(translate(REPORT_GRADE_COL, lang), justify="right")
         table.add_column(translate(CHECK_DIAGNOSIS_COL, lang), ratio=1)
         graded = perfect = failed = 0
-        for name, grade, error in self.rows:
-            if error is not None:
+        for row in self.rows:
+            if not row.graded:
                 failed += 1
-                table.add_row(name, "—", translate(CHECK_UNREADABLE, lang, reason=error))
+                table.add_row(row.file, "—", *(["—"] if scaled else []),
+                              translate(CHECK_UNREADABLE, lang, reason=row.reason or ""))
                 continue
+            grade, score = row.grade, row.score
             graded += 1
             perfect += grade.all_correct
-            diagnosis = describe(grade.diagnoses[0], lang) if grade.diagnoses else \
-                (translate(CHECK_ALL_CORRECT, lang) if grade.all_correct else translate(CHECK_NO_DIAGNOSIS, lang))
-            table.add_row(name, f"{grade.n_correct}/{grade.n_cells}", diagnosis)
+            lines = [describe(d, lang) for d in grade.diagnoses]
+            if not grade.shape_ok and score is not None and score.credited:
+                lines.append(translate(REPORT_OVERLAP_NOTE, lang, n=score.credited))
+            if not lines and grade.shape_ok and not grade.n_wrong and grade.n_missing:
+                lines = [translate(CHECK_MISSING, lang, n=grade.n_missing)]  # blanks only: nothing to diagnose
+            if not lines:
+                lines = [translate(CHECK_ALL_CORRECT if grade.all_correct else CHECK_NO_DIAGNOSIS, lang)]
+            cells = f"{score.credited if score is not None else grade.n_correct}/{grade.n_cells}"
+            points = []
+            if scaled:
+                points = [format_number(score.points, decimal_comma=lang == "es") if score and score.points is not None
+                          else "—"]
+            table.add_row(row.file, cells, *points, "\n".join(f"• {line}" if len(lines) > 1 else line
+                                                              for line in lines))
         yield table
         yield Text(translate(CHECK_SUMMARY, lang, graded=graded, perfect=perfect, failed=failed))
+        if self.summary is not None and self.summary["graded"]:
+            yield Text("")
+            for n, line in enumerate(summary_lines(self.summary, lang)):
+                yield Text(line, style="" if plain or n else "bold")

@@ -1,24 +1,43 @@
-"""Grades as documents: one answer's JSON, a class's JSON and CSV report, and Markdown."""
+"""Grades as documents: one answer's JSON and Markdown (class reports: :mod:`convtrace.render.reports`)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import numpy as np
 
-from convtrace.grading import describe
+from convtrace.grading import Diagnosis, describe
 from convtrace.messages import translate
-from convtrace.messages.grading import CHECK_EXPECTED, CHECK_TITLE
+from convtrace.messages.grading import CHECK_EXPECTED, CHECK_TITLE, CHECK_WORKING
 from convtrace.render.export import json_number, md_matrix, nested_list, plain_value
+from convtrace.render.views import working_text
+
+
+def diagnosis_document(d, lang: str) -> dict:
+    """One diagnosis in the autograder contract: ``mistake`` (a stable id), ``cells``, ``message``;
+    ``key``/``params`` (the message key and its values) as extras, and ``options`` for a wrong shape."""
+    doc = {"mistake": d.mistake, "cells": [list(cell) for cell in d.cells], "message": describe(d, lang),
+           "key": d.key, "params": plain_value(d.params)}
+    if d.mistake == "shape" and "options" in d.params:
+        doc["options"] = [[Diagnosis(m["key"]).mistake for m in option] for option in d.params["options"]]
+    return doc
 
 
 def grade_document(grade, source: str, lang: str) -> dict:
-    """One graded answer as JSON-ready data (the autograder contract)."""
+    """One graded answer as JSON-ready data (the autograder contract, documented in the README).
+
+    ``correct`` is true/false per cell, ``null`` for a cell left blank; ``diagnoses`` is a list of
+    :func:`diagnosis_document`, the named mistakes first, then the cells they leave over (``slip``,
+    ``window_shift``), or a single ``unexplained``."""
     flat = [None if missing else json_number(value)
             for value, missing in zip(grade.answer.ravel().tolist(), grade.missing.ravel().tolist(), strict=True)]
     answer = np.array(flat, dtype=object).reshape(grade.answer.shape).tolist()
+    if grade.shape_ok:
+        marks = [None if missing else bool(ok)
+                 for ok, missing in zip(grade.correct.ravel().tolist(), grade.missing.ravel().tolist(), strict=True)]
+        correct = np.array(marks, dtype=object).reshape(grade.correct.shape).tolist()
+    else:
+        correct = grade.correct.tolist()
     return {
         "answer_source": source,
         "score": {"correct": grade.n_correct, "wrong": grade.n_wrong, "missing": grade.n_missing,
@@ -27,9 +46,8 @@ def grade_document(grade, source: str, lang: str) -> dict:
         "shape_ok": grade.shape_ok,
         "expected": nested_list(grade.expected),
         "answer": answer,
-        "correct": grade.correct.tolist(),
-        "diagnoses": [{"key": d.key, "params": plain_value(d.params), "message": describe(d, lang)}
-                      for d in grade.diagnoses],
+        "correct": correct,
+        "diagnoses": [diagnosis_document(d, lang) for d in grade.diagnoses],
     }
 
 
@@ -41,24 +59,8 @@ def grade_markdown(grade, source: str, lang: str, precision: int, score_line: st
     parts = [f"## {translate(CHECK_TITLE, lang, source=source)}", "", f"**{score_line}**", "",
              f"{translate(CHECK_EXPECTED, lang)}:", "", md_matrix(grade.expected, precision), ""]
     parts += [f"- {describe(d, lang)}" for d in grade.diagnoses]
+    if grade.working is not None:
+        parts += ["", f"{translate(CHECK_WORKING, lang)}:", ""]
+        parts += [f"- `{list(cell)}`: {working_text(grade.working, n, precision)}"
+                  for n, cell in enumerate(grade.working_cells)]
     return "\n".join(parts) + "\n"
-
-
-def class_json(rows, lang: str) -> str:
-    """``rows``: (file name, Grade or None, error message or None) per answer file."""
-    docs = [{"file": name, "error": error} if error is not None else {"file": name, **grade_document(grade, name, lang)}
-            for name, grade, error in rows]
-    return json.dumps(docs, ensure_ascii=False, indent=2) + "\n"
-
-
-def class_csv(rows, lang: str) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["file", "correct", "wrong", "missing", "total", "all_correct", "diagnosis"])
-    for name, grade, error in rows:
-        if error is not None:
-            writer.writerow([name, "", "", "", "", "", error])
-        else:
-            writer.writerow([name, grade.n_correct, grade.n_wrong, grade.n_missing, grade.n_cells,
-                             grade.all_correct, "; ".join(describe(d, lang) for d in grade.diagnoses)])
-    return out.getvalue()

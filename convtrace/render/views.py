@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 from rich.console import Console, ConsoleOptions, Group, RenderResult
-from rich.measure import Measurement
-from rich.table import Table
 from rich.text import Text
 
 from convtrace.convolution import ConvTrace
@@ -20,8 +18,11 @@ from convtrace.messages import Term, translate
 from convtrace.messages.views import (
     LABEL_ALL_PADDING,
     LABEL_AVG,
+    LABEL_BIAS,
     LABEL_CEIL_DROP,
     LABEL_CHANNEL,
+    LABEL_CHANNEL_MAP,
+    LABEL_CHANNEL_NAMED,
     LABEL_COLS,
     LABEL_DILATED_SPAN,
     LABEL_DIVISOR_EXCLUDE,
@@ -36,15 +37,19 @@ from convtrace.messages.views import (
     LABEL_LEGEND_POOL,
     LABEL_MORE_STEPS,
     LABEL_NEVER_READ,
+    LABEL_NOT_SHOWN,
     LABEL_OUTPUT,
     LABEL_OUTPUT_SIZE,
     LABEL_OUTPUT_SO_FAR,
+    LABEL_PAD_NEG_INF,
+    LABEL_PAD_POS_INF,
     LABEL_PADDED_INPUT,
     LABEL_PARAMS,
     LABEL_POOL_PARAMS,
     LABEL_PRODUCTS,
     LABEL_ROWS,
     LABEL_STEP,
+    LABEL_SUBTOTAL_SUM,
     LABEL_SUM,
     LABEL_WINNER,
     TITLE_CONVOLUTION,
@@ -55,18 +60,23 @@ from convtrace.params import SizeArithmetic
 from convtrace.pooling import DIVISOR_EXCLUDE, DIVISOR_FULL
 from convtrace.render.matrix import (
     MAX_SIDE,
+    OUTPUT_CAP,
     STEP_SIDE,
+    MatrixView,
+    SideBySide,
     crop_note,
     dims,
     fmt_number,
     is_plain,
     matrix_table,
+    stripped,
     view_range,
 )
 from convtrace.spec import ConvSpec
 
-__all__ = ["ConvTraceView", "PoolTraceView", "ResultView", "dims", "fmt_number", "is_plain", "matrix_table",
-           "size_lines", "title", "working_text"]
+__all__ = ["ConvTraceView", "MatrixView", "PoolTraceView", "ResultView", "SideBySide", "channel_label", "dims",
+           "fmt_number", "is_plain", "matrix_table", "output_maps", "output_names", "size_lines", "title",
+           "working_text"]
 
 def size_lines(rows: SizeArithmetic, cols: SizeArithmetic, lang: str, ceil_mode: bool = False) -> list[Text]:
     """⌊(n + p − k)/s⌋ + 1 with the numbers filled in, per axis, and rows/cols never read."""
@@ -103,40 +113,98 @@ def _pair_text(pair) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
 
 
-def _output_tables(output, plain, precision, lang, squeeze, pending=None, title_key=LABEL_OUTPUT, focus=None,
-                   limit=MAX_SIDE):
-    """The output map(s); large ones cropped around ``focus`` (row, col), else their top-left corner."""
+def output_names(operation) -> tuple[str, ...] | None:
+    """Names for the output maps when each is one named input channel (a 2-D kernel or a pooling
+    on an RGB image); None when the maps are feature maps or the channels have no names."""
+    names = getattr(operation, "channel_names", None)
+    if not names:
+        return None
+    if isinstance(operation.spec, ConvSpec):
+        weights = operation.weights
+        if not (operation.groups == operation.x.shape[0] and weights.shape[1] == 1):
+            return None
+    return tuple(names)
+
+
+def channel_label(c: int, lang: str, names=None) -> str:
+    """"channel 1" or, when the channels have names, "channel 1 (G)"."""
+    if names and 0 <= c < len(names):
+        return translate(LABEL_CHANNEL_NAMED, lang, c=c, name=names[c])
+    return translate(LABEL_CHANNEL, lang, c=c)
+
+
+def output_maps(output, lang: str, *, title_key=LABEL_OUTPUT, names=None):
+    """(title, map index or None, 2-D grid) of each output map."""
     output = np.asarray(output)
-    if output.ndim == 2 or squeeze:
-        grid = output if output.ndim == 2 else output[0]
-        mask = None if pending is None else (pending if pending.ndim == 2 else pending[0])
-        maps = [(translate(title_key, lang, shape=dims(grid.shape)), grid, mask)]
-    else:
-        maps = [(translate(LABEL_FEATURE_MAP, lang, f=f, shape=dims(output[f].shape)), output[f],
-                 None if pending is None else pending[f]) for f in range(output.shape[0])]
+    if output.ndim <= 2:
+        grid = np.atleast_2d(output)
+        return [(translate(title_key, lang, shape=dims(output.shape)), None, grid)]
+    maps = []
+    for f in range(output.shape[0]):
+        shape = dims(output[f].shape)
+        if names and f < len(names):
+            heading = translate(LABEL_CHANNEL_MAP, lang, name=names[f], shape=shape)
+        else:
+            heading = translate(LABEL_FEATURE_MAP, lang, f=f, shape=shape)
+        maps.append((heading, f, output[f]))
+    return maps
+
+
+def _output_tables(output, precision, lang, *, index=True, pending=None, title_key=LABEL_OUTPUT, focus=None,
+                   limit=None, names=None):
+    """The output map(s).
+
+    ``limit=None`` (a final output): every value, unless there are more than OUTPUT_CAP of them (a
+    photo): then the top-left MAX_SIDE×MAX_SIDE corner of each map, saying how many values are not
+    shown and how to get them all.  With a ``limit`` (a step's context): at most ``limit`` rows and
+    columns around ``focus`` (row, col), the crop named in the title.
+    """
+    output = np.asarray(output)
+    capped = limit is None and output.size > OUTPUT_CAP
+    side = MAX_SIDE if capped else limit
     row, col = focus if focus is not None else (0, 0)
-    for title, grid, mask in maps:
-        rows = view_range(grid.shape[0], row, row + 1, limit)
-        cols = view_range(grid.shape[1], col, col + 1, limit)
+    shown = 0
+    out = []
+    for heading, f, grid in output_maps(output, lang, title_key=title_key, names=names):
+        mask = None
+        if pending is not None:
+            mask = np.atleast_2d(pending if f is None else pending[f])
+        if side is None:
+            rows, cols = (0, grid.shape[0]), (0, grid.shape[1])
+        else:
+            rows = view_range(grid.shape[0], row, row + 1, side)
+            cols = view_range(grid.shape[1], col, col + 1, side)
         if (rows[1] - rows[0], cols[1] - cols[0]) != grid.shape:
-            title += " " + crop_note(lang, rows, cols, grid.shape)
-        yield matrix_table(grid[rows[0]:rows[1], cols[0]:cols[1]], plain=plain, precision=precision,
-                           pending=None if mask is None else mask[rows[0]:rows[1], cols[0]:cols[1]], title=title)
+            heading += " " + crop_note(lang, rows, cols, grid.shape)
+        shown += (rows[1] - rows[0]) * (cols[1] - cols[0])
+        out.append(MatrixView(grid[rows[0]:rows[1], cols[0]:cols[1]], precision=precision, index=index,
+                              row0=rows[0], col0=cols[0], title=heading, lang=lang,
+                              pending=None if mask is None else mask[rows[0]:rows[1], cols[0]:cols[1]]))
+    if capped:
+        out.append(Text(translate(LABEL_NOT_SHOWN, lang, hidden=int(output.size) - shown, total=int(output.size)),
+                        style="yellow"))
+    return out
 
 
 class ResultView:
-    """An operation's output matrix (or maps) under a one-line description."""
+    """An operation's output matrix (or maps) under a one-line description.
 
-    def __init__(self, output, title: str, subtitle: str, *, lang="en", precision=4, squeeze=True):
-        self.output, self.title, self.subtitle = output, title, subtitle
+    ``index``: row and column numbers on the matrices; ``channel_names``: names for the
+    output maps (see :func:`output_names`).  Every value is shown (in column blocks when
+    the console is narrow) up to OUTPUT_CAP values.
+    """
+
+    def __init__(self, output, title: str, subtitle: str, *, lang="en", precision=4, squeeze=True, index=True,
+                 channel_names=None):
+        self.output, self.title, self.subtitle = np.asarray(output), title, subtitle
         self.lang, self.precision, self.squeeze = lang, precision, squeeze
+        self.index, self.channel_names = index, channel_names
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        plain = is_plain(console)
-        yield Text(self.title, style="bold")
-        yield Text(self.subtitle)
-        yield Text("")
-        yield from _output_tables(self.output, plain, self.precision, self.lang, self.output.ndim == 2)
+        parts = [Text(self.title, style="bold"), Text(self.subtitle), Text("")]
+        parts += _output_tables(self.output, self.precision, self.lang, index=self.index, names=self.channel_names)
+        for part in parts:
+            yield from stripped(console, options, part)
 
 
 def title(operation, lang: str) -> tuple[str, str]:
@@ -167,8 +235,12 @@ def pool_title(trace, lang: str) -> tuple[str, str]:
     return title, subtitle
 
 
-def padded_view(values, pad_mask, origin, size, dilation, *, plain, precision, title, lang, winner=None):
-    """The padded input around one window (all of it when small), window and padding marked."""
+def padded_view(values, pad_mask, origin, size, dilation, *, precision, title, lang, winner=None, index=True,
+                pad_text=None, plain=None):
+    """The padded input around one window (all of it when small), window and padding marked.
+
+    Rows and columns are numbered in padded coordinates, as the step heading names the window.
+    """
     window = _window_mask(pad_mask.shape, origin, size, dilation)
     span = (dilation[0] * (size[0] - 1) + 1, dilation[1] * (size[1] - 1) + 1)
     rows = view_range(pad_mask.shape[0], origin[0], origin[0] + span[0], max(STEP_SIDE, span[0] + 2))
@@ -178,8 +250,8 @@ def padded_view(values, pad_mask, origin, size, dilation, *, plain, precision, t
     if winner is not None:
         winner = (winner[0] - rows[0], winner[1] - cols[0])
     cut = (slice(*rows), slice(*cols))
-    return matrix_table(values[cut], plain=plain, precision=precision, window=window[cut], padding=pad_mask[cut],
-                        winner=winner, title=title)
+    return MatrixView(values[cut], precision=precision, window=window[cut], padding=pad_mask[cut], winner=winner,
+                      title=title, index=index, row0=rows[0], col0=cols[0], pad_text=pad_text, lang=lang)
 
 
 def _window_mask(shape, origin, size, dilation):
@@ -189,12 +261,37 @@ def _window_mask(shape, origin, size, dilation):
     return mask
 
 
-class _TraceView:
-    """What every trace view shares: header, at most ``max_steps`` steps, the output."""
+def pad_infinity(mode: str) -> str | None:
+    """What a padding cell is worth in a max (−∞) or min (+∞) pool; None for avg and sum."""
+    return {"max": "−∞", "min": "+∞"}.get(mode)
 
-    def __init__(self, trace, *, lang="en", precision=4, max_steps=25, selected=False):
+
+def products_lines(rows, names_of_groups=None) -> Text:
+    """``value  ×  weight  =  product`` lines, each column right-aligned; a group heading before each
+    group when there are several (``rows``: list of (heading or None, [(v, w, p) strings])."""
+    cells = [r for _, group in rows for r in group]
+    wa = max((len(v) for v, _, _ in cells), default=0)
+    wb = max((len(w) for _, w, _ in cells), default=0)
+    wc = max((len(p) for _, _, p in cells), default=0)
+    lines = []
+    for heading, group in rows:
+        if heading:
+            lines.append(heading)
+        lines += [f"{v.rjust(wa)}  ×  {w.rjust(wb)}  =  {p.rjust(wc)}" for v, w, p in group]
+    return Text("\n".join(lines))
+
+
+class _TraceView:
+    """What every trace view shares: header, at most ``max_steps`` steps, the output.
+
+    ``index``: row and column numbers on every matrix.  Renders from the console's
+    options alone: nothing is stored while rendering.
+    """
+
+    def __init__(self, trace, *, lang="en", precision=4, max_steps=25, selected=False, index=True):
         self.trace, self.lang, self.precision, self.max_steps = trace, lang, precision, max_steps
         self.selected = selected  # the user picked these cells: count only them
+        self.index = index
 
     def _header(self, plain: bool) -> RenderResult:
         raise NotImplementedError
@@ -202,7 +299,10 @@ class _TraceView:
     def _step(self, n: int, plain: bool) -> Group:
         raise NotImplementedError
 
-    def _output_so_far(self, n: int, plain: bool):
+    def _names(self):
+        return output_names(self.trace.operation)
+
+    def _output_so_far(self, n: int):
         """The output matrix with the cells of steps 0…n filled in, the rest pending."""
         t = self.trace
         pending = np.ones(t.output.shape, dtype=bool)
@@ -212,33 +312,12 @@ class _TraceView:
         else:
             pending[done[:, 0], done[:, 1], done[:, 2]] = False
         index = t.step(n).out_index
-        return _output_tables(t.output, plain, self.precision, self.lang, t.output.ndim == 2, pending=pending,
-                              title_key=LABEL_OUTPUT_SO_FAR, focus=index[-2:], limit=STEP_SIDE)
+        return _output_tables(t.output, self.precision, self.lang, index=self.index, pending=pending,
+                              title_key=LABEL_OUTPUT_SO_FAR, focus=index[-2:], limit=STEP_SIDE, names=self._names())
 
     def _total(self) -> int:
         """Every window of the operation (one per output value, traced or not), or the picked ones."""
         return len(self.trace) if self.selected else int(np.asarray(self.trace.output).size)
-
-    def _layout(self, blocks) -> Group:
-        """Blocks side by side, wrapping to a new row where the console is too narrow for the next one."""
-        console, options = self._render_ctx
-        rows, current, used = [], [], 0
-        for block in blocks:
-            width = Measurement.get(console, options, block).maximum
-            if current and used + 3 + width > options.max_width:
-                rows.append(current)
-                current, used = [], 0
-            used += width + (3 if current else 0)
-            current.append(block)
-        rows.append(current)
-        grids = []
-        for row in rows:
-            grid = Table.grid(padding=(0, 3))
-            for _ in row:
-                grid.add_column(vertical="top", no_wrap=True)
-            grid.add_row(*row)
-            grids.append(grid)
-        return Group(*grids)
 
     def _step_heading(self, n: int, step, plain: bool) -> Text:
         index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
@@ -247,8 +326,10 @@ class _TraceView:
         return Text(head, style="" if plain else "bold cyan")
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        plain = is_plain(console)
-        self._render_ctx = (console, options)
+        for part in self._parts(is_plain(console)):
+            yield from stripped(console, options, part)
+
+    def _parts(self, plain: bool) -> RenderResult:
         t = self.trace
         yield from self._header(plain)
         yield Text("")
@@ -259,7 +340,7 @@ class _TraceView:
         if hidden > 0:
             yield Text(translate(LABEL_MORE_STEPS, self.lang, hidden=hidden), style="yellow")
             yield Text("")
-        yield from _output_tables(t.output, plain, self.precision, self.lang, t.output.ndim == 2)
+        yield from _output_tables(t.output, self.precision, self.lang, index=self.index, names=self._names())
 
 
 class ConvTraceView(_TraceView):
@@ -267,42 +348,53 @@ class ConvTraceView(_TraceView):
 
     def _step(self, n: int, plain: bool) -> Group:
         t, lang, prec = self.trace, self.lang, self.precision
+        names = t.channel_names
         step = t.step(n)
         kh, kw = step.weights.shape[-2:]
         dilation = t.params["dilation"]
         groups_width = step.window.shape[0]
-        inputs, kernels = [], []
-        products = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
-        for col_justify in ("right", "center", "right", "center", "right"):
-            products.add_column(justify=col_justify)
+        inputs, kernels, product_rows = [], [], []
         for g in range(groups_width):
             channel = step.channel + g
             label = translate(LABEL_PADDED_INPUT, lang) if t.pad_mask.any() else translate(LABEL_INPUT, lang)
             if t.padded.shape[0] > 1:
-                label += f" · {translate(LABEL_CHANNEL, lang, c=channel)}"
-            inputs.append(padded_view(t.padded[channel], t.pad_mask, step.origin, (kh, kw), dilation, plain=plain,
-                                      precision=prec, title=label, lang=lang))
+                label += f" · {channel_label(channel, lang, names)}"
+            inputs.append(padded_view(t.padded[channel], t.pad_mask, step.origin, (kh, kw), dilation,
+                                      precision=prec, title=label, lang=lang, index=self.index))
             klabel = translate(LABEL_KERNEL, lang) if t.scale == 1 else \
                 translate(LABEL_KERNEL_SCALE, lang, scale=t.scale)
             if groups_width > 1:
-                klabel += f" · {translate(LABEL_CHANNEL, lang, c=channel)}"
-            kernels.append(matrix_table(step.weights[g], plain=plain, precision=prec, title=klabel))
-            if groups_width > 1:
-                products.add_row(Text(translate(LABEL_CHANNEL, lang, c=channel) + ":", style="italic"))
-            for a in range(kh):
-                for b in range(kw):
-                    products.add_row(fmt_number(step.window[g, a, b], prec), "×",
-                                     fmt_number(step.weights[g, a, b], prec), "=",
-                                     fmt_number(step.products[g, a, b], prec))
-        partial = self._output_so_far(n, plain)
-        products_block = Group(Text(translate(LABEL_PRODUCTS, lang), style="" if plain else "bold"), products)
-        grid = self._layout([Group(*inputs), Group(*kernels), products_block, Group(*partial)])
-        total = fmt_number(step.total, prec)
+                klabel += f" · {channel_label(channel, lang, names)}"
+            kernels.append(MatrixView(step.weights[g], precision=prec, title=klabel, index=self.index, lang=lang))
+            heading = channel_label(channel, lang, names) + ":" if groups_width > 1 else None
+            product_rows.append((heading, [(fmt_number(step.window[g, a, b], prec), fmt_number(step.weights[g, a, b], prec),
+                                            fmt_number(step.products[g, a, b], prec))
+                                           for a in range(kh) for b in range(kw)]))
+        partial = self._output_so_far(n)
+        # With row/column numbers, the products start on the matrices' first row, not on their header.
+        products_block = Group(Text(translate(LABEL_PRODUCTS, lang), style="" if plain else "bold"),
+                               *([Text("")] if self.index else []), products_lines(product_rows))
+        grid = SideBySide([Group(*inputs), Group(*kernels), products_block, Group(*partial)])
+        lines = [self._step_heading(n, step, plain), grid]
+        if groups_width > 1 and step.subtotals is not None:
+            parts = [f"{channel_label(step.channel + g, lang, names)}: {fmt_number(step.subtotals[g], prec)}"
+                     for g in range(groups_width)]
+            lines.append(Text(" · ".join(parts) + " → " + translate(LABEL_SUBTOTAL_SUM, lang,
+                                                                     total=fmt_number(step.total, prec))))
+        lines += [Text(self._sum_line(step), style="bold"), Text("")]
+        return Group(*lines)
+
+    def _sum_line(self, step) -> str:
+        t, lang, prec = self.trace, self.lang, self.precision
+        line = f"{translate(LABEL_SUM, lang)} = {fmt_number(step.total, prec)}"
         if t.scale != 1:
-            sum_line = f"{translate(LABEL_SUM, lang)} = {total}   × {t.scale} = {fmt_number(step.result, prec)}"
-        else:
-            sum_line = f"{translate(LABEL_SUM, lang)} = {total}"
-        return Group(self._step_heading(n, step, plain), grid, Text(sum_line, style="bold"), Text(""))
+            line += f"   × {t.scale}"
+        bias = getattr(step, "bias", None)
+        if bias is not None:
+            line += f"   + {translate(LABEL_BIAS, lang)} {fmt_number(bias, prec)}"
+        if t.scale != 1 or bias is not None:
+            line += f" = {fmt_number(step.result, prec)}"
+        return line
 
     def _header(self, plain: bool) -> RenderResult:
         t, lang = self.trace, self.lang
@@ -311,10 +403,11 @@ class ConvTraceView(_TraceView):
         yield Text(subtitle)
         yield from size_lines(t.rows, t.cols, lang)
         if t.params["flip"]:
-            yield matrix_table(np.asarray(t.kernel) if np.ndim(t.kernel) == 2 else t.given_weights[0, 0],
-                               plain=plain, precision=self.precision, title=translate(LABEL_KERNEL, lang))
-            yield matrix_table(t.weights[0, 0], plain=plain, precision=self.precision,
-                               title=translate(LABEL_FLIPPED, lang))
+            given = np.asarray(t.kernel) if np.ndim(t.kernel) == 2 else t.given_weights[0, 0]
+            yield SideBySide([MatrixView(given, precision=self.precision, title=translate(LABEL_KERNEL, lang),
+                                         index=self.index, lang=lang),
+                              MatrixView(t.weights[0, 0], precision=self.precision,
+                                         title=translate(LABEL_FLIPPED, lang), index=self.index, lang=lang)])
         if plain:
             yield Text(translate(LABEL_LEGEND, lang))
 
@@ -343,6 +436,12 @@ class PoolTraceView(_TraceView):
             why = translate(LABEL_DIVISOR_INCLUDE, lang, divisor=step.divisor)
         return f"{line}   ({why})"
 
+    def _infinity_note(self) -> str | None:
+        mode = self.trace.params["mode"]
+        if not self.trace.pad_mask.any() or mode not in ("max", "min"):
+            return None
+        return translate(LABEL_PAD_NEG_INF if mode == "max" else LABEL_PAD_POS_INF, self.lang)
+
     def _step(self, n: int, plain: bool) -> Group:
         t, lang, prec = self.trace, self.lang, self.precision
         step = t.step(n)
@@ -352,10 +451,18 @@ class PoolTraceView(_TraceView):
         if step.winner is not None:
             winner = (step.origin[0] + step.winner[0] * dilation[0], step.origin[1] + step.winner[1] * dilation[1])
         label = translate(LABEL_PADDED_INPUT, lang) if pad_mask.any() else translate(LABEL_INPUT, lang)
-        partial = self._output_so_far(n, plain)
-        grid = self._layout([padded_view(shown, pad_mask, step.origin, size, dilation, plain=plain, precision=prec,
-                                         title=label, lang=lang, winner=winner), Group(*partial)])
-        return Group(self._step_heading(n, step, plain), grid, Text(self._explain(step), style="bold"), Text(""))
+        if t.padded.shape[0] > 1:
+            label += f" · {channel_label(step.channel, lang, t.channel_names)}"
+        partial = self._output_so_far(n)
+        grid = SideBySide([padded_view(shown, pad_mask, step.origin, size, dilation, precision=prec, title=label,
+                                       lang=lang, winner=winner, index=self.index,
+                                       pad_text=pad_infinity(t.params["mode"])), Group(*partial)])
+        lines = [self._step_heading(n, step, plain), grid, Text(self._explain(step), style="bold")]
+        note = self._infinity_note()
+        if note and not np.asarray(step.inside).all():
+            lines.append(Text(note))
+        lines.append(Text(""))
+        return Group(*lines)
 
     def _header(self, plain: bool) -> RenderResult:
         t, lang = self.trace, self.lang
@@ -365,6 +472,9 @@ class PoolTraceView(_TraceView):
         yield from size_lines(t.rows, t.cols, lang, ceil_mode=t.params["ceil_mode"])
         if plain:
             yield Text(translate(LABEL_LEGEND_POOL, lang))
+        note = self._infinity_note()
+        if note:
+            yield Text(note)
 
 
 def working_text(trace, n: int, precision: int = 4) -> str:

@@ -1,0 +1,138 @@
+"""``convtrace relu | leaky-relu | sigmoid | tanh | softmax | flatten``: the slides' activations, value by value."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+import typer
+
+from convtrace.cli.common import (
+    ForceOpt,
+    InputArg,
+    LangOpt,
+    MatrixCommand,
+    OutputOpt,
+    PrecisionOpt,
+    TraceOpt,
+    console,
+    examples,
+    h,
+    language,
+    read_input,
+    user_errors,
+)
+from convtrace.cli.net import NetFormat, NetFormatOpt, emit
+from convtrace.messages import translate
+from convtrace.messages.network import HELP_ACT_ORDER, HELP_ACT_SLOPE, HELP_ACTIVATION
+
+SlopeOpt = Annotated[float, typer.Option("--slope", help=h(HELP_ACT_SLOPE))]
+OrderOpt = Annotated[str, typer.Option("--order", help=h(HELP_ACT_ORDER))]
+
+NAMES = {"relu": "ReLU", "leaky-relu": "LeakyReLU", "sigmoid": "sigmoid", "tanh": "tanh", "softmax": "softmax",
+         "flatten": "flatten"}
+
+
+def _compute(kind: str, x, slope: float, order: str):
+    """(output, formula, softmax parts or None)."""
+    import numpy as np
+
+    from convtrace import activations
+    from convtrace.network import FORMULAS, softmax_parts
+
+    if kind == "relu":
+        return activations.relu(x), FORMULAS["relu"], None
+    if kind == "leaky-relu":
+        return activations.leaky_relu(x, slope), FORMULAS["leaky_relu"].format(slope=slope), None
+    if kind == "sigmoid":
+        return activations.sigmoid(x), FORMULAS["sigmoid"], None
+    if kind == "tanh":
+        return activations.tanh(x), FORMULAS["tanh"], None
+    if kind == "softmax":
+        arr = np.asarray(activations.flatten(x))
+        parts = softmax_parts(np.asarray(x))
+        return parts[3].reshape(np.shape(x)), FORMULAS["softmax"], (parts[0], parts[1], parts[2], arr)
+    from convtrace.network import Layer, build_network
+
+    arr = np.asarray(x)
+    net = build_network([Layer("flatten", {"order": order})], arr.shape)
+    return net.forward(arr)[-1], "", None
+
+
+def _command(kind: str):
+    def command(
+        input: InputArg,
+        trace: TraceOpt = False,
+        slope: SlopeOpt = 0.01,
+        order: OrderOpt = "chw",
+        format: NetFormatOpt = NetFormat.table,
+        output: OutputOpt = None,
+        force: ForceOpt = False,
+        precision: PrecisionOpt = 4,
+        lang: LangOpt = None,
+    ) -> None:
+        lang_code = language(lang)
+        with user_errors(lang_code):
+            import numpy as np
+
+            from convtrace.arrays import WHAT_INPUT, as_numeric_array, check_finite
+            from convtrace.messages.network import LABEL_FLATTEN_FROM
+            from convtrace.render.export import nested_list, to_json
+            from convtrace.render.matrix import MatrixView
+            from convtrace.render.network import activation_lines, md_matrix
+
+            x = as_numeric_array(read_input(input), WHAT_INPUT)
+            check_finite(x, WHAT_INPUT)
+            if kind == "flatten" and order.lower() not in ("chw", "hwc"):
+                from convtrace.errors import ConvtraceValueError
+                from convtrace.messages.network import NET_BAD_VALUE
+
+                raise ConvtraceValueError(NET_BAD_VALUE, where="--order", name="order", value=order,
+                                          reason="write chw (PyTorch) or hwc (Keras)")
+            y, formula, parts = _compute(kind, x, slope, order.lower())
+            lines = []
+            if kind == "flatten":
+                lines = [translate(LABEL_FLATTEN_FROM, lang_code, shape="×".join(str(v) for v in x.shape), n=y.size,
+                                   order=order.lower())]
+            elif trace:
+                lines = activation_lines(kind.replace("-", "_"), x, y, formula, lang_code, precision,
+                                         parts[:3] if parts else None)
+            else:
+                lines = [formula]
+            if format == NetFormat.json:
+                doc = {"op": kind.replace("-", "_"), "formula": formula, "input_shape": list(x.shape),
+                       "output_shape": list(np.shape(y)), "output": nested_list(y)}
+                if trace:
+                    doc["steps"] = lines[1:]
+                text = to_json(doc)
+            elif format == NetFormat.markdown:
+                text = "\n".join([f"## {NAMES[kind]}", "", *[f"    {line}" for line in lines], "",
+                                  md_matrix(y, precision), ""])
+            else:
+                from rich.console import Group
+                from rich.text import Text
+
+                view = Group(*[Text(line) for line in lines], Text(""),
+                             MatrixView(np.atleast_2d(y) if np.ndim(y) <= 2 else y.reshape(-1, y.shape[-1]),
+                                        precision=precision, title=f"{NAMES[kind]} {tuple(np.shape(y))}",
+                                        lang=lang_code))
+                if output is None:
+                    console().print(view)
+                    return
+                buffer = io.StringIO()
+                console(buffer).print(view)
+                text = buffer.getvalue()
+            emit(text, output, force, lang_code)
+
+    command.__name__ = kind.replace("-", "_")
+    return command
+
+
+def register(app) -> None:
+    for kind in NAMES:
+        app.command(
+            name=kind,
+            cls=MatrixCommand,
+            help=h(HELP_ACTIVATION),
+            epilog=examples(f'convtrace {kind} "-3 -1 0; 2 4 1" --trace'),
+        )(_command(kind))

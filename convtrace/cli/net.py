@@ -1,0 +1,130 @@
+"""``convtrace net``: a small CNN from a spec file, its summary, every layer's output, any cell traced."""
+
+from __future__ import annotations
+
+import io
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from convtrace.cli.common import (
+    ForceOpt,
+    InputArg,
+    KernelsDirOpt,
+    LangOpt,
+    MatrixCommand,
+    OutputOpt,
+    PrecisionOpt,
+    console,
+    examples,
+    h,
+    language,
+    read_input,
+    user_errors,
+)
+from convtrace.errors import ConvtraceValueError
+from convtrace.messages.network import (
+    HELP_NET,
+    HELP_NET_FORMAT,
+    HELP_NET_SEED,
+    HELP_NET_SPEC,
+    HELP_NET_TRACE,
+    NET_BAD_TRACE,
+)
+
+
+class NetFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+SpecArg = Annotated[Path, typer.Argument(help=h(HELP_NET_SPEC), metavar="SPEC", show_default=False)]
+NetTraceOpt = Annotated[str | None, typer.Option("--trace", "-t", help=h(HELP_NET_TRACE), metavar="LAYER[:I,J]",
+                                                 show_default=False)]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help=h(HELP_NET_SEED), show_default=False)]
+NetFormatOpt = Annotated[NetFormat, typer.Option("--format", "-f", help=h(HELP_NET_FORMAT))]
+
+
+def register(app) -> None:
+    app.command(
+        cls=MatrixCommand,
+        help=h(HELP_NET),
+        epilog=examples(
+            "convtrace net cnn.txt image.png",
+            "convtrace net cnn.txt image.txt --trace conv1:2,3",
+            "convtrace net cnn.txt image.txt --trace dense1:1 --lang es",
+            "convtrace net cnn.txt image.txt --seed 7 --format json",
+        ),
+    )(net)
+
+
+def split_trace(value: str, net) -> tuple[object, tuple[int, ...] | None]:
+    """``conv1`` / ``2`` / ``conv1:2,3`` / ``1:0,1,2`` as (the layer, the cell or None)."""
+    layer_text, _, cell_text = value.partition(":")
+    layer = net.find(layer_text)
+    example = net.layers[0].name
+    if layer is None or (cell_text and not re.fullmatch(r"\s*\d+(\s*[, ]\s*\d+)*\s*", cell_text)):
+        raise ConvtraceValueError(NET_BAD_TRACE, value=value, n=len(net.layers), example=example)
+    cell = tuple(int(v) for v in re.split(r"[, ]+", cell_text.strip())) if cell_text.strip() else None
+    return layer, cell
+
+
+def net(
+    spec: SpecArg,
+    input: InputArg,
+    trace: NetTraceOpt = None,
+    seed: SeedOpt = None,
+    format: NetFormatOpt = NetFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    precision: PrecisionOpt = 4,
+    lang: LangOpt = None,
+    kernels_dir: KernelsDirOpt = None,
+) -> None:
+    lang_code = language(lang)
+    with user_errors(lang_code):
+        from convtrace.io.netspec import read_network
+        from convtrace.kernels import KernelLibrary
+        from convtrace.network import build_network
+        from convtrace.render.export import to_json
+        from convtrace.render.network import NetworkView, network_document, network_markdown
+
+        layers = read_network(spec, KernelLibrary(kernels_dir) if kernels_dir else None)
+        x = read_input(input)
+        import numpy as np
+
+        network = build_network(layers, np.shape(x), seed=seed, where=str(spec))
+        outputs = network.forward(x)
+        layer_trace, nl, cell_text = None, None, ""
+        if trace is not None:
+            nl, cell = split_trace(trace, network)
+            layer_trace = network.trace(x, nl.index, cell)
+            cell_text = "" if cell is None else "[" + ", ".join(str(v) for v in cell) + "]"
+        if format == NetFormat.json:
+            text = to_json(network_document(network, outputs, layer_trace, nl))
+        elif format == NetFormat.markdown:
+            text = network_markdown(network, outputs, lang_code, precision, layer_trace, nl, cell_text)
+        else:
+            view = NetworkView(network, outputs, lang=lang_code, precision=precision, trace=layer_trace,
+                               trace_layer=nl, cell_text=cell_text)
+            if output is None:
+                console().print(view)
+                return
+            buffer = io.StringIO()
+            console(buffer).print(view)
+            text = buffer.getvalue()
+        emit(text, output, force, lang_code)
+
+
+def emit(text: str, output: Path | None, force: bool, lang: str) -> None:
+    """Text to standard output, or to ``-o FILE`` (never over an existing file without --force)."""
+    if output is None:
+        typer.echo(text.rstrip("\n"))
+        return
+    from convtrace.cli.results import write_file
+
+    write_file(output, text.encode("utf-8"), force, lang)

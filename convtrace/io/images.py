@@ -1,0 +1,66 @@
+"""A result as an image file: the same pixels ``convtrace batch`` writes for the same filter.
+
+Values outside 0…maxval become pixels as ``--range`` says — ``clip`` (the
+default), ``abs`` (edge maps) or ``normalize`` (min–max per image) — through
+the engine's one-pass conversion, the routine ``batch`` uses.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from convtrace.errors import ConvtraceValueError
+from convtrace.messages.options import PNG_CHANNELS
+
+#: ``--range`` names and the engine's codes for them (convtrace.engine.pixels).
+RANGE_CODES = {"clip": 0, "abs": 1, "normalize": 2}
+RANGE_MODES = tuple(RANGE_CODES)
+
+
+def image_maxval(source) -> int:
+    """The largest pixel value of an image read as ``source``: 65535 for 16-bit images, else 255."""
+    dtype = getattr(source, "dtype", None)
+    return 65535 if dtype is not None and np.dtype(dtype).kind == "u" and np.dtype(dtype).itemsize == 2 else 255
+
+
+def pixels(output, range_mode: str = "clip", maxval: int = 255) -> np.ndarray:
+    """A (H, W), (C, H, W) or 1-D result as (H, W, C) pixels 0…maxval (uint8, or uint16 past 255)."""
+    from convtrace.engine.pixels import interleaved_pixels
+
+    values = np.asarray(output, dtype=np.float32)
+    if values.ndim == 1:
+        values = values[None, None, :]
+    elif values.ndim == 2:
+        values = values[None]
+    values = np.ascontiguousarray(np.nan_to_num(values, nan=0.0, posinf=maxval, neginf=0.0))
+    dtype = np.uint16 if maxval > 255 else np.uint8
+    out = np.empty(values.shape[1:] + values.shape[:1], dtype=dtype)
+    return interleaved_pixels(values, RANGE_CODES[range_mode], float(maxval), out)
+
+
+def png_bytes(output, range_mode: str = "clip", maxval: int = 255, alpha: np.ndarray | None = None) -> bytes:
+    """The result as a PNG: one channel is grayscale (16-bit when ``maxval`` is 65535), three are RGB,
+    four RGBA (the fourth channel, filtered, as alpha); ``alpha`` (H, W) is added as is.  Any other
+    number of maps is refused: a PNG cannot hold them."""
+    from PIL import Image
+
+    shape = np.shape(output)
+    channels = shape[0] if len(shape) == 3 else 1
+    if channels not in (1, 3, 4):
+        raise ConvtraceValueError(PNG_CHANNELS, n=channels)
+    px = pixels(output, range_mode, maxval)
+    if channels == 1:
+        img = Image.fromarray(px[..., 0])
+        if alpha is not None and px.dtype == np.uint8:
+            img = Image.merge("LA", (img, Image.fromarray(np.asarray(alpha, dtype=np.uint8))))
+    else:
+        if px.dtype != np.uint8:
+            px = (px >> 8).astype(np.uint8)
+        img = Image.fromarray(np.ascontiguousarray(px), "RGBA" if channels == 4 else "RGB")
+        if alpha is not None and channels == 3:
+            img.putalpha(Image.fromarray(np.asarray(alpha, dtype=np.uint8)))
+    buffer = io.BytesIO()
+    img.save(buffer, format="PNG")
+    return buffer.getvalue()

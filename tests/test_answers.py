@@ -1,0 +1,539 @@
+"""The answer reader: every format students write, read back exactly; unreadable answers name the cause.
+
+The property tests make random matrices (1–8 × 1–8: integers, negatives, decimals
+with 1–3 places, fractions, blanks), write each in one of the supported formats
+with writers of their own (NumPy's repr/str and json.dumps where those exist),
+and read them back with :func:`convtrace.io.answers.read_answer`.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from convtrace.errors import ConvtraceValueError
+from convtrace.io.answers import Answer, read_answer
+from convtrace.messages import answers as keys
+from convtrace.messages import parsing
+
+BLANK = None
+
+# --------------------------------------------------------------------------- random matrices
+
+
+def cell(fractions: bool = True):
+    ints = st.integers(-999, 999).map(Fraction)
+    decimals = st.tuples(st.integers(-99999, 99999), st.integers(1, 3)).map(
+        lambda t: Fraction(Decimal(t[0]).scaleb(-t[1])))
+    options = [ints, decimals, st.just(BLANK)]
+    if fractions:
+        fracs = st.tuples(st.integers(-99, 99), st.integers(2, 12)).map(lambda t: ("frac", t[0], t[1]))
+        options.append(fracs)
+    return st.one_of(*options)
+
+
+@st.composite
+def matrices(draw, fractions: bool = True, blanks: bool = True):
+    h, w = draw(st.integers(1, 8)), draw(st.integers(1, 8))
+    rows = [[draw(cell(fractions)) for _ in range(w)] for _ in range(h)]
+    if not blanks:
+        rows = [[Fraction(0) if c is BLANK else c for c in row] for row in rows]
+    return rows
+
+
+def exact(c) -> Fraction | None:
+    if c is BLANK:
+        return None
+    if isinstance(c, tuple):
+        return Fraction(c[1], c[2])
+    return c
+
+
+def expected_arrays(rows):
+    values = np.array([[np.nan if exact(c) is None else float(exact(c)) for c in row] for row in rows])
+    blanks = np.array([[c is BLANK for c in row] for row in rows])
+    return values, blanks
+
+
+def assert_read(answer: Answer, rows):
+    values, blanks = expected_arrays(rows)
+    assert answer.values.dtype == np.float64
+    assert answer.values.shape == values.shape, (answer.values.shape, values.shape)
+    assert np.array_equal(answer.values, values, equal_nan=True), (answer.values, values)
+    if blanks.any():
+        assert answer.blanks is not None and np.array_equal(answer.blanks, blanks)
+    else:
+        assert answer.blanks is None
+
+
+def decimal_text(c: Fraction, comma: bool) -> str:
+    """A decimal Fraction as the shortest exact decimal text."""
+    d = Decimal(c.numerator) / Decimal(c.denominator)
+    text = format(d.normalize(), "f")
+    return text.replace(".", ",") if comma else text
+
+
+def number_text(c, comma: bool = False, minus: str = "-", plus: bool = False) -> str:
+    if isinstance(c, tuple):
+        text = f"{c[1]}/{c[2]}"
+    else:
+        text = decimal_text(c, comma)
+    if text.startswith("-"):
+        text = minus + text[1:]
+    elif plus:
+        text = "+" + text
+    return text
+
+
+def shape(rows):
+    return (len(rows), len(rows[0]))
+
+
+# --------------------------------------------------------------------------- writers, one per format
+
+
+@st.composite
+def plain_text(draw, rows):
+    minus = draw(st.sampled_from(["-", "\u2212", "\u2013"]))
+    plus = draw(st.booleans())
+    sep = draw(st.sampled_from([" ", "  ", "\u00a0", " \u202f"]))
+    row_sep = draw(st.sampled_from(["\n", "\r\n", "; ", " \n"]))
+    text = row_sep.join(sep.join(draw(st.sampled_from(["?", "_", "-", "—"])) if c is BLANK
+                                 else number_text(c, minus=minus, plus=plus) for c in row) for row in rows)
+    if draw(st.booleans()):
+        text = "\ufeff" + text + "  \n"
+    return text
+
+
+@st.composite
+def comma_spaces(draw, rows):
+    row_sep = draw(st.sampled_from(["\n", "; "]))
+    return row_sep.join(" ".join("?" if c is BLANK else number_text(c, comma=True) for c in row) for row in rows)
+
+
+def csv_cells(row, sep: str, comma: bool) -> str:
+    if len(row) == 1:
+        return "?" if row[0] is BLANK else number_text(row[0], comma=comma)
+    return sep.join("" if c is BLANK else number_text(c, comma=comma) for c in row)
+
+
+@st.composite
+def spanish_csv(draw, rows):
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    return end.join(csv_cells(row, ";", True) for row in rows) + end
+
+
+@st.composite
+def english_csv(draw, rows):
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    return end.join(csv_cells(row, ",", False) for row in rows) + end
+
+
+@st.composite
+def tab_paste(draw, rows):
+    comma = draw(st.booleans())
+    return "\n".join(csv_cells(row, "\t", comma) for row in rows)
+
+
+@st.composite
+def quoted_csv(draw, rows):
+    sep = draw(st.sampled_from([";", ","]))
+    return "\n".join(sep.join('""' if c is BLANK else f'"{number_text(c, comma=True)}"' for c in row)
+                     for row in rows)
+
+
+def latex_number(c, draw, comma: bool) -> str:
+    if c is BLANK:
+        return draw(st.sampled_from(["?", r"\text{?}", "", r"\,?\,"]))
+    if isinstance(c, tuple):
+        frac = draw(st.sampled_from([r"\frac", r"\dfrac", r"\tfrac"]))
+        num, den = c[1], c[2]
+        if num < 0:
+            return draw(st.sampled_from([f"-{frac}{{{-num}}}{{{den}}}", f"{frac}{{{num}}}{{{den}}}",
+                                         f"\u2212{frac}{{{-num}}}{{{den}}}"]))
+        return f"{frac}{{{num}}}{{{den}}}"
+    text = decimal_text(c, False)
+    if comma:
+        text = text.replace(".", draw(st.sampled_from([",", "{,}"])))
+    if text.startswith("-") and draw(st.booleans()):
+        text = "{" + text + "}"
+    return draw(st.sampled_from(["", r"\,", r"\;", " "])) + text
+
+
+@st.composite
+def latex(draw, rows, bare: bool = False, comma: bool | None = None):
+    comma = draw(st.booleans()) if comma is None else comma
+    newline = draw(st.sampled_from([" ", "\n", "\n  "]))
+    body = (r" \\" + newline).join(" & ".join(latex_number(c, draw, comma) for c in row) for row in rows)
+    if draw(st.booleans()):
+        body += r" \\"
+    # a blank last entry followed by nothing is written ? so that the row keeps its width (see README)
+    if bare:
+        if len(rows) == 1:
+            body += r" \\"
+        return body
+    env = draw(st.sampled_from(["bmatrix", "pmatrix", "vmatrix", "Bmatrix", "matrix", "array"]))
+    spec = "{" + "c" * len(rows[0]) + "}" if env == "array" else ""
+    text = rf"\begin{{{env}}}{spec}{newline}{body}{newline}\end{{{env}}}"
+    if env == "array" and draw(st.booleans()):
+        text = r"\left[" + text + r"\right]"
+    wrap = draw(st.sampled_from(["{}", "${}$", "$${}$$", r"\[{}\]", "$A = {}$", r"\begin{{equation}}{}\end{{equation}}"]))
+    return wrap.format(text)
+
+
+@st.composite
+def matlab(draw, rows):
+    sep = draw(st.sampled_from([" ", ", ", "  "]))
+    multiline = draw(st.booleans())
+    row_sep = draw(st.sampled_from(["\n ", ";\n ", "; "])) if multiline else "; "
+    cont = draw(st.booleans())
+
+    def row_text(row):
+        parts = ["NaN" if c is BLANK else number_text(c) for c in row]
+        if cont and len(parts) > 1:
+            k = len(parts) // 2
+            return sep.join(parts[:k]) + " ...\n   " + sep.join(parts[k:])
+        return sep.join(parts)
+
+    text = "[" + row_sep.join(row_text(r) for r in rows) + "]"
+    if draw(st.booleans()):
+        text = "A = " + text + ";"
+    return text
+
+
+def float_matrix(rows):
+    return np.array([[np.nan if c is BLANK else float(exact(c)) for c in row] for row in rows])
+
+
+FORMATS = {
+    "plain": plain_text,
+    "comma_spaces": comma_spaces,
+    "spanish_csv": spanish_csv,
+    "english_csv": english_csv,
+    "tab_paste": tab_paste,
+    "quoted_csv": quoted_csv,
+    "latex": latex,
+    "latex_rows": lambda rows: latex(rows, bare=True),
+    "latex_points": lambda rows: latex(rows, comma=False),
+    "matlab": matlab,
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@given(data=st.data(), lang=st.sampled_from(["en", "es"]))
+def test_every_text_format_reads_back_exactly(fmt, data, lang):
+    rows = data.draw(matrices())
+    text = data.draw(FORMATS[fmt](rows))
+    assume(fmt != "latex_rows" or "&" in text or r"\\" in text)
+    assume(text != "-")  # '-' alone names standard input, as for every matrix
+    assume(text.strip())  # a tab alone (one row of blank cells) is an empty answer
+    assert_read(read_answer(text, expected_shape=shape(rows), lang=lang), rows)
+
+
+@pytest.mark.parametrize("fmt", ["plain", "english_csv", "matlab", "latex_points"])
+@given(data=st.data())
+def test_formats_without_decimal_commas_need_no_expected_shape(fmt, data):
+    rows = data.draw(matrices())
+    # Trailing blanks of a CSV line need the expected shape (see the README); elsewhere none is needed.
+    if fmt in ("english_csv", "latex_points"):
+        rows = [row[:-1] + [Fraction(0) if row[-1] is BLANK else row[-1]] for row in rows]
+    text = data.draw(FORMATS[fmt](rows))
+    assert_read(read_answer(text), rows)
+
+
+@given(rows=matrices(fractions=False), data=st.data())
+def test_numpy_repr_and_str_read_back(rows, data):
+    arr = float_matrix(rows)
+    ints = all(c is BLANK or exact(c).denominator == 1 for row in rows for c in row) and not np.isnan(arr).any()
+    if ints and data.draw(st.booleans()):
+        arr = arr.astype(np.int64)
+    text = data.draw(st.sampled_from([repr(arr), str(arr), "np." + repr(arr), f"x = np.{repr(arr)}"]))
+    assert_read(read_answer(text, expected_shape=arr.shape), rows)
+
+
+@given(rows=matrices(fractions=False), spaced=st.booleans())
+def test_python_lists_read_back(rows, spaced):
+    values = [[None if c is BLANK else (int(c) if c.denominator == 1 else float(c)) for c in row] for row in rows]
+    text = str(values) if spaced else json.dumps(values, separators=(",", ":")).replace("null", "None")
+    assert_read(read_answer(text, expected_shape=shape(rows)), rows)
+
+
+@given(rows=matrices())
+def test_json_files_read_back(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("json") / "answer.json"
+    values = [[None if c is BLANK else float(exact(c)) for c in row] for row in rows]
+    path.write_text(json.dumps(values))
+    assert_read(read_answer(str(path), expected_shape=shape(rows)), rows)
+
+
+@given(rows=matrices())
+def test_npy_files_read_back(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("npy") / "answer.npy"
+    np.save(path, float_matrix(rows))
+    assert_read(read_answer(str(path)), rows)
+
+
+@given(rows=matrices(), fmt=st.sampled_from(["plain", "spanish_csv", "latex", "matlab", "tab_paste"]),
+       data=st.data())
+def test_text_files_and_stdin_read_like_inline(tmp_path_factory, rows, fmt, data):
+    import io
+
+    text = data.draw(FORMATS[fmt](rows))
+    assume(text != "-" and text.strip())
+    path = tmp_path_factory.mktemp("txt") / "answer.txt"
+    path.write_bytes(text.encode("utf-8"))
+    try:
+        inline = read_answer(text, expected_shape=shape(rows), lang="es")
+    except ConvtraceValueError as err:
+        with pytest.raises(ConvtraceValueError) as again:
+            read_answer(str(path), expected_shape=shape(rows), lang="es")
+        assert again.value.key == err.key
+        return
+    from_file = read_answer(str(path), expected_shape=shape(rows), lang="es")
+    from_stdin = read_answer("-", expected_shape=shape(rows), lang="es", stdin=io.StringIO(text))
+    for other in (from_file, from_stdin):
+        assert np.array_equal(other.values, inline.values, equal_nan=True)
+        assert [n.key for n in other.notes] == [n.key for n in inline.notes]
+
+
+# --------------------------------------------------------------------------- decimal commas
+
+
+def note_keys(answer: Answer) -> list[str]:
+    return [n.key for n in answer.notes]
+
+
+def test_decimal_commas_settled_by_the_expected_shape():
+    two = read_answer("1,5 2", expected_shape=(1, 2))
+    assert two.values.tolist() == [[1.5, 2.0]]
+    assert keys.ANSWER_NOTE_COMMA_SHAPE in note_keys(two)
+    three = read_answer("1,5 2", expected_shape=(1, 3))
+    assert three.values.tolist() == [[1.0, 5.0, 2.0]]
+    assert keys.ANSWER_NOTE_SEPARATOR_SHAPE in note_keys(three)
+    assert read_answer("4 2,25; 3 4,75", expected_shape=(2, 2)).values.tolist() == [[4, 2.25], [3, 4.75]]
+    assert read_answer("4,75", expected_shape=(1, 1)).values.tolist() == [[4.75]]
+    assert read_answer("4,75", expected_shape=(1, 2)).values.tolist() == [[4, 75]]
+
+
+def test_ambiguity_without_shape_follows_the_locale_or_asks():
+    es = read_answer("4 2,25; 3 4,75", lang="es")
+    assert es.values.tolist() == [[4, 2.25], [3, 4.75]]
+    assert keys.ANSWER_NOTE_COMMA_LOCALE in note_keys(es)
+    assert "como es habitual en español" in " ".join(es.note_messages("es"))
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer("4 2,25; 3 4,75", lang="en")
+    assert err.value.key == keys.ANSWER_COMMA_AMBIGUOUS
+    text = str(err.value)
+    assert "'2,25'" in text and "2.25" in text and "2×2" in text and "2×3" in text and "--decimal-comma" in text
+    # Neither reading fits the expected shape: the same rule.
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer("1,5 2", expected_shape=(3, 3))
+    assert err.value.key == keys.ANSWER_COMMA_AMBIGUOUS
+
+
+def test_commas_that_separate_values_stay_separators():
+    for lang in ("en", "es"):
+        assert read_answer("1,2,3", lang=lang).values.tolist() == [[1, 2, 3]]
+        assert read_answer("1, 2; 3, 4", lang=lang).values.tolist() == [[1, 2], [3, 4]]
+        assert read_answer("1,2\n3,4", lang=lang).values.tolist() == [[1, 2], [3, 4]]
+        assert read_answer("[[1,5],[2,5]]", expected_shape=(2, 1), lang=lang).values.tolist() == [[1, 5], [2, 5]]
+
+
+def test_forced_decimal_comma():
+    forced = read_answer("1,5 2", decimal_comma=True)
+    assert forced.values.tolist() == [[1.5, 2]]
+    assert keys.ANSWER_NOTE_COMMA_FORCED in note_keys(forced)
+    assert read_answer("1,5 2", decimal_comma=False, lang="es").values.tolist() == [[1, 5, 2]]
+    # Forced, even against the expected shape (the grader then reports the shape).
+    assert read_answer("1,5 2", decimal_comma=True, expected_shape=(1, 3)).values.tolist() == [[1.5, 2]]
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer(r"\begin{bmatrix} 2,5 & 1 \end{bmatrix}", decimal_comma=False)
+    assert err.value.key == keys.ANSWER_NOT_NUMBER
+
+
+def test_spreadsheet_forms():
+    csv = read_answer("3,33;3,11;2\n1;0,5;7\n")
+    assert csv.values.tolist() == [[3.33, 3.11, 2], [1, 0.5, 7]]
+    assert keys.ANSWER_NOTE_SEMICOLON_CSV in note_keys(csv)
+    assert keys.ANSWER_NOTE_DECIMAL_COMMA in note_keys(csv)
+    tabs = read_answer("4\t2,25\n3\t4,75", expected_shape=(2, 2))
+    assert tabs.values.tolist() == [[4, 2.25], [3, 4.75]]
+    assert keys.ANSWER_NOTE_TABS in note_keys(tabs)
+    quoted = read_answer('"3,5";"2"')
+    assert quoted.values.tolist() == [[3.5, 2]]
+    assert read_answer('"3,5","2"').values.tolist() == [[3.5, 2]]
+
+
+def test_spanish_notes():
+    answer = read_answer("4 2,25; 3 4,75", expected_shape=(2, 2))
+    es = answer.note_messages("es")
+    assert es[0] == "se leyó '2,25' como 2.25 (coma decimal; 2 números escritos así)"
+    assert "las comas entre dígitos se leyeron como comas decimales" in es[1]
+    assert answer.note_messages("en")[0] == "read '2,25' as 2.25 (decimal comma; 2 numbers written this way)"
+    latex_note = read_answer(r"$\begin{pmatrix}1&2\end{pmatrix}$").note_messages("es")
+    assert latex_note == ["se leyó como una matriz pmatrix de LaTeX"]
+
+
+# --------------------------------------------------------------------------- blanks and empty cells
+
+
+def test_empty_csv_cells_are_blanks():
+    answer = read_answer("7,,7,8")
+    assert np.array_equal(answer.values, [[7, np.nan, 7, 8]], equal_nan=True)
+    assert answer.blanks.tolist() == [[False, True, False, False]]
+    assert keys.ANSWER_NOTE_EMPTY_CELLS in note_keys(answer)
+    assert read_answer("7;;7;8").blanks.tolist() == [[False, True, False, False]]
+    assert read_answer("7\t\t7\t8").blanks.tolist() == [[False, True, False, False]]
+
+
+def test_trailing_empty_cells_count_only_where_a_row_needs_them():
+    # Every line ends with ';' (as some spreadsheets write): ignored.
+    assert read_answer("1;2;\n3;4;").values.tolist() == [[1, 2], [3, 4]]
+    # A short row: its trailing empty cell is a blank.
+    short = read_answer("1,2,\n3,4,5")
+    assert short.blanks.tolist() == [[False, False, True], [False, False, False]]
+    # The expected shape asks for three columns: the trailing cells are blanks.
+    wide = read_answer("1,2,\n3,4,", expected_shape=(2, 3))
+    assert wide.blanks.tolist() == [[False, False, True], [False, False, True]]
+
+
+def test_blank_markers_and_nulls():
+    answer = read_answer("? _ - —\n1 2 3 4")
+    assert answer.blanks.tolist() == [[True] * 4, [False] * 4]
+    listed = read_answer("[[1, null], [NaN, 2]]")
+    assert listed.blanks.tolist() == [[False, True], [True, False]]
+    assert keys.ANSWER_NOTE_NAN_BLANK in note_keys(listed)
+
+
+# --------------------------------------------------------------------------- the examples of the issue
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}", [[1, 2], [3, 4]]),
+    ("$$\\begin{pmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{pmatrix}$$", [[1, 2], [3, 4]]),
+    (r"$\begin{vmatrix} -\frac{1}{9} & \,{-3} \\ \tfrac12 & \dfrac{3}{4} \end{vmatrix}$",
+     [[-1 / 9, -3], [0.5, 0.75]]),
+    (r"\[ \begin{Bmatrix} 1\;&\;2 \end{Bmatrix} \]", [[1, 2]]),
+    (r"\begin{array}{c|c} 1 & 2 \\ \hline 3 & 4 \\ \end{array}", [[1, 2], [3, 4]]),
+    ("1 & 2 \\\\\n3 & 4 \\\\", [[1, 2], [3, 4]]),
+    (r"A = \begin{bmatrix} 2{,}25 & \frac{-1}{9} \end{bmatrix}", [[2.25, -1 / 9]]),
+    (r"\left(\begin{array}{cc} 1 & 2 \end{array}\right)", [[1, 2]]),
+    ("[1 2 3\n 4 5 6]", [[1, 2, 3], [4, 5, 6]]),
+    ("[1, 2; 3, 4]", [[1, 2], [3, 4]]),
+    ("A = [1 2 ...\n     3; 4 5 6];", [[1, 2, 3], [4, 5, 6]]),
+    ("A = [1 2 3  % first row\n     4 5 6];", [[1, 2, 3], [4, 5, 6]]),
+    ("A =\n\n     1     2\n     3     4\n", [[1, 2], [3, 4]]),
+    ("array([[1, 2], [3, 4]])", [[1, 2], [3, 4]]),
+    ("np.array([[1., 2.5], [3, 4]])", [[1, 2.5], [3, 4]]),
+    ("array([[1, 2],\n       [3, 4]])", [[1, 2], [3, 4]]),
+    ("array([[1., 2.],\n       [3., 4.]], dtype=float32)", [[1, 2], [3, 4]]),
+    ("[[1 2]\n [3 4]]", [[1, 2], [3, 4]]),
+    ("[[1, 2], [3, 4]]", [[1, 2], [3, 4]]),
+    ("\u22121 +3\n3. .5", [[-1, 3], [3, 0.5]]),
+    ("\ufeff1\u00a02\r\n1/9 \u20133   \r\n", [[1, 2], [1 / 9, -3]]),
+    ("```\n1 2\n3 4\n```", [[1, 2], [3, 4]]),
+    ("# my answer\n1 2\n3 4", [[1, 2], [3, 4]]),
+    ("1 2\n3 4\n\n5 6\n7 8", [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]),
+])
+def test_issue_examples(text, expected):
+    assert np.allclose(read_answer(text).values, np.array(expected, dtype=float), rtol=0, atol=0)
+
+
+# --------------------------------------------------------------------------- unreadable answers, their causes
+
+
+@pytest.mark.parametrize("text, key, words", [
+    ("", keys.ANSWER_EMPTY, ["the answer is empty"]),
+    ("   \n\n", keys.ANSWER_EMPTY, ["the answer is empty"]),
+    ("# nothing yet\n", keys.ANSWER_EMPTY, ["the answer is empty"]),
+    ("1 2\n3 abc", keys.ANSWER_NOT_NUMBER, ["<argument>:2:3", "'abc' at line 2, column 3 is not a number"]),
+    ("Answer:\n1 2\n3 4", keys.ANSWER_TEXT_LINE, ["line 1 is text", "'Answer:'"]),
+    ("a,b\n1,2", keys.ANSWER_TEXT_LINE, ["line 1 is text"]),
+    ("1 inf", keys.ANSWER_INFINITE, ["'inf' (infinity)"]),
+    ("1 2\n3", keys.ANSWER_RAGGED, ["<argument>:2", "row 2 has 1 value but row 1 has 2"]),
+    (r"\begin{bmatrix} 1 & 2 \\ 3 & 4", keys.ANSWER_LATEX_NO_END, [r"looks like LaTeX but \end{bmatrix} is missing"]),
+    (r"1 & 2 \\ 3 & 4 \end{pmatrix}", keys.ANSWER_LATEX_NO_BEGIN, [r"\begin{pmatrix} is missing"]),
+    (r"\begin{bmatrix} 1 & 2 \end{pmatrix}", keys.ANSWER_LATEX_MISMATCH, [r"closed by \end{pmatrix}"]),
+    (r"\begin{bmatrix} 1 & 2 \\ 3 & 4 & 5 \end{bmatrix}", keys.ANSWER_LATEX_RAGGED,
+     ["LaTeX row 2 has 3 entries but row 1 has 2"]),
+    ("\\begin{bmatrix}\n1 & 2 \\\\\n3 & 4 \\\\\n5 \\end{bmatrix}", keys.ANSWER_LATEX_RAGGED,
+     ["<argument>:4", "LaTeX row 3 has 1 entry but row 1 has 2"]),
+    (r"\begin{tabularx} 1 \end{tabularx}", keys.ANSWER_LATEX_UNKNOWN_ENV, ["not a matrix"]),
+    (r"\begin{bmatrix} 2\cdot 3 & 1 \end{bmatrix}", keys.ANSWER_LATEX_COMMAND, [r"\cdot", "row 1, entry 1"]),
+    (r"\begin{bmatrix} \sqrt{2} & 1 \end{bmatrix}", keys.ANSWER_LATEX_COMMAND, [r"\sqrt"]),
+    (r"The answer is $\begin{bmatrix} 1 & 2 \end{bmatrix}$", keys.ANSWER_LATEX_OUTSIDE, ["'The'"]),
+    (r"\begin{bmatrix} 1 2 & 3 \end{bmatrix}", keys.ANSWER_LATEX_SEVERAL_VALUES, ["separate entries with &"]),
+    (r"\begin{bmatrix} {1 & 2 \end{bmatrix}", keys.ANSWER_LATEX_BRACES, ["braces"]),
+    (r"\begin{bmatrix} 1 \end{bmatrix} \begin{bmatrix} 2 \end{bmatrix}", keys.ANSWER_LATEX_SEVERAL_MATRICES,
+     ["2 LaTeX matrices"]),
+    ("[1 2; 3 4", keys.ANSWER_UNCLOSED, ["'[' is never closed"]),
+    ("[[1, 2], [3, 4]]]", keys.ANSWER_UNOPENED, ["closes nothing"]),
+    ("array([[1, 2], [3, 4]]", keys.ANSWER_UNCLOSED, ["'(' is never closed"]),
+    ("[[1, 2], [3, 4]] x", keys.ANSWER_TRAILING, ["'x'"]),
+    ("[[1, 2], 3]", keys.ANSWER_MIXED_NESTING, ["mixes numbers and lists"]),
+    ("[[[[1]]]]", keys.ANSWER_TOO_MANY_DIMS, ["4 dimensions"]),
+    ("[1 2; 3 4 5]", keys.ANSWER_RAGGED, ["row 2 has 3 values but row 1 has 2"]),
+    ("1 2 \"3", keys.ANSWER_UNCLOSED, ["'\"' is never closed"]),
+    ("1/0 2", parsing.PARSE_ZERO_DIVISION, ["divides by zero"]),
+    ("1e999", parsing.PARSE_FLOAT_TOO_LARGE, ["too large"]),
+    ("1 2\n\n1 2 3", parsing.PARSE_CHANNEL_SHAPE, ["channel 2 is 1×3 but channel 1 is 1×2"]),
+    ("4 2,25; 3 4,75", keys.ANSWER_COMMA_AMBIGUOUS, ["'2,25' may be one number"]),
+    ("1 000", keys.ANSWER_RAGGED, []),  # never: a thousands separator is two values — checked below
+])
+def test_unreadable_answers_name_the_cause(text, key, words):
+    if text == "1 000":
+        assert read_answer(text).values.tolist() == [[1, 0]]
+        return
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer(text)
+    assert err.value.key == key, str(err.value)
+    for word in words:
+        assert word in str(err.value)
+    assert err.value.message("es") != str(err.value)  # a Spanish text exists
+    assert "row 2 has 8 value" not in str(err.value)
+
+
+def test_latex_errors_never_speak_of_plain_rows():
+    text = "\\begin{bmatrix}\n1 & 2 & 3 & 4 & 5 & 6 & 7 & 8 \\\\\n1\n\\end{bmatrix}"
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer(text)
+    assert err.value.key == keys.ANSWER_LATEX_RAGGED
+    assert "LaTeX row 2 has 1 entry but row 1 has 8" in str(err.value)
+
+
+def test_files(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer(str(empty))
+    assert err.value.key == keys.ANSWER_EMPTY and str(empty) in str(err.value)
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer(str(tmp_path))
+    assert err.value.key == parsing.IS_DIRECTORY
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer(str(tmp_path / "missing.txt"))
+    assert err.value.key == parsing.NO_SUCH_FILE
+    obj = tmp_path / "a.json"
+    obj.write_text('{"answer": [[1, 2]]}')
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer(str(obj))
+    assert err.value.key == parsing.JSON_NOT_MATRIX
+    inf = tmp_path / "inf.npy"
+    np.save(inf, np.array([[1.0, np.inf]]))
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer(str(inf))
+    assert err.value.key == keys.ANSWER_INFINITE
+    words = tmp_path / "words.npy"
+    np.save(words, np.array([["a", "b"]]))
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer(str(words))
+    assert err.value.key == keys.ANSWER_NPY_NOT_NUMBERS
+    crlf = tmp_path / "latin.csv"
+    crlf.write_bytes("3,5;2\r\n1;0,25\r\n".encode("latin-1"))
+    assert read_answer(str(crlf)).values.tolist() == [[3.5, 2], [1, 0.25]]

@@ -1,0 +1,192 @@
+"""``conv``/``pool -o FILE``: the format from the file's name, and PNGs with the pixels ``batch`` writes."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+from convtrace.io.images import png_bytes
+
+MATRIX = "0 10 10 0; 20 30 30 20; 10 20 20 10; 0 5 5 0"
+KERNEL = "1 0; 0 2"
+EXPECTED = np.array([[60, 70, 50], [60, 70, 50], [20, 30, 20]])
+
+
+def _conv(run, out, *extra):
+    return run("conv", MATRIX, "-k", KERNEL, "-o", out, *extra)
+
+
+def test_png_from_the_name(run, tmp_path):
+    out = tmp_path / "r.png"
+    result = _conv(run, out)
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(data))), EXPECTED)
+
+
+def test_json_from_the_name(run, tmp_path):
+    out = tmp_path / "r.json"
+    assert _conv(run, out).exit_code == 0
+    assert json.loads(out.read_text())["output"] == EXPECTED.tolist()
+
+
+def test_npy_from_the_name_loads_with_numpy(run, tmp_path):
+    out = tmp_path / "r.npy"
+    assert _conv(run, out).exit_code == 0
+    assert np.array_equal(np.load(out, allow_pickle=False), EXPECTED)
+
+
+def test_csv_from_the_name(run, tmp_path):
+    out = tmp_path / "r.csv"
+    assert _conv(run, out).exit_code == 0
+    rows = [r for r in out.read_text().splitlines() if r and not r.startswith("#")]
+    assert np.array_equal(np.array([[float(v) for v in r.split(",")] for r in rows]), EXPECTED)
+
+
+@pytest.mark.parametrize("suffix, marker", [(".md", "|"), (".markdown", "|"), (".tex", "\\"), (".txt", "70")])
+def test_text_formats_from_the_name(run, tmp_path, suffix, marker):
+    out = tmp_path / f"r{suffix}"
+    assert _conv(run, out).exit_code == 0
+    text = out.read_text()
+    assert marker in text and "\x1b[" not in text
+    assert all(v in text for v in ("60", "70", "50", "20", "30"))
+    if suffix == ".txt":
+        assert all(line == line.rstrip() for line in text.splitlines())  # no padding to the console width
+
+
+def test_explicit_format_wins_when_the_name_says_nothing(run, tmp_path):
+    out = tmp_path / "result.data"
+    assert _conv(run, out, "--format", "json").exit_code == 0
+    assert json.loads(out.read_text())["output"] == EXPECTED.tolist()
+
+
+def test_explicit_format_agreeing_with_the_name(run, tmp_path):
+    out = tmp_path / "r.MD"
+    assert _conv(run, out, "-f", "markdown").exit_code == 0
+    assert "|" in out.read_text()
+
+
+@pytest.mark.parametrize("lang, words", [("en", "ends in .png but --format json was asked"),
+                                         ("es", "termina en .png pero se pidió --format json")])
+def test_a_mismatch_is_an_error_and_writes_nothing(run, tmp_path, lang, words):
+    out = tmp_path / "out.png"
+    result = _conv(run, out, "-f", "json", "--lang", lang)
+    assert result.exit_code == 2
+    assert words in result.output and ".json" in result.output
+    assert not out.exists()
+
+
+def test_an_unknown_suffix_without_format_lists_the_suffixes(run, tmp_path):
+    out = tmp_path / "out.xyz"
+    result = _conv(run, out)
+    assert result.exit_code == 2
+    for suffix in (".txt", ".json", ".csv", ".md", ".tex", ".npy", ".png"):
+        assert suffix in result.output
+    assert not out.exists()
+
+
+def test_csv_with_trace_writes_the_steps(run, tmp_path):
+    out = tmp_path / "steps.csv"
+    result = _conv(run, out, "--trace")
+    assert result.exit_code == 0, result.output
+    rows = out.read_text().strip().splitlines()
+    assert len(rows) == 1 + EXPECTED.size  # a header and one row per window
+    assert rows[1].split(",")[-1] == "60"
+
+
+# ------------------------------------------------------------------ one filter, one picture
+
+
+def _image(path, array):
+    Image.fromarray(array).save(path)
+    return path
+
+
+@st.composite
+def images(draw):
+    h = draw(st.integers(4, 9))
+    w = draw(st.integers(4, 9))
+    channels = draw(st.sampled_from([None, 3]))
+    shape = (h, w) if channels is None else (h, w, channels)
+    seed = draw(st.integers(0, 2**32 - 1))
+    return np.random.default_rng(seed).integers(0, 256, size=shape, dtype=np.uint8)
+
+
+@pytest.mark.parametrize("kernel", ["sharpen", "gaussian-3", "sobel-x", "box-blur"])
+@pytest.mark.parametrize("range_mode", ["clip", "abs", "normalize"])
+def test_conv_png_has_the_pixels_of_batch(run, tmp_path, kernel, range_mode):
+    rng = np.random.default_rng(abs(hash((kernel, range_mode))) % 2**32)
+    for n, shape in enumerate([(7, 9), (6, 5, 3)]):
+        src = tmp_path / f"in{n}"
+        src.mkdir()
+        photo = _image(src / "photo.png", rng.integers(0, 256, size=shape, dtype=np.uint8))
+        out = tmp_path / f"conv{n}.png"
+        conv = run("conv", photo, "-k", kernel, "--padding", "same", "--pad-mode", "replicate",
+                   "--range", range_mode, "-o", out)
+        assert conv.exit_code == 0, conv.output
+        batch = run("batch", src, tmp_path / f"batch{n}", "-k", kernel, "--range", range_mode, "--quiet")
+        assert batch.exit_code == 0, batch.output
+        mine = np.asarray(Image.open(out))
+        theirs = np.asarray(Image.open(tmp_path / f"batch{n}" / "photo.png"))
+        assert mine.shape == theirs.shape and np.array_equal(mine, theirs)
+
+
+@pytest.mark.parametrize("range_mode", ["clip", "abs", "normalize"])
+def test_conv_with_batch_settings_spelled_out_for_batch(run, tmp_path, range_mode):
+    """conv's defaults (padding 0, zeros) given to batch explicitly: the same picture again."""
+    src = tmp_path / "in"
+    src.mkdir()
+    photo = _image(src / "p.png", np.random.default_rng(3).integers(0, 256, size=(8, 8), dtype=np.uint8))
+    assert run("conv", photo, "-k", "outline", "--range", range_mode, "-o", tmp_path / "c.png").exit_code == 0
+    assert run("batch", src, tmp_path / "b", "-k", "outline", "--padding", "0", "--pad-mode", "zeros",
+               "--range", range_mode, "--quiet").exit_code == 0
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "c.png")), np.asarray(Image.open(tmp_path / "b" / "p.png")))
+
+
+def test_the_default_range_is_clip_as_in_batch(run, tmp_path):
+    """Sharpening a flat patch next to a bright one overshoots: clipped to 0…255, not stretched."""
+    photo = _image(tmp_path / "p.png", np.array([[0, 0, 0, 0], [0, 0, 200, 200], [0, 0, 200, 200]], dtype=np.uint8))
+    assert run("conv", photo, "-k", "sharpen", "-o", tmp_path / "c.png").exit_code == 0
+    got = np.asarray(Image.open(tmp_path / "c.png"))
+    assert got.tolist() == [[0, 255]]  # 0·5 − 200 → 0, 200·5 − 200 − 200 → 600 → 255
+
+
+def test_pool_has_range_too(run, tmp_path):
+    photo = _image(tmp_path / "p.png", np.arange(16, dtype=np.uint8).reshape(4, 4) * 10)
+    result = run("pool", photo, "--size", "2", "--range", "normalize", "-o", tmp_path / "p2.png")
+    assert result.exit_code == 0, result.output
+    assert np.asarray(Image.open(tmp_path / "p2.png")).tolist() == [[0, 51], [204, 255]]  # maxima 50 70 130 150 stretched
+
+
+@given(images(), st.sampled_from(["clip", "abs", "normalize"]), st.integers(-300, 300))
+def test_png_bytes_is_the_reference_conversion(array, range_mode, shift):
+    """png_bytes against a plain NumPy reference: abs / min–max stretch, round half to even, clip."""
+    values = array.astype(np.float64) + shift
+    planar = values if values.ndim == 2 else np.moveaxis(values, -1, 0)
+    ref = values.copy()
+    if range_mode == "abs":
+        ref = np.abs(ref)
+    elif range_mode == "normalize":
+        lo, hi = ref.min(), ref.max()
+        ref = (ref - lo) * np.float32(255 / (hi - lo)) if hi > lo else np.zeros_like(ref)
+    ref = np.clip(np.rint(ref), 0, 255).astype(np.uint8)
+    got = np.asarray(Image.open(io.BytesIO(png_bytes(planar, range_mode))))
+    if range_mode == "normalize":
+        assert np.abs(got.astype(int) - ref.astype(int)).max() <= 1  # float32 vs float64 stretch
+    else:
+        assert np.array_equal(got, ref)
+
+
+def test_a_png_of_two_maps_is_refused(run, tmp_path):
+    out = tmp_path / "two.png"
+    result = run("conv", "1 2 3; 4 5 6; 7 8 9\n\n1 1 1; 2 2 2; 3 3 3", "-k", "1 0; 0 1", "-o", out)
+    assert result.exit_code == 2, result.output
+    assert "2 maps" in result.output and ".npy" in result.output
+    assert not out.exists()

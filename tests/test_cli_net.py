@@ -1,0 +1,132 @@
+"""``convtrace net``, ``tconv`` and the activation commands, through the command line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from convtrace.cli import activations as activations_cli
+from convtrace.cli import app
+from convtrace.cli import net as net_cli
+from convtrace.cli import tconv as tconv_cli
+
+_registered = {getattr(c.callback, "__name__", None) for c in app.registered_commands}
+for _module, _name in ((net_cli, "net"), (tconv_cli, "tconv"), (activations_cli, "relu")):
+    if _name not in _registered:
+        _module.register(app)
+
+
+def _write_slides_network(folder, rng):
+    np.save(folder / "w1.npy", rng.integers(-2, 3, size=(2, 3, 3, 3)))
+    np.save(folder / "b1.npy", rng.integers(-5, 6, size=(2,)))
+    np.save(folder / "w2.npy", rng.normal(size=(3, 2 * 3 * 3)) / 50)
+    np.save(folder / "b2.npy", rng.normal(size=(3,)))
+    (folder / "cnn.txt").write_text(
+        "# RGB image → two 3×3 filters with bias → ReLU → 2×2 max pool → flatten → dense 3 → softmax\n"
+        "conv filters=2 size=3 padding=1 stride=1 weights=w1.npy bias=b1.npy\n"
+        "relu\n"
+        "maxpool size=2\n"
+        "flatten\n"
+        "dense units=3 weights=w2.npy bias=b2.npy\n"
+        "softmax\n", encoding="utf-8")
+
+
+def test_done_when_rgb_network_matches_torch_and_keras_counts(run, tmp_path):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2024)
+    _write_slides_network(tmp_path, rng)
+    x = rng.integers(0, 256, size=(3, 6, 6))
+    np.save(tmp_path / "image.npy", x)
+    result = run("net", tmp_path / "cnn.txt", tmp_path / "image.npy", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 2, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                torch.nn.Flatten(), torch.nn.Linear(18, 3), torch.nn.Softmax(dim=1)).double()
+    with torch.no_grad():
+        model[0].weight.copy_(torch.tensor(np.load(tmp_path / "w1.npy"), dtype=torch.float64))
+        model[0].bias.copy_(torch.tensor(np.load(tmp_path / "b1.npy"), dtype=torch.float64))
+        model[4].weight.copy_(torch.tensor(np.load(tmp_path / "w2.npy")))
+        model[4].bias.copy_(torch.tensor(np.load(tmp_path / "b2.npy")))
+        expected = model(torch.tensor(x, dtype=torch.float64)[None])[0].numpy()
+        conv = model[0](torch.tensor(x, dtype=torch.float64)[None])[0].numpy()
+    np.testing.assert_allclose(doc["output"], expected, rtol=1e-9, atol=1e-12)
+    assert np.array_equal(np.array(doc["layers"][0]["output"]), conv)  # exact integers
+    assert [layer["type"] for layer in doc["layers"]] == ["conv", "relu", "maxpool", "flatten", "dense", "softmax"]
+    assert [layer["output_shape"] for layer in doc["layers"]] == [[2, 6, 6], [2, 6, 6], [2, 3, 3], [18], [3], [3]]
+    # Keras' model.summary(): Conv2D (3·3·3 + 1)·2 = 56, Dense (18 + 1)·3 = 57
+    assert [layer["params"] for layer in doc["layers"]] == [56, 0, 0, 0, 57, 0]
+    assert doc["total_params"] == 113
+    assert sum(p.numel() for p in model.parameters()) == 113
+
+
+def test_net_table_trace_and_spanish(run, tmp_path):
+    rng = np.random.default_rng(5)
+    _write_slides_network(tmp_path, rng)
+    np.save(tmp_path / "image.npy", rng.integers(0, 10, size=(3, 6, 6)))
+    result = run("net", tmp_path / "cnn.txt", tmp_path / "image.npy", "--trace", "conv1:1,0,1")
+    assert result.exit_code == 0, result.output
+    assert "(3·3·3 + 1)·2 = 56" in result.output
+    assert "Total params: 113" in result.output
+    assert "+ bias" in result.output and "channel 2" in result.output
+    es = run("net", tmp_path / "cnn.txt", tmp_path / "image.npy", "--trace", "dense1:0", "--lang", "es")
+    assert es.exit_code == 0, es.output
+    assert "Parámetros totales: 113" in es.output and "neurona 0" in es.output
+    sm = run("net", tmp_path / "cnn.txt", tmp_path / "image.npy", "--trace", "6:1", "--format", "markdown")
+    assert sm.exit_code == 0 and "Softmax(x_1) = exp(" in sm.output
+
+
+def test_net_errors_are_one_line_with_location(run, tmp_path):
+    (tmp_path / "bad.txt").write_text("conv filters=2 size=3\nmaxpool siz=2\n", encoding="utf-8")
+    result = run("net", tmp_path / "bad.txt", "1 2 3; 4 5 6; 7 8 9")
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'bad.txt'}:2:9" in result.output
+    seeded = run("net", tmp_path / "bad.txt", "1 2 3; 4 5 6; 7 8 9", "--trace", "9", "--seed", "1")
+    assert seeded.exit_code == 2
+
+
+def test_random_weights_are_noted(run, tmp_path):
+    (tmp_path / "n.txt").write_text("conv filters=1 size=2\nrelu\nflatten\ndense units=2\nsoftmax\n")
+    result = run("net", tmp_path / "n.txt", "1 2 3; 4 5 6; 7 8 9", "--seed", "4")
+    assert result.exit_code == 0, result.output
+    assert "random weights (seed 4)" in result.output
+
+
+def test_tconv_json_equals_library_and_trace(run):
+    from convtrace.transpose import conv_transpose2d
+
+    result = run("tconv", "1 2; 3 4", "-k", "1 2 1; 0 1 0; -1 0 1", "--stride", "2", "--padding", "1",
+                 "--output-padding", "1", "--trace", "--format", "json", "--max-steps", "0")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    expected = conv_transpose2d([[1, 2], [3, 4]], [[1, 2, 1], [0, 1, 0], [-1, 0, 1]], stride=2, padding=1,
+                                output_padding=1)
+    assert doc["output"] == expected.tolist()
+    assert doc["size"]["rows"]["formula"] == "(2 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 4"
+    for step in doc["steps"]:
+        assert sum(c["product"] for c in step["scatter"]) == step["result"]
+        assert int(np.sum(step["gather"]["products"])) == step["result"]
+    table = run("tconv", "1 2; 3 4", "-k", "1 0; 0 1", "--stride", "2", "--trace", "--at", "1,1")
+    assert table.exit_code == 0 and "Scatter view" in table.output and "Gather view" in table.output
+
+
+@pytest.mark.parametrize("command, text", [
+    ("relu", "ReLU(-3) = max(0, -3) = 0"),
+    ("leaky-relu", "LeakyReLU(-3) = 0.01·-3 = -0.03"),
+    ("sigmoid", "σ(0) = 1 / (1 + exp(0)) = 0.5"),
+    ("tanh", "tanh(0) = tanh(0) = 0"),
+    ("softmax", "Softmax(x_i) = exp(x_i) / Σ exp(x_j)"),
+])
+def test_activation_commands_show_each_value(run, command, text):
+    result = run(command, "-3 0 2", "--trace")
+    assert result.exit_code == 0, result.output
+    assert text in result.output
+
+
+def test_flatten_orders(run):
+    x = "1 2; 3 4\n\n5 6; 7 8"
+    chw = json.loads(run("flatten", "[[[1,2],[3,4]],[[5,6],[7,8]]]", "--format", "json").output)
+    hwc = json.loads(run("flatten", "[[[1,2],[3,4]],[[5,6],[7,8]]]", "--order", "hwc", "--format", "json").output)
+    assert chw["output"] == [1, 2, 3, 4, 5, 6, 7, 8] and x
+    assert hwc["output"] == [1, 5, 2, 6, 3, 7, 4, 8]
