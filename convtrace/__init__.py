@@ -74,3 +74,19 @@ def _register_library() -> None:
 
 
 _register_library()
+
+
+def _register_notebook_displays() -> None:
+    # Inside IPython/Jupyter, traces, operations and grades display themselves: the displays
+    # (convtrace.render.notebook) are registered by type name, so the library never imports rendering
+    # and nothing heavy is imported until an object is shown.
+    import sys
+
+    if "IPython" not in sys.modules:
+        return
+    from convtrace.render.notebook import install
+
+    install()
+
+
+_register_notebook_displays()

@@ -123,9 +123,11 @@ class Conv2d:
         cell_idx = cells_for(out3.shape, cells, self.squeeze)
         windows, products, totals = engine.trace_correlate_cells(
             self.x, self.weights, self.groups, self.pads, s.pad_mode, s.constant, s.stride, s.dilation, cell_idx)
-        padded, mask = engine.padded(self.x, self.pads, s.pad_mode, s.constant)
-        filters_per_group = self.weights.shape[0] // self.groups
+        origins = cell_idx[:, 1:] * np.array(s.stride, dtype=np.int64)
         group_width = self.weights.shape[1]
+        channels = (cell_idx[:, 0] // (self.weights.shape[0] // self.groups)) * group_width
+        padded, mask, padded_origin = traced_neighbourhood(
+            self.x, self.pads, s.pad_mode, s.constant, origins, window_span(self.weights.shape[2:], s.dilation))
         given = self.weights[:, :, ::-1, ::-1] if s.flip else self.weights
         return ConvTrace(
             operation=self,
@@ -133,8 +135,7 @@ class Conv2d:
             kernel=as_numeric_array(self.source_kernel, WHAT_KERNEL),
             weights=self.weights, given_weights=given, scale=self.scale,
             padded=padded, pad_mask=mask, output=self._finish(out3), cells=cell_idx,
-            origins=cell_idx[:, 1:] * np.array(s.stride, dtype=np.int64),
-            channels=(cell_idx[:, 0] // filters_per_group) * group_width,
+            origins=origins, channels=channels, padded_origin=padded_origin,
             windows=windows, products=products, totals=totals,
             results=apply_scale(totals, self.scale), rows=self.rows, cols=self.cols, squeeze=self.squeeze,
             subtotals=_channel_subtotals(products),
@@ -180,8 +181,10 @@ class ConvTrace:
     weights: np.ndarray          # (F, G, kh, kw) as applied
     given_weights: np.ndarray    # (F, G, kh, kw) as written (before a flip)
     scale: Fraction
-    padded: np.ndarray           # (C, Hp, Wp)
-    pad_mask: np.ndarray         # (Hp, Wp), True on padding cells
+    #: The padded input around the traced windows: padded[c, i - r0, j - q0] is the padded input at
+    #: channel c, row i, column j, with (r0, q0) = ``padded_origin``; all of it when small.
+    padded: np.ndarray           # (C, rows, cols) of the padded input, from ``padded_origin``
+    pad_mask: np.ndarray         # (Hp, Wp), True on padding cells: the full padded size
     output: np.ndarray
     cells: np.ndarray            # (N, 3): map, row, col
     origins: np.ndarray          # (N, 2)
@@ -195,6 +198,12 @@ class ConvTrace:
     squeeze: bool
     subtotals: np.ndarray | None = None   # (N, G): products summed per input channel
     bias: Any = None                      # None: the convolution adds no bias
+    padded_origin: tuple[int, int] = (0, 0)   # (row, col) of padded[:, 0, 0] in the padded input
+
+    @property
+    def padded_shape(self) -> tuple[int, int, int]:
+        """(C, Hp, Wp): the full padded input's size, of which ``padded`` may hold a part."""
+        return (self.operation.x.shape[0],) + tuple(self.pad_mask.shape)
 
     @property
     def channel_names(self) -> tuple[str, ...] | None:
@@ -230,6 +239,62 @@ class ConvTrace:
             subtotals=None if self.subtotals is None else self.subtotals[n],
             bias=None if self.bias is None else np.asarray(self.bias).reshape(-1)[f].item(),
         )
+
+
+#: Sum integer convolutions in int32 when the bound proves no overflow (max|x| × Σ|w| < 2**31).
+#: ``engine.correlate`` accepts int32 arrays (checked: equal to int64 on a sharpen of uint8 values),
+#: but results of integer inputs are int64 today (tests/test_conv.py asserts it), so the switch stays
+#: off until outputs may be int32 (or the engine writes int32 sums into an int64 ``out=``).
+INT32_PATH = False
+INT32_LIMIT = 2**31 - 1
+
+
+#: At most this many padded cells (channels × rows × columns), a trace keeps the whole padded input;
+#: above it, only the part around the traced windows that a view shows (see :func:`traced_neighbourhood`).
+WHOLE_PADDED_CELLS = 1 << 20
+
+#: Rows and columns kept on each side of a traced window: at least what any view shows around it
+#: (the terminal's ``STEP_SIDE`` 9, the pictures' ``MAX_SIDE`` 14, each ``max(side, span + 2)``).
+VIEW_SIDE = 16
+
+
+def window_span(size, dilation) -> tuple[int, int]:
+    """Rows and columns a (dilated) window covers."""
+    return (int(dilation[0]) * (int(size[0]) - 1) + 1, int(dilation[1]) * (int(size[1]) - 1) + 1)
+
+
+def neighbourhood(n: int, starts: np.ndarray, span: int) -> tuple[int, int]:
+    """[lo, hi) of the padded positions along one axis that the views of windows starting at ``starts``
+    can show: each view holds ``max(VIEW_SIDE, span + 2)`` positions containing its window."""
+    side = max(VIEW_SIDE, span + 2)
+    lo = int(starts.min()) - side if len(starts) else 0
+    hi = int(starts.max()) + span + side if len(starts) else 0
+    return max(lo, 0), min(max(hi, 0), n)
+
+
+def traced_neighbourhood(x, pads, pad_mode, constant, origins, span):
+    """(padded, mask, origin): the padded input a trace shows, built through the engine's index maps.
+
+    When the whole padded input has at most :data:`WHOLE_PADDED_CELLS` cells, all of it (origin
+    (0, 0)), as before.  Otherwise every channel, but only the rows and columns around the traced
+    windows that a step view can show: a 12-megapixel photo traced at one cell keeps a few hundred
+    values instead of the whole padded copy.  ``mask`` is always the full (Hp, Wp) padding mask.
+    """
+    top, bottom, left, right = pads
+    n_channels, height, width = x.shape
+    hp, wp = height + top + bottom, width + left + right
+    mask = np.ones((hp, wp), dtype=bool)
+    mask[top:top + height, left:left + width] = False
+    if n_channels * hp * wp <= WHOLE_PADDED_CELLS or len(origins) == 0:
+        values, _ = engine.padded(x, pads, pad_mode, constant)
+        return values, mask, (0, 0)
+    r0, r1 = neighbourhood(hp, origins[:, 0], span[0])
+    q0, q1 = neighbourhood(wp, origins[:, 1], span[1])
+    code = engine.PAD_CODES[pad_mode]
+    rmap = engine.index_map(height, top, bottom, code)[r0:r1]
+    cmap = engine.index_map(width, left, right, code)[q0:q1]
+    values = engine.pad(x, np.ascontiguousarray(rmap), np.ascontiguousarray(cmap), x.dtype.type(constant))
+    return values, mask, (r0, q0)
 
 
 def conv_memory_parts(x_shape, w_shape, pads, out_shape, itemsize: int) -> list:
@@ -342,6 +407,8 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
                 raise ConvtraceValueError(CONV_INT_OVERFLOW, bound=bound, xmax=xmax, wsum=wsum, max=INT64_MAX)
             # A scaled kernel's answer is a float anyway: sum in float64 rather than wrap.
             dtype = np.dtype(np.float64)
+        elif INT32_PATH and bound <= INT32_LIMIT:
+            dtype = np.dtype(np.int32)
     _check_pad_value(spec.constant, dtype)
     weights = w4[:, :, ::-1, ::-1] if spec.flip else w4
     return Conv2d(

@@ -17,29 +17,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from convtrace.arrays import WHAT_INPUT, WHAT_KERNEL, as_numeric_array
-from convtrace.convolution import Conv2d, ConvTrace, prepare_conv2d
+from convtrace.convolution import Conv2d, prepare_conv2d
 from convtrace.errors import ConvtraceError, ConvtraceValueError
 from convtrace.kernel import Kernel
-from convtrace.messages import translate
+from convtrace.messages import Term, translate
 from convtrace.messages.grading import (
     BAD_KEY,
     BAD_KEY_FIELD,
     EXERCISE_NEEDS_KERNEL,
+    FLATTEN_CHW,
+    FLATTEN_HWC,
     MISTAKE_ADDED_PADDING,
     MISTAKE_AND,
+    MISTAKE_BIAS_FORGOTTEN,
     MISTAKE_CEIL,
     MISTAKE_DILATION,
     MISTAKE_DIVISOR_EXCLUDED,
     MISTAKE_DIVISOR_INCLUDED,
+    MISTAKE_FLATTEN_ORDER,
     MISTAKE_FLIP_ADDED,
     MISTAKE_FLIP_MISSING,
     MISTAKE_FLOOR,
     MISTAKE_KERNEL_TRANSPOSED,
+    MISTAKE_LAYER_ADDED_PADDING,
+    MISTAKE_LAYER_FLIP_ADDED,
+    MISTAKE_LAYER_KERNEL_TRANSPOSED,
+    MISTAKE_LAYER_NO_PADDING,
+    MISTAKE_LAYER_PADDING_AMOUNT,
+    MISTAKE_LAYER_POOL_MODE,
+    MISTAKE_LAYER_STRIDE,
     MISTAKE_NO_PADDING,
     MISTAKE_NOT_IN_WINDOW,
     MISTAKE_NOT_MAX,
@@ -48,11 +59,19 @@ from convtrace.messages.grading import (
     MISTAKE_PAD_MODE,
     MISTAKE_PADDING_AMOUNT,
     MISTAKE_POOL_MODE,
+    MISTAKE_RELU_FORGOTTEN,
     MISTAKE_SCALE,
     MISTAKE_SIGN,
     MISTAKE_SLIP,
     MISTAKE_SLIP_AFTER,
     MISTAKE_STRIDE,
+    MISTAKE_TCONV_AS_CONV,
+    MISTAKE_TCONV_CROP_ADDED,
+    MISTAKE_TCONV_CROP_AMOUNT,
+    MISTAKE_TCONV_NO_CROP,
+    MISTAKE_TCONV_NO_FLIP,
+    MISTAKE_TCONV_OUTPUT_PADDING,
+    MISTAKE_TCONV_OUTPUT_PADDING_ADDED,
     MISTAKE_TRANSPOSED_ANSWER,
     MISTAKE_UNEXPLAINED,
     MISTAKE_WINDOW_SHIFT_ALL,
@@ -63,8 +82,9 @@ from convtrace.messages.grading import (
 )
 from convtrace.messages.parsing import BAD_SCALE, KEY_UNKNOWN_FIELD, SCALE_OUT_OF_RANGE
 from convtrace.names import PAD_MODES
-from convtrace.pooling import Pool2d, PoolTrace, prepare_pool2d
+from convtrace.pooling import Pool2d, prepare_pool2d
 from convtrace.spec import NO_PADDING, POOL_MODES, ConvSpec, PoolSpec, Spec, spec_from_dict
+from convtrace.transpose import ConvTranspose2d, TConvSpec, prepare_conv_transpose2d
 
 #: Default tolerance for float answers: fit for answers rounded to two decimals.
 DEFAULT_TOL = 0.005
@@ -77,39 +97,249 @@ MAX_SHAPE_OPTIONS = 4
 #: Version of the answer-key format ``Exercise.to_dict`` writes (version 1 keys are still read).
 KEY_FORMAT = 2
 
+#: The operation name an answer key gives a transposed convolution.
+TCONV_OP = "conv_transpose2d"
+#: The operation name an answer key gives a forward pass through several layers.
+PIPELINE_OP = "pipeline"
+
+
+@dataclass(frozen=True, eq=False)
+class PipelineSpec:
+    """A forward pass: layers (:class:`convtrace.network.Layer`, weights in place) run one after the other.
+
+    Its JSON form (an answer key's ``params``) is ``{"layers": [{"type": "conv", "padding": 1,
+    "weights": [[…]], "bias": [1]}, {"type": "relu"}, {"type": "maxpool", "size": 2}, …]}``: each layer
+    as a line of a ``convtrace net`` spec file, the weights written out.  A changed layer (how a mistake is
+    described) is ``spec.varied(**{"2.drop": True})``: ``N.drop`` leaves layer N out, ``N.bias`` None drops
+    its bias, ``N.weights`` ``"rotate"``/``"transpose"`` alters its kernel, ``N.kind`` swaps max/avg pooling,
+    and ``N.OPTION`` sets one of its options.
+    """
+
+    kind: ClassVar[str] = PIPELINE_OP
+
+    layers: tuple
+
+    def to_dict(self) -> dict:
+        out = []
+        for layer in self.layers:
+            doc: dict[str, Any] = {"type": layer.kind}
+            for name, value in layer.options.items():
+                if name in ("weights", "bias", "kernel") or value is None:
+                    continue
+                doc[name] = list(value) if isinstance(value, tuple) else value
+            if layer.weights is not None:
+                doc["weights"] = np.asarray(layer.weights).tolist()
+            if layer.bias is not None:
+                doc["bias"] = np.asarray(layer.bias).tolist()
+            out.append(doc)
+        return {"layers": out}
+
+    @classmethod
+    def from_dict(cls, doc: object, where: str = "key") -> PipelineSpec:
+        from convtrace.network import LAYER_OPTIONS, Layer
+
+        if not isinstance(doc, dict) or not isinstance(doc.get("layers"), list) or not doc["layers"]:
+            raise ConvtraceValueError(BAD_KEY_FIELD, where=where, field="params.layers")
+        layers = []
+        for n, item in enumerate(doc["layers"], start=1):
+            kind = item.get("type") if isinstance(item, dict) else None
+            if kind not in LAYER_OPTIONS:
+                raise ConvtraceValueError(BAD_KEY_FIELD, where=where, field=f"params.layers[{n}].type")
+            known = ("type", *LAYER_OPTIONS[kind])
+            for name in item:
+                if name not in known or name == "kernel":
+                    raise ConvtraceValueError(KEY_UNKNOWN_FIELD, where=where, field=str(name),
+                                              part=f" (layer {n}, {kind})", known=", ".join(known))
+            options = {k: (tuple(v) if isinstance(v, list) else v) for k, v in item.items()
+                       if k not in ("type", "weights", "bias")}
+            weights = as_numeric_array(item["weights"], WHAT_KERNEL) if "weights" in item else None
+            bias = as_numeric_array(item["bias"], WHAT_KERNEL) if "bias" in item else None
+            layers.append(Layer(kind=kind, options=options, weights=weights, bias=bias, where=f"{where}: layer {n}"))
+        return cls(tuple(layers))
+
+    def varied(self, **changes) -> PipelineSpec:
+        """The same pass with layers changed (see the class docstring); layers left out keep no place."""
+        layers = list(self.layers)
+        dropped = set()
+        for name, value in changes.items():
+            index, _, what = name.partition(".")
+            n = int(index) - 1
+            layer = layers[n]
+            if what == "drop":
+                dropped.add(n)
+            elif what == "bias":
+                layer = replace(layer, bias=value)
+            elif what == "weights":
+                w = np.asarray(layer.weights)
+                layer = replace(layer, weights=w[..., ::-1, ::-1] if value == "rotate" else np.swapaxes(w, -1, -2))
+            elif what == "kind":
+                layer = replace(layer, kind=value)
+            else:
+                layer = replace(layer, options={**layer.options, what: value})
+            layers[n] = layer
+        return PipelineSpec(tuple(layer for n, layer in enumerate(layers) if n not in dropped))
+
+    def names(self) -> list[str]:
+        """conv1, relu1, maxpool1 … as ``convtrace net`` names them."""
+        counts: dict[str, int] = {}
+        out = []
+        for layer in self.layers:
+            counts[layer.kind] = counts.get(layer.kind, 0) + 1
+            out.append(f"{layer.kind}{counts[layer.kind]}")
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class PipelineTrace:
+    """The working of some output cells of a forward pass: per cell, the chain of layer traces that made it
+    (the last layer's, and back through element-wise layers and flatten to the layer that computed it)."""
+
+    operation: Any
+    output: np.ndarray
+    cells: tuple
+    chains: tuple    # per cell: ((layer name, trace), …), first layer first
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def step(self, n: int):
+        return self.chains[n]
+
+
+@dataclass(frozen=True, eq=False)
+class PipelineRun:
+    """A checked forward pass (the ``operation`` of a pipeline exercise)."""
+
+    spec: PipelineSpec
+    network: Any
+    input: np.ndarray
+    squeeze: bool          # a one-map output of a 2-D input is given as a matrix
+
+    def outputs(self) -> list[np.ndarray]:
+        return self.network.forward(self.input)
+
+    def run(self) -> np.ndarray:
+        out = self.outputs()[-1]
+        return out[0] if self.squeeze else out
+
+    def trace(self, cells=None) -> PipelineTrace:
+        from convtrace.network import ELEMENTWISE
+
+        out = self.run()
+        if cells is None:
+            cells = [tuple(int(v) for v in idx) for idx in np.ndindex(*out.shape)]
+        chains = []
+        for cell in cells:
+            idx = tuple(int(v) for v in cell)
+            if self.squeeze:
+                idx = (0,) + idx
+            chain = []
+            for nl in reversed(self.network.layers):
+                t = self.network.trace(self.input, nl.index, idx)
+                chain.insert(0, (nl.name, t))
+                if nl.kind in ELEMENTWISE:
+                    continue
+                if nl.kind == "flatten":
+                    idx = t.source if len(t.source) == len(nl.input_shape) else idx
+                    continue
+                break
+            chains.append(tuple(chain))
+        return PipelineTrace(self, out, tuple(tuple(int(v) for v in c) for c in cells), tuple(chains))
+
+
+def _pipeline_run(spec: PipelineSpec, x) -> PipelineRun:
+    from convtrace.network import build_network
+
+    arr = as_numeric_array(x, WHAT_INPUT)
+    net = build_network(spec.layers, arr.shape, where="pipeline")
+    last = net.layers[-1].output_shape
+    return PipelineRun(spec, net, arr, squeeze=arr.ndim == 2 and len(last) == 3 and last[0] == 1)
+
+
+def _op_name(spec) -> str:
+    return TCONV_OP if isinstance(spec, TConvSpec) else spec.kind
+
+
+def _tconv_spec(params: object, where: str) -> TConvSpec:
+    import dataclasses
+
+    if not isinstance(params, dict):
+        raise ConvtraceValueError(BAD_KEY_FIELD, where=where, field="params")
+    names = [f.name for f in dataclasses.fields(TConvSpec)]
+    for name in params:
+        if name not in names:
+            raise ConvtraceValueError(KEY_UNKNOWN_FIELD, where=where, field=str(name), part=" ('params')",
+                                      known=", ".join(names))
+    return TConvSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in params.items()})
+
+
+def _as_conv_exercise(ex: Exercise, how: str) -> Exercise:
+    """What a student who did a plain convolution of a transposed-convolution exercise computed."""
+    spec = ex.spec
+    if how == "same":
+        conv = ConvSpec(padding=spec.padding, stride=spec.stride, dilation=spec.dilation)
+    else:
+        conv = ConvSpec(padding=how)
+    return Exercise(conv, ex.input, ex.kernel)
+
+
 
 @dataclass(frozen=True, eq=False)
 class Exercise:
-    """What was asked: a spec (:class:`ConvSpec` or :class:`PoolSpec`), the input and, for convolution, the kernel."""
+    """What was asked: a spec (:class:`ConvSpec`, :class:`PoolSpec`, :class:`~convtrace.transpose.TConvSpec`
+    or :class:`PipelineSpec`), the input and, for (transposed) convolution, the kernel."""
 
-    spec: Spec
+    spec: Spec | TConvSpec | PipelineSpec
     input: np.ndarray
     kernel: Kernel | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.spec, ConvSpec) and self.kernel is None:
+        if isinstance(self.spec, (ConvSpec, TConvSpec)) and self.kernel is None:
             raise ConvtraceValueError(EXERCISE_NEEDS_KERNEL)
 
     @property
     def is_conv(self) -> bool:
         return isinstance(self.spec, ConvSpec)
 
-    def operation(self) -> Conv2d | Pool2d:
+    @property
+    def is_tconv(self) -> bool:
+        return isinstance(self.spec, TConvSpec)
+
+    @property
+    def is_pipeline(self) -> bool:
+        return isinstance(self.spec, PipelineSpec)
+
+    def operation(self) -> Conv2d | Pool2d | ConvTranspose2d | PipelineRun:
         """The checked operation the exercise asks for."""
         if isinstance(self.spec, ConvSpec):
             return prepare_conv2d(self.input, self.kernel, self.spec)
+        if isinstance(self.spec, TConvSpec):
+            k = self.kernel
+            weights = k.weights if k.scale == 1 else k.weights * float(k.scale)
+            return prepare_conv_transpose2d(self.input, weights, self.spec)
+        if isinstance(self.spec, PipelineSpec):
+            return _pipeline_run(self.spec, self.input)
         return prepare_pool2d(self.input, spec=self.spec)
 
     def expected(self) -> np.ndarray:
         return self.operation().run()
 
     def varied(self, **changes) -> Exercise:
-        """The same exercise with some settings changed: how a mistake is described."""
+        """The same exercise with some settings changed: how a mistake is described.
+
+        For a transposed convolution, ``as_conv="same"`` (the same stride, padding and dilation) or
+        ``as_conv="valid"``/``"full"`` gives the plain convolution a student may have done instead."""
+        if isinstance(self.spec, PipelineSpec):
+            return replace(self, spec=self.spec.varied(**changes))
+        if isinstance(self.spec, TConvSpec) and "as_conv" in changes:
+            if len(changes) > 1:
+                raise ConvtraceValueError(EXERCISE_NEEDS_KERNEL)  # no mixing: the variant does not exist
+            return _as_conv_exercise(self, changes["as_conv"])
         return replace(self, spec=replace(self.spec, **changes))
 
     def to_dict(self) -> dict:
         """The exercise as JSON-ready data: what ``convtrace check --key`` reads."""
-        doc: dict[str, Any] = {"convtrace_key": KEY_FORMAT, "op": self.spec.kind, "input": self.input.tolist(),
+        doc: dict[str, Any] = {"convtrace_key": KEY_FORMAT, "op": _op_name(self.spec), "input": self.input.tolist(),
                                "params": self.spec.to_dict()}
         if self.kernel is not None:
             doc["kernel"] = {"name": self.kernel.name, "weights": self.kernel.weights.tolist(),
@@ -135,9 +365,14 @@ class Exercise:
                                               known=", ".join(known_fields[part]))
 
         check_fields("", doc)
-        spec = spec_from_dict(doc["op"], doc["params"], source)
+        if doc["op"] == TCONV_OP:
+            spec = _tconv_spec(doc["params"], source)
+        elif doc["op"] == PIPELINE_OP:
+            spec = PipelineSpec.from_dict(doc["params"], source)
+        else:
+            spec = spec_from_dict(doc["op"], doc["params"], source)
         kernel = None
-        if isinstance(spec, ConvSpec):
+        if isinstance(spec, (ConvSpec, TConvSpec)):
             k = doc.get("kernel")
             if not isinstance(k, dict) or "weights" not in k:
                 raise ConvtraceValueError(BAD_KEY_FIELD, where=source, field="kernel")
@@ -161,7 +396,17 @@ class Exercise:
 #: ties are settled: when two mistakes give the same output, the one listed first is named.
 MISTAKE_IDS = ("flip_added", "flip_missing", "kernel_transposed", "answer_transposed", "scale_forgotten", "sign",
                "no_padding", "added_padding", "padding_amount", "pad_mode", "stride", "dilation", "pool_mode",
-               "divisor_included", "divisor_excluded", "ceil", "floor", "window_shift", "slip", "unexplained")
+               "divisor_included", "divisor_excluded", "ceil", "floor", "window_shift", "slip", "unexplained",
+               # transposed convolution and forward passes
+               "tconv_no_flip", "tconv_as_conv", "output_padding", "relu_forgotten", "bias_forgotten",
+               "flatten_order")
+#: The order ties are settled in for transposed convolutions: what is particular to them comes first.
+TCONV_ORDER = ("tconv_no_flip", "kernel_transposed", "output_padding", "no_padding", "added_padding",
+               "padding_amount", "stride", "dilation", "tconv_as_conv", "answer_transposed", "sign")
+#: The same for forward passes: the steps the issue names first, then the layers' own settings.
+PIPELINE_ORDER = ("relu_forgotten", "bias_forgotten", "flatten_order", "flip_added", "kernel_transposed",
+                  "no_padding", "added_padding", "padding_amount", "stride", "pool_mode", "answer_transposed",
+                  "sign")
 #: The same for pooling exercises: what is particular to pooling (its mode, divisor and rounding) comes
 #: before padding, so a 'same'-padded max pool that equals ceil mode is named ceil.
 POOL_ORDER = ("answer_transposed", "sign", "pool_mode", "divisor_included", "divisor_excluded", "ceil", "floor",
@@ -180,6 +425,15 @@ _KEY_IDS = {
     MISTAKE_WINDOW_SHIFT_ALL: "window_shift", MISTAKE_OTHER_WINDOW: "window_shift", MISTAKE_SLIP: "slip",
     MISTAKE_SLIP_AFTER: "slip", MISTAKE_NOT_MAX: "slip", MISTAKE_NOT_MIN: "slip", MISTAKE_NOT_IN_WINDOW: "slip",
     MISTAKE_UNEXPLAINED: "unexplained", SHAPE_MISMATCH: SHAPE_ID,
+    MISTAKE_RELU_FORGOTTEN: "relu_forgotten", MISTAKE_BIAS_FORGOTTEN: "bias_forgotten",
+    MISTAKE_FLATTEN_ORDER: "flatten_order", MISTAKE_LAYER_FLIP_ADDED: "flip_added",
+    MISTAKE_LAYER_KERNEL_TRANSPOSED: "kernel_transposed", MISTAKE_LAYER_NO_PADDING: "no_padding",
+    MISTAKE_LAYER_ADDED_PADDING: "added_padding", MISTAKE_LAYER_PADDING_AMOUNT: "padding_amount",
+    MISTAKE_LAYER_STRIDE: "stride", MISTAKE_LAYER_POOL_MODE: "pool_mode",
+    MISTAKE_TCONV_AS_CONV: "tconv_as_conv", MISTAKE_TCONV_NO_FLIP: "tconv_no_flip",
+    MISTAKE_TCONV_OUTPUT_PADDING: "output_padding", MISTAKE_TCONV_OUTPUT_PADDING_ADDED: "output_padding",
+    MISTAKE_TCONV_NO_CROP: "no_padding", MISTAKE_TCONV_CROP_ADDED: "added_padding",
+    MISTAKE_TCONV_CROP_AMOUNT: "padding_amount",
 }
 
 #: How many wrong cells an unexplained answer carries the working for.
@@ -208,7 +462,7 @@ class Mistake:
     key: str
     params: tuple = ()                 # message parameters, as (name, value) pairs
     spec: tuple = ()                   # settings changed, as (field, value) pairs
-    kernel: str | None = None          # "transpose" or "unscale"
+    kernel: str | None = None          # "transpose", "rotate" (180°) or "unscale"
     answer: str | None = None          # "transpose", "negate" or "shift" (by ``shift`` rows, columns)
     shift: tuple = (0, 0)
 
@@ -229,11 +483,11 @@ class Grade:
     diagnoses: list[Diagnosis]
     shape_ok: bool
     operation: Conv2d | Pool2d
-    working: ConvTrace | PoolTrace | None = None   # the engine's working for ``working_cells``
+    working: Any = None   # the engine's working for ``working_cells`` (a ConvTrace, PoolTrace, TConvTrace or PipelineTrace)
     working_cells: tuple = ()                      # the wrong cells ``working`` is for, in its order
     #: The working, done WITH the diagnosed mistake, of the cells it does not explain (``slip_cells``):
     #: what the student would have got had they made only that mistake.
-    slip_working: ConvTrace | PoolTrace | None = None   # for the first MAX_WORKED_CELLS of ``slip_cells``
+    slip_working: Any = None   # for the first MAX_WORKED_CELLS of ``slip_cells``
     slip_cells: tuple = ()
 
     @property
@@ -339,6 +593,10 @@ def _stride_mistakes(ex: Exercise, spec: Spec):
 def candidate_mistakes(ex: Exercise) -> list[Mistake]:
     """Every single mistake tried on ``ex``, in the order ties are settled."""
     spec = ex.spec
+    if isinstance(spec, TConvSpec):
+        return _tconv_mistakes(ex)
+    if isinstance(spec, PipelineSpec):
+        return _pipeline_mistakes(ex)
     out: list[Mistake] = []
     if isinstance(spec, ConvSpec):
         weights = ex.kernel.weights
@@ -379,6 +637,116 @@ def candidate_mistakes(ex: Exercise) -> list[Mistake]:
     return sorted(out, key=lambda m: order[m.id])   # stable: the order above settles ties within an id
 
 
+def _tconv_mistakes(ex: Exercise) -> list[Mistake]:
+    """The ways a transposed convolution goes wrong: the gather view's kernel not flipped, output_padding
+    or the cropping (padding) forgotten or of another size, another stride, dilation ignored, a plain
+    convolution instead; and the answer transposed or negated."""
+    spec, weights = ex.spec, ex.kernel.weights
+    out: list[Mistake] = []
+    if not _rotationally_symmetric(weights):
+        out.append(Mistake("tconv_no_flip", MISTAKE_TCONV_NO_FLIP, kernel="rotate"))
+    if not np.array_equal(weights, np.swapaxes(weights, -1, -2)):
+        out.append(Mistake("kernel_transposed", MISTAKE_KERNEL_TRANSPOSED, kernel="transpose"))
+    op = spec.output_padding
+    if op != (0, 0):
+        out.append(Mistake("output_padding", MISTAKE_TCONV_OUTPUT_PADDING, (("value", _pair_value(op)),),
+                           (("output_padding", 0),)))
+    elif max(spec.stride + spec.dilation) > 1:
+        out.append(Mistake("output_padding", MISTAKE_TCONV_OUTPUT_PADDING_ADDED, (("value", 1),),
+                           (("output_padding", 1),)))
+    pad = spec.padding
+    if pad != (0, 0):
+        out.append(Mistake("no_padding", MISTAKE_TCONV_NO_CROP, (("padding", _pair_value(pad)),), (("padding", 0),)))
+        if pad[0] == pad[1]:
+            for other in (pad[0] - 1, pad[0] + 1):
+                if other > 0:
+                    out.append(Mistake("padding_amount", MISTAKE_TCONV_CROP_AMOUNT,
+                                       (("used", other), ("asked", pad[0])), (("padding", other),)))
+    else:
+        out.append(Mistake("added_padding", MISTAKE_TCONV_CROP_ADDED, (("padding", 1),), (("padding", 1),)))
+    for other in (1, 2, 3):
+        if (other, other) != spec.stride:
+            out.append(Mistake("stride", MISTAKE_STRIDE, (("used", other), ("asked", _pair_value(spec.stride))),
+                               (("stride", other),)))
+    if spec.dilation != (1, 1):
+        out.append(Mistake("dilation", MISTAKE_DILATION, (), (("dilation", 1),)))
+    for how in ("same", "valid", "full"):
+        label = {"same": f"stride {_pair_value(spec.stride)}, padding {_pair_value(pad)}",
+                 "valid": "padding 0", "full": "padding 'full'"}[how]
+        out.append(Mistake("tconv_as_conv", MISTAKE_TCONV_AS_CONV, (("how", label),), (("as_conv", how),)))
+    out.append(Mistake("answer_transposed", MISTAKE_TRANSPOSED_ANSWER, answer="transpose"))
+    out.append(Mistake("sign", MISTAKE_SIGN, answer="negate"))
+    order = {name: n for n, name in enumerate(TCONV_ORDER)}
+    return sorted(out, key=lambda m: order[m.id])
+
+
+def _pipeline_mistakes(ex: Exercise) -> list[Mistake]:
+    """The ways a forward pass goes wrong, each a changed layer: a ReLU left out, a bias not added, the
+    other flatten order, a conv layer's kernel flipped or transposed, its padding or stride, a pooling
+    layer's mode or stride; and the answer transposed or negated."""
+    spec: PipelineSpec = ex.spec
+    names = spec.names()
+    out: list[Mistake] = []
+    for n, (layer, name) in enumerate(zip(spec.layers, names, strict=True), start=1):
+        at = (("layer", name),)
+        kind = layer.kind
+        if kind in ("relu", "leaky_relu"):
+            out.append(Mistake("relu_forgotten", MISTAKE_RELU_FORGOTTEN, at, ((f"{n}.drop", True),)))
+        if kind in ("conv", "dense") and layer.bias is not None and np.any(np.asarray(layer.bias) != 0):
+            bias = np.asarray(layer.bias).ravel()
+            shown = _num(bias[0]) if bias.size == 1 else ", ".join(str(_num(b)) for b in bias[:4]) + \
+                (" …" if bias.size > 4 else "")
+            out.append(Mistake("bias_forgotten", MISTAKE_BIAS_FORGOTTEN, at + (("bias", shown),),
+                               ((f"{n}.bias", None),)))
+        if kind == "flatten":
+            asked = layer.option("order")
+            used = "hwc" if asked == "chw" else "chw"
+            explain = Term(FLATTEN_CHW if used == "chw" else FLATTEN_HWC)
+            out.append(Mistake("flatten_order", MISTAKE_FLATTEN_ORDER,
+                               (("used", used), ("asked", asked), ("explain", explain)), ((f"{n}.order", used),)))
+        if kind == "conv":
+            w = np.asarray(layer.weights)
+            if not _rotationally_symmetric(w):
+                out.append(Mistake("flip_added", MISTAKE_LAYER_FLIP_ADDED, at, ((f"{n}.weights", "rotate"),)))
+            if not np.array_equal(w, np.swapaxes(w, -1, -2)):
+                out.append(Mistake("kernel_transposed", MISTAKE_LAYER_KERNEL_TRANSPOSED, at,
+                                   ((f"{n}.weights", "transpose"),)))
+            padding = ConvSpec(padding=layer.option("padding")).padding
+            if padding == NO_PADDING:
+                for other in ("same", 1):
+                    out.append(Mistake("added_padding", MISTAKE_LAYER_ADDED_PADDING, at + (("padding", other),),
+                                       ((f"{n}.padding", other),)))
+            else:
+                out.append(Mistake("no_padding", MISTAKE_LAYER_NO_PADDING, at, ((f"{n}.padding", 0),)))
+                if not isinstance(padding, str) and len(set(padding)) == 1:
+                    for other in (padding[0] - 1, padding[0] + 1):
+                        if other > 0:
+                            out.append(Mistake("padding_amount", MISTAKE_LAYER_PADDING_AMOUNT,
+                                               at + (("used", other), ("asked", padding[0])),
+                                               ((f"{n}.padding", other),)))
+            stride = ConvSpec(stride=layer.option("stride")).stride
+            for other in (1, 2):
+                if (other, other) != stride:
+                    out.append(Mistake("stride", MISTAKE_LAYER_STRIDE, at + (("used", other),
+                                                                              ("asked", _pair_value(stride))),
+                                       ((f"{n}.stride", other),)))
+        if kind in ("maxpool", "avgpool"):
+            other = "avgpool" if kind == "maxpool" else "maxpool"
+            out.append(Mistake("pool_mode", MISTAKE_LAYER_POOL_MODE,
+                               at + (("used", other[:3]), ("asked", kind[:3])), ((f"{n}.kind", other),)))
+            size = ConvSpec(stride=layer.option("size")).stride
+            given = layer.options.get("stride")
+            stride = size if given is None else ConvSpec(stride=given).stride
+            if stride != (1, 1):
+                out.append(Mistake("stride", MISTAKE_LAYER_STRIDE, at + (("used", 1), ("asked", _pair_value(stride))),
+                                   ((f"{n}.stride", 1),)))
+    if ex.expected().ndim >= 2:     # a vector (after flatten or dense) has no transpose to mistake it for
+        out.append(Mistake("answer_transposed", MISTAKE_TRANSPOSED_ANSWER, answer="transpose"))
+    out.append(Mistake("sign", MISTAKE_SIGN, answer="negate"))
+    order = {name: n for n, name in enumerate(PIPELINE_ORDER)}
+    return sorted(out, key=lambda m: order[m.id])
+
+
 def _shifted(dense: np.ndarray, shape, stride, shift) -> np.ndarray:
     """The output whose window (i, j) starts ``shift`` cells off: the stride-1 output sampled off its grid."""
     out = np.full(shape, np.nan)
@@ -417,8 +785,12 @@ class _Variants:
                 ex = ex.varied(**changes)
             for op in kernel_ops:
                 k = ex.kernel
-                ex = replace(ex, kernel=replace(k, weights=np.swapaxes(k.weights, -1, -2)) if op == "transpose"
-                             else replace(k, scale=Fraction(1)))
+                if op == "transpose":
+                    ex = replace(ex, kernel=replace(k, weights=np.swapaxes(k.weights, -1, -2)))
+                elif op == "rotate":
+                    ex = replace(ex, kernel=replace(k, weights=np.ascontiguousarray(k.weights[..., ::-1, ::-1])))
+                else:
+                    ex = replace(ex, kernel=replace(k, scale=Fraction(1)))
         except ConvtraceError:
             return None
         key = (tuple(sorted(changes.items(), key=lambda kv: kv[0])), tuple(sorted(kernel_ops)))
@@ -583,6 +955,18 @@ def _leftover_diagnoses(ex, explanation: _Explanation, reference, answer, cells,
     key, variant = found
     op = variants.run(key, variant)[0]
     work_op, work_cells = op, list(cells)
+    if isinstance(variant.spec, (TConvSpec, PipelineSpec)):
+        # No window grid to shift along: every leftover cell is a slip, worked with the explanation.
+        if "transpose" in answer_ops:
+            work_cells = [c[:-2] + (c[-1], c[-2]) for c in work_cells]
+        shape = op.run().shape
+        fits = all(len(c) == len(shape) and all(0 <= v < m for v, m in zip(c, shape, strict=True))
+                   for c in work_cells)
+        after = bool(explanation.mistakes)
+        slips = [Diagnosis(MISTAKE_SLIP_AFTER if after else MISTAKE_SLIP,
+                           {"cell": _cell_text(c), "got": _num(answer[c]), "expected": _num(reference[c]),
+                            "diff": _num(answer[c] - reference[c])}, (c,)) for c in cells]
+        return slips, (op if fits else None), work_cells
     if "shift" in answer_ops:
         shift = next(m.shift for m in explanation.mistakes if m.answer == "shift")
         dense_op = variants.dense(key, variant)[0]
@@ -728,6 +1112,10 @@ def grade(ex: Exercise, answer, missing=None, tol: float = DEFAULT_TOL) -> Grade
     answer = np.asarray(answer, dtype=np.float64)
     if answer.ndim == 1 and expected.ndim == 2 and expected.shape[0] == 1:
         answer = answer[None, :]
+    if isinstance(ex.spec, PipelineSpec) and expected.ndim == 1 and answer.ndim == 2 and 1 in answer.shape:
+        answer = answer.ravel()     # a vector (after flatten or dense) written as a row or a column
+        if missing is not None:
+            missing = np.asarray(missing, dtype=bool).ravel()
     missing = np.zeros(answer.shape, dtype=bool) if missing is None else np.asarray(missing, dtype=bool)
     shape_ok = answer.shape == expected.shape
     correct = _close(answer, expected, tol) & ~missing if shape_ok else np.zeros(expected.shape, dtype=bool)

@@ -27,12 +27,20 @@ from convtrace.arrays import WHAT_INPUT, WHAT_KERNEL, as_numeric_array, check_fi
 from convtrace.convolution import ConvTrace, prepare_conv2d
 from convtrace.errors import ConvtraceError, ConvtraceValueError
 from convtrace.limits import INT64_MAX
+from convtrace.messages import Term
 from convtrace.messages.arrays import CONV_INT_OVERFLOW
 from convtrace.messages.network import (
+    NET_CONV_NEEDS_MAP,
+    NET_DENSE_NEEDS_VECTOR,
     NET_EMPTY,
     NET_LAYER_FAILED,
     NET_LAYER_INPUT,
     NET_NO_WEIGHTS,
+    NET_POOL_NEEDS_MAP,
+    NET_SHAPE_CONV_BIAS,
+    NET_SHAPE_CONV_WEIGHTS,
+    NET_SHAPE_DENSE_BIAS,
+    NET_SHAPE_DENSE_WEIGHTS,
     NET_TRACE_CELL,
     NET_WEIGHTS_SHAPE,
 )
@@ -260,14 +268,14 @@ def _random(rng: np.random.Generator, shape) -> np.ndarray:
     return rng.integers(RANDOM_RANGE[0], RANDOM_RANGE[1] + 1, size=shape, dtype=np.int64)
 
 
-def _weights(layer: Layer, expected: tuple[int, ...], text: str, name: str) -> np.ndarray:
+def _weights(layer: Layer, expected: tuple[int, ...], layout: Term, name: str) -> np.ndarray:
     arr = as_numeric_array(layer.weights if name == "weights" else layer.bias, WHAT_KERNEL)
     check_finite(arr, WHAT_KERNEL)
     if arr.shape != expected and arr.size == math.prod(expected):
         arr = arr.reshape(expected)  # a text file's 2-D blocks, in row-major order
     if arr.shape != expected:
         raise ConvtraceValueError(NET_WEIGHTS_SHAPE, where=layer.where, name=name, shape=_shape_text(arr.shape),
-                                  expected=text)
+                                  layout=layout, expected=_shape_text(expected))
     return arr
 
 
@@ -282,7 +290,7 @@ def _place(layer: Layer, shape: tuple[int, ...], rng) -> tuple[Layer, tuple[int,
 
     if kind == "conv":
         if len(shape) not in (2, 3):
-            refuse("conv needs (H, W) or (C, H, W); put conv before flatten")
+            refuse(ConvtraceValueError(NET_CONV_NEEDS_MAP))
         channels = 1 if len(shape) == 2 else shape[0]
         filters = layer.options.get("filters")
         if layer.options.get("kernel") is not None:
@@ -305,10 +313,10 @@ def _place(layer: Layer, shape: tuple[int, ...], rng) -> tuple[Layer, tuple[int,
         f_expected = filters if filters is not None else max(w.size // (channels * kh * kw), 1)
         expected = (f_expected, channels, kh, kw)
         w = _weights(dataclasses.replace(layer, weights=w), expected,
-                     f"(filters, channels, size, size) = {_shape_text(expected)}", "weights")
+                     Term(NET_SHAPE_CONV_WEIGHTS), "weights")
         bias = None
         if layer.bias is not None:
-            bias = _weights(layer, (f_expected,), f"(filters,) = ({f_expected},)", "bias")
+            bias = _weights(layer, (f_expected,), Term(NET_SHAPE_CONV_BIAS), "bias")
         layer = dataclasses.replace(layer, weights=w, bias=bias)
         try:
             op = prepare_conv2d(np.zeros((channels,) + tuple(shape[-2:]), dtype=np.int64), w, _conv_spec(layer))
@@ -320,7 +328,7 @@ def _place(layer: Layer, shape: tuple[int, ...], rng) -> tuple[Layer, tuple[int,
         return layer, op.out_shape3, params, count
     if kind in ("maxpool", "avgpool"):
         if len(shape) not in (2, 3):
-            refuse("pooling needs (H, W) or (C, H, W); put it before flatten")
+            refuse(ConvtraceValueError(NET_POOL_NEEDS_MAP))
         try:
             op = prepare_pool2d(np.zeros(shape, dtype=np.int64), spec=_pool_spec(layer))
         except ConvtraceError as err:
@@ -331,7 +339,7 @@ def _place(layer: Layer, shape: tuple[int, ...], rng) -> tuple[Layer, tuple[int,
         return layer, (math.prod(shape),), 0, ""
     if kind == "dense":
         if len(shape) != 1:
-            refuse("dense takes a vector; put flatten before it")
+            refuse(ConvtraceValueError(NET_DENSE_NEEDS_VECTOR))
         units = layer.options.get("units")
         if layer.weights is None:
             if rng is None:
@@ -341,8 +349,8 @@ def _place(layer: Layer, shape: tuple[int, ...], rng) -> tuple[Layer, tuple[int,
                                         random=True)
         w = as_numeric_array(layer.weights, WHAT_KERNEL)
         units = units if units is not None else (w.shape[0] if w.ndim == 2 else 1)
-        w = _weights(layer, (units, shape[0]), f"(units, inputs) = ({units}, {shape[0]})", "weights")
-        bias = None if layer.bias is None else _weights(layer, (units,), f"(units,) = ({units},)", "bias")
+        w = _weights(layer, (units, shape[0]), Term(NET_SHAPE_DENSE_WEIGHTS), "weights")
+        bias = None if layer.bias is None else _weights(layer, (units,), Term(NET_SHAPE_DENSE_BIAS), "bias")
         layer = dataclasses.replace(layer, weights=w, bias=bias)
         params = w.size + (0 if bias is None else bias.size)
         count = (f"({shape[0]} + 1)·{units} = {params}" if bias is not None else f"{shape[0]}·{units} = {params}")

@@ -24,7 +24,7 @@ from convtrace.arrays import (
     max_abs,
     resolve_device,
 )
-from convtrace.convolution import check_trace_memory
+from convtrace.convolution import check_trace_memory, traced_neighbourhood, window_span
 from convtrace.errors import ConvtraceValueError
 from convtrace.limits import INT64_MAX, check_parts, check_work
 from convtrace.messages import Term
@@ -108,12 +108,14 @@ class Pool2d:
             self.x, self.size, self.pads, self.stride, s.dilation, s.mode,
             self.rows.size, self.cols.size, s.count_include_pad, cell_idx)
         # Padding is implicit in pooling; the view shows it as cells outside the input.
-        padded, mask = engine.padded(self.x, self.pads, "zeros", 0)
+        origins = cell_idx[:, 1:] * np.array(self.stride, dtype=np.int64)
+        padded, mask, padded_origin = traced_neighbourhood(self.x, self.pads, "zeros", 0, origins,
+                                                           window_span(self.size, s.dilation))
         return PoolTrace(
             operation=self, input=as_numeric_array(self.source_input, WHAT_INPUT),
-            padded=padded, pad_mask=mask,
+            padded=padded, pad_mask=mask, padded_origin=padded_origin,
             output=out3[0] if self.squeeze else out3, cells=cell_idx,
-            origins=cell_idx[:, 1:] * np.array(self.stride, dtype=np.int64),
+            origins=origins,
             windows=windows, inside=inside, winners=winners, totals=totals, divisors=divisors,
             results=results, rows=self.rows, cols=self.cols, squeeze=self.squeeze,
         )
@@ -141,8 +143,10 @@ class PoolTrace:
 
     operation: Pool2d
     input: np.ndarray
-    padded: np.ndarray           # (C, Hp, Wp): the input with its implicit padding shown as 0
-    pad_mask: np.ndarray         # (Hp, Wp), True on padding cells
+    #: The input with its implicit padding shown as 0, around the traced windows: padded[c, i - r0, j - q0]
+    #: is padded row i, column j, with (r0, q0) = ``padded_origin``; all of it when small.
+    padded: np.ndarray           # (C, rows, cols) from ``padded_origin``
+    pad_mask: np.ndarray         # (Hp, Wp), True on padding cells: the full padded size
     output: np.ndarray
     cells: np.ndarray
     origins: np.ndarray
@@ -155,6 +159,12 @@ class PoolTrace:
     rows: SizeArithmetic
     cols: SizeArithmetic
     squeeze: bool
+    padded_origin: tuple[int, int] = (0, 0)   # (row, col) of padded[:, 0, 0] in the padded input
+
+    @property
+    def padded_shape(self) -> tuple[int, int, int]:
+        """(C, Hp, Wp): the full padded input's size, of which ``padded`` may hold a part."""
+        return (self.operation.x.shape[0],) + tuple(self.pad_mask.shape)
 
     @property
     def channel_names(self) -> tuple[str, ...] | None:

@@ -25,6 +25,81 @@ from convtrace.messages.options import (
     SEED_NEGATIVE,
 )
 from convtrace.spec import ConvSpec, PoolSpec
+from convtrace.transpose import TConvSpec
+
+#: The layers ``--pipeline`` takes, and what may follow a colon: a pooling size, a flatten order, dense units.
+PIPELINE_LAYERS = ("conv", "relu", "leaky_relu", "sigmoid", "tanh", "maxpool", "avgpool", "flatten", "dense",
+                   "softmax")
+
+
+def parse_pipeline(text: str) -> tuple[tuple[str, str | None], ...]:
+    """'conv,relu,maxpool:2' as ((kind, argument or None), …); a layer name it does not know is a clear error."""
+    from convtrace.messages.grading import PIPELINE_BAD_STEP
+
+    steps = []
+    for raw in str(text).split(","):
+        item = raw.strip().lower().replace("-", "_")
+        kind, _, arg = item.partition(":")
+        kind = {"max": "maxpool", "avg": "avgpool", "pool": "maxpool", "fc": "dense", "linear": "dense"}.get(kind, kind)
+        ok = kind in PIPELINE_LAYERS and (not arg or (
+            kind in ("maxpool", "avgpool", "dense") and arg.isdigit() and 0 < int(arg) <= 9) or (
+            kind == "flatten" and arg in ("chw", "hwc")))
+        if not ok:
+            raise ConvtraceValueError(PIPELINE_BAD_STEP, step=raw.strip(), choices=", ".join(PIPELINE_LAYERS))
+        steps.append((kind, arg or None))
+    return tuple(steps)
+
+
+def pipeline_layers(steps, rng: np.random.Generator | None, *, kernel: Kernel | None = None, kernel_size: int = 3,
+                    padding=0, stride=None, bias=None) -> tuple:
+    """The layers of a forward-pass exercise: convs get ``kernel`` (or a random one) and ``bias`` (or a random
+    nonzero one), dense layers random weights (their inputs are counted when the network is built)."""
+    from convtrace.errors import ConvtraceValueError as _Err
+    from convtrace.messages.grading import PIPELINE_NEEDS_KERNEL
+    from convtrace.network import Layer
+
+    layers = []
+    for kind, arg in steps:
+        options: dict = {}
+        weights = layer_bias = None
+        if kind == "conv":
+            if kernel is None and rng is None:
+                raise _Err(PIPELINE_NEEDS_KERNEL)
+            k = kernel if kernel is not None else _random_kernel(rng, kernel_size)
+            weights = k.weights if k.scale == 1 else k.weights * float(k.scale)
+            if bias is not None:
+                layer_bias = np.atleast_1d(np.asarray(bias))
+            elif rng is not None:
+                layer_bias = np.array([int(rng.choice([-3, -2, -1, 1, 2, 3]))], dtype=np.int64)
+            options = {"padding": padding}
+            if stride is not None:
+                options["stride"] = stride
+        elif kind in ("maxpool", "avgpool"):
+            options = {"size": int(arg or 2)}
+        elif kind == "flatten":
+            options = {"order": arg or "chw"}
+        elif kind == "dense":
+            options = {"units": int(arg or 2)}
+        layers.append(Layer(kind=kind, options=options, weights=weights, bias=layer_bias, where=f"layer {len(layers) + 1}"))
+    return tuple(layers)
+
+
+def _dense_weights(layers: tuple, x: np.ndarray, rng: np.random.Generator) -> tuple:
+    """``layers`` with every dense layer given random small integer weights and bias of the right size."""
+    import dataclasses
+
+    from convtrace.network import build_network
+
+    done = []
+    for layer in layers:
+        if layer.kind == "dense" and layer.weights is None:
+            shape = build_network(done, x.shape, where="quiz").layers[-1].output_shape if done else x.shape
+            inputs = int(np.prod(shape))
+            units = int(layer.options.get("units") or 2)
+            layer = dataclasses.replace(layer, weights=rng.integers(-2, 3, size=(units, inputs)).astype(np.int64),
+                                        bias=rng.integers(-2, 3, size=(units,)).astype(np.int64))
+        done.append(layer)
+    return tuple(done)
 
 #: Most input cells in one quiz, all exercises together (rows × columns × count): exercises are solved by hand.
 MAX_QUIZ_CELLS = 250_000
@@ -45,6 +120,11 @@ class QuizSpec:
     stride: object = None          # None: the operation's default (1 for convolution, the window for pooling)
     pool: tuple[str, object] | None = None
     values: tuple[int, int] = (0, 9)
+    #: A transposed convolution (stride, padding and output_padding as given; the kernel -k or random).
+    tconv: bool = False
+    output_padding: object = 0
+    #: A forward pass: the layers as :func:`parse_pipeline` reads them ("conv,relu,maxpool:2").
+    pipeline: tuple | None = None
 
 
 def _random_kernel(rng: np.random.Generator, k: int) -> Kernel:
@@ -93,6 +173,10 @@ def _check_spec(seed, count, spec: QuizSpec) -> tuple[int, int, tuple[int, int],
 def _steps(exercise: Exercise) -> int:
     """Window cells the worked solution of ``exercise`` shows (its output cells × its window)."""
     op = exercise.operation()
+    if exercise.is_tconv:
+        return int(op.x.size) * int(op.weights[0].size)
+    if exercise.is_pipeline:
+        return sum(math.prod(nl.output_shape) * max(1, nl.params) for nl in op.network.layers)
     window = op.weights[0].size if exercise.is_conv else op.size[0] * op.size[1]
     return math.prod(int(n) for n in op.out_shape3) * int(window)
 
@@ -110,7 +194,18 @@ def make_quiz(seed: int, count: int, spec: QuizSpec) -> list[Exercise]:
     steps = 0
     for _ in range(count):
         x = rng.integers(lo, hi + 1, size=size).astype(np.int64)
-        if spec.pool is not None and (spec.kernel is None or spec.kernel == "none"):
+        if spec.pipeline is not None:
+            from convtrace.grading import PipelineSpec
+
+            kernel = spec.kernel if isinstance(spec.kernel, Kernel) else None
+            layers = pipeline_layers(spec.pipeline, rng, kernel=kernel, kernel_size=spec.kernel_size,
+                                     padding=spec.padding, stride=spec.stride)
+            ex = Exercise(PipelineSpec(_dense_weights(layers, x, rng)), x)
+        elif spec.tconv:
+            kernel = _random_kernel(rng, spec.kernel_size) if spec.kernel in (None, "random") else spec.kernel
+            ex = Exercise(TConvSpec(stride=1 if spec.stride is None else spec.stride, padding=spec.padding,
+                                    output_padding=spec.output_padding), x, kernel)
+        elif spec.pool is not None and (spec.kernel is None or spec.kernel == "none"):
             mode, size = spec.pool
             ex = Exercise(PoolSpec(size=size, mode=mode, stride=spec.stride, padding=spec.padding), x)
         else:

@@ -244,6 +244,7 @@ def test_formats_without_decimal_commas_need_no_expected_shape(fmt, data):
     if fmt in ("english_csv", "latex_points"):
         rows = [row[:-1] + [Fraction(0) if row[-1] is BLANK else row[-1]] for row in rows]
     text = data.draw(FORMATS[fmt](rows))
+    assume(text.strip() != "-")  # '-' alone names standard input: a lone blank is written '?' inline
     assert_read(read_answer(text), rows)
 
 
@@ -452,7 +453,7 @@ def test_issue_examples(text, expected):
     ("", keys.ANSWER_EMPTY, ["the answer is empty"]),
     ("   \n\n", keys.ANSWER_EMPTY, ["the answer is empty"]),
     ("# nothing yet\n", keys.ANSWER_EMPTY, ["the answer is empty"]),
-    ("1 2\n3 abc", keys.ANSWER_NOT_NUMBER, ["<argument>:2:3", "'abc' at line 2, column 3 is not a number"]),
+    ("1 2\n3 abc", keys.ANSWER_NOT_NUMBER, ["<argument>:2:3", "'abc' is not a number"]),
     ("Answer:\n1 2\n3 4", keys.ANSWER_TEXT_LINE, ["line 1 is text", "'Answer:'"]),
     ("a,b\n1,2", keys.ANSWER_TEXT_LINE, ["line 1 is text"]),
     ("1 inf", keys.ANSWER_INFINITE, ["'inf' (infinity)"]),

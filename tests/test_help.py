@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 COMMANDS = [[], ["conv"], ["pool"], ["tconv"], ["check"], ["quiz"], ["net"], ["relu"], ["softmax"], ["flatten"],
-            ["batch"], ["kernels"], ["kernels", "show"], ["modes"], ["completion"]]
+            ["batch"], ["kernels"], ["kernels", "show"], ["modes"], ["completion"], ["gallery"]]
 HELP_ENV = {"NO_COLOR": "1", "COLUMNS": "80", "TERMINAL_WIDTH": "80", "LC_ALL": "", "CONVTRACE_KERNELS": ""}
 
 

@@ -19,6 +19,7 @@ from convtrace.cli import (
     check,
     completion,
     conv,
+    gallery,
     net,
     pool,
     quiz,
@@ -38,7 +39,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for command in (conv, pool, tconv, check, quiz, net, activations, batch, catalog, completion):
+for command in (conv, pool, tconv, check, quiz, net, activations, gallery, batch, catalog, completion):
     command.register(app)
 
 

@@ -32,15 +32,23 @@ from convtrace.cli.common import (
     language,
     load_kernel,
     read_input,
+    say,
     user_errors,
 )
 from convtrace.errors import ConvtraceError, ConvtraceValueError
 from convtrace.messages import translate
+from convtrace.messages.answers import HELP_DECIMAL_COMMA, NOTE_PREFIX
 from convtrace.messages.grading import (
     CHECK_NEEDS_ANSWER,
     CHECK_NEEDS_EXERCISE,
     CHECK_NO_ANSWERS,
     CHECK_NOTHING_GRADED,
+    CHECK_TCONV_NEEDS_KERNEL,
+    HELP_CHECK_BIAS,
+    HELP_OUTPUT_PADDING_EX,
+    HELP_QUIZ_PIPELINE,
+    HELP_QUIZ_TCONV,
+    PIPELINE_NEEDS_KEY,
 )
 from convtrace.messages.help import (
     HELP_ANSWER,
@@ -75,6 +83,12 @@ from convtrace.syntax import parse_number_option
 #: Files in an answers folder that are read as answers.  Every other file of the folder gets a row saying
 #: it is not an answer file type; hidden files (a name starting with '.') and folders are passed over.
 ANSWER_SUFFIXES = (".txt", ".csv", ".json", ".npy", ".tsv", ".dat")
+
+
+class DecimalComma(str, Enum):
+    auto = "auto"
+    yes = "yes"
+    no = "no"
 
 
 class CheckFormat(str, Enum):
@@ -114,12 +128,16 @@ def register(app) -> None:
             "convtrace check --key key-01.json --answers submissions/ --report grades.csv --points 10",
             "convtrace check --key quiz/ --answers submissions/ --report notas.xlsx --lang es",
             "convtrace check --key key-01.json --answer answer.txt --format gradescope --points 10",
+            'convtrace check "1 2; 3 4" --tconv -k "1 0; 0 1" --stride 2 --answer mine.txt',
+            'convtrace check img.txt --pipeline conv,relu,maxpool:2 -k "1 0; 0 -1" --bias -1 --answer mine.txt',
         ),
     )(check)
 
 
-def exercise_from_options(input, kernel, pool, key, spec_options: dict, kernels_dir):
-    """The exercise a check is about: from an answer key, or from INPUT with -k / --pool."""
+def exercise_from_options(input, kernel, pool, key, spec_options: dict, kernels_dir, *, tconv: bool = False,
+                          pipeline: str | None = None, bias: str | None = None):
+    """The exercise a check is about: from an answer key, or from INPUT with -k / --pool, ``--tconv -k`` (a
+    transposed convolution) or ``--pipeline LAYERS`` (a forward pass; its conv takes -k and --bias)."""
     from convtrace.grading import Exercise
     from convtrace.spec import ConvSpec, PoolSpec
     from convtrace.syntax import parse_pool_step
@@ -128,6 +146,32 @@ def exercise_from_options(input, kernel, pool, key, spec_options: dict, kernels_
         from convtrace.io.keys import read_key
 
         return read_key(key)
+    if pipeline is not None:
+        from convtrace.grading import PipelineSpec
+        from convtrace.quiz import parse_pipeline, pipeline_layers
+
+        if input is None:
+            raise ConvtraceValueError(CHECK_NEEDS_EXERCISE)
+        steps = parse_pipeline(pipeline)
+        if any(kind == "dense" for kind, _ in steps):
+            raise ConvtraceValueError(PIPELINE_NEEDS_KEY)
+        x = read_input(input)
+        biases = None
+        if bias is not None:
+            biases = [parse_number_option(b, "--bias") for b in bias.replace(";", ",").split(",") if b.strip()]
+        layers = pipeline_layers(steps, None, kernel=load_kernel(kernel, kernels_dir) if kernel else None,
+                                 padding=spec_options["padding"], stride=spec_options["stride"], bias=biases)
+        return Exercise(PipelineSpec(layers), x)
+    if tconv:
+        from convtrace.transpose import TConvSpec
+
+        if input is None:
+            raise ConvtraceValueError(CHECK_NEEDS_EXERCISE)
+        if kernel is None:
+            raise ConvtraceValueError(CHECK_TCONV_NEEDS_KERNEL)
+        spec = TConvSpec(stride=spec_options["stride"] or 1, padding=spec_options["padding"],
+                         output_padding=spec_options["output_padding"], dilation=spec_options["dilation"])
+        return Exercise(spec, read_input(input), load_kernel(kernel, kernels_dir))
     if input is None or (kernel is None) == (pool is None):
         raise ConvtraceValueError(CHECK_NEEDS_EXERCISE)
     x = read_input(input)
@@ -149,6 +193,8 @@ class Policy:
     tol: float = 0.005
     points: float | None = None
     shape_credit: str = "none"
+    decimal_comma: bool | None = None     # None: settled by the expected shape and the language
+    lang: str = "en"
 
 
 def _reason(message: str, lang: str, /, **params) -> str:
@@ -266,13 +312,22 @@ class KeyFolder:
         return self.cache[name]
 
 
-def grade_source(exercise, source: str, tol: float):
-    """Read one answer (a file, '-', or inline) and grade it: where every answer format is read."""
-    from convtrace.grading import grade
-    from convtrace.io.readers import read_matrix
+def read_source(exercise, source: str, policy: Policy):
+    """One answer as students write it (decimal commas, LaTeX, MATLAB, NumPy, spreadsheets…)."""
+    from convtrace.io.answers import read_answer
 
-    parsed = read_matrix(source, allow_blank=True)
-    return grade(exercise, parsed.values, parsed.blanks, tol)
+    return read_answer(source, expected_shape=exercise.expected().shape, decimal_comma=policy.decimal_comma,
+                       lang=policy.lang)
+
+
+def grade_source(exercise, source: str, policy: Policy, *, notes: list | None = None):
+    """Read one answer (a file, '-', or inline) and grade it; readings taken go to ``notes``."""
+    from convtrace.grading import grade
+
+    answer = read_source(exercise, source, policy)
+    if notes is not None:
+        notes.extend(answer.note_messages(policy.lang))
+    return grade(exercise, answer.values, answer.blanks, policy.tol)
 
 
 def scored(grade, policy: Policy):
@@ -300,7 +355,7 @@ def grade_row(exercise, source: str, policy: Policy, lang: str):
         if isinstance(exercise, ConvtraceError):
             return Row(name, NO_KEY, reason=_reason(REPORT_BAD_KEY, lang, reason=exercise.message(lang)))
     try:
-        grade = grade_source(exercise, source, policy.tol)
+        grade = grade_source(exercise, source, policy)
         return Row(name, GRADED, grade=grade, score=scored(grade, policy))
     except ConvtraceError as err:
         reason = err.message(lang)
@@ -326,6 +381,11 @@ def check(
     input: Annotated[str | None, typer.Argument(help=h(HELP_INPUT), metavar="INPUT", show_default=False)] = None,
     kernel: Annotated[str | None, typer.Option("--kernel", "-k", help=h(HELP_KERNEL), show_default=False)] = None,
     pool: PoolOpt = None,
+    pipeline: Annotated[str | None, typer.Option("--pipeline", help=h(HELP_QUIZ_PIPELINE),
+                                                 show_default=False)] = None,
+    tconv: Annotated[bool, typer.Option("--tconv", help=h(HELP_QUIZ_TCONV))] = False,
+    output_padding: Annotated[str, typer.Option("--output-padding", help=h(HELP_OUTPUT_PADDING_EX))] = "0",
+    bias: Annotated[str | None, typer.Option("--bias", help=h(HELP_CHECK_BIAS), show_default=False)] = None,
     answer: Annotated[list[str] | None, typer.Option("--answer", "-a", help=h(HELP_ANSWER),
                                                      show_default=False)] = None,
     answers: Annotated[Path | None, typer.Option("--answers", help=h(HELP_ANSWERS), show_default=False)] = None,
@@ -339,6 +399,7 @@ def check(
     ceil: CeilOpt = False,
     exclude_pad: ExcludePadOpt = False,
     tol: Annotated[float, typer.Option("--tol", min=0, help=h(HELP_TOL))] = 0.005,
+    decimal_comma: Annotated[DecimalComma, typer.Option("--decimal-comma", help=h(HELP_DECIMAL_COMMA))] = "auto",
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT))] = CheckFormat.table,
     report: Annotated[Path | None, typer.Option("--report", help=h(HELP_REPORT), show_default=False)] = None,
     report_format: ReportFormatOpt = None,
@@ -355,13 +416,17 @@ def check(
 
         if points is not None and not (math.isfinite(points) and points > 0):
             raise ConvtraceValueError(REPORT_POINTS_POSITIVE, value=points)
-        policy = Policy(tol=tol, points=points, shape_credit=shape_credit.value)
+        policy = Policy(tol=tol, points=points, shape_credit=shape_credit.value,
+                        decimal_comma={"yes": True, "no": False}.get(DecimalComma(decimal_comma).value),
+                        lang=lang_code)
         spec_options = {"padding": padding, "pad_mode": pad_mode, "pad_value": parse_number_option(pad_value, "--pad-value"), "stride": stride,
-                        "dilation": dilation, "flip": flip, "ceil_mode": ceil, "count_include_pad": not exclude_pad}
+                        "dilation": dilation, "flip": flip, "ceil_mode": ceil, "count_include_pad": not exclude_pad,
+                        "output_padding": output_padding}
         if key is not None and key.is_dir():
             exercise = KeyFolder(key)
         else:
-            exercise = exercise_from_options(input, kernel, pool, key, spec_options, kernels_dir)
+            exercise = exercise_from_options(input, kernel, pool, key, spec_options, kernels_dir, tconv=tconv,
+                                             pipeline=pipeline, bias=bias)
             exercise.expected()  # a bad exercise is a usage error, before any answer is read
         form = report_form(report, report_format, lang_code) if report is not None else None
         entries = answer_entries(answer, answers, lang_code)
@@ -373,8 +438,11 @@ def check(
                     raise ConvtraceValueError(ANSWER_FAILED, error=row.reason)
                 grade, score = row.grade, row.score
             else:
-                grade = grade_source(exercise, source, tol)
+                notes: list[str] = []
+                grade = grade_source(exercise, source, policy, notes=notes)
                 score = scored(grade, policy)
+                for note in notes:
+                    say(f"{translate(NOTE_PREFIX, lang_code)}: {note}")
             if form is not None:
                 write_single_report(report, form, grade, score, source, lang_code, force)
             show_grade(grade, source, format, lang_code, precision, score)
@@ -418,6 +486,7 @@ def write_report(report: Path, form: str, rows, lang: str, force: bool, *, grade
 
 def show_grade(grade, source, fmt, lang, precision, score=None):
     from convtrace.render import grades, reports
+    from convtrace.render import quiz as homework
     from convtrace.render.check import GradeView, score_text
     from convtrace.scores import format_number
 
@@ -427,14 +496,20 @@ def show_grade(grade, source, fmt, lang, precision, score=None):
                                out_of=format_number(score.out_of, decimal_comma=lang == "es")))
     if score is not None and not grade.shape_ok and score.credited:
         extra.append(translate(REPORT_OVERLAP_NOTE, lang, n=score.credited))
+    new_kind = grade.exercise.is_tconv or grade.exercise.is_pipeline
     if fmt == CheckFormat.json:
         sys.stdout.write(reports.scored_json(grade, source, lang, score) if score is not None
                          else grades.grade_json(grade, source, lang))
     elif fmt == CheckFormat.gradescope:
         sys.stdout.write(reports.gradescope_json(grade, source, lang, score))
     elif fmt == CheckFormat.markdown:
-        sys.stdout.write(grades.grade_markdown(grade, source, lang, precision,
-                                               " · ".join([score_text(grade, lang), *extra])))
+        render = homework.grade_markdown if new_kind else grades.grade_markdown
+        sys.stdout.write(render(grade, source, lang, precision, " · ".join([score_text(grade, lang), *extra])))
+    elif new_kind:  # a transposed convolution or a forward pass: their own title and working
+        console().print(homework.grade_text(grade, source, lang, precision, score_text(grade, lang)).rstrip("\n"),
+                        markup=False, highlight=False)
+        for line in extra:
+            console().print(line, markup=False, highlight=False)
     else:
         console().print(GradeView(grade, source, lang=lang, precision=precision))
         for line in extra:

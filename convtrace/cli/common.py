@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib.abc
+import importlib.util
 import os
 import re
+import sys
+import threading
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -50,6 +54,7 @@ from convtrace.messages.help import (
     HELP_TRACE,
 )
 from convtrace.messages.options import (
+    COMPILING,
     ERROR_PREFIX,
     OS_ERROR,
     OS_IS_DIR,
@@ -184,11 +189,121 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
+#: What a first run spends compiling, rounded up (the Quick start trace or a photo filter on an empty
+#: cache, measured on the project's 2-core machine); said in the compile notice.
+COMPILE_SECONDS = 5
+
+#: ``always`` shows the compile notice even when standard error is not a terminal (tests), ``never`` hides it.
+COMPILE_NOTICE_ENV = "CONVTRACE_COMPILE_NOTICE"
+
+#: The engine package: the compile notice listens from when it is imported (Numba compiles only after).
+_ENGINE = "convtrace.engine"
+#: What Numba's first dispatch imports to learn whether a BLAS exists (all of ``scipy.linalg``, about
+#: 0.2–0.4 s); the engine does no linear algebra, so commands hide it while they run.
+_BLAS_PROBE = "scipy.linalg.cython_blas"
+
+
+def notice_wanted(quiet: bool = False) -> bool:
+    """Whether to say that the engine compiles: on a terminal and not ``--quiet``, unless the environment says."""
+    setting = os.environ.get(COMPILE_NOTICE_ENV, "").strip().lower()
+    if setting == "always":
+        return True
+    if setting == "never" or quiet:
+        return False
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Calls ``then()`` once ``name`` has been imported, without importing it (nor Numba) itself."""
+
+    def __init__(self, name: str, then) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        self.remove()
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        loader, then, run = spec.loader, self.then, spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            then()
+
+        loader.exec_module = exec_module  # this spec's own loader: the package's other modules are untouched
+        return spec
+
+    def remove(self) -> None:
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self)
+
+
 @contextlib.contextmanager
-def user_errors(lang: str):
-    """Library errors, and the file system's refusals, become one line on standard error and exit status 2."""
+def compile_notice(lang: str, quiet: bool = False):
+    """While the block runs, the first real compilation (a cache miss) is announced in one line on
+    standard error; loads from the cache stay silent, and so does everything when not wanted."""
+    if not notice_wanted(quiet):
+        yield
+        return
+    stops = []
+    lock = threading.Lock()
+
+    def announce() -> None:
+        say(translate(COMPILING, lang, seconds=COMPILE_SECONDS))
+
+    def listen() -> None:
+        from convtrace.engine.events import on_first_compile
+
+        with lock:
+            stops.append(on_first_compile(announce))
+
+    waiter = None
+    if _ENGINE in sys.modules:
+        listen()
+    else:
+        waiter = _AfterImport(_ENGINE, listen)
+        sys.meta_path.insert(0, waiter)
     try:
         yield
+    finally:
+        if waiter is not None:
+            waiter.remove()
+        with lock:
+            for stop in stops:
+                stop()
+
+
+@contextlib.contextmanager
+def without_blas_probe():
+    """Numba's first dispatch imports ``scipy.linalg`` only to learn whether a BLAS exists; the engine
+    uses none, so while a command runs that import fails fast (Numba then does without BLAS).
+    Nothing changes when SciPy's linear algebra is already loaded, and the block is lifted afterwards."""
+    if _BLAS_PROBE in sys.modules or "scipy.linalg" in sys.modules or "numba.np.arraymath" in sys.modules \
+            or os.environ.get("CONVTRACE_KEEP_BLAS_PROBE"):
+        yield
+        return
+    sys.modules[_BLAS_PROBE] = None  # an import of it raises ImportError, without importing scipy.linalg
+    try:
+        yield
+    finally:
+        if sys.modules.get(_BLAS_PROBE, 0) is None:
+            del sys.modules[_BLAS_PROBE]
+
+
+@contextlib.contextmanager
+def user_errors(lang: str, quiet: bool = False):
+    """Library errors, and the file system's refusals, become one line on standard error and exit status 2.
+
+    Inside it, the first real compilation of the engine is announced (see :func:`compile_notice`;
+    ``quiet``: never)."""
+    try:
+        with compile_notice(lang, quiet), without_blas_probe():
+            yield
     except ConvtraceError as err:
         say(one_line(f"{translate(ERROR_PREFIX, lang)}: {err.message(lang)}"))
         raise typer.Exit(2) from None
@@ -199,11 +314,32 @@ def user_errors(lang: str):
         raise typer.Exit(2) from None
 
 
+class _TrimmedLines:
+    """A text stream that drops the spaces Rich pads lines with: piped output ends each line at its text."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write("\n".join(line.rstrip(" ") for line in text.split("\n")))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+
 def console(file=None) -> Console:
-    """Rich console for results; piped output is not cut to 80 columns (no terminal limits it)."""
+    """Rich console for results; piped output is not cut to 80 columns and has no trailing padding."""
     out = Console(file=file, highlight=False)
-    if not out.is_terminal and "COLUMNS" not in os.environ:
-        out = Console(file=file, highlight=False, width=160)
+    if not out.is_terminal:
+        width = None if "COLUMNS" in os.environ else 160
+        out = Console(file=_TrimmedLines(file or sys.stdout), highlight=False, width=width)
     return out
 
 
@@ -212,6 +348,19 @@ def read_input(spec: str):
     from convtrace.io.readers import read_matrix
 
     return read_matrix(spec).values
+
+
+#: Names of an image's channels, by how many it has (Pillow's L, LA, RGB, RGBA).
+IMAGE_CHANNELS = {3: ("R", "G", "B"), 4: ("R", "G", "B", "A"), 2: ("L", "A")}
+
+
+def input_channel_names(spec: str, values) -> tuple[str, ...] | None:
+    """R, G, B (A) when INPUT is a colour image, so traces and results name its channels; else None."""
+    from convtrace.io.readers import IMAGE_SUFFIXES
+
+    if Path(spec).suffix.lower() in IMAGE_SUFFIXES and getattr(values, "ndim", 0) == 3:
+        return IMAGE_CHANNELS.get(values.shape[0])
+    return None
 
 
 def load_kernel(spec: str, kernels_dir):

@@ -24,11 +24,13 @@ from convtrace.cli.common import (
     TraceOpt,
     examples,
     h,
+    input_channel_names,
     language,
     load_kernel,
     read_input,
     user_errors,
 )
+from convtrace.cli.gallery import FpsOpt, FramesOpt
 from convtrace.cli.results import (
     FormatOpt,
     NoIndexOpt,
@@ -72,6 +74,8 @@ def conv(
     range_mode: RangeOpt = RangeMode.clip,
     no_index: NoIndexOpt = False,
     standalone: StandaloneOpt = False,
+    fps: FpsOpt = 1.0,
+    frames: FramesOpt = None,
     precision: PrecisionOpt = 4,
     device: DeviceOpt = DEFAULT_DEVICE,
     lang: LangOpt = None,
@@ -84,7 +88,8 @@ def conv(
 
         spec = ConvSpec(padding=padding, pad_mode=pad_mode, pad_value=parse_number_option(pad_value, "--pad-value"), stride=stride,
                         dilation=dilation, flip=flip)
-        operation = prepare_conv2d(read_input(input), load_kernel(kernel, kernels_dir), spec)
+        x = read_input(input)
+        operation = prepare_conv2d(x, load_kernel(kernel, kernels_dir), spec, channel_names=input_channel_names(input, x))
         show_operation(operation, trace_wanted=trace, at=at, max_steps=max_steps, fmt=format, out_path=output,
                        force=force, precision=precision, lang=lang_code, device=device.value,
-                       range_mode=range_mode, index=not no_index, standalone=standalone)
+                       range_mode=range_mode, index=not no_index, standalone=standalone, fps=fps, frames=frames)

@@ -25,6 +25,7 @@ from convtrace.cli.common import (
     read_input,
     user_errors,
 )
+from convtrace.cli.gallery import FpsOpt, FramesOpt, MapsOpt, save_maps, save_net_animation
 from convtrace.errors import ConvtraceValueError
 from convtrace.messages.network import (
     HELP_NET,
@@ -34,6 +35,7 @@ from convtrace.messages.network import (
     HELP_NET_TRACE,
     NET_BAD_TRACE,
 )
+from convtrace.messages.pictures import PIC_NET_GIF_NEEDS_TRACE
 
 
 class NetFormat(str, Enum):
@@ -84,6 +86,9 @@ def net(
     precision: PrecisionOpt = 4,
     lang: LangOpt = None,
     kernels_dir: KernelsDirOpt = None,
+    maps: MapsOpt = None,
+    fps: FpsOpt = 1.0,
+    frames: FramesOpt = None,
 ) -> None:
     lang_code = language(lang)
     with user_errors(lang_code):
@@ -104,6 +109,16 @@ def net(
             nl, cell = split_trace(trace, network)
             layer_trace = network.trace(x, nl.index, cell)
             cell_text = "" if cell is None else "[" + ", ".join(str(v) for v in cell) + "]"
+        if maps is not None:  # every layer's maps as one picture
+            save_maps(network, x, outputs, maps, force, lang_code)
+        gif = output is not None and output.suffix.lower() == ".gif"
+        if gif or frames is not None:  # the traced conv/pool window as a picture
+            if layer_trace is None:
+                raise ConvtraceValueError(PIC_NET_GIF_NEEDS_TRACE, where=str(output if gif else frames))
+            save_net_animation(network, layer_trace, nl, out_path=output if gif else None, frames_dir=frames,
+                               fps=fps, force=force, lang=lang_code, precision=precision)
+            if gif:
+                return
         if format == NetFormat.json:
             text = to_json(network_document(network, outputs, layer_trace, nl))
         elif format == NetFormat.markdown:

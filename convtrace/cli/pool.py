@@ -26,10 +26,12 @@ from convtrace.cli.common import (
     TraceOpt,
     examples,
     h,
+    input_channel_names,
     language,
     read_input,
     user_errors,
 )
+from convtrace.cli.gallery import FpsOpt, FramesOpt
 from convtrace.cli.results import (
     FormatOpt,
     NoIndexOpt,
@@ -75,6 +77,8 @@ def pool(
     range_mode: RangeOpt = RangeMode.clip,
     no_index: NoIndexOpt = False,
     standalone: StandaloneOpt = False,
+    fps: FpsOpt = 1.0,
+    frames: FramesOpt = None,
     precision: PrecisionOpt = 4,
     device: DeviceOpt = DEFAULT_DEVICE,
     lang: LangOpt = None,
@@ -86,7 +90,8 @@ def pool(
 
         spec = PoolSpec(size=size, mode=PoolMode(mode).value, stride=stride, padding=padding, ceil_mode=ceil,
                         count_include_pad=not exclude_pad, dilation=dilation)
-        operation = prepare_pool2d(read_input(input), spec=spec)
+        x = read_input(input)
+        operation = prepare_pool2d(x, spec=spec, channel_names=input_channel_names(input, x))
         show_operation(operation, trace_wanted=trace, at=at, max_steps=max_steps, fmt=format, out_path=output,
                        force=force, precision=precision, lang=lang_code, device=device.value,
-                       range_mode=range_mode, index=not no_index, standalone=standalone)
+                       range_mode=range_mode, index=not no_index, standalone=standalone, fps=fps, frames=frames)

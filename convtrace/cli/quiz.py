@@ -25,7 +25,12 @@ from convtrace.cli.common import (
 )
 from convtrace.errors import ConvtraceValueError
 from convtrace.messages import translate
-from convtrace.messages.grading import QUIZ_WROTE
+from convtrace.messages.grading import (
+    HELP_OUTPUT_PADDING_EX,
+    HELP_QUIZ_PIPELINE,
+    HELP_QUIZ_TCONV,
+    QUIZ_WROTE,
+)
 from convtrace.messages.help import (
     HELP_COUNT,
     HELP_FORMAT,
@@ -65,6 +70,8 @@ def register(app) -> None:
             "convtrace quiz --seed 7",
             "convtrace quiz --size 6x6 --kernel sobel-x --padding 1 --stride 2 --count 5 -o quiz/",
             "convtrace quiz --pool max:2 --size 4x4 --format latex --lang es",
+            "convtrace quiz --pipeline conv,relu,maxpool:2 --size 6x6 --seed 3",
+            "convtrace quiz --tconv --size 3x3 --kernel-size 2 --stride 2 --output-padding 1",
             "convtrace check --key quiz/key-01.json --answer my-answer.txt",
             "convtrace quiz --students roster.csv --seed 7 -o quiz/ && convtrace check --key quiz/ --answers submissions/",
         ),
@@ -87,6 +94,10 @@ def quiz(
     padding: PaddingOpt = "0",
     stride: ExerciseStrideOpt = None,
     pool: PoolOpt = None,
+    pipeline: Annotated[str | None, typer.Option("--pipeline", help=h(HELP_QUIZ_PIPELINE),
+                                                 show_default=False)] = None,
+    tconv: Annotated[bool, typer.Option("--tconv", help=h(HELP_QUIZ_TCONV))] = False,
+    output_padding: Annotated[str, typer.Option("--output-padding", help=h(HELP_OUTPUT_PADDING_EX))] = "0",
     values: Annotated[str, typer.Option("--values", help=h(HELP_VALUES))] = "0..9",
     seed: Annotated[int | None, typer.Option("--seed", help=h(HELP_SEED), show_default=False)] = None,
     count: Annotated[int, typer.Option("--count", min=1, max=500, help=h(HELP_COUNT))] = 1,
@@ -102,7 +113,7 @@ def quiz(
     with user_errors(lang_code):
         import secrets
 
-        from convtrace.quiz import QuizSpec, answer_key, make_quiz, solve
+        from convtrace.quiz import QuizSpec, answer_key, make_quiz, parse_pipeline, solve
         from convtrace.render import quiz as sheets
         from convtrace.syntax import parse_pool_step, parse_size
 
@@ -112,7 +123,9 @@ def quiz(
         elif kernel != "random":
             chosen_kernel = load_kernel(kernel, kernels_dir)
         spec = QuizSpec(size=parse_size(size), kernel=chosen_kernel, kernel_size=kernel_size, padding=padding,
-                        stride=stride, pool=parse_pool_step(pool) if pool else None, values=parse_values(values))
+                        stride=stride, pool=parse_pool_step(pool) if pool else None, values=parse_values(values),
+                        tconv=tconv, output_padding=output_padding,
+                        pipeline=parse_pipeline(pipeline) if pipeline else None)
         seed = seed if seed is not None else secrets.randbelow(10**6)
         if students is not None:
             if output is None:
@@ -173,7 +186,6 @@ def student_files(names: list[str], seed: int, spec, fmt: str, lang: str) -> dic
     Each student's exercise comes from :func:`convtrace.quiz.student_seed` (the base seed and the name), so
     the same roster and seed always give the same exercises.
     """
-    import json
 
     from convtrace.quiz import answer_key, make_quiz, solve, student_seeds, unique_slugs
     from convtrace.render import quiz as sheets
@@ -193,8 +205,8 @@ def student_files(names: list[str], seed: int, spec, fmt: str, lang: str) -> dic
         else:
             files[f"exercises-{slug}.tex"] = f"% {heading}\n" + sheets.sheet_latex(exercises, own_seed, lang)
             files[f"solutions-{slug}.tex"] = f"% {heading}\n" + sheets.solutions(solve(exercises), lang, fmt)
-        files[f"key-{slug}.json"] = json.dumps(key, indent=2) + "\n"
+        files[f"key-{slug}.json"] = sheets.to_json(key)
         index.append({"name": name, "slug": slug, "seed": own_seed, "key": f"key-{slug}.json",
                       "exercises": f"exercises-{slug}{suffix}"})
-    files[ROSTER_INDEX] = json.dumps({"seed": seed, "students": index}, ensure_ascii=False, indent=2) + "\n"
+    files[ROSTER_INDEX] = sheets.to_json({"seed": seed, "students": index})
     return files

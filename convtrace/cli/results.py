@@ -44,6 +44,8 @@ class OutFormat(str, Enum):
     latex = "latex"
     npy = "npy"
     png = "png"
+    gif = "gif"
+    html = "html"
 
 
 class RangeMode(str, Enum):
@@ -64,6 +66,9 @@ SUFFIX_FORMATS = {
     ".tex": OutFormat.latex,
     ".npy": OutFormat.npy,
     ".png": OutFormat.png,
+    ".gif": OutFormat.gif,
+    ".html": OutFormat.html,
+    ".htm": OutFormat.html,
 }
 
 FormatOpt = Annotated[OutFormat | None, typer.Option("--format", "-f", help=h(HELP_RESULT_FORMAT), show_default=False)]
@@ -132,7 +137,8 @@ def write_file(out_path: Path, data: bytes, force: bool, lang: str) -> None:
 
 def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: OutFormat | None,
                    out_path: Path | None, force: bool, precision: int, lang: str, device: str = "cpu",
-                   range_mode: RangeMode = RangeMode.clip, index: bool = True, standalone: bool = False) -> None:
+                   range_mode: RangeMode = RangeMode.clip, index: bool = True, standalone: bool = False,
+                   fps: float = 1.0, frames: Path | None = None) -> None:
     """Run or trace a checked operation and send the result where it was asked for (traces run on the CPU).
 
     ``fmt`` None: from the ``-o`` file's suffix (see :func:`choose_format`).  ``range_mode``: how a PNG
@@ -143,6 +149,23 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
     from convtrace.render import export, views
 
     fmt = choose_format(fmt, out_path)
+    if fmt == OutFormat.gif or frames is not None:  # the trace as pictures: a GIF and/or PNG frames
+        from convtrace.cli.gallery import save_animation
+
+        save_animation(operation, at=at, max_steps=max_steps, out_path=out_path if fmt == OutFormat.gif else None,
+                       frames_dir=frames, fps=fps, force=force, lang=lang, precision=precision)
+        if fmt == OutFormat.gif:
+            return
+    if fmt == OutFormat.html:  # the interactive page: every window, whatever --trace/--max-steps say
+        from convtrace.render.page import operation_page
+
+        page = operation_page(operation, lang=lang, precision=precision, index=index)
+        if out_path is None:
+            sys.stdout.write(page)
+            sys.stdout.flush()
+        else:
+            write_file(out_path, page.encode("utf-8"), force, lang)
+        return
     cells = parse_cells(at)
     if trace_wanted or cells:
         check_trace_length(operation, cells, max_steps, fmt)
@@ -169,7 +192,8 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
             renderable = view_cls(trace, lang=lang, precision=precision, max_steps=0 if at else max_steps,
                                   selected=bool(at), index=index)
         else:
-            renderable = views.ResultView(output, *title, lang=lang, precision=precision, index=index)
+            renderable = views.ResultView(output, *title, lang=lang, precision=precision, index=index,
+                                          channel_names=views.output_names(operation))
         if out_path is None:
             console().print(renderable)
             return

@@ -940,6 +940,8 @@ def _looks_like_answer_text(spec: str) -> bool:
         return True  # empty, or only blanks: read (and refused or graded) as an answer
     if looks_inline(spec) or looks_like_latex(s) or "\n" in spec or "\t" in spec or s[0] in '["#' or _WRAPPER.match(s):
         return True
+    if re.search(r"\barray\s*\(|\[", s) or re.match(r"[A-Za-z_]\w*\s*=", s):
+        return True  # NumPy's or MATLAB's notation, or an assignment: `x = np.array([[nan]])`
     if re.search(r"\.[A-Za-z]{1,4}\Z", s):
         return False  # a file name that does not exist
     return bool(re.search(r"\d", s)) and bool(re.search(r"\s", s))

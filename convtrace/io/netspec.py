@@ -32,6 +32,11 @@ from convtrace.messages.network import (
     NET_MISSING_OPTION,
     NET_UNKNOWN_LAYER,
     NET_UNKNOWN_OPTION,
+    NET_VALUE_MISSING,
+    NET_WANT_BOOL,
+    NET_WANT_NUMBER,
+    NET_WANT_ORDER,
+    NET_WANT_POSITIVE,
 )
 from convtrace.network import LAYER_OPTIONS, Layer, LocatedError
 from convtrace.spec import ConvSpec, PoolSpec
@@ -57,17 +62,17 @@ def _bool(text: str) -> bool:
         return True
     if low in ("false", "no", "0", "off"):
         return False
-    raise ValueError("write true or false")
+    raise ConvtraceValueError(NET_WANT_BOOL)
 
 
 def _positive_int(text: str) -> int:
     if not re.fullmatch(r"\+?\d{1,9}", text) or int(text) < 1:
-        raise ValueError("write a positive whole number")
+        raise ConvtraceValueError(NET_WANT_POSITIVE)
     return int(text)
 
 
 def _check_value(kind: str, name: str, text: str):
-    """The option's value, typed; ValueError (a reason) or ConvtraceError when it is wrong."""
+    """The option's value, typed; a ConvtraceError (the reason, in both languages) when it is wrong."""
     if name in ("filters", "units"):
         return _positive_int(text)
     if name == "ceil":
@@ -76,12 +81,12 @@ def _check_value(kind: str, name: str, text: str):
         try:
             value = float(Fraction(text.replace("−", "-")))
         except (ValueError, ZeroDivisionError):
-            raise ValueError("write a number such as 0.01") from None
+            raise ConvtraceValueError(NET_WANT_NUMBER) from None
         return value
     if name == "order":
         low = text.lower()
         if low not in ("chw", "hwc"):
-            raise ValueError("write chw (PyTorch) or hwc (Keras)")
+            raise ConvtraceValueError(NET_WANT_ORDER)
         return low
     if name in ("weights", "bias", "kernel"):
         return text
@@ -136,8 +141,8 @@ def parse_network(text: str, source: str = "network", folder: Path | None = None
                 raise ConvtraceValueError(NET_UNKNOWN_OPTION, where=where, layer=kind, name=name,
                                           choices=", ".join(LAYER_OPTIONS[kind]) or "—")
             if value == "":
-                raise ConvtraceValueError(NET_BAD_VALUE, where=where, name=name, value="''",
-                                          reason="the value is missing")
+                raise LocatedError(NET_BAD_VALUE, ConvtraceValueError(NET_VALUE_MISSING), where=where, name=name,
+                                   value="''")
             try:
                 options[name] = _check_value(kind, name, value)
             except ValueError as exc:

@@ -31,8 +31,10 @@ from convtrace.messages import (
     help,
     network,
     options,
+    page,
     params,
     parsing,
+    pictures,
     reports,
     views,
 )
@@ -40,7 +42,8 @@ from convtrace.messages import (
 LANGS = ("en", "es")
 
 #: The domain modules, in the order their entries are merged.
-DOMAINS = (arrays, params, parsing, options, grading, batch, views, catalog, help, answers, reports, network)
+DOMAINS = (arrays, params, parsing, options, grading, batch, views, catalog, help, answers, reports, network, page,
+           pictures)
 
 PLURAL = "plural:"
 

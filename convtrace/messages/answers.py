@@ -4,6 +4,8 @@ from __future__ import annotations
 
 # Notes: readings the answer reader took, shown with the grade.
 ANSWER_NOTE_DECIMAL_COMMA = "answer_note_decimal_comma"
+NOTE_PREFIX = "note_prefix"
+HELP_DECIMAL_COMMA = "help_decimal_comma"
 ANSWER_NOTE_COMMA_SHAPE = "answer_note_comma_shape"
 ANSWER_NOTE_SEPARATOR_SHAPE = "answer_note_separator_shape"
 ANSWER_NOTE_COMMA_LOCALE = "answer_note_comma_locale"
@@ -114,8 +116,8 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": "{where}: la respuesta está vacía; escribe una fila por línea, p. ej. \"1 2 3\", con ? en las celdas que dejes en blanco",
     },
     ANSWER_NOT_NUMBER: {
-        "en": "{where}: {token!r} at line {line}, column {col} is not a number; write integers, decimals (2.25 or 2,25), fractions (1/9), or ? for a cell left blank",
-        "es": "{where}: {token!r} en la línea {line}, columna {col} no es un número; escribe enteros, decimales (2.25 o 2,25), fracciones (1/9), o ? en una celda que dejes en blanco",
+        "en": "{where}: {token!r} is not a number; write integers, decimals (2.25 or 2,25), fractions (1/9), or ? for a cell left blank",
+        "es": "{where}: {token!r} no es un número; escribe enteros, decimales (2.25 o 2,25), fracciones (1/9), o ? en una celda que dejes en blanco",
     },
     ANSWER_TEXT_LINE: {
         "en": "{where}: line {line} is text, not numbers ({text!r}); remove it, or start it with # to keep it as a comment",
@@ -196,5 +198,10 @@ MESSAGES: dict[str, dict[str, object]] = {
     ANSWER_NPY_NOT_NUMBERS: {
         "en": "{where}: the array holds {dtype} values, not real numbers; save the answer as numbers (numpy.save(path, answer.astype(float)))",
         "es": "{where}: el arreglo contiene valores {dtype}, no números reales; guarda la respuesta como números (numpy.save(ruta, respuesta.astype(float)))",
+    },
+    NOTE_PREFIX: {"en": "note", "es": "nota"},
+    HELP_DECIMAL_COMMA: {
+        "en": "Commas between digits in answers: yes = decimal commas (4,75 = 4.75), no = separators, auto = the exercise's shape and the language decide.",
+        "es": "Comas entre dígitos en las respuestas: yes = comas decimales (4,75 = 4.75), no = separadores, auto = deciden la forma del ejercicio y el idioma.",
     },
 }

@@ -64,6 +64,40 @@ SHAPE_MISMATCH = "shape_mismatch"
 SHAPE_WOULD_COME_FROM = "shape_would_come_from"
 BAD_KEY_FIELD = "bad_key_field"
 EXERCISE_NEEDS_KERNEL = "exercise_needs_kernel"
+# --- transposed convolution and forward-pass (pipeline) exercises
+MISTAKE_RELU_FORGOTTEN = "mistake_relu_forgotten"
+MISTAKE_BIAS_FORGOTTEN = "mistake_bias_forgotten"
+MISTAKE_FLATTEN_ORDER = "mistake_flatten_order"
+MISTAKE_LAYER_FLIP_ADDED = "mistake_layer_flip_added"
+MISTAKE_LAYER_KERNEL_TRANSPOSED = "mistake_layer_kernel_transposed"
+MISTAKE_LAYER_NO_PADDING = "mistake_layer_no_padding"
+MISTAKE_LAYER_ADDED_PADDING = "mistake_layer_added_padding"
+MISTAKE_LAYER_PADDING_AMOUNT = "mistake_layer_padding_amount"
+MISTAKE_LAYER_STRIDE = "mistake_layer_stride"
+MISTAKE_LAYER_POOL_MODE = "mistake_layer_pool_mode"
+MISTAKE_TCONV_AS_CONV = "mistake_tconv_as_conv"
+MISTAKE_TCONV_NO_FLIP = "mistake_tconv_no_flip"
+MISTAKE_TCONV_OUTPUT_PADDING = "mistake_tconv_output_padding"
+MISTAKE_TCONV_OUTPUT_PADDING_ADDED = "mistake_tconv_output_padding_added"
+MISTAKE_TCONV_NO_CROP = "mistake_tconv_no_crop"
+MISTAKE_TCONV_CROP_ADDED = "mistake_tconv_crop_added"
+MISTAKE_TCONV_CROP_AMOUNT = "mistake_tconv_crop_amount"
+FLATTEN_CHW = "flatten_chw"
+FLATTEN_HWC = "flatten_hwc"
+PIPELINE_BAD_STEP = "pipeline_bad_step"
+PIPELINE_NEEDS_KEY = "pipeline_needs_key"
+PIPELINE_NEEDS_KERNEL = "pipeline_needs_kernel"
+CHECK_TCONV_NEEDS_KERNEL = "check_tconv_needs_kernel"
+QUIZ_STATEMENT_TCONV = "quiz_statement_tconv"
+QUIZ_STATEMENT_PIPELINE = "quiz_statement_pipeline"
+QUIZ_LAYER_BIAS = "quiz_layer_bias"
+QUIZ_LAYER_WEIGHTS = "quiz_layer_weights"
+QUIZ_LAYER_OUTPUT = "quiz_layer_output"
+TITLE_PIPELINE = "title_pipeline"
+HELP_QUIZ_PIPELINE = "help_quiz_pipeline"
+HELP_QUIZ_TCONV = "help_quiz_tconv"
+HELP_CHECK_BIAS = "help_check_bias"
+HELP_OUTPUT_PADDING_EX = "help_output_padding_ex"
 
 MESSAGES: dict[str, dict[str, object]] = {
     BAD_KEY: {
@@ -263,4 +297,115 @@ MESSAGES: dict[str, dict[str, object]] = {
         "en": "a convolution exercise needs a kernel",
         "es": "un ejercicio de convolución necesita un kernel",
     },
+    MISTAKE_RELU_FORGOTTEN: {
+        "en": "the ReLU (layer {layer}) was left out: negative values must become 0 (ReLU(x) = max(0, x))",
+        "es": "se omitió la ReLU (capa {layer}): los valores negativos deben quedar en 0 (ReLU(x) = max(0, x))",
+    },
+    MISTAKE_BIAS_FORGOTTEN: {
+        "en": "the bias of layer {layer} ({bias}) was not added",
+        "es": "no se sumó el sesgo (bias) de la capa {layer} ({bias})",
+    },
+    MISTAKE_FLATTEN_ORDER: {
+        "en": "flattened in {used} order instead of {asked} ({explain})",
+        "es": "se aplanó en orden {used} en vez de {asked} ({explain})",
+    },
+    MISTAKE_LAYER_FLIP_ADDED: {
+        "en": "layer {layer}: the kernel was flipped (true convolution), but CNN layers compute cross-correlation",
+        "es": "capa {layer}: se volteó el kernel (convolución verdadera), pero las capas CNN calculan correlación cruzada",
+    },
+    MISTAKE_LAYER_KERNEL_TRANSPOSED: {
+        "en": "layer {layer}: the kernel was transposed (rows read as columns)",
+        "es": "capa {layer}: se transpuso el kernel (filas leídas como columnas)",
+    },
+    MISTAKE_LAYER_NO_PADDING: {
+        "en": "layer {layer}: the padding was forgotten (computed as 'valid')",
+        "es": "capa {layer}: se olvidó el relleno (se calculó como 'valid')",
+    },
+    MISTAKE_LAYER_ADDED_PADDING: {
+        "en": "layer {layer}: padding {padding} was added, but the layer has none",
+        "es": "capa {layer}: se añadió relleno {padding}, pero la capa no tiene",
+    },
+    MISTAKE_LAYER_PADDING_AMOUNT: {
+        "en": "layer {layer}: padding {used} was used instead of {asked}",
+        "es": "capa {layer}: se usó relleno {used} en vez de {asked}",
+    },
+    MISTAKE_LAYER_STRIDE: {
+        "en": "layer {layer}: stride {used} was used instead of {asked}",
+        "es": "capa {layer}: se usó paso (stride) {used} en vez de {asked}",
+    },
+    MISTAKE_LAYER_POOL_MODE: {
+        "en": "layer {layer}: {used} pooling was used instead of {asked} pooling",
+        "es": "capa {layer}: se usó pooling {used} en vez de pooling {asked}",
+    },
+    MISTAKE_TCONV_AS_CONV: {
+        "en": "an ordinary convolution ({how}) was computed, but the exercise asks for a transposed convolution: each input cell times the kernel, added into a larger output",
+        "es": "se calculó una convolución ordinaria ({how}), pero el ejercicio pide una convolución transpuesta: cada celda de la entrada por el kernel, sumada en una salida más grande",
+    },
+    MISTAKE_TCONV_NO_FLIP: {
+        "en": "the kernel was not flipped in the gather view: sliding over the zero-stuffed input needs the kernel rotated 180° (the scatter view uses it as given)",
+        "es": "no se volteó el kernel en la vista de recolección: al deslizarlo sobre la entrada intercalada con ceros hay que rotarlo 180° (la vista de dispersión lo usa tal cual)",
+    },
+    MISTAKE_TCONV_OUTPUT_PADDING: {
+        "en": "output_padding {value} was forgotten: it adds {value} {value:plural:row|rows} and {value:plural:column|columns} at the bottom/right",
+        "es": "se olvidó output_padding {value}: añade {value} {value:plural:fila|filas} y {value:plural:columna|columnas} abajo/a la derecha",
+    },
+    MISTAKE_TCONV_OUTPUT_PADDING_ADDED: {
+        "en": "output_padding {value} was added, but the exercise has none",
+        "es": "se añadió output_padding {value}, pero el ejercicio no tiene",
+    },
+    MISTAKE_TCONV_NO_CROP: {
+        "en": "the padding was not applied: in a transposed convolution padding {padding} crops {padding} {padding:plural:row|rows}/{padding:plural:column|columns} from each side of the full output",
+        "es": "no se aplicó el relleno: en una convolución transpuesta el relleno {padding} recorta {padding} {padding:plural:fila|filas}/{padding:plural:columna|columnas} de cada lado de la salida completa",
+    },
+    MISTAKE_TCONV_CROP_ADDED: {
+        "en": "padding {padding} was applied (cropping the output), but the exercise has none",
+        "es": "se aplicó relleno {padding} (recortando la salida), pero el ejercicio no tiene",
+    },
+    MISTAKE_TCONV_CROP_AMOUNT: {
+        "en": "padding {used} was cropped instead of {asked}",
+        "es": "se recortó relleno {used} en vez de {asked}",
+    },
+    FLATTEN_CHW: {"en": "chw: channel by channel, as PyTorch's nn.Flatten", "es": "chw: canal por canal, como nn.Flatten de PyTorch"},
+    FLATTEN_HWC: {"en": "hwc: position by position, channels last, as Keras",
+                  "es": "hwc: posición por posición, con los canales al final, como Keras"},
+    PIPELINE_BAD_STEP: {
+        "en": "--pipeline: '{step}' is not a layer; write layers separated by commas: {choices} (e.g. conv,relu,maxpool:2)",
+        "es": "--pipeline: '{step}' no es una capa; escribe capas separadas por comas: {choices} (p. ej. conv,relu,maxpool:2)",
+    },
+    PIPELINE_NEEDS_KEY: {
+        "en": "--pipeline: a dense layer needs weights; check it with an answer key from 'convtrace quiz --pipeline …' (--key)",
+        "es": "--pipeline: una capa dense necesita pesos; revísala con una clave de 'convtrace quiz --pipeline …' (--key)",
+    },
+    PIPELINE_NEEDS_KERNEL: {
+        "en": "--pipeline with a conv layer needs its kernel: -k NAME, FILE or matrix",
+        "es": "--pipeline con una capa conv necesita su kernel: -k NOMBRE, ARCHIVO o matriz",
+    },
+    CHECK_TCONV_NEEDS_KERNEL: {
+        "en": "--tconv needs the kernel: -k NAME, FILE or matrix",
+        "es": "--tconv necesita el kernel: -k NOMBRE, ARCHIVO o matriz",
+    },
+    QUIZ_STATEMENT_TCONV: {
+        "en": "Compute the transposed convolution of the input below ({params}). Give the output matrix.",
+        "es": "Calcula la convolución transpuesta de la entrada ({params}). Da la matriz de salida.",
+    },
+    QUIZ_STATEMENT_PIPELINE: {
+        "en": "Run the input below through {layers}. Give the output.",
+        "es": "Pasa la entrada por {layers}. Da la salida.",
+    },
+    QUIZ_LAYER_BIAS: {"en": "bias", "es": "sesgo"},
+    QUIZ_LAYER_WEIGHTS: {"en": "Layer {layer} ({kind}) weights", "es": "Pesos de la capa {layer} ({kind})"},
+    QUIZ_LAYER_OUTPUT: {"en": "Layer {layer} ({kind}) output", "es": "Salida de la capa {layer} ({kind})"},
+    TITLE_PIPELINE: {"en": "Forward pass: {layers}", "es": "Paso hacia delante: {layers}"},
+    HELP_QUIZ_PIPELINE: {
+        "en": "A forward pass instead of one convolution: layers separated by commas, e.g. conv,relu,maxpool:2 (conv, relu, leaky_relu, sigmoid, tanh, maxpool[:N], avgpool[:N], flatten[:hwc], dense[:UNITS], softmax). The conv's kernel is -k (random by default), with a bias.",
+        "es": "Un paso hacia delante en vez de una convolución: capas separadas por comas, p. ej. conv,relu,maxpool:2 (conv, relu, leaky_relu, sigmoid, tanh, maxpool[:N], avgpool[:N], flatten[:hwc], dense[:NEURONAS], softmax). El kernel de la conv es -k (aleatorio por defecto), con sesgo.",
+    },
+    HELP_QUIZ_TCONV: {
+        "en": "A transposed convolution (PyTorch's conv_transpose2d) with -k, --stride, --padding, --output-padding.",
+        "es": "Una convolución transpuesta (conv_transpose2d de PyTorch) con -k, --stride, --padding, --output-padding.",
+    },
+    HELP_CHECK_BIAS: {"en": "With --pipeline: the conv layer's bias (one number per filter, e.g. 1 or '1,-2').",
+                      "es": "Con --pipeline: el sesgo de la capa conv (un número por filtro, p. ej. 1 o '1,-2')."},
+    HELP_OUTPUT_PADDING_EX: {"en": "With --tconv: extra rows/columns at the bottom/right.",
+                             "es": "Con --tconv: filas/columnas extra abajo/a la derecha."},
 }

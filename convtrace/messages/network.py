@@ -32,6 +32,19 @@ NET_LAYER_FAILED = "net_layer_failed"
 NET_BAD_TRACE = "net_bad_trace"
 NET_TRACE_CELL = "net_trace_cell"
 NET_NO_TRACE = "net_no_trace"
+# --- networks: why a value or a layer is refused (the {reason} of NET_BAD_VALUE / NET_LAYER_INPUT)
+NET_WANT_BOOL = "net_want_bool"
+NET_WANT_POSITIVE = "net_want_positive"
+NET_WANT_NUMBER = "net_want_number"
+NET_WANT_ORDER = "net_want_order"
+NET_VALUE_MISSING = "net_value_missing"
+NET_CONV_NEEDS_MAP = "net_conv_needs_map"
+NET_POOL_NEEDS_MAP = "net_pool_needs_map"
+NET_DENSE_NEEDS_VECTOR = "net_dense_needs_vector"
+NET_SHAPE_CONV_WEIGHTS = "net_shape_conv_weights"
+NET_SHAPE_CONV_BIAS = "net_shape_conv_bias"
+NET_SHAPE_DENSE_WEIGHTS = "net_shape_dense_weights"
+NET_SHAPE_DENSE_BIAS = "net_shape_dense_bias"
 # --- networks: labels
 TITLE_NET = "title_net"
 LABEL_NET_LAYER = "label_net_layer"
@@ -121,8 +134,8 @@ MESSAGES: dict[str, dict[str, object]] = {
         "en": "{where}: '{layer}' has no weights; give weights=FILE (.npy or .txt, relative to the spec file) or run with --seed N for random weights",
         "es": "{where}: '{layer}' no tiene pesos; da weights=ARCHIVO (.npy o .txt, relativo al archivo de la red) o usa --seed N para pesos aleatorios",
     },
-    NET_WEIGHTS_SHAPE: {"en": "{where}: {name} has shape {shape}; expected {expected}",
-                        "es": "{where}: {name} tiene forma {shape}; se esperaba {expected}"},
+    NET_WEIGHTS_SHAPE: {"en": "{where}: {name} has shape {shape}; expected {layout} = {expected}",
+                        "es": "{where}: {name} tiene forma {shape}; se esperaba {layout} = {expected}"},
     NET_LAYER_INPUT: {"en": "{where}: '{layer}' cannot take an input of shape {shape}: {reason}",
                       "es": "{where}: '{layer}' no puede recibir una entrada de forma {shape}: {reason}"},
     NET_LAYER_FAILED: {"en": "{where}: layer {index} ({layer}): {reason}", "es": "{where}: capa {index} ({layer}): {reason}"},
@@ -134,6 +147,21 @@ MESSAGES: dict[str, dict[str, object]] = {
                      "es": "--trace {value}: la capa {layer} tiene forma de salida {shape}; da un índice dentro de ella"},
     NET_NO_TRACE: {"en": "--trace: layer {layer} ({kind}) is computed element by element; its output shows every value",
                    "es": "--trace: la capa {layer} ({kind}) se calcula elemento a elemento; su salida muestra cada valor"},
+    NET_WANT_BOOL: {"en": "write true or false", "es": "escribe true o false (sí o no)"},
+    NET_WANT_POSITIVE: {"en": "write a positive whole number", "es": "escribe un número entero positivo"},
+    NET_WANT_NUMBER: {"en": "write a number such as 0.01", "es": "escribe un número como 0.01"},
+    NET_WANT_ORDER: {"en": "write chw (PyTorch) or hwc (Keras)", "es": "escribe chw (PyTorch) o hwc (Keras)"},
+    NET_VALUE_MISSING: {"en": "the value is missing", "es": "falta el valor"},
+    NET_CONV_NEEDS_MAP: {"en": "conv needs (H, W) or (C, H, W); put conv before flatten",
+                         "es": "conv necesita (H, W) o (C, H, W); pon conv antes de flatten"},
+    NET_POOL_NEEDS_MAP: {"en": "pooling needs (H, W) or (C, H, W); put it before flatten",
+                         "es": "el pooling necesita (H, W) o (C, H, W); ponlo antes de flatten"},
+    NET_DENSE_NEEDS_VECTOR: {"en": "dense takes a vector; put flatten before it",
+                             "es": "dense recibe un vector; pon flatten antes"},
+    NET_SHAPE_CONV_WEIGHTS: {"en": "(filters, channels, size, size)", "es": "(filtros, canales, tamaño, tamaño)"},
+    NET_SHAPE_CONV_BIAS: {"en": "(filters,)", "es": "(filtros,)"},
+    NET_SHAPE_DENSE_WEIGHTS: {"en": "(units, inputs)", "es": "(neuronas, entradas)"},
+    NET_SHAPE_DENSE_BIAS: {"en": "(units,)", "es": "(neuronas,)"},
     TITLE_NET: {"en": "Network: {n} {n:plural:layer|layers}", "es": "Red: {n} {n:plural:capa|capas}"},
     LABEL_NET_LAYER: {"en": "Layer", "es": "Capa"},
     LABEL_NET_SHAPE: {"en": "Output shape", "es": "Forma de salida"},

@@ -53,6 +53,8 @@ TRACE_TOO_LONG_EXPORT = "trace_too_long_export"
 FORMAT_SUFFIX_MISMATCH = "format_suffix_mismatch"
 FORMAT_UNKNOWN_SUFFIX = "format_unknown_suffix"
 PNG_CHANNELS = "png_channels"
+#: Said on standard error when Numba compiles (an empty cache: the first run on a machine).
+COMPILING = "compiling"
 
 MESSAGES: dict[str, dict[str, object]] = {
     BAD_POOL_SPEC: {
@@ -239,5 +241,9 @@ MESSAGES: dict[str, dict[str, object]] = {
               "write them all with -o FILE.npy, or one map at a time",
         "es": "un PNG guarda 1, 3 (RGB) o 4 (RGBA) canales pero este resultado tiene {n} mapas; "
               "escríbelos todos con -o ARCHIVO.npy, o un mapa cada vez",
+    },
+    COMPILING: {
+        "en": "compiling the engine for this machine — first run only, about {seconds} s",
+        "es": "compilando el motor para este equipo — solo la primera vez, unos {seconds} s",
     },
 }

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from convtrace.grading import Diagnosis, describe
 from convtrace.messages import translate
 from convtrace.messages.grading import CHECK_EXPECTED, CHECK_TITLE, CHECK_WORKING
-from convtrace.render.export import json_number, md_matrix, nested_list, plain_value
+from convtrace.render.export import json_number, md_matrix, nested_list, plain_value, to_json
 from convtrace.render.views import working_text
 
 
@@ -52,7 +50,7 @@ def grade_document(grade, source: str, lang: str) -> dict:
 
 
 def grade_json(grade, source: str, lang: str) -> str:
-    return json.dumps(grade_document(grade, source, lang), ensure_ascii=False, indent=2) + "\n"
+    return to_json(grade_document(grade, source, lang))
 
 
 def grade_markdown(grade, source: str, lang: str, precision: int, score_line: str) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -33,6 +32,7 @@ from convtrace.messages.reports import (
     SUMMARY_SCORES,
     SUMMARY_TITLE,
 )
+from convtrace.render.export import to_json
 from convtrace.render.grades import grade_document
 from convtrace.scores import class_summary, format_number, mistake_id, whole_or_float
 
@@ -58,7 +58,7 @@ def scored_document(grade, source: str, lang: str, score) -> dict:
 
 
 def scored_json(grade, source: str, lang: str, score) -> str:
-    return json.dumps(scored_document(grade, source, lang, score), ensure_ascii=False, indent=2) + "\n"
+    return to_json(scored_document(grade, source, lang, score))
 
 
 def row_document(row, lang: str) -> dict:
@@ -74,7 +74,7 @@ def class_document(rows, lang: str) -> dict:
 
 def class_json(rows, lang: str) -> str:
     """``rows``: :class:`convtrace.scores.Row` per file; the answers and the class summary."""
-    return json.dumps(class_document(rows, lang), ensure_ascii=False, indent=2) + "\n"
+    return to_json(class_document(rows, lang))
 
 
 def table_rows(rows, lang: str) -> list[list[object]]:
@@ -225,7 +225,7 @@ def gradescope_document(grade, source: str, lang: str, score) -> dict:
 
 
 def gradescope_json(grade, source: str, lang: str, score) -> str:
-    return json.dumps(gradescope_document(grade, source, lang, score), ensure_ascii=False, indent=2) + "\n"
+    return to_json(gradescope_document(grade, source, lang, score))
 
 
 # --- the class summary as text

@@ -236,10 +236,12 @@ def pool_title(trace, lang: str) -> tuple[str, str]:
 
 
 def padded_view(values, pad_mask, origin, size, dilation, *, precision, title, lang, winner=None, index=True,
-                pad_text=None, plain=None):
+                pad_text=None, plain=None, values_origin=(0, 0)):
     """The padded input around one window (all of it when small), window and padding marked.
 
     Rows and columns are numbered in padded coordinates, as the step heading names the window.
+    ``values`` may hold only part of the padded input (a trace of a large input keeps the part around its
+    windows): ``values_origin`` is the padded (row, col) of ``values[0, 0]``; ``pad_mask`` is full size.
     """
     window = _window_mask(pad_mask.shape, origin, size, dilation)
     span = (dilation[0] * (size[0] - 1) + 1, dilation[1] * (size[1] - 1) + 1)
@@ -250,7 +252,9 @@ def padded_view(values, pad_mask, origin, size, dilation, *, precision, title, l
     if winner is not None:
         winner = (winner[0] - rows[0], winner[1] - cols[0])
     cut = (slice(*rows), slice(*cols))
-    return MatrixView(values[cut], precision=precision, window=window[cut], padding=pad_mask[cut], winner=winner,
+    r0, c0 = values_origin
+    shown = values[rows[0] - r0:rows[1] - r0, cols[0] - c0:cols[1] - c0]
+    return MatrixView(shown, precision=precision, window=window[cut], padding=pad_mask[cut], winner=winner,
                       title=title, index=index, row0=rows[0], col0=cols[0], pad_text=pad_text, lang=lang)
 
 
@@ -360,7 +364,8 @@ class ConvTraceView(_TraceView):
             if t.padded.shape[0] > 1:
                 label += f" · {channel_label(channel, lang, names)}"
             inputs.append(padded_view(t.padded[channel], t.pad_mask, step.origin, (kh, kw), dilation,
-                                      precision=prec, title=label, lang=lang, index=self.index))
+                                      precision=prec, title=label, lang=lang, index=self.index,
+                                      values_origin=getattr(t, "padded_origin", (0, 0))))
             klabel = translate(LABEL_KERNEL, lang) if t.scale == 1 else \
                 translate(LABEL_KERNEL_SCALE, lang, scale=t.scale)
             if groups_width > 1:
@@ -456,7 +461,8 @@ class PoolTraceView(_TraceView):
         partial = self._output_so_far(n)
         grid = SideBySide([padded_view(shown, pad_mask, step.origin, size, dilation, precision=prec, title=label,
                                        lang=lang, winner=winner, index=self.index,
-                                       pad_text=pad_infinity(t.params["mode"])), Group(*partial)])
+                                       pad_text=pad_infinity(t.params["mode"]),
+                                       values_origin=getattr(t, "padded_origin", (0, 0))), Group(*partial)])
         lines = [self._step_heading(n, step, plain), grid, Text(self._explain(step), style="bold")]
         note = self._infinity_note()
         if note and not np.asarray(step.inside).all():

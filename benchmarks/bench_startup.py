@@ -1,0 +1,107 @@
+"""Start-up: cold (an empty Numba cache, as a new user) and warm command lines, median and spread.
+
+    python benchmarks/bench_startup.py [--repeat 3] [--warm-repeat 5]
+
+Cold runs get a fresh NUMBA_CACHE_DIR each; warm runs share one filled first.  Targets (issue 12, on
+the project's 2-core machine): cold Quick start trace ≤ 2 s, cold 1024×768 photo to PNG ≤ 6 s, cold
+first batch of 20 JPEGs ≤ 8 s, warm Quick start trace ≤ 0.5 s, ``--help`` ≤ 1.5× ``import typer, rich``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+CLI = [sys.executable, "-m", "convtrace"]
+
+
+def timed(cmd, env) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(map(str, cmd))}\n{done.stderr.decode()}")
+    return seconds
+
+
+def env_with(cache: str) -> dict:
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+    env.pop("CONVTRACE_COMPILE_NOTICE", None)
+    return env
+
+
+def sample_images(folder: Path) -> tuple[Path, Path]:
+    from PIL import Image
+
+    rng = np.random.default_rng(12)
+    y, x = np.mgrid[0:768, 0:1024]
+    base = np.stack([(x // 4) % 256, (y // 3) % 256, ((x + y) // 5) % 256], -1)
+    photo = folder / "photo.png"
+    Image.fromarray((base + rng.integers(0, 16, base.shape)).clip(0, 255).astype(np.uint8)).save(photo)
+    jpegs = folder / "jpegs"
+    jpegs.mkdir()
+    for i in range(20):
+        img = (base + rng.integers(0, 32, base.shape)).clip(0, 255).astype(np.uint8)
+        Image.fromarray(img).save(jpegs / f"img{i:02d}.jpg", quality=92)
+    return photo, jpegs
+
+
+def row(name: str, times: list[float], target: str) -> None:
+    med = statistics.median(times)
+    print(f"{name:<36} {med:>7.2f} s   {min(times):>6.2f}–{max(times):<6.2f} s  n={len(times):<3} {target}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=3, help="cold runs per case")
+    ap.add_argument("--warm-repeat", type=int, default=5, help="warm runs per case")
+    args = ap.parse_args()
+    quick = [*CLI, "conv", str(SAMPLES / "binary_5x5.txt"), "-k", str(SAMPLES / "x_kernel.txt"), "--trace"]
+    with tempfile.TemporaryDirectory(prefix="bench_startup_") as tmp:
+        tmp = Path(tmp)
+        photo, jpegs = sample_images(tmp)
+        out = tmp / "out"
+
+        def photo_cmd(n):
+            return [*CLI, "conv", str(photo), "-k", "sharpen", "-o", str(tmp / f"out{n}.png"), "--force"]
+
+        def batch_cmd(n):
+            return [*CLI, "batch", str(jpegs), str(out / str(n)), "-k", "sharpen", "--quiet"]
+
+        cases = [("cold: Quick start trace", lambda n: quick, "≤ 2 s"),
+                 ("cold: 1024×768 photo → PNG", photo_cmd, "≤ 6 s"),
+                 ("cold: batch of 20 JPEGs", batch_cmd, "≤ 8 s")]
+        print(f"{'case':<36} {'median':>9}   {'spread (min–max)':<17} {'':<5} target")
+        for name, make, target in cases:
+            times = []
+            for n in range(args.repeat):
+                with tempfile.TemporaryDirectory(prefix="numba_cold_") as cache:
+                    times.append(timed(make(n), env_with(cache)))
+            row(name, times, target)
+        with tempfile.TemporaryDirectory(prefix="numba_warm_") as cache:
+            env = env_with(cache)
+            timed(quick, env)
+            row("warm: Quick start trace", [timed(quick, env) for _ in range(args.warm_repeat)], "≤ 0.5 s")
+            timed(photo_cmd(99), env)
+            row("warm: 1024×768 photo → PNG", [timed(photo_cmd(100 + n), env) for n in range(args.warm_repeat)], "")
+            bare = [timed([sys.executable, "-c", "import typer, rich"], env) for _ in range(args.warm_repeat)]
+            helps = [timed([*CLI, "--help"], env) for _ in range(args.warm_repeat)]
+            row("python -c 'import typer, rich'", bare, "")
+            row("convtrace --help", helps, "")
+            ratio = statistics.median(helps) / statistics.median(bare)
+            print(f"{'--help / bare import':<36} {ratio:>7.2f} ×   "
+                  f"{min(helps) / max(bare):>6.2f}–{max(helps) / min(bare):<6.2f} ×          ≤ 1.5×")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""Fast from the first run: the compile notice, and traces that keep only what they show.
+
+- The first real compilation (an empty Numba cache) is announced in one line on standard error;
+  a cache load is silent, and so is a piped standard error or ``--quiet``.
+- A trace of a large input keeps only the padded rows and columns around its windows: every view of
+  it reads the same numbers as a trace that keeps the whole padded input, and an independent
+  ``np.pad`` agrees with what it keeps.
+- Tracing one cell of a large input costs no more memory than running the convolution.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+import convtrace
+from convtrace import convolution
+from convtrace.cli import common
+from convtrace.render.matrix import STEP_SIDE
+from convtrace.render.views import ConvTraceView, PoolTraceView
+from tests import naive
+from tests.strategies import conv_problems, pool_problems
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+NOTICE_EN = "compiling the engine for this machine — first run only"
+
+
+def _env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("CONVTRACE_COMPILE_NOTICE", "NUMBA_CACHE_DIR")}
+    env.update(extra)
+    return env
+
+
+def _quick_start(env, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "convtrace", "conv", str(SAMPLES / "binary_5x5.txt"), "-k",
+         str(SAMPLES / "x_kernel.txt"), "--trace", *args],
+        capture_output=True, text=True, env=env, timeout=600, cwd=ROOT)
+
+
+# --------------------------------------------------------------------------- the compile notice
+
+
+def test_compile_notice_on_a_cold_cache_then_silent(tmp_path):
+    """A fresh cache compiles: one notice line (forced on, stderr being a pipe here); the same
+    command again loads from the cache and says nothing; the results are the same."""
+    env = _env(NUMBA_CACHE_DIR=str(tmp_path / "cache"), CONVTRACE_COMPILE_NOTICE="always")
+    cold = _quick_start(env)
+    assert cold.returncode == 0, cold.stderr
+    lines = [line for line in cold.stderr.splitlines() if NOTICE_EN in line]
+    assert len(lines) == 1, cold.stderr
+    assert lines[0].startswith(NOTICE_EN) and lines[0].endswith(f"about {common.COMPILE_SECONDS} s")
+    warm = _quick_start(env)
+    assert warm.returncode == 0, warm.stderr
+    assert NOTICE_EN not in warm.stderr
+    assert "compilando" not in warm.stderr
+    assert warm.stdout == cold.stdout
+
+
+def test_compile_notice_quiet_when_piped(tmp_path):
+    """Without the override, a piped standard error gets no notice, even on a cold cache."""
+    env = _env(NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+    cold = _quick_start(env, "--lang", "es")
+    assert cold.returncode == 0, cold.stderr
+    assert "compilando" not in cold.stderr and NOTICE_EN not in cold.stderr
+
+
+def test_notice_wanted(monkeypatch):
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv(common.COMPILE_NOTICE_ENV, raising=False)
+    monkeypatch.setattr(sys, "stderr", Tty())
+    assert common.notice_wanted()
+    assert not common.notice_wanted(quiet=True)
+    monkeypatch.setenv(common.COMPILE_NOTICE_ENV, "never")
+    assert not common.notice_wanted()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    monkeypatch.delenv(common.COMPILE_NOTICE_ENV)
+    assert not common.notice_wanted()
+    monkeypatch.setenv(common.COMPILE_NOTICE_ENV, "always")
+    assert common.notice_wanted(quiet=True)
+
+
+def test_compile_notice_says_it_once_in_the_command_language(monkeypatch):
+    """The wiring: the engine's first-compile event prints the line, in the command's language, once."""
+    from numba.core import event
+
+    said = []
+    monkeypatch.setenv(common.COMPILE_NOTICE_ENV, "always")
+    monkeypatch.setattr(common, "say", said.append)
+    import convtrace.engine  # noqa: F401  (listening starts at once when the engine is loaded)
+
+    with common.compile_notice("es"):
+        for _ in range(3):
+            event.start_event("numba:compile", data={})
+            event.end_event("numba:compile", data={})
+    event.start_event("numba:compile", data={})   # after the block: nobody listens
+    event.end_event("numba:compile", data={})
+    assert said == [f"compilando el motor para este equipo — solo la primera vez, unos {common.COMPILE_SECONDS} s"]
+
+
+def test_commands_without_computing_do_not_load_numba():
+    """The notice listens without importing Numba: ``kernels list`` stays light."""
+    code = textwrap.dedent("""
+        import sys
+        from convtrace.cli import app
+        sys.argv = ["convtrace", "kernels", "list"]
+        try:
+            app()
+        except SystemExit:
+            pass
+        print("numba" in sys.modules, "scipy.linalg" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), cwd=ROOT,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_blas_probe_is_lifted_after_the_command():
+    with common.without_blas_probe():
+        pass
+    assert sys.modules.get("scipy.linalg.cython_blas", 0) is not None
+
+
+# --------------------------------------------------------------------------- cropped traces
+
+
+def _render(view, width=120) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(view)
+    return console.file.getvalue()
+
+
+def _cells(data, out_shape):
+    n = data.draw(st.integers(1, 4))
+    return [(data.draw(st.integers(0, out_shape[0] - 1)), data.draw(st.integers(0, out_shape[1] - 1)))
+            for _ in range(n)]
+
+
+def test_view_side_covers_the_renderers():
+    from convtrace.render.pictures import MAX_SIDE as PICTURE_SIDE
+
+    assert convolution.VIEW_SIDE >= max(STEP_SIDE, PICTURE_SIDE)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_cropped_conv_trace_shows_what_the_whole_trace_shows(data):
+    p = data.draw(conv_problems(max_side=48, max_k=4))
+    kwargs = dict(padding=p["pads"], pad_mode=p["mode"], pad_value=p["pad_value"], stride=p["stride"],
+                  dilation=p["dilation"])
+    out_shape = convtrace.conv2d(p["x"], p["w"], **kwargs).shape
+    cells = _cells(data, out_shape)
+    whole = convtrace.trace_conv2d(p["x"], p["w"], cells=cells, **kwargs)
+    old = convolution.WHOLE_PADDED_CELLS
+    convolution.WHOLE_PADDED_CELLS = 0
+    try:
+        part = convtrace.trace_conv2d(p["x"], p["w"], cells=cells, **kwargs)
+    finally:
+        convolution.WHOLE_PADDED_CELLS = old
+    assert whole.padded_origin == (0, 0)
+    np.testing.assert_array_equal(part.pad_mask, whole.pad_mask)
+    # What the part keeps is the padded input there, by an independent np.pad.
+    r0, c0 = part.padded_origin
+    reference = naive.pad(np.asarray(p["x"]), p["pads"], p["mode"], p["pad_value"])
+    kept = part.padded[0]
+    np.testing.assert_array_equal(kept, reference[r0:r0 + kept.shape[0], c0:c0 + kept.shape[1]].astype(kept.dtype))
+    for name in ("output", "windows", "products", "totals", "results", "origins"):
+        np.testing.assert_array_equal(getattr(part, name), getattr(whole, name))
+    for lang in ("en", "es"):
+        assert _render(ConvTraceView(part, lang=lang)) == _render(ConvTraceView(whole, lang=lang))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_cropped_pool_trace_shows_what_the_whole_trace_shows(data):
+    p = data.draw(pool_problems())
+    x = p.pop("x")
+    kwargs = {("padding" if k == "pad" else k): v for k, v in p.items()}
+    out = convtrace.pool2d(x, **kwargs)
+    cells = _cells(data, out.shape)
+    whole = convtrace.trace_pool2d(x, cells=cells, **kwargs)
+    old = convolution.WHOLE_PADDED_CELLS
+    convolution.WHOLE_PADDED_CELLS = 0
+    try:
+        part = convtrace.trace_pool2d(x, cells=cells, **kwargs)
+    finally:
+        convolution.WHOLE_PADDED_CELLS = old
+    for name in ("output", "windows", "inside", "winners", "results"):
+        np.testing.assert_array_equal(getattr(part, name), getattr(whole, name))
+    assert _render(PoolTraceView(part)) == _render(PoolTraceView(whole))
+
+
+def test_large_input_keeps_a_small_neighbourhood():
+    x = np.arange(1200 * 1000, dtype=np.int64).reshape(1200, 1000) % 251
+    trace = convtrace.trace_conv2d(x, np.ones((3, 3), dtype=np.int64), padding=1, pad_mode="reflect",
+                                   cells=[(600, 500)])
+    assert trace.padded.size <= (3 + 2 * 16) ** 2
+    assert trace.pad_mask.shape == (1202, 1002)
+    assert trace.padded_shape == (1, 1202, 1002)
+    r0, c0 = trace.padded_origin
+    reference = naive.pad(x, (1, 1, 1, 1), "reflect", 0)
+    np.testing.assert_array_equal(trace.padded[0], reference[r0:r0 + trace.padded.shape[1],
+                                                             c0:c0 + trace.padded.shape[2]])
+
+
+# --------------------------------------------------------------------------- memory
+
+
+MEMORY_SCRIPT = textwrap.dedent("""
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
+    import numpy as np
+    from convtrace.convolution import prepare_conv2d
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 256, size=(3000, 4000), dtype=np.uint8)
+    op = prepare_conv2d(x, "sharpen", padding="same")
+    op.run()
+    after_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    trace = op.trace([(100, 100)])
+    after_trace = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(after_run, after_trace, trace.padded.size)
+""")
+
+
+def test_one_cell_trace_of_a_large_input_costs_no_padded_copy():
+    """A 3000×4000 uint8 map (12 million cells) traced at one cell, under a 1.5 GB address-space limit:
+    the trace adds no padded copy of the input (96 MB in int64) on top of what running it costs."""
+    limit = 1536 * 2**20
+    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(limit)], capture_output=True, text=True,
+                         env=_env(), cwd=ROOT, timeout=600)
+    if out.returncode != 0 and "MemoryError" in out.stderr and "prepare_conv2d" not in out.stderr:
+        pytest.skip("this machine cannot start the engine under the address-space limit")
+    assert out.returncode == 0, out.stderr
+    after_run, after_trace, kept = (int(v) for v in out.stdout.split())
+    assert kept <= (3 + 2 * 16) ** 2
+    assert (after_trace - after_run) * 1024 < 40 * 2**20, (after_run, after_trace)
