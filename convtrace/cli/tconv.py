@@ -29,6 +29,7 @@ from convtrace.cli.common import (
     read_input,
     user_errors,
 )
+from convtrace.cli.gallery import FpsOpt, FramesOpt
 from convtrace.cli.net import NetFormat, NetFormatOpt, emit
 from convtrace.messages.network import HELP_TCONV, HELP_TCONV_OUTPUT_PADDING, HELP_TCONV_PADDING
 
@@ -61,6 +62,8 @@ def tconv(
     format: NetFormatOpt = NetFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    fps: FpsOpt = 1.0,
+    frames: FramesOpt = None,
     precision: PrecisionOpt = 4,
     lang: LangOpt = None,
     kernels_dir: KernelsDirOpt = None,
@@ -81,6 +84,14 @@ def tconv(
         if scale != 1:
             weights = weights * float(scale)
         op = prepare_conv_transpose2d(read_input(input), weights, spec)
+        gif = output is not None and output.suffix.lower() == ".gif"
+        if gif or frames is not None:
+            from convtrace.cli.gallery import save_animation
+
+            save_animation(op, at=at, max_steps=max_steps, out_path=output if gif else None, frames_dir=frames,
+                           fps=fps, force=force, lang=lang_code, precision=precision)
+            if gif:
+                return
         cells = parse_cells(at)
         traced = None
         if trace or cells:
