@@ -24,7 +24,16 @@ from convtrace.cli.common import (
 )
 from convtrace.cli.net import NetFormat, NetFormatOpt, emit
 from convtrace.messages import translate
-from convtrace.messages.network import HELP_ACT_ORDER, HELP_ACT_SLOPE, HELP_ACTIVATION
+from convtrace.messages.network import (
+    HELP_ACT_FLATTEN,
+    HELP_ACT_LEAKY_RELU,
+    HELP_ACT_ORDER,
+    HELP_ACT_RELU,
+    HELP_ACT_SIGMOID,
+    HELP_ACT_SLOPE,
+    HELP_ACT_SOFTMAX,
+    HELP_ACT_TANH,
+)
 
 SlopeOpt = Annotated[float, typer.Option("--slope", help=h(HELP_ACT_SLOPE))]
 OrderOpt = Annotated[str, typer.Option("--order", help=h(HELP_ACT_ORDER))]
@@ -128,11 +137,15 @@ def _command(kind: str):
     return command
 
 
+ACTIVATION_HELP = {"relu": HELP_ACT_RELU, "leaky-relu": HELP_ACT_LEAKY_RELU, "sigmoid": HELP_ACT_SIGMOID,
+                   "tanh": HELP_ACT_TANH, "softmax": HELP_ACT_SOFTMAX, "flatten": HELP_ACT_FLATTEN}
+
+
 def register(app) -> None:
     for kind in NAMES:
         app.command(
             name=kind,
             cls=MatrixCommand,
-            help=h(HELP_ACTIVATION),
+            help=h(ACTIVATION_HELP[kind]),
             epilog=examples(f'convtrace {kind} "-3 -1 0; 2 4 1" --trace'),
         )(_command(kind))

@@ -73,6 +73,12 @@ HELP_NET_TRACE = "help_net_trace"
 HELP_NET_SEED = "help_net_seed"
 HELP_NET_FORMAT = "help_net_format"
 HELP_ACTIVATION = "help_activation"
+HELP_ACT_RELU = "help_act_relu"
+HELP_ACT_LEAKY_RELU = "help_act_leaky_relu"
+HELP_ACT_SIGMOID = "help_act_sigmoid"
+HELP_ACT_TANH = "help_act_tanh"
+HELP_ACT_SOFTMAX = "help_act_softmax"
+HELP_ACT_FLATTEN = "help_act_flatten"
 HELP_ACT_SLOPE = "help_act_slope"
 HELP_ACT_ORDER = "help_act_order"
 HELP_TCONV = "help_tconv"
@@ -204,6 +210,18 @@ MESSAGES: dict[str, dict[str, object]] = {
     HELP_NET_SEED: {"en": "Random weights from this seed for layers without weights=FILE.",
                     "es": "Pesos aleatorios con esta semilla para las capas sin weights=ARCHIVO."},
     HELP_NET_FORMAT: {"en": "Output format: table, json or markdown.", "es": "Formato de salida: table, json o markdown."},
+    HELP_ACT_RELU: {"en": "ReLU(x) = max(0, x) on every value of INPUT; --trace shows each one.",
+                    "es": "ReLU(x) = max(0, x) en cada valor de INPUT; --trace muestra cada uno."},
+    HELP_ACT_LEAKY_RELU: {"en": "Leaky ReLU: x if x > 0, else slope·x, on every value of INPUT; --trace shows each one.",
+                          "es": "Leaky ReLU: x si x > 0, si no pendiente·x, en cada valor de INPUT; --trace muestra cada uno."},
+    HELP_ACT_SIGMOID: {"en": "Sigmoid 1 / (1 + e^−x) on every value of INPUT; --trace shows each one.",
+                       "es": "Sigmoide 1 / (1 + e^−x) en cada valor de INPUT; --trace muestra cada uno."},
+    HELP_ACT_TANH: {"en": "Hyperbolic tangent on every value of INPUT; --trace shows each one.",
+                    "es": "Tangente hiperbólica en cada valor de INPUT; --trace muestra cada uno."},
+    HELP_ACT_SOFTMAX: {"en": "Softmax: exp(x_i) / Σ exp(x_j) over all values of INPUT; --trace shows the sum and each quotient.",
+                       "es": "Softmax: exp(x_i) / Σ exp(x_j) sobre todos los valores de INPUT; --trace muestra la suma y cada cociente."},
+    HELP_ACT_FLATTEN: {"en": "Flatten INPUT into a vector, (C, H, W) order as PyTorch or --order hwc as Keras; --trace shows where each value goes.",
+                       "es": "Aplana INPUT en un vector, en orden (C, H, W) como PyTorch o --order hwc como Keras; --trace muestra adónde va cada valor."},
     HELP_ACTIVATION: {"en": "Apply this activation (or flatten) to every value of INPUT; --trace shows each computation as the slides write it.",
                       "es": "Aplica esta activación (o el aplanado) a cada valor de INPUT; --trace muestra cada cálculo como en las diapositivas."},
     HELP_ACT_SLOPE: {"en": "Slope for negative values (PyTorch's default 0.01).",

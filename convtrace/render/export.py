@@ -238,8 +238,15 @@ def _context_mats(trace, lang: str):
     kernel(s) a trace export shows before its steps."""
     conv = isinstance(trace, ConvTrace)
     names = trace.channel_names
-    x = np.asarray(trace.padded)[:, trace.operation.pads[0]:trace.padded.shape[1] - trace.operation.pads[1],
-                                 trace.operation.pads[2]:trace.padded.shape[2] - trace.operation.pads[3]]
+    padded, pad_mask = np.asarray(trace.padded), trace.pad_mask
+    if padded.shape[1:] != pad_mask.shape:
+        # A large input's trace keeps only the neighbourhood of its windows (see Conv2d.trace).
+        x = trace.operation.x
+        r0, c0 = trace.padded_origin
+        pad_mask = pad_mask[r0:r0 + padded.shape[1], c0:c0 + padded.shape[2]]
+    else:
+        pads = trace.operation.pads
+        x = padded[:, pads[0]:padded.shape[1] - pads[1], pads[2]:padded.shape[2] - pads[3]]
     channels = x.shape[0]
     pad_text = None if conv else pad_infinity(trace.params["mode"])
     mats = []
@@ -247,9 +254,9 @@ def _context_mats(trace, lang: str):
         suffix = f" · {channel_label(c, lang, names)}" if channels > 1 else ""
         sub = f"_{{{c}}}" if channels > 1 else ""
         mats.append((f"{translate(LABEL_INPUT, lang)} ({dims(x[c].shape)}){suffix}", x[c], None, None, f"X{sub}"))
-        if trace.pad_mask.any():
-            mats.append((f"{translate(LABEL_PADDED_INPUT, lang)} ({dims(trace.pad_mask.shape)}){suffix}",
-                         trace.padded[c], trace.pad_mask, pad_text, f"\\tilde{{X}}{sub}"))
+        if pad_mask.any():
+            mats.append((f"{translate(LABEL_PADDED_INPUT, lang)} ({dims(pad_mask.shape)}){suffix}",
+                         padded[c], pad_mask, pad_text, f"\\tilde{{X}}{sub}"))
     if conv:
         label = translate(LABEL_KERNEL, lang) if trace.scale == 1 else \
             translate(LABEL_KERNEL_SCALE, lang, scale=trace.scale)
