@@ -5,6 +5,8 @@ import numpy as np
 from convtrace.engine.config import jit
 
 MAX_TAPS = 8
+FUSED_SIZES = (3, 5, 7)
+ROWS_PER_BLOCK = 64
 
 
 @jit
@@ -15,160 +17,463 @@ def _row(x, padrow, c, r):
 
 
 @jit
-def tap_strided(o, x, padrow, chans, rows, starts, w, t, n, base, sw):
-    # Strided views do not vectorise, so with stride > 1 one tap per pass is as good.
-    s = _row(x, padrow, chans[t], rows[t])[starts[t] + base:starts[t] + base + (n - 1) * sw + 1:sw]
-    wt = w[t]
+def tap_strided(o, src, xrow, q, sw, w, wo, n):
+    # Strided views do not vectorise, so with a column stride one tap per pass is as good.
+    s = xrow[q:q + (n - 1) * sw + 1:sw]
+    wt = w[wo]
     for j in range(n):
-        o[j] = o[j] + wt * s[j]
+        o[j] = src[j] + wt * s[j]
 
 
 @jit
-def taps1(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    for j in range(n):
-        o[j] = o[j] + w0 * s0[j]
+def _edge(o, src, j, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value):
+    acc = src[j]
+    for a in range(kh):
+        xr = _row(x, padrow, c, rmap[p + a * dh])
+        for b in range(kw):
+            col = cmap[j * sw + b * dw]
+            v = pad_value if col < 0 else xr[col]
+            acc = acc + w[wo + a * kw + b] * v
+    o[j] = acc
 
 
 @jit
-def taps2(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    for j in range(n):
-        o[j] = (o[j] + w0 * s0[j]) + w1 * s1[j]
+def edge_columns(o, src, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value, j_lo, j_hi):
+    """o[j] = src[j] + the window's products for the columns outside [j_lo, j_hi), through cmap."""
+    for j in range(j_lo):
+        _edge(o, src, j, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value)
+    for j in range(j_hi, o.shape[0]):
+        _edge(o, src, j, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value)
 
 
 @jit
-def taps3(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
+def taps1(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
     for j in range(n):
-        o[j] = ((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]
+        o[j] = src[j] + w0 * s0[j]
 
 
 @jit
-def taps4(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    s3 = _row(x, padrow, chans[t + 3], rows[t + 3])[starts[t + 3] + base:starts[t + 3] + base + n]
-    w3 = w[t + 3]
+def taps2(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
     for j in range(n):
-        o[j] = (((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]
+        o[j] = (src[j] + w0 * s0[j]) + w1 * s1[j]
 
 
 @jit
-def taps5(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    s3 = _row(x, padrow, chans[t + 3], rows[t + 3])[starts[t + 3] + base:starts[t + 3] + base + n]
-    w3 = w[t + 3]
-    s4 = _row(x, padrow, chans[t + 4], rows[t + 4])[starts[t + 4] + base:starts[t + 4] + base + n]
-    w4 = w[t + 4]
+def taps3(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
     for j in range(n):
-        o[j] = ((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]
+        o[j] = ((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]
 
 
 @jit
-def taps6(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    s3 = _row(x, padrow, chans[t + 3], rows[t + 3])[starts[t + 3] + base:starts[t + 3] + base + n]
-    w3 = w[t + 3]
-    s4 = _row(x, padrow, chans[t + 4], rows[t + 4])[starts[t + 4] + base:starts[t + 4] + base + n]
-    w4 = w[t + 4]
-    s5 = _row(x, padrow, chans[t + 5], rows[t + 5])[starts[t + 5] + base:starts[t + 5] + base + n]
-    w5 = w[t + 5]
+def taps4(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
+    s3 = xrow[q + 3 * dw:q + 3 * dw + n]
+    w3 = w[wo + 3]
     for j in range(n):
-        o[j] = (((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]
+        o[j] = (((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]
 
 
 @jit
-def taps7(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    s3 = _row(x, padrow, chans[t + 3], rows[t + 3])[starts[t + 3] + base:starts[t + 3] + base + n]
-    w3 = w[t + 3]
-    s4 = _row(x, padrow, chans[t + 4], rows[t + 4])[starts[t + 4] + base:starts[t + 4] + base + n]
-    w4 = w[t + 4]
-    s5 = _row(x, padrow, chans[t + 5], rows[t + 5])[starts[t + 5] + base:starts[t + 5] + base + n]
-    w5 = w[t + 5]
-    s6 = _row(x, padrow, chans[t + 6], rows[t + 6])[starts[t + 6] + base:starts[t + 6] + base + n]
-    w6 = w[t + 6]
+def taps5(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
+    s3 = xrow[q + 3 * dw:q + 3 * dw + n]
+    w3 = w[wo + 3]
+    s4 = xrow[q + 4 * dw:q + 4 * dw + n]
+    w4 = w[wo + 4]
     for j in range(n):
-        o[j] = ((((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]
+        o[j] = ((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]
 
 
 @jit
-def taps8(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    s3 = _row(x, padrow, chans[t + 3], rows[t + 3])[starts[t + 3] + base:starts[t + 3] + base + n]
-    w3 = w[t + 3]
-    s4 = _row(x, padrow, chans[t + 4], rows[t + 4])[starts[t + 4] + base:starts[t + 4] + base + n]
-    w4 = w[t + 4]
-    s5 = _row(x, padrow, chans[t + 5], rows[t + 5])[starts[t + 5] + base:starts[t + 5] + base + n]
-    w5 = w[t + 5]
-    s6 = _row(x, padrow, chans[t + 6], rows[t + 6])[starts[t + 6] + base:starts[t + 6] + base + n]
-    w6 = w[t + 6]
-    s7 = _row(x, padrow, chans[t + 7], rows[t + 7])[starts[t + 7] + base:starts[t + 7] + base + n]
-    w7 = w[t + 7]
+def taps6(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
+    s3 = xrow[q + 3 * dw:q + 3 * dw + n]
+    w3 = w[wo + 3]
+    s4 = xrow[q + 4 * dw:q + 4 * dw + n]
+    w4 = w[wo + 4]
+    s5 = xrow[q + 5 * dw:q + 5 * dw + n]
+    w5 = w[wo + 5]
     for j in range(n):
-        o[j] = (((((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]) + w7 * s7[j]
+        o[j] = (((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]
 
 
 @jit
-def apply_taps(o, x, padrow, chans, rows, starts, w, t, m, n, base, sw):
-    """Add taps t … t+m-1 (m <= MAX_TAPS) to the output run ``o`` of length n.
+def taps7(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
+    s3 = xrow[q + 3 * dw:q + 3 * dw + n]
+    w3 = w[wo + 3]
+    s4 = xrow[q + 4 * dw:q + 4 * dw + n]
+    w4 = w[wo + 4]
+    s5 = xrow[q + 5 * dw:q + 5 * dw + n]
+    w5 = w[wo + 5]
+    s6 = xrow[q + 6 * dw:q + 6 * dw + n]
+    w6 = w[wo + 6]
+    for j in range(n):
+        o[j] = ((((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]
 
-    Tap k reads its input row from column ``starts[k] + base`` on, every ``sw``-th value.
-    """
+
+@jit
+def taps8(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
+    s3 = xrow[q + 3 * dw:q + 3 * dw + n]
+    w3 = w[wo + 3]
+    s4 = xrow[q + 4 * dw:q + 4 * dw + n]
+    w4 = w[wo + 4]
+    s5 = xrow[q + 5 * dw:q + 5 * dw + n]
+    w5 = w[wo + 5]
+    s6 = xrow[q + 6 * dw:q + 6 * dw + n]
+    w6 = w[wo + 6]
+    s7 = xrow[q + 7 * dw:q + 7 * dw + n]
+    w7 = w[wo + 7]
+    for j in range(n):
+        o[j] = (((((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]) + w7 * s7[j]
+
+
+@jit
+def kernel_row(o, src, xrow, q, sw, dw, w, wo, kw, n):
+    """o[j] = src[j] + the kw taps w[wo] … of one window row, reading xrow from q + j*sw on."""
     if sw != 1:
-        for k in range(t, t + m):
-            tap_strided(o, x, padrow, chans, rows, starts, w, k, n, base, sw)
+        tap_strided(o, src, xrow, q, sw, w, wo, n)
+        for b in range(1, kw):
+            tap_strided(o, o, xrow, q + b * dw, sw, w, wo + b, n)
         return
-    if m == 1:
-        taps1(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 2:
-        taps2(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 3:
-        taps3(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 4:
-        taps4(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 5:
-        taps5(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 6:
-        taps6(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 7:
-        taps7(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 8:
-        taps8(o, x, padrow, chans, rows, starts, w, t, n, base)
+    b = 0
+    while b < kw:
+        m = min(MAX_TAPS, kw - b)
+        s = src if b == 0 else o
+        if m == 1:
+            taps1(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 2:
+            taps2(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 3:
+            taps3(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 4:
+            taps4(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 5:
+            taps5(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 6:
+            taps6(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 7:
+            taps7(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 8:
+            taps8(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        b += m
+
+@jit
+def fused3(o0, o1, src0, src1, two, x, padrow, c, rmap, p, dh, q, w, wo, n):
+    """The 3×3 window at output columns 0 … n-1 of o0 and o1 (o1: garbage unless ``two``).
+
+    Window row ``a`` of o0 reads input row ``rmap[p + a*dh]`` from column q + j on (column
+    stride and dilation 1: one view per input row, taps at constant offsets); o1's reads the next
+    one, or (not ``two``) any row that exists.
+    """
+    s0 = _row(x, padrow, c, rmap[p + 0 * dh])[q:q + n + 2]
+    s1 = _row(x, padrow, c, rmap[p + 1 * dh])[q:q + n + 2]
+    s2 = _row(x, padrow, c, rmap[p + 2 * dh])[q:q + n + 2]
+    if two:
+        s3 = _row(x, padrow, c, rmap[p + 3 * dh])[q:q + n + 2]
+    else:
+        s3 = s0
+    w0_0 = w[wo + 0]
+    w0_1 = w[wo + 1]
+    w0_2 = w[wo + 2]
+    w1_0 = w[wo + 3]
+    w1_1 = w[wo + 4]
+    w1_2 = w[wo + 5]
+    w2_0 = w[wo + 6]
+    w2_1 = w[wo + 7]
+    w2_2 = w[wo + 8]
+    for j in range(n):
+        o0[j] = ((((((((src0[j] + w0_0 * s0[j + 0]) + w0_1 * s0[j + 1]) + w0_2 * s0[j + 2]) + w1_0 * s1[j + 0]) + w1_1 * s1[j + 1]) + w1_2 * s1[j + 2]) + w2_0 * s2[j + 0]) + w2_1 * s2[j + 1]) + w2_2 * s2[j + 2]
+        o1[j] = ((((((((src1[j] + w0_0 * s1[j + 0]) + w0_1 * s1[j + 1]) + w0_2 * s1[j + 2]) + w1_0 * s2[j + 0]) + w1_1 * s2[j + 1]) + w1_2 * s2[j + 2]) + w2_0 * s3[j + 0]) + w2_1 * s3[j + 1]) + w2_2 * s3[j + 2]
+
+
+@jit
+def fused5(o0, o1, src0, src1, two, x, padrow, c, rmap, p, dh, q, w, wo, n):
+    """The 5×5 window at output columns 0 … n-1 of o0 and o1 (o1: garbage unless ``two``).
+
+    Window row ``a`` of o0 reads input row ``rmap[p + a*dh]`` from column q + j on (column
+    stride and dilation 1: one view per input row, taps at constant offsets); o1's reads the next
+    one, or (not ``two``) any row that exists.
+    """
+    s0 = _row(x, padrow, c, rmap[p + 0 * dh])[q:q + n + 4]
+    s1 = _row(x, padrow, c, rmap[p + 1 * dh])[q:q + n + 4]
+    s2 = _row(x, padrow, c, rmap[p + 2 * dh])[q:q + n + 4]
+    s3 = _row(x, padrow, c, rmap[p + 3 * dh])[q:q + n + 4]
+    s4 = _row(x, padrow, c, rmap[p + 4 * dh])[q:q + n + 4]
+    if two:
+        s5 = _row(x, padrow, c, rmap[p + 5 * dh])[q:q + n + 4]
+    else:
+        s5 = s0
+    w0_0 = w[wo + 0]
+    w0_1 = w[wo + 1]
+    w0_2 = w[wo + 2]
+    w0_3 = w[wo + 3]
+    w0_4 = w[wo + 4]
+    w1_0 = w[wo + 5]
+    w1_1 = w[wo + 6]
+    w1_2 = w[wo + 7]
+    w1_3 = w[wo + 8]
+    w1_4 = w[wo + 9]
+    w2_0 = w[wo + 10]
+    w2_1 = w[wo + 11]
+    w2_2 = w[wo + 12]
+    w2_3 = w[wo + 13]
+    w2_4 = w[wo + 14]
+    w3_0 = w[wo + 15]
+    w3_1 = w[wo + 16]
+    w3_2 = w[wo + 17]
+    w3_3 = w[wo + 18]
+    w3_4 = w[wo + 19]
+    w4_0 = w[wo + 20]
+    w4_1 = w[wo + 21]
+    w4_2 = w[wo + 22]
+    w4_3 = w[wo + 23]
+    w4_4 = w[wo + 24]
+    for j in range(n):
+        o0[j] = ((((((((((((((((((((((((src0[j] + w0_0 * s0[j + 0]) + w0_1 * s0[j + 1]) + w0_2 * s0[j + 2]) + w0_3 * s0[j + 3]) + w0_4 * s0[j + 4]) + w1_0 * s1[j + 0]) + w1_1 * s1[j + 1]) + w1_2 * s1[j + 2]) + w1_3 * s1[j + 3]) + w1_4 * s1[j + 4]) + w2_0 * s2[j + 0]) + w2_1 * s2[j + 1]) + w2_2 * s2[j + 2]) + w2_3 * s2[j + 3]) + w2_4 * s2[j + 4]) + w3_0 * s3[j + 0]) + w3_1 * s3[j + 1]) + w3_2 * s3[j + 2]) + w3_3 * s3[j + 3]) + w3_4 * s3[j + 4]) + w4_0 * s4[j + 0]) + w4_1 * s4[j + 1]) + w4_2 * s4[j + 2]) + w4_3 * s4[j + 3]) + w4_4 * s4[j + 4]
+        o1[j] = ((((((((((((((((((((((((src1[j] + w0_0 * s1[j + 0]) + w0_1 * s1[j + 1]) + w0_2 * s1[j + 2]) + w0_3 * s1[j + 3]) + w0_4 * s1[j + 4]) + w1_0 * s2[j + 0]) + w1_1 * s2[j + 1]) + w1_2 * s2[j + 2]) + w1_3 * s2[j + 3]) + w1_4 * s2[j + 4]) + w2_0 * s3[j + 0]) + w2_1 * s3[j + 1]) + w2_2 * s3[j + 2]) + w2_3 * s3[j + 3]) + w2_4 * s3[j + 4]) + w3_0 * s4[j + 0]) + w3_1 * s4[j + 1]) + w3_2 * s4[j + 2]) + w3_3 * s4[j + 3]) + w3_4 * s4[j + 4]) + w4_0 * s5[j + 0]) + w4_1 * s5[j + 1]) + w4_2 * s5[j + 2]) + w4_3 * s5[j + 3]) + w4_4 * s5[j + 4]
+
+
+@jit
+def fused7(o0, o1, src0, src1, two, x, padrow, c, rmap, p, dh, q, w, wo, n):
+    """The 7×7 window at output columns 0 … n-1 of o0 and o1 (o1: garbage unless ``two``).
+
+    Window row ``a`` of o0 reads input row ``rmap[p + a*dh]`` from column q + j on (column
+    stride and dilation 1: one view per input row, taps at constant offsets); o1's reads the next
+    one, or (not ``two``) any row that exists.
+    """
+    s0 = _row(x, padrow, c, rmap[p + 0 * dh])[q:q + n + 6]
+    s1 = _row(x, padrow, c, rmap[p + 1 * dh])[q:q + n + 6]
+    s2 = _row(x, padrow, c, rmap[p + 2 * dh])[q:q + n + 6]
+    s3 = _row(x, padrow, c, rmap[p + 3 * dh])[q:q + n + 6]
+    s4 = _row(x, padrow, c, rmap[p + 4 * dh])[q:q + n + 6]
+    s5 = _row(x, padrow, c, rmap[p + 5 * dh])[q:q + n + 6]
+    s6 = _row(x, padrow, c, rmap[p + 6 * dh])[q:q + n + 6]
+    if two:
+        s7 = _row(x, padrow, c, rmap[p + 7 * dh])[q:q + n + 6]
+    else:
+        s7 = s0
+    w0_0 = w[wo + 0]
+    w0_1 = w[wo + 1]
+    w0_2 = w[wo + 2]
+    w0_3 = w[wo + 3]
+    w0_4 = w[wo + 4]
+    w0_5 = w[wo + 5]
+    w0_6 = w[wo + 6]
+    w1_0 = w[wo + 7]
+    w1_1 = w[wo + 8]
+    w1_2 = w[wo + 9]
+    w1_3 = w[wo + 10]
+    w1_4 = w[wo + 11]
+    w1_5 = w[wo + 12]
+    w1_6 = w[wo + 13]
+    w2_0 = w[wo + 14]
+    w2_1 = w[wo + 15]
+    w2_2 = w[wo + 16]
+    w2_3 = w[wo + 17]
+    w2_4 = w[wo + 18]
+    w2_5 = w[wo + 19]
+    w2_6 = w[wo + 20]
+    w3_0 = w[wo + 21]
+    w3_1 = w[wo + 22]
+    w3_2 = w[wo + 23]
+    w3_3 = w[wo + 24]
+    w3_4 = w[wo + 25]
+    w3_5 = w[wo + 26]
+    w3_6 = w[wo + 27]
+    w4_0 = w[wo + 28]
+    w4_1 = w[wo + 29]
+    w4_2 = w[wo + 30]
+    w4_3 = w[wo + 31]
+    w4_4 = w[wo + 32]
+    w4_5 = w[wo + 33]
+    w4_6 = w[wo + 34]
+    w5_0 = w[wo + 35]
+    w5_1 = w[wo + 36]
+    w5_2 = w[wo + 37]
+    w5_3 = w[wo + 38]
+    w5_4 = w[wo + 39]
+    w5_5 = w[wo + 40]
+    w5_6 = w[wo + 41]
+    w6_0 = w[wo + 42]
+    w6_1 = w[wo + 43]
+    w6_2 = w[wo + 44]
+    w6_3 = w[wo + 45]
+    w6_4 = w[wo + 46]
+    w6_5 = w[wo + 47]
+    w6_6 = w[wo + 48]
+    for j in range(n):
+        o0[j] = ((((((((((((((((((((((((((((((((((((((((((((((((src0[j] + w0_0 * s0[j + 0]) + w0_1 * s0[j + 1]) + w0_2 * s0[j + 2]) + w0_3 * s0[j + 3]) + w0_4 * s0[j + 4]) + w0_5 * s0[j + 5]) + w0_6 * s0[j + 6]) + w1_0 * s1[j + 0]) + w1_1 * s1[j + 1]) + w1_2 * s1[j + 2]) + w1_3 * s1[j + 3]) + w1_4 * s1[j + 4]) + w1_5 * s1[j + 5]) + w1_6 * s1[j + 6]) + w2_0 * s2[j + 0]) + w2_1 * s2[j + 1]) + w2_2 * s2[j + 2]) + w2_3 * s2[j + 3]) + w2_4 * s2[j + 4]) + w2_5 * s2[j + 5]) + w2_6 * s2[j + 6]) + w3_0 * s3[j + 0]) + w3_1 * s3[j + 1]) + w3_2 * s3[j + 2]) + w3_3 * s3[j + 3]) + w3_4 * s3[j + 4]) + w3_5 * s3[j + 5]) + w3_6 * s3[j + 6]) + w4_0 * s4[j + 0]) + w4_1 * s4[j + 1]) + w4_2 * s4[j + 2]) + w4_3 * s4[j + 3]) + w4_4 * s4[j + 4]) + w4_5 * s4[j + 5]) + w4_6 * s4[j + 6]) + w5_0 * s5[j + 0]) + w5_1 * s5[j + 1]) + w5_2 * s5[j + 2]) + w5_3 * s5[j + 3]) + w5_4 * s5[j + 4]) + w5_5 * s5[j + 5]) + w5_6 * s5[j + 6]) + w6_0 * s6[j + 0]) + w6_1 * s6[j + 1]) + w6_2 * s6[j + 2]) + w6_3 * s6[j + 3]) + w6_4 * s6[j + 4]) + w6_5 * s6[j + 5]) + w6_6 * s6[j + 6]
+        o1[j] = ((((((((((((((((((((((((((((((((((((((((((((((((src1[j] + w0_0 * s1[j + 0]) + w0_1 * s1[j + 1]) + w0_2 * s1[j + 2]) + w0_3 * s1[j + 3]) + w0_4 * s1[j + 4]) + w0_5 * s1[j + 5]) + w0_6 * s1[j + 6]) + w1_0 * s2[j + 0]) + w1_1 * s2[j + 1]) + w1_2 * s2[j + 2]) + w1_3 * s2[j + 3]) + w1_4 * s2[j + 4]) + w1_5 * s2[j + 5]) + w1_6 * s2[j + 6]) + w2_0 * s3[j + 0]) + w2_1 * s3[j + 1]) + w2_2 * s3[j + 2]) + w2_3 * s3[j + 3]) + w2_4 * s3[j + 4]) + w2_5 * s3[j + 5]) + w2_6 * s3[j + 6]) + w3_0 * s4[j + 0]) + w3_1 * s4[j + 1]) + w3_2 * s4[j + 2]) + w3_3 * s4[j + 3]) + w3_4 * s4[j + 4]) + w3_5 * s4[j + 5]) + w3_6 * s4[j + 6]) + w4_0 * s5[j + 0]) + w4_1 * s5[j + 1]) + w4_2 * s5[j + 2]) + w4_3 * s5[j + 3]) + w4_4 * s5[j + 4]) + w4_5 * s5[j + 5]) + w4_6 * s5[j + 6]) + w5_0 * s6[j + 0]) + w5_1 * s6[j + 1]) + w5_2 * s6[j + 2]) + w5_3 * s6[j + 3]) + w5_4 * s6[j + 4]) + w5_5 * s6[j + 5]) + w5_6 * s6[j + 6]) + w6_0 * s7[j + 0]) + w6_1 * s7[j + 1]) + w6_2 * s7[j + 2]) + w6_3 * s7[j + 3]) + w6_4 * s7[j + 4]) + w6_5 * s7[j + 5]) + w6_6 * s7[j + 6]
+
+
+# Bulk convolution: blocks of output rows, in parallel when asked.
+
+@jit
+def block_any(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, kh, kw, padrow, zero,
+           t_first, t_last, n_blocks, out):
+    """Blocks t_first … t_last-1 of ``out``: every input channel, every column."""
+    n_taps = kh * kw
+    groups_width = w.shape[1] // n_taps
+    n = j_hi - j_lo
+    q = j_lo * sw - pl
+    for t in range(t_first, t_last):
+        f = t // n_blocks
+        i = (t - f * n_blocks) * ROWS_PER_BLOCK
+        i_end = min(i + ROWS_PER_BLOCK, out.shape[1])
+        wf = w[f]
+        c0 = (f // filters_per_group) * groups_width
+        while i < i_end:
+            o0 = out[f, i]
+            for g in range(groups_width):
+                src0 = zero if g == 0 else o0
+                wo = g * n_taps
+                if n > 0:
+                    for a in range(kh):
+                        xr = _row(x, padrow, c0 + g, rmap[i * sh + a * dh])
+                        kernel_row(o0[j_lo:j_hi], src0[j_lo:j_hi] if a == 0 else o0[j_lo:j_hi], xr, q, sw, dw, wf,
+                                   wo + a * kw, kw, n)
+                edge_columns(o0, src0, x, padrow, c0 + g, rmap, i * sh, dh, cmap, sw, dw, wf, wo, kh, kw,
+                             pad_value, j_lo, j_hi)
+            i += 1
+
+
+@jit
+def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, kh, kw, padrow, zero,
+           t_first, t_last, n_blocks, out):
+    """Blocks t_first … t_last-1 of ``out``: every input channel, every column."""
+    n_taps = kh * kw
+    groups_width = w.shape[1] // n_taps
+    n = j_hi - j_lo
+    q = j_lo * sw - pl
+    for t in range(t_first, t_last):
+        f = t // n_blocks
+        i = (t - f * n_blocks) * ROWS_PER_BLOCK
+        i_end = min(i + ROWS_PER_BLOCK, out.shape[1])
+        wf = w[f]
+        c0 = (f // filters_per_group) * groups_width
+        while i < i_end:
+            two = i + 1 < i_end
+            o0 = out[f, i]
+            o1 = out[f, i + 1] if two else np.empty_like(o0)
+            for g in range(groups_width):
+                src0 = zero if g == 0 else o0
+                src1 = zero if g == 0 else o1
+                wo = g * n_taps
+                if n > 0:
+                    fused3(o0[j_lo:j_hi], o1[j_lo:j_hi], src0[j_lo:j_hi], src1[j_lo:j_hi], two, x, padrow,
+                               c0 + g, rmap, i * sh, dh, q, wf, wo, n)
+                edge_columns(o0, src0, x, padrow, c0 + g, rmap, i * sh, dh, cmap, sw, dw, wf, wo, kh, kw,
+                             pad_value, j_lo, j_hi)
+                if two:
+                    edge_columns(o1, src1, x, padrow, c0 + g, rmap, i * sh + sh, dh, cmap, sw, dw, wf, wo, kh, kw,
+                                 pad_value, j_lo, j_hi)
+            i += 2
+
+
+@jit
+def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, kh, kw, padrow, zero,
+           t_first, t_last, n_blocks, out):
+    """Blocks t_first … t_last-1 of ``out``: every input channel, every column."""
+    n_taps = kh * kw
+    groups_width = w.shape[1] // n_taps
+    n = j_hi - j_lo
+    q = j_lo * sw - pl
+    for t in range(t_first, t_last):
+        f = t // n_blocks
+        i = (t - f * n_blocks) * ROWS_PER_BLOCK
+        i_end = min(i + ROWS_PER_BLOCK, out.shape[1])
+        wf = w[f]
+        c0 = (f // filters_per_group) * groups_width
+        while i < i_end:
+            two = i + 1 < i_end
+            o0 = out[f, i]
+            o1 = out[f, i + 1] if two else np.empty_like(o0)
+            for g in range(groups_width):
+                src0 = zero if g == 0 else o0
+                src1 = zero if g == 0 else o1
+                wo = g * n_taps
+                if n > 0:
+                    fused5(o0[j_lo:j_hi], o1[j_lo:j_hi], src0[j_lo:j_hi], src1[j_lo:j_hi], two, x, padrow,
+                               c0 + g, rmap, i * sh, dh, q, wf, wo, n)
+                edge_columns(o0, src0, x, padrow, c0 + g, rmap, i * sh, dh, cmap, sw, dw, wf, wo, kh, kw,
+                             pad_value, j_lo, j_hi)
+                if two:
+                    edge_columns(o1, src1, x, padrow, c0 + g, rmap, i * sh + sh, dh, cmap, sw, dw, wf, wo, kh, kw,
+                                 pad_value, j_lo, j_hi)
+            i += 2
+
+
+@jit
+def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, kh, kw, padrow, zero,
+           t_first, t_last, n_blocks, out):
+    """Blocks t_first … t_last-1 of ``out``: every input channel, every column."""
+    n_taps = kh * kw
+    groups_width = w.shape[1] // n_taps
+    n = j_hi - j_lo
+    q = j_lo * sw - pl
+    for t in range(t_first, t_last):
+        f = t // n_blocks
+        i = (t - f * n_blocks) * ROWS_PER_BLOCK
+        i_end = min(i + ROWS_PER_BLOCK, out.shape[1])
+        wf = w[f]
+        c0 = (f // filters_per_group) * groups_width
+        while i < i_end:
+            two = i + 1 < i_end
+            o0 = out[f, i]
+            o1 = out[f, i + 1] if two else np.empty_like(o0)
+            for g in range(groups_width):
+                src0 = zero if g == 0 else o0
+                src1 = zero if g == 0 else o1
+                wo = g * n_taps
+                if n > 0:
+                    fused7(o0[j_lo:j_hi], o1[j_lo:j_hi], src0[j_lo:j_hi], src1[j_lo:j_hi], two, x, padrow,
+                               c0 + g, rmap, i * sh, dh, q, wf, wo, n)
+                edge_columns(o0, src0, x, padrow, c0 + g, rmap, i * sh, dh, cmap, sw, dw, wf, wo, kh, kw,
+                             pad_value, j_lo, j_hi)
+                if two:
+                    edge_columns(o1, src1, x, padrow, c0 + g, rmap, i * sh + sh, dh, cmap, sw, dw, wf, wo, kh, kw,
+                                 pad_value, j_lo, j_hi)
+            i += 2
+
 
 
 # Pooling: the window's adjacent taps two per pass, strides 1 and 2 written out

@@ -79,3 +79,7 @@ def jit_pair(func):
 
 #: Output elements × taps above which the parallel variant is worth its start-up.
 PARALLEL_WORK_THRESHOLD = 1 << 18
+
+#: Threads for the bulk convolution (see :mod:`convtrace.engine.threads`): as
+#: many as Numba's own pool, which NUMBA_NUM_THREADS sets (default: the CPUs).
+THREADS = max(int(numba.config.NUMBA_NUM_THREADS), 1)

@@ -1,10 +1,23 @@
-"""Writes :mod:`convtrace.engine._fused`: loops that apply up to 8 taps per pass.
+"""Writes :mod:`convtrace.engine._fused`: the generated inner loops of the bulk routines.
 
-The bulk convolution walks each output row once per group of taps instead of
-once per tap, reading each tap's input row as a plain slice so that LLVM
-vectorises the loop.  Each pass adds its taps left to right,
-``((o + w0*s0) + w1*s1) + …``, which is exactly the order the traced routine
-sums in, so the two stay bit-for-bit equal.
+Convolution.  The bulk routine (:mod:`convtrace.engine.conv`) walks the
+output in blocks of rows; for each output row and input channel it calls one
+of these loops on the columns whose windows lie inside the input:
+
+- ``fused3``/``fused5``/``fused7``: the whole K×K window with every weight
+  in a register, one pass per output row and no zeroing pass; when the row
+  step equals the row dilation two output rows are made in the same pass,
+  sharing the input rows they both read.  Column stride and dilation 1 only,
+  so every tap is a constant offset from its input row.
+- ``kernel_row``: any other window, one kernel row at a time, up to 8 taps
+  per pass (``taps1`` … ``taps8``), or one tap per pass with a column stride.
+
+Every loop adds its products left to right, ``((src + w0*s0) + w1*s1) + …``
+where ``src`` is a row of zeros for the first input channel and the output
+row itself afterwards: exactly the order the traced routine sums in, so the
+two stay bit-for-bit equal (no fastmath, no fused multiply-add).
+
+Pooling: see the comment above the pooling loops.
 
 Numba can only cache functions that live in a real file, so the loops are
 generated once into ``_fused.py`` (run ``python -m convtrace.engine.gen_fused``
@@ -16,18 +29,62 @@ from __future__ import annotations
 from pathlib import Path
 
 MAX_TAPS = 8
+FUSED_SIZES = (3, 5, 7)
+#: Output rows per task of the parallel loop (and per first touch of a fresh output).
+ROWS_PER_BLOCK = 64
 TARGET = Path(__file__).with_name("_fused.py")
 
 
 def _taps_function(m: int) -> str:
-    lines = ["@jit", f"def taps{m}(o, x, padrow, chans, rows, starts, w, t, n, base):"]
+    lines = ["@jit", f"def taps{m}(o, src, xrow, q, dw, w, wo, n):"]
     for k in range(m):
-        lines.append(f"    s{k} = _row(x, padrow, chans[t + {k}], rows[t + {k}])[starts[t + {k}] + base:starts[t + {k}] + base + n]")
-        lines.append(f"    w{k} = w[t + {k}]")
-    expr = "o[j]"
+        lines.append(f"    s{k} = xrow[q + {k} * dw:q + {k} * dw + n]")
+        lines.append(f"    w{k} = w[wo + {k}]")
+    expr = "src[j]"
     for k in range(m):
         expr = f"({expr} + w{k} * s{k}[j])" if k < m - 1 else f"{expr} + w{k} * s{k}[j]"
     lines += ["    for j in range(n):", f"        o[j] = {expr}", ""]
+    return "\n".join(lines)
+
+
+def _fused_function(size: int) -> str:
+    lines = [
+        "@jit",
+        f"def fused{size}(o0, o1, src0, src1, two, x, padrow, c, rmap, p, dh, q, w, wo, n):",
+        f'    """The {size}×{size} window at output columns 0 … n-1 of o0 and o1 (o1: garbage unless ``two``).',
+        "",
+        "    Window row ``a`` of o0 reads input row ``rmap[p + a*dh]`` from column q + j on (column",
+        "    stride and dilation 1: one view per input row, taps at constant offsets); o1's reads the next",
+        "    one, or (not ``two``) any row that exists.",
+        '    """',
+    ]
+    for a in range(size + 1):
+        indent = "    "
+        if a == size:
+            lines.append("    if two:")
+            indent = "        "
+        lines.append(f"{indent}s{a} = _row(x, padrow, c, rmap[p + {a} * dh])[q:q + n + {size - 1}]")
+        if a == size:
+            lines.append("    else:")
+            lines.append(f"        s{a} = s0")
+    for a in range(size):
+        for b in range(size):
+            lines.append(f"    w{a}_{b} = w[wo + {a * size + b}]")
+
+    def window(src: str, first_row: int) -> str:
+        expr = f"{src}[j]"
+        for a in range(size):
+            for b in range(size):
+                expr = f"({expr} + w{a}_{b} * s{a + first_row}[j + {b}])"
+        return expr[1:-1]
+
+    # Each sum is a chain of dependent adds; two rows make two chains in flight.
+    lines += [
+        "    for j in range(n):",
+        f"        o0[j] = {window('src0', 0)}",
+        f"        o1[j] = {window('src1', 1)}",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -38,6 +95,8 @@ import numpy as np
 from convtrace.engine.config import jit
 
 MAX_TAPS = {max_taps}
+FUSED_SIZES = {fused_sizes}
+ROWS_PER_BLOCK = {rows_per_block}
 
 
 @jit
@@ -48,13 +107,114 @@ def _row(x, padrow, c, r):
 
 
 @jit
-def tap_strided(o, x, padrow, chans, rows, starts, w, t, n, base, sw):
-    # Strided views do not vectorise, so with stride > 1 one tap per pass is as good.
-    s = _row(x, padrow, chans[t], rows[t])[starts[t] + base:starts[t] + base + (n - 1) * sw + 1:sw]
-    wt = w[t]
+def tap_strided(o, src, xrow, q, sw, w, wo, n):
+    # Strided views do not vectorise, so with a column stride one tap per pass is as good.
+    s = xrow[q:q + (n - 1) * sw + 1:sw]
+    wt = w[wo]
     for j in range(n):
-        o[j] = o[j] + wt * s[j]
+        o[j] = src[j] + wt * s[j]
+
+
+@jit
+def _edge(o, src, j, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value):
+    acc = src[j]
+    for a in range(kh):
+        xr = _row(x, padrow, c, rmap[p + a * dh])
+        for b in range(kw):
+            col = cmap[j * sw + b * dw]
+            v = pad_value if col < 0 else xr[col]
+            acc = acc + w[wo + a * kw + b] * v
+    o[j] = acc
+
+
+@jit
+def edge_columns(o, src, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value, j_lo, j_hi):
+    """o[j] = src[j] + the window's products for the columns outside [j_lo, j_hi), through cmap."""
+    for j in range(j_lo):
+        _edge(o, src, j, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value)
+    for j in range(j_hi, o.shape[0]):
+        _edge(o, src, j, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value)
 '''
+
+#: The bulk convolution, one routine per window kind, each making blocks
+#: t_first … t_last-1 of ROWS_PER_BLOCK output rows (block t: filter
+#: t // n_blocks); the engine hands blocks to its threads or runs them all.
+BLOCK_HEAD = '''
+@jit
+def block{name}(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, kh, kw, padrow, zero,
+           t_first, t_last, n_blocks, out):
+    """Blocks t_first … t_last-1 of ``out``: every input channel, every column."""
+    n_taps = kh * kw
+    groups_width = w.shape[1] // n_taps
+    n = j_hi - j_lo
+    q = j_lo * sw - pl
+    for t in range(t_first, t_last):
+        f = t // n_blocks
+        i = (t - f * n_blocks) * ROWS_PER_BLOCK
+        i_end = min(i + ROWS_PER_BLOCK, out.shape[1])
+        wf = w[f]
+        c0 = (f // filters_per_group) * groups_width
+        while i < i_end:
+'''
+
+BLOCK_ANY = BLOCK_HEAD + '''\
+            o0 = out[f, i]
+            for g in range(groups_width):
+                src0 = zero if g == 0 else o0
+                wo = g * n_taps
+                if n > 0:
+                    for a in range(kh):
+                        xr = _row(x, padrow, c0 + g, rmap[i * sh + a * dh])
+                        kernel_row(o0[j_lo:j_hi], src0[j_lo:j_hi] if a == 0 else o0[j_lo:j_hi], xr, q, sw, dw, wf,
+                                   wo + a * kw, kw, n)
+                edge_columns(o0, src0, x, padrow, c0 + g, rmap, i * sh, dh, cmap, sw, dw, wf, wo, kh, kw,
+                             pad_value, j_lo, j_hi)
+            i += 1
+'''
+
+# Rows go in pairs (sh == dh: the second row's window is the first's moved
+# down one input row); an odd last row is paired with a scratch row.
+BLOCK_FUSED = BLOCK_HEAD + '''\
+            two = i + 1 < i_end
+            o0 = out[f, i]
+            o1 = out[f, i + 1] if two else np.empty_like(o0)
+            for g in range(groups_width):
+                src0 = zero if g == 0 else o0
+                src1 = zero if g == 0 else o1
+                wo = g * n_taps
+                if n > 0:
+                    fused{size}(o0[j_lo:j_hi], o1[j_lo:j_hi], src0[j_lo:j_hi], src1[j_lo:j_hi], two, x, padrow,
+                               c0 + g, rmap, i * sh, dh, q, wf, wo, n)
+                edge_columns(o0, src0, x, padrow, c0 + g, rmap, i * sh, dh, cmap, sw, dw, wf, wo, kh, kw,
+                             pad_value, j_lo, j_hi)
+                if two:
+                    edge_columns(o1, src1, x, padrow, c0 + g, rmap, i * sh + sh, dh, cmap, sw, dw, wf, wo, kh, kw,
+                                 pad_value, j_lo, j_hi)
+            i += 2
+'''
+
+
+def _kernel_row() -> list[str]:
+    lines = [
+        "",
+        "@jit",
+        "def kernel_row(o, src, xrow, q, sw, dw, w, wo, kw, n):",
+        '    """o[j] = src[j] + the kw taps w[wo] … of one window row, reading xrow from q + j*sw on."""',
+        "    if sw != 1:",
+        "        tap_strided(o, src, xrow, q, sw, w, wo, n)",
+        "        for b in range(1, kw):",
+        "            tap_strided(o, o, xrow, q + b * dw, sw, w, wo + b, n)",
+        "        return",
+        "    b = 0",
+        "    while b < kw:",
+        "        m = min(MAX_TAPS, kw - b)",
+        "        s = src if b == 0 else o",
+    ]
+    for m in range(1, MAX_TAPS + 1):
+        lines.append(f"        {'if' if m == 1 else 'elif'} m == {m}:")
+        lines.append(f"            taps{m}(o, s, xrow, q + b * dw, dw, w, wo + b, n)")
+    lines.append("        b += m")
+    return lines
 
 
 POOL_HEADER = '''
@@ -109,26 +269,16 @@ def _pool_dispatch() -> list[str]:
 
 
 def source() -> str:
-    parts = [HEADER.format(max_taps=MAX_TAPS)]
+    parts = [HEADER.format(max_taps=MAX_TAPS, fused_sizes=FUSED_SIZES, rows_per_block=ROWS_PER_BLOCK)]
     for m in range(1, MAX_TAPS + 1):
         parts += ["", _taps_function(m)]
-    dispatch = [
-        "",
-        "@jit",
-        "def apply_taps(o, x, padrow, chans, rows, starts, w, t, m, n, base, sw):",
-        '    """Add taps t … t+m-1 (m <= MAX_TAPS) to the output run ``o`` of length n.',
-        "",
-        "    Tap k reads its input row from column ``starts[k] + base`` on, every ``sw``-th value.",
-        '    """',
-        "    if sw != 1:",
-        "        for k in range(t, t + m):",
-        "            tap_strided(o, x, padrow, chans, rows, starts, w, k, n, base, sw)",
-        "        return",
-    ]
-    for m in range(1, MAX_TAPS + 1):
-        dispatch.append(f"    {'if' if m == 1 else 'elif'} m == {m}:")
-        dispatch.append(f"        taps{m}(o, x, padrow, chans, rows, starts, w, t, n, base)")
-    parts += dispatch
+    parts += _kernel_row()
+    for size in FUSED_SIZES:
+        parts += ["", _fused_function(size)]
+    parts += ["", "# Bulk convolution: blocks of output rows, in parallel when asked."]
+    parts.append(BLOCK_ANY.format(name="_any"))
+    for size in FUSED_SIZES:
+        parts.append(BLOCK_FUSED.format(name=str(size), size=size))
     parts.append(POOL_HEADER)
     for mode in ("max", "min", "sum"):
         for taps in (1, 2):
