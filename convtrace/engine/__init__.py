@@ -108,6 +108,7 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
         return out
     if out is None:
         out = np.empty((n_filters, plan.n_rows, plan.n_cols), dtype=x.dtype)
+    x = np.ascontiguousarray(x)
     w = _weights(w, x.dtype)
     work = out.size * w[0].size
     args = (x, w, n_filters // groups, plan.rmap, plan.cmap, x.dtype.type(pad_value),

@@ -2,14 +2,15 @@
 
 import numpy as np
 
-from convtrace.engine.config import jit
+from convtrace.engine.config import jit, jit_inline
 
+U = np.uint64
 MAX_TAPS = 8
 FUSED_SIZES = (3, 5, 7)
 ROWS_PER_BLOCK = 64
 
 
-@jit
+@jit_inline
 def _row(x, padrow, c, r):
     if r < 0:
         return padrow
@@ -26,24 +27,33 @@ def tap_strided(o, src, xrow, q, sw, w, wo, n):
 
 
 @jit
-def _edge(o, src, j, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value):
-    acc = src[j]
+def _edge(o, ob, src, sb, j, x, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value):
+    acc = src[sb + j]
     for a in range(kh):
-        xr = _row(x, padrow, c, rmap[p + a * dh])
+        r = rmap[p + a * dh]
         for b in range(kw):
             col = cmap[j * sw + b * dw]
-            v = pad_value if col < 0 else xr[col]
+            v = pad_value if r < 0 or col < 0 else x[c, r, col]
             acc = acc + w[wo + a * kw + b] * v
-    o[j] = acc
+    o[ob + j] = acc
 
 
 @jit
-def edge_columns(o, src, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value, j_lo, j_hi):
-    """o[j] = src[j] + the window's products for the columns outside [j_lo, j_hi), through cmap."""
+def edge_columns(o, ob, src, sb, x, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value, j_lo, j_hi, n_cols):
+    """o[ob + j] = src[sb + j] + the window's products, for the columns j outside [j_lo, j_hi)."""
     for j in range(j_lo):
-        _edge(o, src, j, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value)
-    for j in range(j_hi, o.shape[0]):
-        _edge(o, src, j, x, padrow, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value)
+        _edge(o, ob, src, sb, j, x, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value)
+    for j in range(j_hi, n_cols):
+        _edge(o, ob, src, sb, j, x, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value)
+
+
+@jit
+def kernel_rows(o, src, x, padrow, c, rmap, p, dh, q, sw, dw, w, wo, kh, kw, j_lo, n):
+    """o[j_lo + j] = src[j_lo + j] + the window's products for j < n, one window row per pass."""
+    for a in range(kh):
+        xr = _row(x, padrow, c, rmap[p + a * dh])
+        kernel_row(o[j_lo:j_lo + n], src[j_lo:j_lo + n] if a == 0 else o[j_lo:j_lo + n], xr, q, sw, dw, w,
+                   wo + a * kw, kw, n)
 
 
 @jit
@@ -197,20 +207,18 @@ def kernel_row(o, src, xrow, q, sw, dw, w, wo, kw, n):
         b += m
 
 @jit
-def fused3(o0, o1, src0, src1, two, x, padrow, c, rmap, p, dh, q, w, wo, n):
-    """The 3×3 window at output columns 0 … n-1 of o0 and o1 (o1: garbage unless ``two``).
+def fused3(o, ob0, ob1, first, zero, x, rb, w, wo, n):
+    """The 3×3 window for two output rows, o[ob0 + j] and o[ob1 + j] for j < n.
 
-    Window row ``a`` of o0 reads input row ``rmap[p + a*dh]`` from column q + j on (column
-    stride and dilation 1: one view per input row, taps at constant offsets); o1's reads the next
-    one, or (not ``two``) any row that exists.
+    Flat arrays and unsigned offsets: no views to count references to, no negative-index
+    checks.  Window row ``a`` of the first output reads x[rb[a] + j + b] (column stride and
+    dilation 1); the second output's window starts one input row down.  Sums start from zero
+    (``first``: the first input channel) or from the values already in ``o``.
     """
-    s0 = _row(x, padrow, c, rmap[p + 0 * dh])[q:q + n + 2]
-    s1 = _row(x, padrow, c, rmap[p + 1 * dh])[q:q + n + 2]
-    s2 = _row(x, padrow, c, rmap[p + 2 * dh])[q:q + n + 2]
-    if two:
-        s3 = _row(x, padrow, c, rmap[p + 3 * dh])[q:q + n + 2]
-    else:
-        s3 = s0
+    r0 = rb[0]
+    r1 = rb[1]
+    r2 = rb[2]
+    r3 = rb[3]
     w0_0 = w[wo + 0]
     w0_1 = w[wo + 1]
     w0_2 = w[wo + 2]
@@ -220,28 +228,34 @@ def fused3(o0, o1, src0, src1, two, x, padrow, c, rmap, p, dh, q, w, wo, n):
     w2_0 = w[wo + 6]
     w2_1 = w[wo + 7]
     w2_2 = w[wo + 8]
-    for j in range(n):
-        o0[j] = ((((((((src0[j] + w0_0 * s0[j + 0]) + w0_1 * s0[j + 1]) + w0_2 * s0[j + 2]) + w1_0 * s1[j + 0]) + w1_1 * s1[j + 1]) + w1_2 * s1[j + 2]) + w2_0 * s2[j + 0]) + w2_1 * s2[j + 1]) + w2_2 * s2[j + 2]
-        o1[j] = ((((((((src1[j] + w0_0 * s1[j + 0]) + w0_1 * s1[j + 1]) + w0_2 * s1[j + 2]) + w1_0 * s2[j + 0]) + w1_1 * s2[j + 1]) + w1_2 * s2[j + 2]) + w2_0 * s3[j + 0]) + w2_1 * s3[j + 1]) + w2_2 * s3[j + 2]
+    if first:
+        z = zero[0]
+        for j in range(n):
+            o[ob1 + j] = ((((((((z + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]
+            o[ob0 + j] = ((((((((z + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]
+    else:
+        for j in range(n):
+            a0 = o[ob0 + j]
+            a1 = o[ob1 + j]
+            o[ob1 + j] = ((((((((a1 + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]
+            o[ob0 + j] = ((((((((a0 + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]
 
 
 @jit
-def fused5(o0, o1, src0, src1, two, x, padrow, c, rmap, p, dh, q, w, wo, n):
-    """The 5×5 window at output columns 0 … n-1 of o0 and o1 (o1: garbage unless ``two``).
+def fused5(o, ob0, ob1, first, zero, x, rb, w, wo, n):
+    """The 5×5 window for two output rows, o[ob0 + j] and o[ob1 + j] for j < n.
 
-    Window row ``a`` of o0 reads input row ``rmap[p + a*dh]`` from column q + j on (column
-    stride and dilation 1: one view per input row, taps at constant offsets); o1's reads the next
-    one, or (not ``two``) any row that exists.
+    Flat arrays and unsigned offsets: no views to count references to, no negative-index
+    checks.  Window row ``a`` of the first output reads x[rb[a] + j + b] (column stride and
+    dilation 1); the second output's window starts one input row down.  Sums start from zero
+    (``first``: the first input channel) or from the values already in ``o``.
     """
-    s0 = _row(x, padrow, c, rmap[p + 0 * dh])[q:q + n + 4]
-    s1 = _row(x, padrow, c, rmap[p + 1 * dh])[q:q + n + 4]
-    s2 = _row(x, padrow, c, rmap[p + 2 * dh])[q:q + n + 4]
-    s3 = _row(x, padrow, c, rmap[p + 3 * dh])[q:q + n + 4]
-    s4 = _row(x, padrow, c, rmap[p + 4 * dh])[q:q + n + 4]
-    if two:
-        s5 = _row(x, padrow, c, rmap[p + 5 * dh])[q:q + n + 4]
-    else:
-        s5 = s0
+    r0 = rb[0]
+    r1 = rb[1]
+    r2 = rb[2]
+    r3 = rb[3]
+    r4 = rb[4]
+    r5 = rb[5]
     w0_0 = w[wo + 0]
     w0_1 = w[wo + 1]
     w0_2 = w[wo + 2]
@@ -267,30 +281,36 @@ def fused5(o0, o1, src0, src1, two, x, padrow, c, rmap, p, dh, q, w, wo, n):
     w4_2 = w[wo + 22]
     w4_3 = w[wo + 23]
     w4_4 = w[wo + 24]
-    for j in range(n):
-        o0[j] = ((((((((((((((((((((((((src0[j] + w0_0 * s0[j + 0]) + w0_1 * s0[j + 1]) + w0_2 * s0[j + 2]) + w0_3 * s0[j + 3]) + w0_4 * s0[j + 4]) + w1_0 * s1[j + 0]) + w1_1 * s1[j + 1]) + w1_2 * s1[j + 2]) + w1_3 * s1[j + 3]) + w1_4 * s1[j + 4]) + w2_0 * s2[j + 0]) + w2_1 * s2[j + 1]) + w2_2 * s2[j + 2]) + w2_3 * s2[j + 3]) + w2_4 * s2[j + 4]) + w3_0 * s3[j + 0]) + w3_1 * s3[j + 1]) + w3_2 * s3[j + 2]) + w3_3 * s3[j + 3]) + w3_4 * s3[j + 4]) + w4_0 * s4[j + 0]) + w4_1 * s4[j + 1]) + w4_2 * s4[j + 2]) + w4_3 * s4[j + 3]) + w4_4 * s4[j + 4]
-        o1[j] = ((((((((((((((((((((((((src1[j] + w0_0 * s1[j + 0]) + w0_1 * s1[j + 1]) + w0_2 * s1[j + 2]) + w0_3 * s1[j + 3]) + w0_4 * s1[j + 4]) + w1_0 * s2[j + 0]) + w1_1 * s2[j + 1]) + w1_2 * s2[j + 2]) + w1_3 * s2[j + 3]) + w1_4 * s2[j + 4]) + w2_0 * s3[j + 0]) + w2_1 * s3[j + 1]) + w2_2 * s3[j + 2]) + w2_3 * s3[j + 3]) + w2_4 * s3[j + 4]) + w3_0 * s4[j + 0]) + w3_1 * s4[j + 1]) + w3_2 * s4[j + 2]) + w3_3 * s4[j + 3]) + w3_4 * s4[j + 4]) + w4_0 * s5[j + 0]) + w4_1 * s5[j + 1]) + w4_2 * s5[j + 2]) + w4_3 * s5[j + 3]) + w4_4 * s5[j + 4]
+    if first:
+        z = zero[0]
+        for j in range(n):
+            o[ob1 + j] = ((((((((((((((((((((((((z + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]
+            o[ob0 + j] = ((((((((((((((((((((((((z + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]
+    else:
+        for j in range(n):
+            a0 = o[ob0 + j]
+            a1 = o[ob1 + j]
+            o[ob1 + j] = ((((((((((((((((((((((((a1 + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]
+            o[ob0 + j] = ((((((((((((((((((((((((a0 + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]
 
 
 @jit
-def fused7(o0, o1, src0, src1, two, x, padrow, c, rmap, p, dh, q, w, wo, n):
-    """The 7×7 window at output columns 0 … n-1 of o0 and o1 (o1: garbage unless ``two``).
+def fused7(o, ob0, ob1, first, zero, x, rb, w, wo, n):
+    """The 7×7 window for two output rows, o[ob0 + j] and o[ob1 + j] for j < n.
 
-    Window row ``a`` of o0 reads input row ``rmap[p + a*dh]`` from column q + j on (column
-    stride and dilation 1: one view per input row, taps at constant offsets); o1's reads the next
-    one, or (not ``two``) any row that exists.
+    Flat arrays and unsigned offsets: no views to count references to, no negative-index
+    checks.  Window row ``a`` of the first output reads x[rb[a] + j + b] (column stride and
+    dilation 1); the second output's window starts one input row down.  Sums start from zero
+    (``first``: the first input channel) or from the values already in ``o``.
     """
-    s0 = _row(x, padrow, c, rmap[p + 0 * dh])[q:q + n + 6]
-    s1 = _row(x, padrow, c, rmap[p + 1 * dh])[q:q + n + 6]
-    s2 = _row(x, padrow, c, rmap[p + 2 * dh])[q:q + n + 6]
-    s3 = _row(x, padrow, c, rmap[p + 3 * dh])[q:q + n + 6]
-    s4 = _row(x, padrow, c, rmap[p + 4 * dh])[q:q + n + 6]
-    s5 = _row(x, padrow, c, rmap[p + 5 * dh])[q:q + n + 6]
-    s6 = _row(x, padrow, c, rmap[p + 6 * dh])[q:q + n + 6]
-    if two:
-        s7 = _row(x, padrow, c, rmap[p + 7 * dh])[q:q + n + 6]
-    else:
-        s7 = s0
+    r0 = rb[0]
+    r1 = rb[1]
+    r2 = rb[2]
+    r3 = rb[3]
+    r4 = rb[4]
+    r5 = rb[5]
+    r6 = rb[6]
+    r7 = rb[7]
     w0_0 = w[wo + 0]
     w0_1 = w[wo + 1]
     w0_2 = w[wo + 2]
@@ -340,9 +360,17 @@ def fused7(o0, o1, src0, src1, two, x, padrow, c, rmap, p, dh, q, w, wo, n):
     w6_4 = w[wo + 46]
     w6_5 = w[wo + 47]
     w6_6 = w[wo + 48]
-    for j in range(n):
-        o0[j] = ((((((((((((((((((((((((((((((((((((((((((((((((src0[j] + w0_0 * s0[j + 0]) + w0_1 * s0[j + 1]) + w0_2 * s0[j + 2]) + w0_3 * s0[j + 3]) + w0_4 * s0[j + 4]) + w0_5 * s0[j + 5]) + w0_6 * s0[j + 6]) + w1_0 * s1[j + 0]) + w1_1 * s1[j + 1]) + w1_2 * s1[j + 2]) + w1_3 * s1[j + 3]) + w1_4 * s1[j + 4]) + w1_5 * s1[j + 5]) + w1_6 * s1[j + 6]) + w2_0 * s2[j + 0]) + w2_1 * s2[j + 1]) + w2_2 * s2[j + 2]) + w2_3 * s2[j + 3]) + w2_4 * s2[j + 4]) + w2_5 * s2[j + 5]) + w2_6 * s2[j + 6]) + w3_0 * s3[j + 0]) + w3_1 * s3[j + 1]) + w3_2 * s3[j + 2]) + w3_3 * s3[j + 3]) + w3_4 * s3[j + 4]) + w3_5 * s3[j + 5]) + w3_6 * s3[j + 6]) + w4_0 * s4[j + 0]) + w4_1 * s4[j + 1]) + w4_2 * s4[j + 2]) + w4_3 * s4[j + 3]) + w4_4 * s4[j + 4]) + w4_5 * s4[j + 5]) + w4_6 * s4[j + 6]) + w5_0 * s5[j + 0]) + w5_1 * s5[j + 1]) + w5_2 * s5[j + 2]) + w5_3 * s5[j + 3]) + w5_4 * s5[j + 4]) + w5_5 * s5[j + 5]) + w5_6 * s5[j + 6]) + w6_0 * s6[j + 0]) + w6_1 * s6[j + 1]) + w6_2 * s6[j + 2]) + w6_3 * s6[j + 3]) + w6_4 * s6[j + 4]) + w6_5 * s6[j + 5]) + w6_6 * s6[j + 6]
-        o1[j] = ((((((((((((((((((((((((((((((((((((((((((((((((src1[j] + w0_0 * s1[j + 0]) + w0_1 * s1[j + 1]) + w0_2 * s1[j + 2]) + w0_3 * s1[j + 3]) + w0_4 * s1[j + 4]) + w0_5 * s1[j + 5]) + w0_6 * s1[j + 6]) + w1_0 * s2[j + 0]) + w1_1 * s2[j + 1]) + w1_2 * s2[j + 2]) + w1_3 * s2[j + 3]) + w1_4 * s2[j + 4]) + w1_5 * s2[j + 5]) + w1_6 * s2[j + 6]) + w2_0 * s3[j + 0]) + w2_1 * s3[j + 1]) + w2_2 * s3[j + 2]) + w2_3 * s3[j + 3]) + w2_4 * s3[j + 4]) + w2_5 * s3[j + 5]) + w2_6 * s3[j + 6]) + w3_0 * s4[j + 0]) + w3_1 * s4[j + 1]) + w3_2 * s4[j + 2]) + w3_3 * s4[j + 3]) + w3_4 * s4[j + 4]) + w3_5 * s4[j + 5]) + w3_6 * s4[j + 6]) + w4_0 * s5[j + 0]) + w4_1 * s5[j + 1]) + w4_2 * s5[j + 2]) + w4_3 * s5[j + 3]) + w4_4 * s5[j + 4]) + w4_5 * s5[j + 5]) + w4_6 * s5[j + 6]) + w5_0 * s6[j + 0]) + w5_1 * s6[j + 1]) + w5_2 * s6[j + 2]) + w5_3 * s6[j + 3]) + w5_4 * s6[j + 4]) + w5_5 * s6[j + 5]) + w5_6 * s6[j + 6]) + w6_0 * s7[j + 0]) + w6_1 * s7[j + 1]) + w6_2 * s7[j + 2]) + w6_3 * s7[j + 3]) + w6_4 * s7[j + 4]) + w6_5 * s7[j + 5]) + w6_6 * s7[j + 6]
+    if first:
+        z = zero[0]
+        for j in range(n):
+            o[ob1 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((z + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w0_5 * x[r1 + j + np.uint64(5)]) + w0_6 * x[r1 + j + np.uint64(6)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w1_5 * x[r2 + j + np.uint64(5)]) + w1_6 * x[r2 + j + np.uint64(6)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w2_5 * x[r3 + j + np.uint64(5)]) + w2_6 * x[r3 + j + np.uint64(6)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w3_5 * x[r4 + j + np.uint64(5)]) + w3_6 * x[r4 + j + np.uint64(6)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]) + w4_5 * x[r5 + j + np.uint64(5)]) + w4_6 * x[r5 + j + np.uint64(6)]) + w5_0 * x[r6 + j]) + w5_1 * x[r6 + j + np.uint64(1)]) + w5_2 * x[r6 + j + np.uint64(2)]) + w5_3 * x[r6 + j + np.uint64(3)]) + w5_4 * x[r6 + j + np.uint64(4)]) + w5_5 * x[r6 + j + np.uint64(5)]) + w5_6 * x[r6 + j + np.uint64(6)]) + w6_0 * x[r7 + j]) + w6_1 * x[r7 + j + np.uint64(1)]) + w6_2 * x[r7 + j + np.uint64(2)]) + w6_3 * x[r7 + j + np.uint64(3)]) + w6_4 * x[r7 + j + np.uint64(4)]) + w6_5 * x[r7 + j + np.uint64(5)]) + w6_6 * x[r7 + j + np.uint64(6)]
+            o[ob0 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((z + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w0_5 * x[r0 + j + np.uint64(5)]) + w0_6 * x[r0 + j + np.uint64(6)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w1_5 * x[r1 + j + np.uint64(5)]) + w1_6 * x[r1 + j + np.uint64(6)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w2_5 * x[r2 + j + np.uint64(5)]) + w2_6 * x[r2 + j + np.uint64(6)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w3_5 * x[r3 + j + np.uint64(5)]) + w3_6 * x[r3 + j + np.uint64(6)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]) + w4_5 * x[r4 + j + np.uint64(5)]) + w4_6 * x[r4 + j + np.uint64(6)]) + w5_0 * x[r5 + j]) + w5_1 * x[r5 + j + np.uint64(1)]) + w5_2 * x[r5 + j + np.uint64(2)]) + w5_3 * x[r5 + j + np.uint64(3)]) + w5_4 * x[r5 + j + np.uint64(4)]) + w5_5 * x[r5 + j + np.uint64(5)]) + w5_6 * x[r5 + j + np.uint64(6)]) + w6_0 * x[r6 + j]) + w6_1 * x[r6 + j + np.uint64(1)]) + w6_2 * x[r6 + j + np.uint64(2)]) + w6_3 * x[r6 + j + np.uint64(3)]) + w6_4 * x[r6 + j + np.uint64(4)]) + w6_5 * x[r6 + j + np.uint64(5)]) + w6_6 * x[r6 + j + np.uint64(6)]
+    else:
+        for j in range(n):
+            a0 = o[ob0 + j]
+            a1 = o[ob1 + j]
+            o[ob1 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((a1 + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w0_5 * x[r1 + j + np.uint64(5)]) + w0_6 * x[r1 + j + np.uint64(6)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w1_5 * x[r2 + j + np.uint64(5)]) + w1_6 * x[r2 + j + np.uint64(6)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w2_5 * x[r3 + j + np.uint64(5)]) + w2_6 * x[r3 + j + np.uint64(6)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w3_5 * x[r4 + j + np.uint64(5)]) + w3_6 * x[r4 + j + np.uint64(6)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]) + w4_5 * x[r5 + j + np.uint64(5)]) + w4_6 * x[r5 + j + np.uint64(6)]) + w5_0 * x[r6 + j]) + w5_1 * x[r6 + j + np.uint64(1)]) + w5_2 * x[r6 + j + np.uint64(2)]) + w5_3 * x[r6 + j + np.uint64(3)]) + w5_4 * x[r6 + j + np.uint64(4)]) + w5_5 * x[r6 + j + np.uint64(5)]) + w5_6 * x[r6 + j + np.uint64(6)]) + w6_0 * x[r7 + j]) + w6_1 * x[r7 + j + np.uint64(1)]) + w6_2 * x[r7 + j + np.uint64(2)]) + w6_3 * x[r7 + j + np.uint64(3)]) + w6_4 * x[r7 + j + np.uint64(4)]) + w6_5 * x[r7 + j + np.uint64(5)]) + w6_6 * x[r7 + j + np.uint64(6)]
+            o[ob0 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((a0 + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w0_5 * x[r0 + j + np.uint64(5)]) + w0_6 * x[r0 + j + np.uint64(6)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w1_5 * x[r1 + j + np.uint64(5)]) + w1_6 * x[r1 + j + np.uint64(6)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w2_5 * x[r2 + j + np.uint64(5)]) + w2_6 * x[r2 + j + np.uint64(6)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w3_5 * x[r3 + j + np.uint64(5)]) + w3_6 * x[r3 + j + np.uint64(6)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]) + w4_5 * x[r4 + j + np.uint64(5)]) + w4_6 * x[r4 + j + np.uint64(6)]) + w5_0 * x[r5 + j]) + w5_1 * x[r5 + j + np.uint64(1)]) + w5_2 * x[r5 + j + np.uint64(2)]) + w5_3 * x[r5 + j + np.uint64(3)]) + w5_4 * x[r5 + j + np.uint64(4)]) + w5_5 * x[r5 + j + np.uint64(5)]) + w5_6 * x[r5 + j + np.uint64(6)]) + w6_0 * x[r6 + j]) + w6_1 * x[r6 + j + np.uint64(1)]) + w6_2 * x[r6 + j + np.uint64(2)]) + w6_3 * x[r6 + j + np.uint64(3)]) + w6_4 * x[r6 + j + np.uint64(4)]) + w6_5 * x[r6 + j + np.uint64(5)]) + w6_6 * x[r6 + j + np.uint64(6)]
 
 
 # Bulk convolution: blocks of output rows, in parallel when asked.
@@ -355,6 +383,7 @@ def block_any(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl
     groups_width = w.shape[1] // n_taps
     n = j_hi - j_lo
     q = j_lo * sw - pl
+    outf = out.reshape(-1)
     for t in range(t_first, t_last):
         f = t // n_blocks
         i = (t - f * n_blocks) * ROWS_PER_BLOCK
@@ -362,17 +391,15 @@ def block_any(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl
         wf = w[f]
         c0 = (f // filters_per_group) * groups_width
         while i < i_end:
-            o0 = out[f, i]
+            n_cols = out.shape[2]
+            ob0 = (f * out.shape[1] + i) * n_cols
             for g in range(groups_width):
-                src0 = zero if g == 0 else o0
                 wo = g * n_taps
                 if n > 0:
-                    for a in range(kh):
-                        xr = _row(x, padrow, c0 + g, rmap[i * sh + a * dh])
-                        kernel_row(o0[j_lo:j_hi], src0[j_lo:j_hi] if a == 0 else o0[j_lo:j_hi], xr, q, sw, dw, wf,
-                                   wo + a * kw, kw, n)
-                edge_columns(o0, src0, x, padrow, c0 + g, rmap, i * sh, dh, cmap, sw, dw, wf, wo, kh, kw,
-                             pad_value, j_lo, j_hi)
+                    kernel_rows(out[f, i], zero if g == 0 else out[f, i], x, padrow, c0 + g, rmap, i * sh, dh, q, sw,
+                                dw, wf, wo, kh, kw, j_lo, n)
+                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c0 + g, rmap, i * sh, dh,
+                             cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
             i += 1
 
 
@@ -384,6 +411,10 @@ def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     groups_width = w.shape[1] // n_taps
     n = j_hi - j_lo
     q = j_lo * sw - pl
+    outf = out.reshape(-1)
+    xf = x.reshape(-1)
+    rb = np.empty(kh + 1, dtype=np.uint64)
+    stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=x.dtype)
     for t in range(t_first, t_last):
         f = t // n_blocks
         i = (t - f * n_blocks) * ROWS_PER_BLOCK
@@ -392,20 +423,33 @@ def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
         c0 = (f // filters_per_group) * groups_width
         while i < i_end:
             two = i + 1 < i_end
-            o0 = out[f, i]
-            o1 = out[f, i + 1] if two else np.empty_like(o0)
+            n_cols = out.shape[2]
+            ob0 = (f * out.shape[1] + i) * n_cols
+            ob1 = ob0 + n_cols if two else ob0
             for g in range(groups_width):
-                src0 = zero if g == 0 else o0
-                src1 = zero if g == 0 else o1
+                c = c0 + g
                 wo = g * n_taps
                 if n > 0:
-                    fused3(o0[j_lo:j_hi], o1[j_lo:j_hi], src0[j_lo:j_hi], src1[j_lo:j_hi], two, x, padrow,
-                               c0 + g, rmap, i * sh, dh, q, wf, wo, n)
-                edge_columns(o0, src0, x, padrow, c0 + g, rmap, i * sh, dh, cmap, sw, dw, wf, wo, kh, kw,
-                             pad_value, j_lo, j_hi)
+                    padded = False
+                    for a in range(3 + 1):
+                        r = rmap[i * sh + a * dh] if a < 3 or two else rmap[i * sh]
+                        padded = padded or r < 0
+                        rb[a] = U((c * x.shape[1] + r) * x.shape[2] + q)
+                    src = xf
+                    if padded:  # copy the rows, constant ones included, where the loop can read them
+                        span = n + 3 - 1
+                        for a in range(3 + 1):
+                            r = rmap[i * sh + a * dh] if a < 3 or two else rmap[i * sh]
+                            for k in range(span):
+                                stack[a * span + k] = pad_value if r < 0 else x[c, r, q + k]
+                            rb[a] = U(a * span)
+                        src = stack
+                    fused3(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
+                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c, rmap, i * sh, dh, cmap,
+                             sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
                 if two:
-                    edge_columns(o1, src1, x, padrow, c0 + g, rmap, i * sh + sh, dh, cmap, sw, dw, wf, wo, kh, kw,
-                                 pad_value, j_lo, j_hi)
+                    edge_columns(outf, ob1, zero if g == 0 else outf, 0 if g == 0 else ob1, x, c, rmap, i * sh + sh,
+                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
             i += 2
 
 
@@ -417,6 +461,10 @@ def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     groups_width = w.shape[1] // n_taps
     n = j_hi - j_lo
     q = j_lo * sw - pl
+    outf = out.reshape(-1)
+    xf = x.reshape(-1)
+    rb = np.empty(kh + 1, dtype=np.uint64)
+    stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=x.dtype)
     for t in range(t_first, t_last):
         f = t // n_blocks
         i = (t - f * n_blocks) * ROWS_PER_BLOCK
@@ -425,20 +473,33 @@ def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
         c0 = (f // filters_per_group) * groups_width
         while i < i_end:
             two = i + 1 < i_end
-            o0 = out[f, i]
-            o1 = out[f, i + 1] if two else np.empty_like(o0)
+            n_cols = out.shape[2]
+            ob0 = (f * out.shape[1] + i) * n_cols
+            ob1 = ob0 + n_cols if two else ob0
             for g in range(groups_width):
-                src0 = zero if g == 0 else o0
-                src1 = zero if g == 0 else o1
+                c = c0 + g
                 wo = g * n_taps
                 if n > 0:
-                    fused5(o0[j_lo:j_hi], o1[j_lo:j_hi], src0[j_lo:j_hi], src1[j_lo:j_hi], two, x, padrow,
-                               c0 + g, rmap, i * sh, dh, q, wf, wo, n)
-                edge_columns(o0, src0, x, padrow, c0 + g, rmap, i * sh, dh, cmap, sw, dw, wf, wo, kh, kw,
-                             pad_value, j_lo, j_hi)
+                    padded = False
+                    for a in range(5 + 1):
+                        r = rmap[i * sh + a * dh] if a < 5 or two else rmap[i * sh]
+                        padded = padded or r < 0
+                        rb[a] = U((c * x.shape[1] + r) * x.shape[2] + q)
+                    src = xf
+                    if padded:  # copy the rows, constant ones included, where the loop can read them
+                        span = n + 5 - 1
+                        for a in range(5 + 1):
+                            r = rmap[i * sh + a * dh] if a < 5 or two else rmap[i * sh]
+                            for k in range(span):
+                                stack[a * span + k] = pad_value if r < 0 else x[c, r, q + k]
+                            rb[a] = U(a * span)
+                        src = stack
+                    fused5(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
+                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c, rmap, i * sh, dh, cmap,
+                             sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
                 if two:
-                    edge_columns(o1, src1, x, padrow, c0 + g, rmap, i * sh + sh, dh, cmap, sw, dw, wf, wo, kh, kw,
-                                 pad_value, j_lo, j_hi)
+                    edge_columns(outf, ob1, zero if g == 0 else outf, 0 if g == 0 else ob1, x, c, rmap, i * sh + sh,
+                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
             i += 2
 
 
@@ -450,6 +511,10 @@ def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     groups_width = w.shape[1] // n_taps
     n = j_hi - j_lo
     q = j_lo * sw - pl
+    outf = out.reshape(-1)
+    xf = x.reshape(-1)
+    rb = np.empty(kh + 1, dtype=np.uint64)
+    stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=x.dtype)
     for t in range(t_first, t_last):
         f = t // n_blocks
         i = (t - f * n_blocks) * ROWS_PER_BLOCK
@@ -458,20 +523,33 @@ def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
         c0 = (f // filters_per_group) * groups_width
         while i < i_end:
             two = i + 1 < i_end
-            o0 = out[f, i]
-            o1 = out[f, i + 1] if two else np.empty_like(o0)
+            n_cols = out.shape[2]
+            ob0 = (f * out.shape[1] + i) * n_cols
+            ob1 = ob0 + n_cols if two else ob0
             for g in range(groups_width):
-                src0 = zero if g == 0 else o0
-                src1 = zero if g == 0 else o1
+                c = c0 + g
                 wo = g * n_taps
                 if n > 0:
-                    fused7(o0[j_lo:j_hi], o1[j_lo:j_hi], src0[j_lo:j_hi], src1[j_lo:j_hi], two, x, padrow,
-                               c0 + g, rmap, i * sh, dh, q, wf, wo, n)
-                edge_columns(o0, src0, x, padrow, c0 + g, rmap, i * sh, dh, cmap, sw, dw, wf, wo, kh, kw,
-                             pad_value, j_lo, j_hi)
+                    padded = False
+                    for a in range(7 + 1):
+                        r = rmap[i * sh + a * dh] if a < 7 or two else rmap[i * sh]
+                        padded = padded or r < 0
+                        rb[a] = U((c * x.shape[1] + r) * x.shape[2] + q)
+                    src = xf
+                    if padded:  # copy the rows, constant ones included, where the loop can read them
+                        span = n + 7 - 1
+                        for a in range(7 + 1):
+                            r = rmap[i * sh + a * dh] if a < 7 or two else rmap[i * sh]
+                            for k in range(span):
+                                stack[a * span + k] = pad_value if r < 0 else x[c, r, q + k]
+                            rb[a] = U(a * span)
+                        src = stack
+                    fused7(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
+                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c, rmap, i * sh, dh, cmap,
+                             sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
                 if two:
-                    edge_columns(o1, src1, x, padrow, c0 + g, rmap, i * sh + sh, dh, cmap, sw, dw, wf, wo, kh, kw,
-                                 pad_value, j_lo, j_hi)
+                    edge_columns(outf, ob1, zero if g == 0 else outf, 0 if g == 0 else ob1, x, c, rmap, i * sh + sh,
+                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
             i += 2
 
 
