@@ -103,7 +103,7 @@ def run_case(dtype: str, code: str, tree: Path = ROOT) -> dict:
 
 
 def spread(values: list[float]) -> str:
-    return f"{statistics.median(values):7.2f}s  {min(values):6.2f}–{max(values):.2f}"
+    return f"{statistics.median(values):6.2f}s {min(values):5.2f}–{max(values):<5.2f}"
 
 
 def main() -> None:
@@ -111,14 +111,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", default="", help="run only the cases whose name contains this")
     parser.add_argument("--dtypes", default=",".join(DTYPES))
-    parser.add_argument("--tree", type=Path, default=ROOT,
-                        help="the convtrace source tree to time (default: this one), e.g. an older checkout")
+    parser.add_argument("--tree", type=Path, action="append",
+                        help="a convtrace source tree to time (default: this one); give it twice, e.g. an older "
+                             "checkout and this one, to compare them: their runs alternate, so noise hits both")
     args = parser.parse_args()
+    trees = args.tree or [ROOT]
     import numba
 
-    print(f"convtrace engine cold compile times ({args.tree}): numba {numba.__version__}, {os.cpu_count()} CPUs, "
-          f"median of {args.repeat} fresh processes (min–max)")
-    header = f"{'case':<44} {'compile':>8}  {'min–max':<12} {'variants':>8}"
+    print(f"convtrace engine cold compile times: numba {numba.__version__}, {os.cpu_count()} CPUs, "
+          f"median and min–max of {args.repeat} fresh processes per tree")
+    for k, tree in enumerate(trees):
+        print(f"  tree {k + 1}: {tree}")
+    header = f"{'case':<44}" + "".join(f" {'tree ' + str(k + 1):>19} {'variants':>8}" for k in range(len(trees)))
     print(header)
     print("-" * len(header))
     start_up = []
@@ -129,10 +133,15 @@ def main() -> None:
             label = name.format(dt=dt)
             if args.only not in label:
                 continue
-            runs = [run_case(dt, code, args.tree) for _ in range(args.repeat)]
-            start_up += runs
-            compiles = [r["compile"] for r in runs]
-            print(f"{label:<44} {spread(compiles)} {runs[0]['variants']:>8}", flush=True)
+            runs = {tree: [] for tree in trees}
+            for _ in range(args.repeat):
+                for tree in trees:
+                    runs[tree].append(run_case(dt, code, tree))
+            line = f"{label:<44}"
+            for tree in trees:
+                line += f" {spread([r['compile'] for r in runs[tree]])} {runs[tree][0]['variants']:>8}"
+                start_up += runs[tree]
+            print(line, flush=True)
     if start_up:
         print(f"{'(Numba start-up, first compile of anything)':<44} {spread([r['numba'] for r in start_up])}"
               f"  imports scipy.linalg: {start_up[0]['linalg']}")

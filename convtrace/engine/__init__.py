@@ -30,8 +30,7 @@ from convtrace.engine.pool import (
     MIN,
     SUM,
     axis_counts,
-    pool_parallel,
-    pool_serial,
+    pool_bulk,
     trace_pool,
 )
 
@@ -42,12 +41,6 @@ POOL_CODES = {"max": MAX, "min": MIN, "avg": AVG, "sum": SUM}
 def out_len(n, before, after, size, stride, dilation):
     """Output length for a floor-mode sliding window (callers checked it is >= 1)."""
     return (n + before + after - dilation * (size - 1) - 1) // stride + 1
-
-
-def _pick(serial, parallel, work, want_parallel):
-    if want_parallel is None:
-        want_parallel = work >= PARALLEL_WORK_THRESHOLD
-    return parallel if want_parallel else serial
 
 
 def padded(x, pads, pad_mode, pad_value):
@@ -169,10 +162,10 @@ def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pa
         return gpu.pool(x, size, pads, stride, dilation, POOL_CODES[mode], pool_init(dtype, mode),
                         plan.row_counts, plan.col_counts, (x.shape[0], n_rows, n_cols), dtype)
     out = np.empty((x.shape[0], n_rows, n_cols), dtype=dtype)
-    routine = _pick(pool_serial, pool_parallel, out.size * size[0] * size[1], parallel)
-    routine(x, size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0], pads[2],
-            POOL_CODES[mode], pool_init(dtype, mode), plan.row_counts, plan.col_counts,
-            plan.j_lo, plan.j_hi, out)
+    work = out.size * size[0] * size[1]
+    pool_bulk(np.ascontiguousarray(x), size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0],
+              pads[2], POOL_CODES[mode], pool_init(dtype, mode), plan.row_counts, plan.col_counts, plan.j_lo,
+              plan.j_hi, out, work >= PARALLEL_WORK_THRESHOLD if parallel is None else parallel)
     return out
 
 
