@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convtrace import engine
-from convtrace.engine import conv
+from convtrace.engine import conv, gpu
 from convtrace.engine._fused import ROWS_PER_BLOCK
 from tests.strategies import PAD_MODES, arrays
 
@@ -139,3 +139,17 @@ def test_read_only_and_strided_weights_are_accepted():
     expected = engine.correlate(x, np.ascontiguousarray(w), *args, parallel=False)
     assert_same_bits(engine.correlate(x, w, *args, parallel=False), expected)
     assert_same_bits(engine.correlate(x, ro, *args, parallel=False), expected)
+
+
+@pytest.mark.skipif(not gpu.available(), reason="no CUDA device and no simulator")
+def test_gpu_reuses_its_buffers_without_mixing_up_calls_and_fills_out():
+    rng = np.random.default_rng(3)
+    args = (1, (1, 1, 1, 1), "replicate", 0, (1, 1), (1, 1))
+    w = rng.integers(-3, 4, (1, 1, 3, 3)).astype(np.int64)
+    for shape in ((1, 5, 6), (1, 5, 6), (1, 4, 7)):  # same shapes reuse the device buffers
+        x = rng.integers(-9, 10, shape).astype(np.int64)
+        expected = engine.correlate(x, w, *args, parallel=False)
+        np.testing.assert_array_equal(engine.correlate(x, w, *args, device="cuda"), expected)
+        out = np.zeros_like(expected)
+        assert engine.correlate(x, w, *args, device="cuda", out=out) is out
+        np.testing.assert_array_equal(out, expected)
