@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convtrace.engine.config import PARALLEL_WORK_THRESHOLD
+from convtrace.engine.config import PARALLEL_WORK_THRESHOLD, SMALL_WORK_THRESHOLD
 from convtrace.engine.conv import correlate_bulk, correlate_small, trace_correlate
 from convtrace.engine.padding import (
     CIRCULAR,
@@ -106,7 +106,7 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
     work = out.size * w[0].size
     args = (x, w, n_filters // groups, plan.rmap, plan.cmap, x.dtype.type(pad_value),
             stride[0], stride[1], dilation[0], dilation[1], pads[2], plan.j_lo, plan.j_hi, out)
-    if parallel is None and work < PARALLEL_WORK_THRESHOLD:
+    if parallel is None and work < SMALL_WORK_THRESHOLD:
         correlate_small(*args)
     else:
         correlate_bulk(*args, work >= PARALLEL_WORK_THRESHOLD if parallel is None else parallel)

@@ -71,9 +71,14 @@ def jit_inline(func):
     return numba.njit(inline="always", **JIT_OPTIONS)(func)
 
 
-#: Output elements × taps from which work is shared among threads (and from
-#: which the convolution leaves its small-input routine for the bulk one).
-PARALLEL_WORK_THRESHOLD = 1 << 18
+#: Output elements × taps below which the convolution uses its small-input
+#: routine: slower per product, but one quick compile covers every window
+#: shape (traces, homework); above it the bulk routines are 10-40× faster.
+SMALL_WORK_THRESHOLD = 1 << 14
+
+#: Output elements × taps from which work is shared among threads: about
+#: 0.2 ms of work, well above the tens of microseconds a hand-off costs.
+PARALLEL_WORK_THRESHOLD = 1 << 20
 
 #: Threads for the bulk convolution (see :mod:`convtrace.engine.threads`): as
 #: many as Numba's own pool, which NUMBA_NUM_THREADS sets (default: the CPUs).
