@@ -105,7 +105,9 @@ if cuda is not None:
                 else:
                     acc += v
         if mode == 2:
-            acc = acc / (row_counts[i] * col_counts[j])
+            divisor = row_counts[i] * col_counts[j]
+            # A dilated window can miss the input: NaN, as on the CPU (and no 0/0 warning in the simulator).
+            acc = acc / divisor if divisor != 0 else math.nan
         out[c, i, j] = acc
 
 
