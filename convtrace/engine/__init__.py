@@ -5,7 +5,9 @@ API in :mod:`convtrace.ops` checks them and explains mistakes.  Nothing here
 prints, parses or draws.
 
 Arrays are (C, H, W) inputs and (F, G, kh, kw) weights in one compute dtype
-(int64, float32 or float64); padding is ``(top, bottom, left, right)``.
+(int32, int64, float32 or float64; int32 only where the caller has proved the
+sums fit); padding is ``(top, bottom, left, right)``.  Integer sums wrap on
+overflow rather than fail: int32 and int64 agree wherever the bound holds.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Cross-correlation: the bulk routine and the traced routine.
+"""Cross-correlation: the small-input, bulk and traced routines.
 
-Both take arrays already in the compute dtype (int64, float32 or float64):
+All take arrays already in the compute dtype (int32, int64, float32 or float64):
 
 - ``x``: (C, H, W) input, C-contiguous
 - ``w``: (F, G, kh, kw) weights; filter ``f`` reads input channels
@@ -10,8 +10,9 @@ Both take arrays already in the compute dtype (int64, float32 or float64):
 
 Every output value is ``sum over (g, a, b) in row-major order of
 w[f, g, a, b] * x_padded[c0 + g, i*sh + a*dh, j*sw + b*dw]`` accumulated from
-zero in the compute dtype, in the same order in both routines, so the trace
-and the bulk result are bit-for-bit equal.
+zero in the compute dtype, in the same order in every routine, so the trace
+and the bulk result are bit-for-bit equal.  The bulk routines' inner loops
+are generated into :mod:`._fused` (see :mod:`.gen_fused`).
 """
 
 from __future__ import annotations
