@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import best_time, print_table  # noqa: E402
+from common import print_table, time_runs  # noqa: E402
 
 import convtrace  # noqa: E402
 from convtrace.engine import gpu  # noqa: E402
@@ -51,10 +51,10 @@ def main() -> None:
         case = f"conv {k}×{k} 4096²"
         kernel = rng.standard_normal((k, k)).astype(np.float32)
         convtrace.conv2d(image[:64, :64], kernel, device="cuda")  # compile outside the timing
-        rows.append((case, "convtrace", best_time(
+        rows.append((case, "convtrace", time_runs(
             lambda: convtrace.conv2d(image, kernel, padding="same", pad_mode="reflect", device="cuda"),
             args.repeat), "GPU, transfers included"))
-        rows.append((case, "convtrace CPU", best_time(
+        rows.append((case, "convtrace CPU", time_runs(
             lambda: convtrace.conv2d(image, kernel, padding="same", pad_mode="reflect"), args.repeat), ""))
         if torch is not None:
             tk = torch.from_numpy(kernel)[None, None].cuda()
@@ -65,12 +65,12 @@ def main() -> None:
                 return out.cpu()
 
             with torch.no_grad():
-                rows.append((case, "PyTorch conv2d (GPU)", best_time(torch_conv, args.repeat), "transfers included"))
+                rows.append((case, "PyTorch conv2d (GPU)", time_runs(torch_conv, args.repeat), "transfers included"))
     case = "max pool 2×2 4096²"
     convtrace.pool2d(image[:64, :64], 2, device="cuda")
-    rows.append((case, "convtrace", best_time(lambda: convtrace.pool2d(image, 2, device="cuda"), args.repeat),
+    rows.append((case, "convtrace", time_runs(lambda: convtrace.pool2d(image, 2, device="cuda"), args.repeat),
                  "GPU, transfers included"))
-    rows.append((case, "convtrace CPU", best_time(lambda: convtrace.pool2d(image, 2), args.repeat), ""))
+    rows.append((case, "convtrace CPU", time_runs(lambda: convtrace.pool2d(image, 2), args.repeat), ""))
 
     frames = rng.integers(0, 256, (args.frames, 3, 1080, 1920)).astype(np.float32)
     kernel = rng.standard_normal((5, 5)).astype(np.float32)
@@ -80,8 +80,8 @@ def main() -> None:
         for frame in frames:
             convtrace.conv2d(frame, kernel, padding="same", pad_mode="replicate", device=device)
 
-    rows.append((case, "convtrace", best_time(lambda: each("cuda"), max(2, args.repeat // 2)), "GPU"))
-    rows.append((case, "convtrace CPU", best_time(lambda: each("cpu"), 2), ""))
+    rows.append((case, "convtrace", time_runs(lambda: each("cuda"), max(2, args.repeat // 2)), "GPU"))
+    rows.append((case, "convtrace CPU", time_runs(lambda: each("cpu"), 2), ""))
     name = gpu.cuda.get_current_device().name
     print(f"convtrace GPU benchmark on {name.decode() if isinstance(name, bytes) else name}")
     print_table("GPU (times include host↔device transfers)", rows)

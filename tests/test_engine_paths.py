@@ -1,7 +1,7 @@
 """The engine's routines for small and large work agree bit for bit.
 
 Small inputs take the one-tap-per-pass routine; large ones the vectorised
-routine (serial or on Numba's threads).  Tests on small random problems force
+routines (serial or on the engine.s threads).  Tests on small random problems force
 each path so the bulk routine is checked as thoroughly as the small one.
 """
 
@@ -23,7 +23,7 @@ def test_small_and_bulk_convolution_routines_agree(p, channels, n_filters):
     w = np.ascontiguousarray(np.stack([np.stack([p["w"]] * channels)] * n_filters)
                              * np.arange(1, n_filters + 1)[:, None, None, None], dtype=p["x"].dtype)
     args = (x, w, 1, p["pads"], p["mode"], p["pad_value"], p["stride"], p["dilation"])
-    small = engine.correlate(*args)  # these sizes take the small routine
+    small = engine.correlate(*args)  # most of these sizes take the small routine
     bulk = engine.correlate(*args, parallel=False)
     threaded = engine.correlate(*args, parallel=True)
     np.testing.assert_array_equal(small, bulk)

@@ -5,20 +5,17 @@ API in :mod:`convtrace.ops` checks them and explains mistakes.  Nothing here
 prints, parses or draws.
 
 Arrays are (C, H, W) inputs and (F, G, kh, kw) weights in one compute dtype
-(int64, float32 or float64); padding is ``(top, bottom, left, right)``.
+(int32, int64, float32 or float64; int32 only where the caller has proved the
+sums fit); padding is ``(top, bottom, left, right)``.  Integer sums wrap on
+overflow rather than fail: int32 and int64 agree wherever the bound holds.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from convtrace.engine.config import PARALLEL_WORK_THRESHOLD
-from convtrace.engine.conv import (
-    correlate_bulk_parallel,
-    correlate_bulk_serial,
-    correlate_small,
-    trace_correlate,
-)
+from convtrace.engine.config import PARALLEL_WORK_THRESHOLD, SMALL_WORK_THRESHOLD
+from convtrace.engine.conv import correlate_bulk, correlate_small, trace_correlate
 from convtrace.engine.padding import (
     CIRCULAR,
     REFLECT,
@@ -35,8 +32,7 @@ from convtrace.engine.pool import (
     MIN,
     SUM,
     axis_counts,
-    pool_parallel,
-    pool_serial,
+    pool_bulk,
     trace_pool,
 )
 
@@ -47,12 +43,6 @@ POOL_CODES = {"max": MAX, "min": MIN, "avg": AVG, "sum": SUM}
 def out_len(n, before, after, size, stride, dilation):
     """Output length for a floor-mode sliding window (callers checked it is >= 1)."""
     return (n + before + after - dilation * (size - 1) - 1) // stride + 1
-
-
-def _pick(serial, parallel, work, want_parallel):
-    if want_parallel is None:
-        want_parallel = work >= PARALLEL_WORK_THRESHOLD
-    return parallel if want_parallel else serial
 
 
 def padded(x, pads, pad_mode, pad_value):
@@ -83,30 +73,45 @@ class _ConvPlan:
         self.j_lo, self.j_hi = interior_range(self.n_cols, width, left, kw, stride[1], dilation[1])
 
 
+def _weights(w, dtype):
+    """The weights as one layout only (C-contiguous, writable, own copy): one compiled variant."""
+    return np.array(w, dtype=dtype, order="C", copy=True)
+
+
 def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, parallel=None, out=None, device="cpu"):
     """Cross-correlate ``x`` (C, H, W) with ``w`` (F, G, kh, kw): (F, H', W').
 
     Small problems use the one-tap-per-pass routine (quick to compile); large
-    ones the vectorised routine, on Numba's threads unless ``parallel=False``
-    (for callers that already run one image per worker thread).  All three
-    add the same products in the same order, so they agree bit for bit.
+    ones the bulk routine for the window's size, on the engine's threads
+    unless ``parallel=False`` (for callers that already run one image per
+    worker thread).  All add the same products in the same order, so they
+    agree bit for bit.  ``out``, when given, must be a C-contiguous
+    (F, H', W') array of ``x``'s dtype; it is filled and returned (on every
+    device).  Compute dtypes: int32 (the caller has proved the sums fit),
+    int64, float32, float64.
     """
     plan = _ConvPlan(x, w, pads, pad_mode, stride, dilation)
     n_filters = w.shape[0]
     if device == "cuda":
         from convtrace.engine import gpu
 
-        return gpu.correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, plan.rmap, plan.cmap,
-                             (n_filters, plan.n_rows, plan.n_cols))
+        result = gpu.correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, plan.rmap, plan.cmap,
+                               (n_filters, plan.n_rows, plan.n_cols))
+        if out is None:
+            return result
+        out[...] = result
+        return out
     if out is None:
         out = np.empty((n_filters, plan.n_rows, plan.n_cols), dtype=x.dtype)
+    x = np.ascontiguousarray(x)
+    w = _weights(w, x.dtype)
     work = out.size * w[0].size
-    if parallel is None and work < PARALLEL_WORK_THRESHOLD:
-        routine = correlate_small
-    else:
-        routine = _pick(correlate_bulk_serial, correlate_bulk_parallel, work, parallel)
-    routine(x, w, n_filters // groups, plan.rmap, plan.cmap, x.dtype.type(pad_value),
+    args = (x, w, n_filters // groups, plan.rmap, plan.cmap, x.dtype.type(pad_value),
             stride[0], stride[1], dilation[0], dilation[1], pads[2], plan.j_lo, plan.j_hi, out)
+    if parallel is None and work < SMALL_WORK_THRESHOLD:
+        correlate_small(*args)
+    else:
+        correlate_bulk(*args, work >= PARALLEL_WORK_THRESHOLD if parallel is None else parallel)
     return out
 
 
@@ -117,7 +122,7 @@ def trace_correlate_cells(x, w, groups, pads, pad_mode, pad_value, stride, dilat
     windows = np.empty((n,) + w.shape[1:], dtype=x.dtype)
     products = np.empty_like(windows)
     results = np.empty(n, dtype=x.dtype)
-    trace_correlate(x, w, w.shape[0] // groups, plan.rmap, plan.cmap, x.dtype.type(pad_value),
+    trace_correlate(x, _weights(w, x.dtype), w.shape[0] // groups, plan.rmap, plan.cmap, x.dtype.type(pad_value),
                     stride[0], stride[1], dilation[0], dilation[1],
                     np.ascontiguousarray(cells, dtype=np.int64), windows, products, results)
     return windows, products, results
@@ -159,10 +164,10 @@ def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pa
         return gpu.pool(x, size, pads, stride, dilation, POOL_CODES[mode], pool_init(dtype, mode),
                         plan.row_counts, plan.col_counts, (x.shape[0], n_rows, n_cols), dtype)
     out = np.empty((x.shape[0], n_rows, n_cols), dtype=dtype)
-    routine = _pick(pool_serial, pool_parallel, out.size * size[0] * size[1], parallel)
-    routine(x, size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0], pads[2],
-            POOL_CODES[mode], pool_init(dtype, mode), plan.row_counts, plan.col_counts,
-            plan.j_lo, plan.j_hi, out)
+    work = out.size * size[0] * size[1]
+    pool_bulk(np.ascontiguousarray(x), size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0],
+              pads[2], POOL_CODES[mode], pool_init(dtype, mode), plan.row_counts, plan.col_counts, plan.j_lo,
+              plan.j_hi, out, work >= PARALLEL_WORK_THRESHOLD if parallel is None else parallel)
     return out
 
 

@@ -2,12 +2,15 @@
 
 import numpy as np
 
-from convtrace.engine.config import jit
+from convtrace.engine.config import jit, jit_inline
 
+U = np.uint64
 MAX_TAPS = 8
+FUSED_SIZES = (3, 5, 7)
+ROWS_PER_BLOCK = 64
 
 
-@jit
+@jit_inline
 def _row(x, padrow, c, r):
     if r < 0:
         return padrow
@@ -15,160 +18,540 @@ def _row(x, padrow, c, r):
 
 
 @jit
-def tap_strided(o, x, padrow, chans, rows, starts, w, t, n, base, sw):
-    # Strided views do not vectorise, so with stride > 1 one tap per pass is as good.
-    s = _row(x, padrow, chans[t], rows[t])[starts[t] + base:starts[t] + base + (n - 1) * sw + 1:sw]
-    wt = w[t]
+def tap_strided(o, src, xrow, q, sw, w, wo, n):
+    # Strided views do not vectorise, so with a column stride one tap per pass is as good.
+    s = xrow[q:q + (n - 1) * sw + 1:sw]
+    wt = w[wo]
     for j in range(n):
-        o[j] = o[j] + wt * s[j]
+        o[j] = src[j] + wt * s[j]
 
 
 @jit
-def taps1(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    for j in range(n):
-        o[j] = o[j] + w0 * s0[j]
+def _edge(o, ob, src, sb, j, x, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value):
+    acc = src[sb + j]
+    for a in range(kh):
+        r = rmap[p + a * dh]
+        for b in range(kw):
+            col = cmap[j * sw + b * dw]
+            v = pad_value if r < 0 or col < 0 else x[c, r, col]
+            acc = acc + w[wo + a * kw + b] * v
+    o[ob + j] = acc
 
 
 @jit
-def taps2(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    for j in range(n):
-        o[j] = (o[j] + w0 * s0[j]) + w1 * s1[j]
+def edge_columns(o, ob, src, sb, x, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value, j_lo, j_hi, n_cols):
+    """o[ob + j] = src[sb + j] + the window's products, for the columns j outside [j_lo, j_hi)."""
+    for j in range(j_lo):
+        _edge(o, ob, src, sb, j, x, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value)
+    for j in range(j_hi, n_cols):
+        _edge(o, ob, src, sb, j, x, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw, pad_value)
 
 
 @jit
-def taps3(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    for j in range(n):
-        o[j] = ((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]
+def kernel_rows(o, src, x, padrow, c, rmap, p, dh, q, sw, dw, w, wo, kh, kw, j_lo, n):
+    """o[j_lo + j] = src[j_lo + j] + the window's products for j < n, one window row per pass."""
+    for a in range(kh):
+        xr = _row(x, padrow, c, rmap[p + a * dh])
+        kernel_row(o[j_lo:j_lo + n], src[j_lo:j_lo + n] if a == 0 else o[j_lo:j_lo + n], xr, q, sw, dw, w,
+                   wo + a * kw, kw, n)
 
 
 @jit
-def taps4(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    s3 = _row(x, padrow, chans[t + 3], rows[t + 3])[starts[t + 3] + base:starts[t + 3] + base + n]
-    w3 = w[t + 3]
+def taps1(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
     for j in range(n):
-        o[j] = (((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]
+        o[j] = src[j] + w0 * s0[j]
 
 
 @jit
-def taps5(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    s3 = _row(x, padrow, chans[t + 3], rows[t + 3])[starts[t + 3] + base:starts[t + 3] + base + n]
-    w3 = w[t + 3]
-    s4 = _row(x, padrow, chans[t + 4], rows[t + 4])[starts[t + 4] + base:starts[t + 4] + base + n]
-    w4 = w[t + 4]
+def taps2(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
     for j in range(n):
-        o[j] = ((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]
+        o[j] = (src[j] + w0 * s0[j]) + w1 * s1[j]
 
 
 @jit
-def taps6(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    s3 = _row(x, padrow, chans[t + 3], rows[t + 3])[starts[t + 3] + base:starts[t + 3] + base + n]
-    w3 = w[t + 3]
-    s4 = _row(x, padrow, chans[t + 4], rows[t + 4])[starts[t + 4] + base:starts[t + 4] + base + n]
-    w4 = w[t + 4]
-    s5 = _row(x, padrow, chans[t + 5], rows[t + 5])[starts[t + 5] + base:starts[t + 5] + base + n]
-    w5 = w[t + 5]
+def taps3(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
     for j in range(n):
-        o[j] = (((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]
+        o[j] = ((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]
 
 
 @jit
-def taps7(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    s3 = _row(x, padrow, chans[t + 3], rows[t + 3])[starts[t + 3] + base:starts[t + 3] + base + n]
-    w3 = w[t + 3]
-    s4 = _row(x, padrow, chans[t + 4], rows[t + 4])[starts[t + 4] + base:starts[t + 4] + base + n]
-    w4 = w[t + 4]
-    s5 = _row(x, padrow, chans[t + 5], rows[t + 5])[starts[t + 5] + base:starts[t + 5] + base + n]
-    w5 = w[t + 5]
-    s6 = _row(x, padrow, chans[t + 6], rows[t + 6])[starts[t + 6] + base:starts[t + 6] + base + n]
-    w6 = w[t + 6]
+def taps4(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
+    s3 = xrow[q + 3 * dw:q + 3 * dw + n]
+    w3 = w[wo + 3]
     for j in range(n):
-        o[j] = ((((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]
+        o[j] = (((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]
 
 
 @jit
-def taps8(o, x, padrow, chans, rows, starts, w, t, n, base):
-    s0 = _row(x, padrow, chans[t + 0], rows[t + 0])[starts[t + 0] + base:starts[t + 0] + base + n]
-    w0 = w[t + 0]
-    s1 = _row(x, padrow, chans[t + 1], rows[t + 1])[starts[t + 1] + base:starts[t + 1] + base + n]
-    w1 = w[t + 1]
-    s2 = _row(x, padrow, chans[t + 2], rows[t + 2])[starts[t + 2] + base:starts[t + 2] + base + n]
-    w2 = w[t + 2]
-    s3 = _row(x, padrow, chans[t + 3], rows[t + 3])[starts[t + 3] + base:starts[t + 3] + base + n]
-    w3 = w[t + 3]
-    s4 = _row(x, padrow, chans[t + 4], rows[t + 4])[starts[t + 4] + base:starts[t + 4] + base + n]
-    w4 = w[t + 4]
-    s5 = _row(x, padrow, chans[t + 5], rows[t + 5])[starts[t + 5] + base:starts[t + 5] + base + n]
-    w5 = w[t + 5]
-    s6 = _row(x, padrow, chans[t + 6], rows[t + 6])[starts[t + 6] + base:starts[t + 6] + base + n]
-    w6 = w[t + 6]
-    s7 = _row(x, padrow, chans[t + 7], rows[t + 7])[starts[t + 7] + base:starts[t + 7] + base + n]
-    w7 = w[t + 7]
+def taps5(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
+    s3 = xrow[q + 3 * dw:q + 3 * dw + n]
+    w3 = w[wo + 3]
+    s4 = xrow[q + 4 * dw:q + 4 * dw + n]
+    w4 = w[wo + 4]
     for j in range(n):
-        o[j] = (((((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]) + w7 * s7[j]
+        o[j] = ((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]
 
 
 @jit
-def apply_taps(o, x, padrow, chans, rows, starts, w, t, m, n, base, sw):
-    """Add taps t … t+m-1 (m <= MAX_TAPS) to the output run ``o`` of length n.
+def taps6(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
+    s3 = xrow[q + 3 * dw:q + 3 * dw + n]
+    w3 = w[wo + 3]
+    s4 = xrow[q + 4 * dw:q + 4 * dw + n]
+    w4 = w[wo + 4]
+    s5 = xrow[q + 5 * dw:q + 5 * dw + n]
+    w5 = w[wo + 5]
+    for j in range(n):
+        o[j] = (((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]
 
-    Tap k reads its input row from column ``starts[k] + base`` on, every ``sw``-th value.
-    """
+
+@jit
+def taps7(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
+    s3 = xrow[q + 3 * dw:q + 3 * dw + n]
+    w3 = w[wo + 3]
+    s4 = xrow[q + 4 * dw:q + 4 * dw + n]
+    w4 = w[wo + 4]
+    s5 = xrow[q + 5 * dw:q + 5 * dw + n]
+    w5 = w[wo + 5]
+    s6 = xrow[q + 6 * dw:q + 6 * dw + n]
+    w6 = w[wo + 6]
+    for j in range(n):
+        o[j] = ((((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]
+
+
+@jit
+def taps8(o, src, xrow, q, dw, w, wo, n):
+    s0 = xrow[q + 0 * dw:q + 0 * dw + n]
+    w0 = w[wo + 0]
+    s1 = xrow[q + 1 * dw:q + 1 * dw + n]
+    w1 = w[wo + 1]
+    s2 = xrow[q + 2 * dw:q + 2 * dw + n]
+    w2 = w[wo + 2]
+    s3 = xrow[q + 3 * dw:q + 3 * dw + n]
+    w3 = w[wo + 3]
+    s4 = xrow[q + 4 * dw:q + 4 * dw + n]
+    w4 = w[wo + 4]
+    s5 = xrow[q + 5 * dw:q + 5 * dw + n]
+    w5 = w[wo + 5]
+    s6 = xrow[q + 6 * dw:q + 6 * dw + n]
+    w6 = w[wo + 6]
+    s7 = xrow[q + 7 * dw:q + 7 * dw + n]
+    w7 = w[wo + 7]
+    for j in range(n):
+        o[j] = (((((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]) + w7 * s7[j]
+
+
+@jit
+def kernel_row(o, src, xrow, q, sw, dw, w, wo, kw, n):
+    """o[j] = src[j] + the kw taps w[wo] … of one window row, reading xrow from q + j*sw on."""
     if sw != 1:
-        for k in range(t, t + m):
-            tap_strided(o, x, padrow, chans, rows, starts, w, k, n, base, sw)
+        tap_strided(o, src, xrow, q, sw, w, wo, n)
+        for b in range(1, kw):
+            tap_strided(o, o, xrow, q + b * dw, sw, w, wo + b, n)
         return
-    if m == 1:
-        taps1(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 2:
-        taps2(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 3:
-        taps3(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 4:
-        taps4(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 5:
-        taps5(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 6:
-        taps6(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 7:
-        taps7(o, x, padrow, chans, rows, starts, w, t, n, base)
-    elif m == 8:
-        taps8(o, x, padrow, chans, rows, starts, w, t, n, base)
+    b = 0
+    while b < kw:
+        m = min(MAX_TAPS, kw - b)
+        s = src if b == 0 else o
+        if m == 1:
+            taps1(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 2:
+            taps2(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 3:
+            taps3(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 4:
+            taps4(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 5:
+            taps5(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 6:
+            taps6(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 7:
+            taps7(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        elif m == 8:
+            taps8(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+        b += m
+
+@jit
+def fused3(o, ob0, ob1, first, zero, x, rb, w, wo, n):
+    """The 3×3 window for two output rows, o[ob0 + j] and o[ob1 + j] for j < n.
+
+    Flat arrays and unsigned offsets: no views to count references to, no negative-index
+    checks.  Window row ``a`` of the first output reads x[rb[a] + j + b] (column stride and
+    dilation 1); the second output's window starts one input row down.  Sums start from zero
+    (``first``: the first input channel) or from the values already in ``o``.
+    """
+    r0 = rb[0]
+    r1 = rb[1]
+    r2 = rb[2]
+    r3 = rb[3]
+    w0_0 = w[wo + 0]
+    w0_1 = w[wo + 1]
+    w0_2 = w[wo + 2]
+    w1_0 = w[wo + 3]
+    w1_1 = w[wo + 4]
+    w1_2 = w[wo + 5]
+    w2_0 = w[wo + 6]
+    w2_1 = w[wo + 7]
+    w2_2 = w[wo + 8]
+    if first:
+        z = zero[0]
+        for j in range(n):
+            o[ob1 + j] = ((((((((z + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]
+            o[ob0 + j] = ((((((((z + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]
+    else:
+        for j in range(n):
+            a0 = o[ob0 + j]
+            a1 = o[ob1 + j]
+            o[ob1 + j] = ((((((((a1 + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]
+            o[ob0 + j] = ((((((((a0 + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]
+
+
+@jit
+def fused5(o, ob0, ob1, first, zero, x, rb, w, wo, n):
+    """The 5×5 window for two output rows, o[ob0 + j] and o[ob1 + j] for j < n.
+
+    Flat arrays and unsigned offsets: no views to count references to, no negative-index
+    checks.  Window row ``a`` of the first output reads x[rb[a] + j + b] (column stride and
+    dilation 1); the second output's window starts one input row down.  Sums start from zero
+    (``first``: the first input channel) or from the values already in ``o``.
+    """
+    r0 = rb[0]
+    r1 = rb[1]
+    r2 = rb[2]
+    r3 = rb[3]
+    r4 = rb[4]
+    r5 = rb[5]
+    w0_0 = w[wo + 0]
+    w0_1 = w[wo + 1]
+    w0_2 = w[wo + 2]
+    w0_3 = w[wo + 3]
+    w0_4 = w[wo + 4]
+    w1_0 = w[wo + 5]
+    w1_1 = w[wo + 6]
+    w1_2 = w[wo + 7]
+    w1_3 = w[wo + 8]
+    w1_4 = w[wo + 9]
+    w2_0 = w[wo + 10]
+    w2_1 = w[wo + 11]
+    w2_2 = w[wo + 12]
+    w2_3 = w[wo + 13]
+    w2_4 = w[wo + 14]
+    w3_0 = w[wo + 15]
+    w3_1 = w[wo + 16]
+    w3_2 = w[wo + 17]
+    w3_3 = w[wo + 18]
+    w3_4 = w[wo + 19]
+    w4_0 = w[wo + 20]
+    w4_1 = w[wo + 21]
+    w4_2 = w[wo + 22]
+    w4_3 = w[wo + 23]
+    w4_4 = w[wo + 24]
+    if first:
+        z = zero[0]
+        for j in range(n):
+            o[ob1 + j] = ((((((((((((((((((((((((z + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]
+            o[ob0 + j] = ((((((((((((((((((((((((z + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]
+    else:
+        for j in range(n):
+            a0 = o[ob0 + j]
+            a1 = o[ob1 + j]
+            o[ob1 + j] = ((((((((((((((((((((((((a1 + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]
+            o[ob0 + j] = ((((((((((((((((((((((((a0 + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]
+
+
+@jit
+def fused7(o, ob0, ob1, first, zero, x, rb, w, wo, n):
+    """The 7×7 window for two output rows, o[ob0 + j] and o[ob1 + j] for j < n.
+
+    Flat arrays and unsigned offsets: no views to count references to, no negative-index
+    checks.  Window row ``a`` of the first output reads x[rb[a] + j + b] (column stride and
+    dilation 1); the second output's window starts one input row down.  Sums start from zero
+    (``first``: the first input channel) or from the values already in ``o``.
+    """
+    r0 = rb[0]
+    r1 = rb[1]
+    r2 = rb[2]
+    r3 = rb[3]
+    r4 = rb[4]
+    r5 = rb[5]
+    r6 = rb[6]
+    r7 = rb[7]
+    w0_0 = w[wo + 0]
+    w0_1 = w[wo + 1]
+    w0_2 = w[wo + 2]
+    w0_3 = w[wo + 3]
+    w0_4 = w[wo + 4]
+    w0_5 = w[wo + 5]
+    w0_6 = w[wo + 6]
+    w1_0 = w[wo + 7]
+    w1_1 = w[wo + 8]
+    w1_2 = w[wo + 9]
+    w1_3 = w[wo + 10]
+    w1_4 = w[wo + 11]
+    w1_5 = w[wo + 12]
+    w1_6 = w[wo + 13]
+    w2_0 = w[wo + 14]
+    w2_1 = w[wo + 15]
+    w2_2 = w[wo + 16]
+    w2_3 = w[wo + 17]
+    w2_4 = w[wo + 18]
+    w2_5 = w[wo + 19]
+    w2_6 = w[wo + 20]
+    w3_0 = w[wo + 21]
+    w3_1 = w[wo + 22]
+    w3_2 = w[wo + 23]
+    w3_3 = w[wo + 24]
+    w3_4 = w[wo + 25]
+    w3_5 = w[wo + 26]
+    w3_6 = w[wo + 27]
+    w4_0 = w[wo + 28]
+    w4_1 = w[wo + 29]
+    w4_2 = w[wo + 30]
+    w4_3 = w[wo + 31]
+    w4_4 = w[wo + 32]
+    w4_5 = w[wo + 33]
+    w4_6 = w[wo + 34]
+    w5_0 = w[wo + 35]
+    w5_1 = w[wo + 36]
+    w5_2 = w[wo + 37]
+    w5_3 = w[wo + 38]
+    w5_4 = w[wo + 39]
+    w5_5 = w[wo + 40]
+    w5_6 = w[wo + 41]
+    w6_0 = w[wo + 42]
+    w6_1 = w[wo + 43]
+    w6_2 = w[wo + 44]
+    w6_3 = w[wo + 45]
+    w6_4 = w[wo + 46]
+    w6_5 = w[wo + 47]
+    w6_6 = w[wo + 48]
+    if first:
+        z = zero[0]
+        for j in range(n):
+            o[ob1 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((z + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w0_5 * x[r1 + j + np.uint64(5)]) + w0_6 * x[r1 + j + np.uint64(6)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w1_5 * x[r2 + j + np.uint64(5)]) + w1_6 * x[r2 + j + np.uint64(6)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w2_5 * x[r3 + j + np.uint64(5)]) + w2_6 * x[r3 + j + np.uint64(6)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w3_5 * x[r4 + j + np.uint64(5)]) + w3_6 * x[r4 + j + np.uint64(6)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]) + w4_5 * x[r5 + j + np.uint64(5)]) + w4_6 * x[r5 + j + np.uint64(6)]) + w5_0 * x[r6 + j]) + w5_1 * x[r6 + j + np.uint64(1)]) + w5_2 * x[r6 + j + np.uint64(2)]) + w5_3 * x[r6 + j + np.uint64(3)]) + w5_4 * x[r6 + j + np.uint64(4)]) + w5_5 * x[r6 + j + np.uint64(5)]) + w5_6 * x[r6 + j + np.uint64(6)]) + w6_0 * x[r7 + j]) + w6_1 * x[r7 + j + np.uint64(1)]) + w6_2 * x[r7 + j + np.uint64(2)]) + w6_3 * x[r7 + j + np.uint64(3)]) + w6_4 * x[r7 + j + np.uint64(4)]) + w6_5 * x[r7 + j + np.uint64(5)]) + w6_6 * x[r7 + j + np.uint64(6)]
+            o[ob0 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((z + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w0_5 * x[r0 + j + np.uint64(5)]) + w0_6 * x[r0 + j + np.uint64(6)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w1_5 * x[r1 + j + np.uint64(5)]) + w1_6 * x[r1 + j + np.uint64(6)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w2_5 * x[r2 + j + np.uint64(5)]) + w2_6 * x[r2 + j + np.uint64(6)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w3_5 * x[r3 + j + np.uint64(5)]) + w3_6 * x[r3 + j + np.uint64(6)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]) + w4_5 * x[r4 + j + np.uint64(5)]) + w4_6 * x[r4 + j + np.uint64(6)]) + w5_0 * x[r5 + j]) + w5_1 * x[r5 + j + np.uint64(1)]) + w5_2 * x[r5 + j + np.uint64(2)]) + w5_3 * x[r5 + j + np.uint64(3)]) + w5_4 * x[r5 + j + np.uint64(4)]) + w5_5 * x[r5 + j + np.uint64(5)]) + w5_6 * x[r5 + j + np.uint64(6)]) + w6_0 * x[r6 + j]) + w6_1 * x[r6 + j + np.uint64(1)]) + w6_2 * x[r6 + j + np.uint64(2)]) + w6_3 * x[r6 + j + np.uint64(3)]) + w6_4 * x[r6 + j + np.uint64(4)]) + w6_5 * x[r6 + j + np.uint64(5)]) + w6_6 * x[r6 + j + np.uint64(6)]
+    else:
+        for j in range(n):
+            a0 = o[ob0 + j]
+            a1 = o[ob1 + j]
+            o[ob1 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((a1 + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w0_5 * x[r1 + j + np.uint64(5)]) + w0_6 * x[r1 + j + np.uint64(6)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w1_5 * x[r2 + j + np.uint64(5)]) + w1_6 * x[r2 + j + np.uint64(6)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w2_5 * x[r3 + j + np.uint64(5)]) + w2_6 * x[r3 + j + np.uint64(6)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w3_5 * x[r4 + j + np.uint64(5)]) + w3_6 * x[r4 + j + np.uint64(6)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]) + w4_5 * x[r5 + j + np.uint64(5)]) + w4_6 * x[r5 + j + np.uint64(6)]) + w5_0 * x[r6 + j]) + w5_1 * x[r6 + j + np.uint64(1)]) + w5_2 * x[r6 + j + np.uint64(2)]) + w5_3 * x[r6 + j + np.uint64(3)]) + w5_4 * x[r6 + j + np.uint64(4)]) + w5_5 * x[r6 + j + np.uint64(5)]) + w5_6 * x[r6 + j + np.uint64(6)]) + w6_0 * x[r7 + j]) + w6_1 * x[r7 + j + np.uint64(1)]) + w6_2 * x[r7 + j + np.uint64(2)]) + w6_3 * x[r7 + j + np.uint64(3)]) + w6_4 * x[r7 + j + np.uint64(4)]) + w6_5 * x[r7 + j + np.uint64(5)]) + w6_6 * x[r7 + j + np.uint64(6)]
+            o[ob0 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((a0 + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w0_5 * x[r0 + j + np.uint64(5)]) + w0_6 * x[r0 + j + np.uint64(6)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w1_5 * x[r1 + j + np.uint64(5)]) + w1_6 * x[r1 + j + np.uint64(6)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w2_5 * x[r2 + j + np.uint64(5)]) + w2_6 * x[r2 + j + np.uint64(6)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w3_5 * x[r3 + j + np.uint64(5)]) + w3_6 * x[r3 + j + np.uint64(6)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]) + w4_5 * x[r4 + j + np.uint64(5)]) + w4_6 * x[r4 + j + np.uint64(6)]) + w5_0 * x[r5 + j]) + w5_1 * x[r5 + j + np.uint64(1)]) + w5_2 * x[r5 + j + np.uint64(2)]) + w5_3 * x[r5 + j + np.uint64(3)]) + w5_4 * x[r5 + j + np.uint64(4)]) + w5_5 * x[r5 + j + np.uint64(5)]) + w5_6 * x[r5 + j + np.uint64(6)]) + w6_0 * x[r6 + j]) + w6_1 * x[r6 + j + np.uint64(1)]) + w6_2 * x[r6 + j + np.uint64(2)]) + w6_3 * x[r6 + j + np.uint64(3)]) + w6_4 * x[r6 + j + np.uint64(4)]) + w6_5 * x[r6 + j + np.uint64(5)]) + w6_6 * x[r6 + j + np.uint64(6)]
+
+
+# Bulk convolution: blocks of output rows, in parallel when asked.
+
+@jit
+def block_any(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, kh, kw, padrow, zero,
+           t_first, t_last, n_blocks, out):
+    """Blocks t_first … t_last-1 of ``out``: every input channel, every column."""
+    n_taps = kh * kw
+    groups_width = w.shape[1] // n_taps
+    n = j_hi - j_lo
+    q = j_lo * sw - pl
+    outf = out.reshape(-1)
+    for t in range(t_first, t_last):
+        f = t // n_blocks
+        i = (t - f * n_blocks) * ROWS_PER_BLOCK
+        i_end = min(i + ROWS_PER_BLOCK, out.shape[1])
+        wf = w[f]
+        c0 = (f // filters_per_group) * groups_width
+        while i < i_end:
+            n_cols = out.shape[2]
+            ob0 = (f * out.shape[1] + i) * n_cols
+            for g in range(groups_width):
+                wo = g * n_taps
+                if n > 0:
+                    kernel_rows(out[f, i], zero if g == 0 else out[f, i], x, padrow, c0 + g, rmap, i * sh, dh, q, sw,
+                                dw, wf, wo, kh, kw, j_lo, n)
+                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c0 + g, rmap, i * sh, dh,
+                             cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+            i += 1
+
+
+@jit
+def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, kh, kw, padrow, zero,
+           t_first, t_last, n_blocks, out):
+    """Blocks t_first … t_last-1 of ``out``: every input channel, every column."""
+    n_taps = kh * kw
+    groups_width = w.shape[1] // n_taps
+    n = j_hi - j_lo
+    q = j_lo * sw - pl
+    outf = out.reshape(-1)
+    xf = x.reshape(-1)
+    rb = np.empty(kh + 1, dtype=np.uint64)
+    stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=x.dtype)
+    for t in range(t_first, t_last):
+        f = t // n_blocks
+        i = (t - f * n_blocks) * ROWS_PER_BLOCK
+        i_end = min(i + ROWS_PER_BLOCK, out.shape[1])
+        wf = w[f]
+        c0 = (f // filters_per_group) * groups_width
+        while i < i_end:
+            two = i + 1 < i_end
+            n_cols = out.shape[2]
+            ob0 = (f * out.shape[1] + i) * n_cols
+            ob1 = ob0 + n_cols if two else ob0
+            for g in range(groups_width):
+                c = c0 + g
+                wo = g * n_taps
+                if n > 0:
+                    padded = False
+                    for a in range(3 + 1):
+                        r = rmap[i * sh + a * dh] if a < 3 or two else rmap[i * sh]
+                        padded = padded or r < 0
+                        rb[a] = U((c * x.shape[1] + r) * x.shape[2] + q)
+                    src = xf
+                    if padded:  # copy the rows, constant ones included, where the loop can read them
+                        span = n + 3 - 1
+                        for a in range(3 + 1):
+                            r = rmap[i * sh + a * dh] if a < 3 or two else rmap[i * sh]
+                            for k in range(span):
+                                stack[a * span + k] = pad_value if r < 0 else x[c, r, q + k]
+                            rb[a] = U(a * span)
+                        src = stack
+                    fused3(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
+                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c, rmap, i * sh, dh, cmap,
+                             sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+                if two:
+                    edge_columns(outf, ob1, zero if g == 0 else outf, 0 if g == 0 else ob1, x, c, rmap, i * sh + sh,
+                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+            i += 2
+
+
+@jit
+def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, kh, kw, padrow, zero,
+           t_first, t_last, n_blocks, out):
+    """Blocks t_first … t_last-1 of ``out``: every input channel, every column."""
+    n_taps = kh * kw
+    groups_width = w.shape[1] // n_taps
+    n = j_hi - j_lo
+    q = j_lo * sw - pl
+    outf = out.reshape(-1)
+    xf = x.reshape(-1)
+    rb = np.empty(kh + 1, dtype=np.uint64)
+    stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=x.dtype)
+    for t in range(t_first, t_last):
+        f = t // n_blocks
+        i = (t - f * n_blocks) * ROWS_PER_BLOCK
+        i_end = min(i + ROWS_PER_BLOCK, out.shape[1])
+        wf = w[f]
+        c0 = (f // filters_per_group) * groups_width
+        while i < i_end:
+            two = i + 1 < i_end
+            n_cols = out.shape[2]
+            ob0 = (f * out.shape[1] + i) * n_cols
+            ob1 = ob0 + n_cols if two else ob0
+            for g in range(groups_width):
+                c = c0 + g
+                wo = g * n_taps
+                if n > 0:
+                    padded = False
+                    for a in range(5 + 1):
+                        r = rmap[i * sh + a * dh] if a < 5 or two else rmap[i * sh]
+                        padded = padded or r < 0
+                        rb[a] = U((c * x.shape[1] + r) * x.shape[2] + q)
+                    src = xf
+                    if padded:  # copy the rows, constant ones included, where the loop can read them
+                        span = n + 5 - 1
+                        for a in range(5 + 1):
+                            r = rmap[i * sh + a * dh] if a < 5 or two else rmap[i * sh]
+                            for k in range(span):
+                                stack[a * span + k] = pad_value if r < 0 else x[c, r, q + k]
+                            rb[a] = U(a * span)
+                        src = stack
+                    fused5(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
+                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c, rmap, i * sh, dh, cmap,
+                             sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+                if two:
+                    edge_columns(outf, ob1, zero if g == 0 else outf, 0 if g == 0 else ob1, x, c, rmap, i * sh + sh,
+                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+            i += 2
+
+
+@jit
+def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, kh, kw, padrow, zero,
+           t_first, t_last, n_blocks, out):
+    """Blocks t_first … t_last-1 of ``out``: every input channel, every column."""
+    n_taps = kh * kw
+    groups_width = w.shape[1] // n_taps
+    n = j_hi - j_lo
+    q = j_lo * sw - pl
+    outf = out.reshape(-1)
+    xf = x.reshape(-1)
+    rb = np.empty(kh + 1, dtype=np.uint64)
+    stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=x.dtype)
+    for t in range(t_first, t_last):
+        f = t // n_blocks
+        i = (t - f * n_blocks) * ROWS_PER_BLOCK
+        i_end = min(i + ROWS_PER_BLOCK, out.shape[1])
+        wf = w[f]
+        c0 = (f // filters_per_group) * groups_width
+        while i < i_end:
+            two = i + 1 < i_end
+            n_cols = out.shape[2]
+            ob0 = (f * out.shape[1] + i) * n_cols
+            ob1 = ob0 + n_cols if two else ob0
+            for g in range(groups_width):
+                c = c0 + g
+                wo = g * n_taps
+                if n > 0:
+                    padded = False
+                    for a in range(7 + 1):
+                        r = rmap[i * sh + a * dh] if a < 7 or two else rmap[i * sh]
+                        padded = padded or r < 0
+                        rb[a] = U((c * x.shape[1] + r) * x.shape[2] + q)
+                    src = xf
+                    if padded:  # copy the rows, constant ones included, where the loop can read them
+                        span = n + 7 - 1
+                        for a in range(7 + 1):
+                            r = rmap[i * sh + a * dh] if a < 7 or two else rmap[i * sh]
+                            for k in range(span):
+                                stack[a * span + k] = pad_value if r < 0 else x[c, r, q + k]
+                            rb[a] = U(a * span)
+                        src = stack
+                    fused7(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
+                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c, rmap, i * sh, dh, cmap,
+                             sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+                if two:
+                    edge_columns(outf, ob1, zero if g == 0 else outf, 0 if g == 0 else ob1, x, c, rmap, i * sh + sh,
+                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+            i += 2
+
 
 
 # Pooling: the window's adjacent taps two per pass, strides 1 and 2 written out

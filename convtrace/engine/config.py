@@ -1,16 +1,21 @@
 """The one place where Numba's flags are chosen.
 
-Every compiled routine in the engine is made with :func:`jit` (serial) or
-:func:`pjit` (parallel over output rows).  Both cache their machine code on
-disk; no routine uses fastmath, so integer and traced results are exact and
-float results keep IEEE order of operations.
+Every compiled routine in the engine is made with :func:`jit` (or
+:func:`jit_inline` for small helpers).  They cache their machine code on disk
+and release the GIL; no routine uses fastmath, so integer and traced results
+are exact and float results keep IEEE order of operations (and no multiply
+and add are contracted into one FMA).
+
+Nothing in the engine uses ``prange``: the bulk routines work on ranges of
+rows and :mod:`convtrace.engine.threads` runs them on plain threads, so every
+routine compiles once per dtype, not once serial and once parallel, and
+Numba's OpenMP team (which stalls milliseconds on small jobs) never starts.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import types
 from pathlib import Path
 
 
@@ -57,25 +62,24 @@ def jit(func):
     return numba.njit(**JIT_OPTIONS)(func)
 
 
-def pjit(func):
-    """Compile ``func`` with ``prange`` loops running on Numba's thread pool."""
-    return numba.njit(parallel=True, **JIT_OPTIONS)(func)
+def jit_inline(func):
+    """Like :func:`jit`, but inlined into its callers before they compile.
 
-
-def jit_pair(func):
-    """A serial and a parallel routine from one Python body.
-
-    ``prange`` runs as ``range`` in the serial one, which is what small inputs
-    (traces, homework) and callers already running in worker threads want.
-    The parallel copy gets its own name so the two never share a cache entry.
+    For small helpers that return views: inlined, the view's reference
+    counting folds away instead of costing two atomic operations per call.
     """
-    twin = types.FunctionType(
-        func.__code__, func.__globals__, func.__name__ + "_parallel", func.__defaults__, func.__closure__
-    )
-    twin.__qualname__ = func.__qualname__ + "_parallel"
-    twin.__module__ = func.__module__
-    return jit(func), pjit(twin)
+    return numba.njit(inline="always", **JIT_OPTIONS)(func)
 
 
-#: Output elements × taps above which the parallel variant is worth its start-up.
-PARALLEL_WORK_THRESHOLD = 1 << 18
+#: Output elements × taps below which the convolution uses its small-input
+#: routine: slower per product, but one quick compile covers every window
+#: shape (traces, homework); above it the bulk routines are 10-40× faster.
+SMALL_WORK_THRESHOLD = 1 << 14
+
+#: Output elements × taps from which work is shared among threads: about
+#: 0.2 ms of work, well above the tens of microseconds a hand-off costs.
+PARALLEL_WORK_THRESHOLD = 1 << 20
+
+#: Threads for the bulk convolution (see :mod:`convtrace.engine.threads`): as
+#: many as Numba's own pool, which NUMBA_NUM_THREADS sets (default: the CPUs).
+THREADS = max(int(numba.config.NUMBA_NUM_THREADS), 1)

@@ -1,6 +1,6 @@
-"""Cross-correlation: the bulk routine and the traced routine.
+"""Cross-correlation: the small-input, bulk and traced routines.
 
-Both take arrays already in the compute dtype (int64, float32 or float64):
+All take arrays already in the compute dtype (int32, int64, float32 or float64):
 
 - ``x``: (C, H, W) input, C-contiguous
 - ``w``: (F, G, kh, kw) weights; filter ``f`` reads input channels
@@ -10,79 +10,57 @@ Both take arrays already in the compute dtype (int64, float32 or float64):
 
 Every output value is ``sum over (g, a, b) in row-major order of
 w[f, g, a, b] * x_padded[c0 + g, i*sh + a*dh, j*sw + b*dw]`` accumulated from
-zero in the compute dtype, in the same order in both routines, so the trace
-and the bulk result are bit-for-bit equal.
+zero in the compute dtype, in the same order in every routine, so the trace
+and the bulk result are bit-for-bit equal.  The bulk routines' inner loops
+are generated into :mod:`._fused` (see :mod:`.gen_fused`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from convtrace.engine._fused import MAX_TAPS, apply_taps
-from convtrace.engine.config import jit, jit_pair
+from convtrace.engine import _fused
+from convtrace.engine._fused import ROWS_PER_BLOCK
+from convtrace.engine.config import jit
+from convtrace.engine.threads import run_tasks
 
-#: Output columns per tile: this many bytes of each row in play at once.
-TILE_BYTES = 16384
+#: Window sizes with a routine of their own (every weight in a register).
+FUSED_SIZES = _fused.FUSED_SIZES
 
 
-def _correlate(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, out):
+def bulk_routine(kh, kw, stride, dilation):
+    """The block routine for a kh×kw window with this stride and dilation.
+
+    Square windows of the sizes in FUSED_SIZES with column stride and
+    dilation 1, whose row stride equals their row dilation (so output rows
+    can go in pairs), get their own routine; the rest go one window row at a
+    time.  All take the same arguments (see :func:`correlate_bulk`).
+    """
+    (sh, sw), (dh, dw) = stride, dilation
+    fused = kh == kw and kh in FUSED_SIZES and sw == 1 and dw == 1 and sh == dh
+    return getattr(_fused, f"block{kh if fused else '_any'}")
+
+
+def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, out, parallel):
+    """Fill every value of ``out`` (F, H', W'); on the engine's threads when ``parallel``.
+
+    The output goes in blocks of ROWS_PER_BLOCK rows, each made by one call of
+    the block routine on one thread; so each thread also first-touches the
+    pages of a fresh output it writes.
+    """
     n_filters, n_rows, n_cols = out.shape
-    groups_width, kh, kw = w.shape[1], w.shape[2], w.shape[3]
-    n_taps = groups_width * kh * kw
-    flat_w = w.reshape(n_filters, n_taps)
-    padrow = np.full(x.shape[2], pad_value)
-    tile_cols = max(TILE_BYTES // out.itemsize, 16)
-    # Per tap: its input channel, row offset and column start.  Only the
-    # padded row a tap reads depends on the output row; each output row fills
-    # its own line of one table, so the loop below allocates nothing.
-    tap_g = np.empty(n_taps, dtype=np.int64)
-    tap_a = np.empty(n_taps, dtype=np.int64)
-    starts = np.empty(n_taps, dtype=np.int64)
-    k = 0
-    for g in range(groups_width):
-        for a in range(kh):
-            for b in range(kw):
-                tap_g[k] = g
-                tap_a[k] = a
-                starts[k] = j_lo * sw + b * dw - pl
-                k += 1
-    chan_table = np.empty((n_filters, n_taps), dtype=np.int64)
-    for f in range(n_filters):
-        for k in range(n_taps):
-            chan_table[f, k] = (f // filters_per_group) * groups_width + tap_g[k]
-    row_table = np.empty((n_filters * n_rows, n_taps), dtype=np.int64)
-    for t in prange(n_filters * n_rows):
-        f = t // n_rows
-        i = t - f * n_rows
-        weights = flat_w[f]
-        chans = chan_table[f]
-        rows = row_table[t]
-        for k in range(n_taps):
-            rows[k] = rmap[i * sh + tap_a[k] * dh]
-        orow = out[f, i]
-        for j in range(n_cols):
-            orow[j] = 0
-        # Columns whose window lies inside the input: several taps per pass,
-        # over column tiles small enough that every pass stays in L1.
-        for tile in range(j_lo, j_hi, tile_cols):
-            n = min(tile_cols, j_hi - tile)
-            o = orow[tile:tile + n]
-            base = (tile - j_lo) * sw
-            k = 0
-            while k < n_taps:
-                m = min(MAX_TAPS, n_taps - k)
-                apply_taps(o, x, padrow, chans, rows, starts, weights, k, m, n, base, sw)
-                k += m
-        # Border columns go through the padding index map, tap by tap.
-        for k in range(n_taps):
-            r = rows[k]
-            b = k % kw
-            wt = weights[k]
-            for j in range(j_lo):
-                _add_border(orow, j, x, chans[k], r, cmap[j * sw + b * dw], wt, pad_value)
-            for j in range(j_hi, n_cols):
-                _add_border(orow, j, x, chans[k], r, cmap[j * sw + b * dw], wt, pad_value)
+    kh, kw = w.shape[2], w.shape[3]
+    block = bulk_routine(kh, kw, (sh, sw), (dh, dw))
+    flat_w = w.reshape(n_filters, -1)
+    padrow = np.full(x.shape[2], pad_value, dtype=x.dtype)
+    zero = np.zeros(n_cols, dtype=out.dtype)
+    n_blocks = -(-n_rows // ROWS_PER_BLOCK)
+
+    def run(first, last):
+        block(x, flat_w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, kh, kw, padrow,
+              zero, first, last, n_blocks, out)
+
+    run_tasks(run, n_filters * n_blocks, parallel)
 
 
 @jit
@@ -112,9 +90,6 @@ def correlate_small(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, 
                     wt = w[f, g, a, b]
                     for j in range(n_cols):
                         _add_border(orow, j, x, c0 + g, r, cmap[j * sw + b * dw], wt, pad_value)
-
-
-correlate_bulk_serial, correlate_bulk_parallel = jit_pair(_correlate)
 
 
 @jit

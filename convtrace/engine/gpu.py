@@ -5,9 +5,12 @@ needs CUDA.  The kernels read the same padding index maps as the CPU engine
 and add products in the same order; integer results are exact, float results
 agree with the CPU's to float32 rounding (the GPU compiler may fuse a
 multiply and an add).  Kernels are specialised per dtype and dimensionality
-by Numba, so they compile once per shape family, not per image.  Each host
-thread gets its own CUDA stream, so batch workers overlap one image's
-transfers with another's kernel.
+by Numba, so they compile once per shape family, not per image, and the
+compiled code is cached on disk (``cache=True``) for the next process.  Each
+host thread gets its own CUDA stream, so batch workers overlap one image's
+transfers with another's kernel, and its own device buffers, reused from one
+call to the next while the shapes stay the same (a batch of same-sized frames
+allocates device memory once).
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def _stream():
 
 if cuda is not None:
 
-    @cuda.jit
+    @cuda.jit(cache=True)
     def _correlate_kernel(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, out):
         j, t = cuda.grid(2)
         n_filters, n_rows, n_cols = out.shape
@@ -76,7 +79,7 @@ if cuda is not None:
                     acc += w[f, g, a, b] * v
         out[f, i, j] = acc
 
-    @cuda.jit
+    @cuda.jit(cache=True)
     def _pool_kernel(x, kh, kw, sh, sw, dh, dw, pt, pl, mode, init, row_counts, col_counts, out):
         j, t = cuda.grid(2)
         n_maps, n_rows, n_cols = out.shape
@@ -110,6 +113,25 @@ if cuda is not None:
         out[c, i, j] = acc
 
 
+def _buffer(slot, shape, dtype, stream):
+    """This thread's flat device array for argument ``slot``, reused while its size and dtype stay the same."""
+    buffers = getattr(_local, "buffers", None)
+    if buffers is None:
+        buffers = _local.buffers = {}
+    dtype = np.dtype(dtype)
+    size = math.prod(shape)
+    buf = buffers.get(slot)
+    if buf is None or buf.size != size or np.dtype(buf.dtype) != dtype:
+        buf = buffers[slot] = cuda.device_array(size, dtype=dtype, stream=stream)
+    return buf
+
+
+def _to_device(slot, host, stream):
+    buf = _buffer(slot, host.shape, host.dtype, stream)
+    buf.copy_to_device(np.ascontiguousarray(host).reshape(-1), stream=stream)
+    return buf.reshape(host.shape)
+
+
 def _launch(kernel, out_shape, *args):
     """Run ``kernel`` over an output of ``out_shape`` on this thread's stream; return the host result."""
     stream = _stream()
@@ -117,9 +139,10 @@ def _launch(kernel, out_shape, *args):
     # The simulator runs every GPU thread as a Python thread: keep its blocks small.
     threads = (4, 4) if simulated() else THREADS
     blocks = (math.ceil(n_cols / threads[0]), math.ceil(n_maps * n_rows / threads[1]))
-    device_args = [cuda.to_device(a, stream=stream) if isinstance(a, np.ndarray) else a for a in args]
-    out_dtype = device_args.pop()
-    out = cuda.device_array(out_shape, dtype=out_dtype, stream=stream)
+    *args, out_dtype = args
+    name = kernel.__name__ if hasattr(kernel, "__name__") else str(id(kernel))
+    device_args = [_to_device((name, k), a, stream) if isinstance(a, np.ndarray) else a for k, a in enumerate(args)]
+    out = _buffer((name, "out"), out_shape, out_dtype, stream).reshape(out_shape)
     kernel[blocks, threads, stream](*device_args, out)
     host = out.copy_to_host(stream=stream)
     stream.synchronize()

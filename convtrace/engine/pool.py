@@ -11,10 +11,10 @@ routines, so the trace equals the bulk result bit for bit.
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
 from convtrace.engine._fused import pool_taps
-from convtrace.engine.config import jit, jit_pair
+from convtrace.engine.config import jit
+from convtrace.engine.threads import run_tasks
 
 MAX, MIN, AVG, SUM = 0, 1, 2, 3
 
@@ -46,10 +46,13 @@ def _combine(mode, acc, v):
     return acc + v
 
 
-def _pool(x, kh, kw, sh, sw, dh, dw, pt, pl, mode, init, row_counts, col_counts, j_lo, j_hi, out):
+@jit
+def pool_rows(x, kh, kw, sh, sw, dh, dw, pt, pl, mode, init, row_counts, col_counts, j_lo, j_hi, t_first, t_last,
+              out):
+    """Output rows t_first … t_last-1 of ``out`` (row t: map t // n_rows, row t % n_rows)."""
     height, width = x.shape[1], x.shape[2]
     n_maps, n_rows, n_cols = out.shape
-    for t in prange(n_maps * n_rows):
+    for t in range(t_first, t_last):
         c = t // n_rows
         i = t - c * n_rows
         orow = out[c, i]
@@ -78,7 +81,16 @@ def _pool(x, kh, kw, sh, sw, dh, dw, pt, pl, mode, init, row_counts, col_counts,
                 orow[j] = orow[j] / (row_counts[i] * col_counts[j])
 
 
-pool_serial, pool_parallel = jit_pair(_pool)
+def pool_bulk(x, kh, kw, sh, sw, dh, dw, pt, pl, mode, init, row_counts, col_counts, j_lo, j_hi, out, parallel):
+    """Fill ``out`` (C, n_rows, n_cols), its rows shared out among the engine's threads when ``parallel``.
+
+    One compiled routine serves both ways (see :mod:`convtrace.engine.threads`).
+    """
+    def run(first, last):
+        pool_rows(x, kh, kw, sh, sw, dh, dw, pt, pl, mode, init, row_counts, col_counts, j_lo, j_hi, first, last,
+                  out)
+
+    run_tasks(run, out.shape[0] * out.shape[1], parallel)
 
 
 @jit

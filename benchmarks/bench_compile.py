@@ -1,0 +1,153 @@
+"""Cold compile time of each engine routine, each in a fresh process with an empty Numba cache.
+
+Run:  python benchmarks/bench_compile.py [--repeat 3] [--only conv]
+
+Every case runs in its own Python process whose NUMBA_CACHE_DIR is a new,
+empty folder, so nothing comes from the disk cache.  Numba's one-off start-up
+(its registries, and importing ``scipy.linalg`` when SciPy is installed) is
+paid first by a throw-away function and reported on its own line; the padding
+index map is compiled before the clock starts too, since every path shares it.
+Then the case's first call is timed and its second call subtracted: what is
+left is compiling that routine and everything it calls.  "variants" counts the
+machine-code specialisations the engine's dispatchers hold after the case (a
+routine compiled for both a literal and an int64 argument counts twice).
+
+The figure is the median of ``--repeat`` processes, with the min–max spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: name -> Python statements run after ``setup``; they make the call ``run()``.
+CASES = {
+    "conv small {dt}": "run = lambda: conv(tiny, small_w, None)",
+    "conv bulk serial {dt}": "run = lambda: conv(small, small_w, False)",
+    "conv bulk parallel {dt}": "run = lambda: conv(small, small_w, True)",
+    "conv 3×3 serial {dt}": "run = lambda: conv(small, w3, False)",
+    "conv 3×3 parallel {dt}": "run = lambda: conv(small, w3, True)",
+    "conv 5×5 parallel {dt}": "run = lambda: conv(small, w5, True)",
+    "conv serial, read-only w after writable {dt}":
+        "conv(small, small_w, False)\nrun = lambda: conv(small, read_only(small_w), False)",
+    "trace_correlate {dt}": "run = lambda: engine.trace_correlate_cells(small, small_w, 1, pads, 'reflect', 0, "
+                            "(1, 1), (1, 1), cells)",
+    "max pool serial {dt}": "run = lambda: pool(False)",
+    "max pool parallel {dt}": "run = lambda: pool(True)",
+}
+DTYPES = ("float32", "float64", "int64", "int32")
+#: Cases timed for every dtype; the others for float32 only.
+EVERY_DTYPE = ("conv small {dt}", "conv bulk serial {dt}", "conv bulk parallel {dt}")
+
+CHILD = textwrap.dedent("""
+    import json, sys, time
+    t0 = time.perf_counter()
+    import numba
+    import numpy as np
+    from convtrace import engine
+    t_import = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    numba.njit(lambda a: a + 1)(1)          # Numba's one-off start-up, not the engine's
+    t_numba = time.perf_counter() - t0
+    linalg = "scipy.linalg" in sys.modules
+    engine.index_map(5, 1, 1, 1)            # shared by every path
+    dt = np.dtype(sys.argv[1])
+    rng = np.random.default_rng(0)
+    def data(shape):
+        return (rng.standard_normal(shape) * 4).astype(dt) if dt.kind == "f" else rng.integers(-9, 10, shape).astype(dt)
+    def read_only(a):
+        a = a.copy()
+        a.flags.writeable = False
+        return a
+    small = data((1, 40, 50))
+    tiny = data((1, 9, 10))                 # homework sizes: the small-input routine
+    small_w = data((1, 1, 4, 3))
+    w3, w5 = data((1, 1, 3, 3)), data((1, 1, 5, 5))
+    pads = (1, 2, 1, 1)
+    cells = np.array([[0, 0, 0], [0, 3, 4]], dtype=np.int64)
+    def conv(x, w, parallel):
+        k = w.shape[2:]
+        p = ((k[0] - 1) // 2, k[0] // 2, (k[1] - 1) // 2, k[1] // 2)
+        return engine.correlate(x, w, 1, p, "reflect", 0, (1, 1), (1, 1), parallel=parallel)
+    def pool(parallel):
+        return engine.pool(small, (2, 2), (0, 0, 0, 0), (2, 2), (1, 1), "max", 20, 25, parallel=parallel)
+    exec(sys.argv[2])
+    t0 = time.perf_counter(); run(); first = time.perf_counter() - t0
+    t0 = time.perf_counter(); run(); second = time.perf_counter() - t0
+    variants = 0
+    for mod in [m for name, m in sys.modules.items() if name.startswith("convtrace.engine")]:
+        for value in vars(mod).values():
+            if isinstance(value, numba.core.dispatcher.Dispatcher) and value.__module__ == mod.__name__:
+                variants += len(value.overloads)
+    print(json.dumps(dict(compile=first - second, numba=t_numba, imp=t_import, linalg=linalg,
+                          variants=variants)))
+""")
+
+
+def run_case(dtype: str, code: str, tree: Path = ROOT) -> dict:
+    with tempfile.TemporaryDirectory(prefix="convtrace-numba-cache-") as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache, PYTHONPATH=str(tree))
+        out = subprocess.run([sys.executable, "-c", CHILD, dtype, code], capture_output=True, text=True,
+                             env=env, cwd=tree)
+    if out.returncode:
+        raise RuntimeError(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):6.2f}s {min(values):5.2f}–{max(values):<5.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", default="", help="run only the cases whose name contains this")
+    parser.add_argument("--dtypes", default=",".join(DTYPES))
+    parser.add_argument("--tree", type=Path, action="append",
+                        help="a convtrace source tree to time (default: this one); give it twice, e.g. an older "
+                             "checkout and this one, to compare them: their runs alternate, so noise hits both")
+    args = parser.parse_args()
+    trees = args.tree or [ROOT]
+    import numba
+
+    print(f"convtrace engine cold compile times: numba {numba.__version__}, {os.cpu_count()} CPUs, "
+          f"median and min–max of {args.repeat} fresh processes per tree")
+    for k, tree in enumerate(trees):
+        print(f"  tree {k + 1}: {tree}")
+    header = f"{'case':<44}" + "".join(f" {'tree ' + str(k + 1):>19} {'variants':>8}" for k in range(len(trees)))
+    print(header)
+    print("-" * len(header))
+    start_up = []
+    for name, code in CASES.items():
+        for dt in args.dtypes.split(","):
+            if name not in EVERY_DTYPE and dt != "float32":
+                continue
+            label = name.format(dt=dt)
+            if args.only not in label:
+                continue
+            runs = {tree: [] for tree in trees}
+            for _ in range(args.repeat):
+                for tree in trees:
+                    runs[tree].append(run_case(dt, code, tree))
+            line = f"{label:<44}"
+            for tree in trees:
+                line += f" {spread([r['compile'] for r in runs[tree]])} {runs[tree][0]['variants']:>8}"
+                start_up += runs[tree]
+            print(line, flush=True)
+    if start_up:
+        print(f"{'(Numba start-up, first compile of anything)':<44} {spread([r['numba'] for r in start_up])}"
+              f"  imports scipy.linalg: {start_up[0]['linalg']}")
+        print(f"{'(import convtrace.engine)':<44} {spread([r['imp'] for r in start_up])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Every bulk convolution routine equals the traced routine bit for bit.
+
+``trace_correlate`` adds each window's products one by one, left to right,
+from zero; the bulk routines (the fused 3×3, 5×5 and 7×7 loops, the
+window-row loop for every other shape, serial and threaded) must give the
+very same bits, for every compute dtype, stride, dilation, padding, border
+mode, channel/group layout and size, including sizes just around the blocks
+of rows the threaded loop hands out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convtrace import engine
+from convtrace.engine import conv, gpu
+from convtrace.engine._fused import ROWS_PER_BLOCK
+from tests.strategies import PAD_MODES, arrays
+
+DTYPES = (np.float32, np.float64, np.int32, np.int64)
+#: Output row counts around the threaded loop's blocks (and its pairs of rows).
+BLOCK_EDGES = tuple(n for b in (ROWS_PER_BLOCK, 2 * ROWS_PER_BLOCK) for n in (b - 1, b, b + 1))
+
+
+def traced(x, w, groups, pads, mode, pad_value, stride, dilation, shape):
+    f, i, j = np.meshgrid(*(np.arange(n) for n in shape), indexing="ij")
+    cells = np.stack([f.ravel(), i.ravel(), j.ravel()], axis=1).astype(np.int64)
+    _, _, sums = engine.trace_correlate_cells(x, w, groups, pads, mode, pad_value, stride, dilation, cells)
+    return sums.reshape(shape)
+
+
+def assert_same_bits(got, expected):
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(got.view(f"u{got.itemsize}"), expected.view(f"u{expected.itemsize}"))
+
+
+@st.composite
+def bulk_problems(draw, dtypes=DTYPES, sizes=(1, 2, 3, 5, 7), tall=True):
+    dtype = draw(st.sampled_from(dtypes))
+    kh = draw(st.sampled_from(sizes))
+    kw = kh if draw(st.booleans()) else draw(st.integers(1, 10))
+    stride = (draw(st.integers(1, 3)), draw(st.sampled_from([1, 1, 2, 3])))
+    dilation = (draw(st.sampled_from([1, 1, 2])), draw(st.sampled_from([1, 1, 2, 3])))
+    if draw(st.booleans()):
+        dilation = (stride[0], dilation[1])  # two output rows per pass in the fused loops
+    groups = draw(st.integers(1, 2))
+    per_group = draw(st.integers(1, 2))
+    filters_per_group = draw(st.integers(1, 2))
+    mode = draw(st.sampled_from(PAD_MODES))
+    pads = [draw(st.integers(0, 4)) for _ in range(4)]
+    span = (dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1)
+    if tall and draw(st.booleans()):
+        n_rows = draw(st.sampled_from(BLOCK_EDGES))
+        height = max(1, (n_rows - 1) * stride[0] + span[0] - pads[0] - pads[1])
+    else:
+        height = draw(st.integers(1, 12))
+    width = draw(st.integers(1, 45))
+    pads[1] = max(pads[1], span[0] - height - pads[0])
+    pads[3] = max(pads[3], span[1] - width - pads[2])
+    if mode == "reflect":  # reflect cannot pad more than n - 1
+        pads = [min(p, (height if k < 2 else width) - 1) for k, p in enumerate(pads)]
+        if height + pads[0] + pads[1] < span[0] or width + pads[2] + pads[3] < span[1]:
+            mode = "replicate"
+            pads[1] = max(pads[1], span[0] - height - pads[0])
+            pads[3] = max(pads[3], span[1] - width - pads[2])
+    pad_value = draw(st.integers(-3, 3)) if mode == "zeros" else 0
+    x = arrays(draw, (groups * per_group, height, width), dtype)
+    w = arrays(draw, (groups * filters_per_group, per_group, kh, kw), dtype)
+    return dict(x=x, w=w, groups=groups, pads=tuple(pads), mode=mode, pad_value=pad_value, stride=stride,
+                dilation=dilation)
+
+
+def check_every_path(p):
+    args = (p["x"], p["w"], p["groups"], p["pads"], p["mode"], p["pad_value"], p["stride"], p["dilation"])
+    serial = engine.correlate(*args, parallel=False)
+    expected = traced(*args, serial.shape)
+    assert_same_bits(serial, expected)
+    assert_same_bits(engine.correlate(*args, parallel=True), expected)
+    assert_same_bits(engine.correlate(*args), expected)
+    for parallel in (None, False, True):  # None: the small-input routine for most of these sizes
+        out = np.full(serial.shape, 7, dtype=serial.dtype)  # every value must be overwritten
+        assert engine.correlate(*args, parallel=parallel, out=out) is out
+        assert_same_bits(out, expected)
+
+
+@given(bulk_problems(dtypes=(np.float32,)))
+def test_float32_bulk_routines_equal_the_trace(p):
+    check_every_path(p)
+
+
+@settings(max_examples=25)
+@given(bulk_problems(dtypes=(np.float64, np.int32, np.int64)))
+def test_other_dtypes_bulk_routines_equal_the_trace(p):
+    check_every_path(p)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("k", conv.FUSED_SIZES)
+def test_fused_routines_on_a_tall_image_with_blocks_and_pairs(dtype, k):
+    rng = np.random.default_rng(k)
+    x = (rng.standard_normal((1, 2 * ROWS_PER_BLOCK + 3, 37)) * 8).astype(dtype)
+    w = (rng.standard_normal((1, 1, k, k)) * 8).astype(dtype)
+    p = dict(x=x, w=w, groups=1, pads=(k // 2,) * 4, mode="reflect", pad_value=0, stride=(1, 1),
+             dilation=(1, 1))
+    check_every_path(p)
+
+
+def test_negative_zero_products_sum_to_positive_zero_as_in_the_trace():
+    # 0 + (-0.0) is +0.0: a loop that started from the first product would keep -0.0.
+    x = np.zeros((1, 70, 20), dtype=np.float32)
+    w = -np.ones((1, 1, 3, 3), dtype=np.float32)
+    for parallel in (False, True):
+        out = engine.correlate(x, w, 1, (1, 1, 1, 1), "reflect", 0, (1, 1), (1, 1), parallel=parallel)
+        assert not np.signbit(out).any()
+
+
+def test_int32_and_int64_agree_where_the_sums_fit():
+    rng = np.random.default_rng(5)
+    pixels = rng.integers(0, 256, (3, 131, 67))
+    sharpen = np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])[None, None]
+    for kernel in (sharpen, rng.integers(-128, 128, (1, 1, 5, 5)), rng.integers(-128, 128, (1, 1, 4, 6))):
+        w = np.repeat(kernel, 3, axis=0)
+        args = (3, (2, 2, 2, 3), "symmetric", 0, (1, 1), (1, 1))
+        for parallel in (False, True):
+            narrow = engine.correlate(pixels.astype(np.int32), w.astype(np.int32), *args, parallel=parallel)
+            wide = engine.correlate(pixels.astype(np.int64), w.astype(np.int64), *args, parallel=parallel)
+            assert narrow.dtype == np.int32
+            np.testing.assert_array_equal(narrow, wide)
+
+
+def test_read_only_and_strided_weights_are_accepted():
+    x = np.arange(2 * 9 * 11, dtype=np.float32).reshape(2, 9, 11)
+    w = np.arange(2 * 2 * 3 * 6, dtype=np.float32).reshape(2, 2, 3, 6)[:, :, :, ::2]
+    ro = np.ascontiguousarray(w)
+    ro.flags.writeable = False
+    args = (1, (1, 1, 1, 1), "zeros", 0, (1, 1), (1, 1))
+    expected = engine.correlate(x, np.ascontiguousarray(w), *args, parallel=False)
+    assert_same_bits(engine.correlate(x, w, *args, parallel=False), expected)
+    assert_same_bits(engine.correlate(x, ro, *args, parallel=False), expected)
+
+
+@pytest.mark.skipif(not gpu.available(), reason="no CUDA device and no simulator")
+def test_gpu_reuses_its_buffers_without_mixing_up_calls_and_fills_out():
+    rng = np.random.default_rng(3)
+    args = (1, (1, 1, 1, 1), "replicate", 0, (1, 1), (1, 1))
+    w = rng.integers(-3, 4, (1, 1, 3, 3)).astype(np.int64)
+    for shape in ((1, 5, 6), (1, 5, 6), (1, 4, 7)):  # same shapes reuse the device buffers
+        x = rng.integers(-9, 10, shape).astype(np.int64)
+        expected = engine.correlate(x, w, *args, parallel=False)
+        np.testing.assert_array_equal(engine.correlate(x, w, *args, device="cuda"), expected)
+        out = np.zeros_like(expected)
+        assert engine.correlate(x, w, *args, device="cuda", out=out) is out
+        np.testing.assert_array_equal(out, expected)
