@@ -15,16 +15,16 @@ No fastmath (see :mod:`convtrace.engine.config`).
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from convtrace.engine.config import jit, jit_pair
+from convtrace.engine.config import jit
 
 
+@jit
 def _scatter(x, w, sh, sw, dh, dw, out):
     """out[co, i·s + a·d, j·s + b·d] += x[ci, i, j] · w[ci, co, a, b] over (ci, i, j, a, b), per output map."""
     c_in, height, width = x.shape
     c_out, kh, kw = w.shape[1], w.shape[2], w.shape[3]
-    for co in prange(c_out):
+    for co in range(c_out):
         for ci in range(c_in):
             for i in range(height):
                 for j in range(width):
@@ -35,7 +35,9 @@ def _scatter(x, w, sh, sw, dh, dw, out):
                             out[co, r, j * sw + b * dw] += v * w[ci, co, a, b]
 
 
-scatter_serial, scatter_parallel = jit_pair(_scatter)
+# One compiled routine serves both: transposed convolutions are homework-sized, and a thread pool's
+# start-up would cost more than it saves (see engine/threads.py for the bulk convolution's blocks).
+scatter_serial = scatter_parallel = _scatter
 
 
 @jit
