@@ -515,7 +515,7 @@ def test_a_folder_that_cannot_be_written_is_one_clean_error(run, tmp_path, monke
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(batch.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(batch.folders.tempfile, "mkstemp", denied)
     result = run("batch", src, tmp_path / "out", "-k", "sharpen")
     assert result.exit_code == 2
     line = _one_error_line(result)
@@ -575,7 +575,7 @@ def test_a_write_failure_is_not_called_a_damaged_image(tmp_path, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(batch, "write_atomic", full)
+    monkeypatch.setattr(batch.images, "write_atomic", full)
     plan = batch.BatchPlan(steps=(batch.KernelStep(SHARPEN, ConvSpec(padding="same")),))
     summary = batch.run(jobs, plan, workers=1)
     reasons = [o.reason for o in summary.outcomes]

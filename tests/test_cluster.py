@@ -293,7 +293,7 @@ def test_url_writes_never_clobber_and_leave_no_temporary_key(monkeypatch):
     cluster._write_url(fs, f"/w-{tag}/a.png", b"three", overwrite=True, run_id="r1")
     assert fs.cat_file(f"/w-{tag}/a.png") == b"three"
     # As an object store: one PUT of the final key, no temporary key at all.
-    monkeypatch.setattr(cluster, "OBJECT_STORES", cluster.OBJECT_STORES | {"memory"})
+    monkeypatch.setattr(cluster.storage, "OBJECT_STORES", cluster.OBJECT_STORES | {"memory"})
     cluster._write_url(fs, f"/w-{tag}/b.png", b"four", overwrite=False, run_id="r1")
     assert sorted(os.path.basename(p) for p in fs.find(f"/w-{tag}")) == ["a.png", "b.png"]
 

@@ -12,6 +12,11 @@ language, with exit status 2; the line is built from the exception's
 attributes (the option, the parameter, the value on the command line), never
 from the framework's English text.  Ctrl-C is one line, "interrupted", and
 exit status 130.
+
+That line is built in :mod:`convtrace.cli.usage` (imported when an error
+happens; ``usage_message`` is still importable from here); this module keeps
+the help's translation, the naming of option values shared by both, and the
+group that catches the errors.
 """
 
 from __future__ import annotations
@@ -22,7 +27,6 @@ import sys
 import types
 import typing
 from collections.abc import Iterator, Sequence
-from difflib import get_close_matches
 from enum import Enum
 from pathlib import Path
 
@@ -33,7 +37,7 @@ from typer._click.utils import PacifyFlushWrapper, _detect_program_name
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit
 
-from convtrace.messages import LANGS, MESSAGES, Term, detect_lang, translate
+from convtrace.messages import LANGS, MESSAGES, detect_lang, translate
 from convtrace.messages.help import (
     HELP_ABORTED,
     HELP_DEFAULT,
@@ -53,27 +57,6 @@ from convtrace.messages.help import (
 from convtrace.messages.options import (
     ERROR_PREFIX,
     INTERRUPTED,
-    USAGE_BAD_CHOICE,
-    USAGE_BAD_VALUE,
-    USAGE_DID_YOU_MEAN,
-    USAGE_EXTRA_ARGS,
-    USAGE_INVALID_VALUE,
-    USAGE_MISSING_ARGUMENT,
-    USAGE_MISSING_COMMAND,
-    USAGE_MISSING_OPTION,
-    USAGE_NEEDS_VALUE,
-    USAGE_NO_SUCH_COMMAND,
-    USAGE_NO_SUCH_OPTION,
-    USAGE_NOT_NUMBER,
-    USAGE_NOT_WHOLE,
-    USAGE_OTHER,
-    USAGE_OUT_OF_RANGE,
-    USAGE_QUOTE_MATRIX,
-    USAGE_RANGE_AT_LEAST,
-    USAGE_RANGE_AT_MOST,
-    USAGE_RANGE_BETWEEN,
-    USAGE_SEE_HELP,
-    USAGE_TAKES_NO_VALUE,
 )
 
 #: Typer's help headings and the message keys that translate them.
@@ -200,6 +183,53 @@ def _range_text(param) -> str | None:
     return f"{name}≥{low}" if low is not None else f"{name}≤{high}"
 
 
+# ---------------------------------------------------------------- how an option's value is named
+
+def _base_type(annotation):
+    """``int | None`` → int; ``list[str]`` → str."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        parts = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _base_type(parts[0]) if len(parts) == 1 else annotation
+    if origin in (list, tuple):
+        args = typing.get_args(annotation)
+        return _base_type(args[0]) if args else annotation
+    return annotation
+
+
+def _choices(param) -> list[str] | None:
+    desc = getattr(param, "type_descriptor", None)
+    choices = getattr(desc, "choices", None) if desc is not None else None
+    if not choices:
+        return None
+    return [str(c.value) if isinstance(c, Enum) else str(c) for c in choices]
+
+
+#: Metavars of options declared without one, by parameter name (an explicit metavar wins).
+_NAMED_METAVARS = {
+    "kernel": "KERNEL", "padding": "P", "pad_mode": "MODE", "pad_value": "V", "stride": "S",
+    "pool_stride": "S", "dilation": "D", "pattern": "PATTERN", "answer": "FILE|MATRIX", "size": "SIZE",
+    "values": "LOW..HIGH", "seed": "N",
+}
+
+
+def _metavar(param) -> str:
+    """How the help and the errors name an option's value: its metavar, its choices, or N, X, FILE, VALUE."""
+    if getattr(param, "metavar", None):
+        return param.metavar
+    choices = _choices(param)
+    if choices is not None:
+        return "|".join(choices)
+    desc = getattr(param, "type_descriptor", None)
+    base = _base_type(getattr(desc, "annotation", None))
+    if (param.name or "") in _NAMED_METAVARS:
+        return metavar_in(_NAMED_METAVARS[param.name], _lang)
+    if getattr(desc, "is_path", False) or base is Path:
+        return metavar_in("DIR" if "dir" in (param.name or "") else "FILE", _lang)
+    return metavar_in({int: "N", float: "X"}.get(base, "VALUE"), _lang)
+
+
+
 def _install(cmd) -> None:
     """The usage line's "Usage:" and the help option's text, in the language of the invocation."""
     if "format_usage" in cmd.__dict__:
@@ -230,244 +260,15 @@ def _line(text: str) -> None:
     say(one_line(text))
 
 
-# ---------------------------------------------------------------- usage errors
 
-def _chain(ctx) -> list:
-    chain = []
-    while ctx is not None:
-        chain.append(ctx)
-        ctx = ctx.parent
-    return chain[::-1]
+def __getattr__(name: str):
+    """``usage_message`` from here, as before it moved to :mod:`convtrace.cli.usage` (which imports
+    this module, so it is looked up on first use)."""
+    if name == "usage_message":
+        from convtrace.cli.usage import usage_message
 
-
-def _own_args(ctx, args: Sequence[str]) -> list[str] | None:
-    """The part of the command line that ``ctx``'s command parsed (after its name)."""
-    position = 0
-    for sub in _chain(ctx)[1:]:
-        try:
-            position = list(args).index(sub.info_name, position) + 1
-        except ValueError:
-            return None
-    return list(args[position:])
-
-
-def _reparse(ctx, args: Sequence[str]):
-    """(values by parameter name, leftover positionals) as ``ctx``'s parser sees the line, or None."""
-    own = _own_args(ctx, args)
-    if own is None:
-        return None
-    resilient = ctx.resilient_parsing
-    ctx.resilient_parsing = True  # the parser keeps what it understood instead of failing again
-    try:
-        opts, largs, _ = ctx.command.make_parser(ctx).parse_args(own)
-    except Exception:  # noqa: BLE001 — a best effort to quote the user's value; the error stands anyway
-        return None
-    finally:
-        ctx.resilient_parsing = resilient
-    return opts, largs
-
-
-def _option_name(param) -> str:
-    """How the user names ``param``: its long option (with the short one), or its metavar."""
-    opts = list(getattr(param, "opts", []) or [])
-    if getattr(param, "param_type_name", "") == "argument":
-        return param.metavar or (param.name or "").upper()
-    longs = [o for o in opts if o.startswith("--")]
-    shorts = [o for o in opts if not o.startswith("--")]
-    if longs and shorts:
-        return f"{longs[0]} ({shorts[0]})"
-    return (longs or shorts or [param.name or "?"])[0]
-
-
-def _long_name(param) -> str:
-    opts = list(getattr(param, "opts", []) or [])
-    if getattr(param, "param_type_name", "") == "argument":
-        return _option_name(param)
-    longs = [o for o in opts if o.startswith("--")]
-    return (longs or opts or [param.name or "?"])[0]
-
-
-def _find_param(command, option_name: str):
-    for param in getattr(command, "params", []):
-        if option_name in (getattr(param, "opts", []) or []) or option_name in (
-                getattr(param, "secondary_opts", []) or []):
-            return param
-    return None
-
-
-def _base_type(annotation):
-    """``int | None`` → int; ``list[str]`` → str."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        parts = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _base_type(parts[0]) if len(parts) == 1 else annotation
-    if origin in (list, tuple):
-        args = typing.get_args(annotation)
-        return _base_type(args[0]) if args else annotation
-    return annotation
-
-
-def _choices(param) -> list[str] | None:
-    desc = getattr(param, "type_descriptor", None)
-    choices = getattr(desc, "choices", None) if desc is not None else None
-    if not choices:
-        return None
-    return [str(c.value) if isinstance(c, Enum) else str(c) for c in choices]
-
-
-def _suggestion(word: str, candidates: Sequence[str], lang: str) -> str:
-    close = get_close_matches(word, list(candidates), n=3)
-    if not close:
-        return ""
-    return translate(USAGE_DID_YOU_MEAN, lang, names=", ".join(close))
-
-
-def _bad_value(err, value, lang: str) -> str:
-    """A value the framework could not convert: a choice, a whole number, a number, a range."""
-    param = err.param
-    option = _long_name(param)
-    if value is None:
-        return translate(USAGE_INVALID_VALUE, lang, option=option)
-    choices = _choices(param)
-    if choices is not None:
-        return translate(USAGE_BAD_CHOICE, lang, option=option, value=value, choices=", ".join(choices),
-                         hint=_suggestion(str(value), choices, lang))
-    desc = getattr(param, "type_descriptor", None)
-    base = _base_type(getattr(desc, "annotation", None))
-    info = getattr(desc, "parameter_info", None)
-    low, high = getattr(info, "min", None), getattr(info, "max", None)
-    if base in (int, float):
-        try:
-            number = int(str(value).strip()) if base is int else float(str(value).strip())
-        except (ValueError, OverflowError):
-            key = USAGE_NOT_WHOLE if base is int else USAGE_NOT_NUMBER
-            example = low if low is not None and low > 0 else (1 if base is int else 0.5)
-            return translate(key, lang, option=option, value=value, example=example)
-        if low is not None and high is not None:
-            bounds = Term(USAGE_RANGE_BETWEEN)
-        elif low is not None:
-            bounds = Term(USAGE_RANGE_AT_LEAST)
-        else:
-            bounds = Term(USAGE_RANGE_AT_MOST)
-        if low is not None or high is not None:
-            return translate(USAGE_OUT_OF_RANGE, lang, option=option, value=number,
-                             range=translate(bounds, lang, low=low, high=high))
-    return translate(USAGE_BAD_VALUE, lang, option=option, value=value)
-
-
-def _value_of(err, args: Sequence[str]):
-    """The text the user gave for ``err.param``, found by parsing the line again."""
-    if err.ctx is None or err.param is None:
-        return None
-    parsed = _reparse(err.ctx, args)
-    if parsed is None:
-        return None
-    value = parsed[0].get(err.param.name)
-    if isinstance(value, (list, tuple)):
-        value = value[-1] if value else None
-    return value
-
-
-def _param_help(param) -> str:
-    text = " ".join((getattr(param, "help", None) or "").split())
-    return text.rstrip(".") if text else "?"
-
-
-#: Metavars of options declared without one, by parameter name (an explicit metavar wins).
-_NAMED_METAVARS = {
-    "kernel": "KERNEL", "padding": "P", "pad_mode": "MODE", "pad_value": "V", "stride": "S",
-    "pool_stride": "S", "dilation": "D", "pattern": "PATTERN", "answer": "FILE|MATRIX", "size": "SIZE",
-    "values": "LOW..HIGH", "seed": "N",
-}
-
-
-def _metavar(param) -> str:
-    """How the help and the errors name an option's value: its metavar, its choices, or N, X, FILE, VALUE."""
-    if getattr(param, "metavar", None):
-        return param.metavar
-    choices = _choices(param)
-    if choices is not None:
-        return "|".join(choices)
-    desc = getattr(param, "type_descriptor", None)
-    base = _base_type(getattr(desc, "annotation", None))
-    if (param.name or "") in _NAMED_METAVARS:
-        return metavar_in(_NAMED_METAVARS[param.name], _lang)
-    if getattr(desc, "is_path", False) or base is Path:
-        return metavar_in("DIR" if "dir" in (param.name or "") else "FILE", _lang)
-    return metavar_in({int: "N", float: "X"}.get(base, "VALUE"), _lang)
-
-
-def _command_names(command) -> str:
-    return ", ".join(name for name, cmd in getattr(command, "commands", {}).items() if not cmd.hidden)
-
-
-def _command_at(root, args: Sequence[str]):
-    """The (sub)command ``args`` name and its path, following command names down from ``root``."""
-    command, path = root, [root.name or "convtrace"]
-    for arg in args:
-        sub = getattr(command, "commands", {}).get(arg)
-        if sub is None:
-            if hasattr(command, "commands") and not arg.startswith("-"):
-                break
-            continue
-        command, path = sub, [*path, arg]
-    return command, " ".join(path)
-
-
-def usage_message(err: click_exceptions.UsageError, args: Sequence[str], lang: str, root=None) -> str:
-    """The usage error ``err`` (raised while parsing ``args``) as one line in ``lang``, without the prefix."""
-    ctx = err.ctx
-    if ctx is not None:
-        command, where = ctx.command, ctx.command_path
-    elif root is not None:  # the parser raises some errors without a context: find the command again
-        command, where = _command_at(root, args)
-    else:
-        command, where = None, "convtrace"
-    if isinstance(err, click_exceptions.NoSuchOption):
-        candidates = [o for p in getattr(command, "params", []) for o in
-                      (*(getattr(p, "opts", []) or []), *(getattr(p, "secondary_opts", []) or []))
-                      if o.startswith("-")]
-        close = list(err.possibilities or []) or get_close_matches(err.option_name, candidates, n=3)
-        hint = translate(USAGE_DID_YOU_MEAN, lang, names=", ".join(sorted(close))) if close else ""
-        message = translate(USAGE_NO_SUCH_OPTION, lang, option=err.option_name, hint=hint)
-    elif isinstance(err, click_exceptions.BadOptionUsage):
-        param = _find_param(command, err.option_name)
-        if param is not None and getattr(param, "is_flag", False):
-            message = translate(USAGE_TAKES_NO_VALUE, lang, option=err.option_name)
-        else:
-            metavar = _metavar(param) if param is not None else "VALUE"
-            message = translate(USAGE_NEEDS_VALUE, lang, option=err.option_name, metavar=metavar)
-    elif isinstance(err, click_exceptions.MissingParameter) and err.param is not None:
-        key = USAGE_MISSING_ARGUMENT if err.param.param_type_name == "argument" else USAGE_MISSING_OPTION
-        message = translate(key, lang, name=_option_name(err.param), help=_param_help(err.param))
-    elif isinstance(err, click_exceptions.BadParameter) and err.param is not None:
-        message = _bad_value(err, _value_of(err, args), lang)
-    else:
-        message = _unexpected(err, args, lang)
-    return translate(USAGE_SEE_HELP, lang, message=message, command=where)
-
-
-def _unexpected(err, args: Sequence[str], lang: str) -> str:
-    """A plain usage error: a missing or unknown command, or extra arguments."""
-    ctx = err.ctx
-    parsed = _reparse(ctx, args) if ctx is not None else None
-    if ctx is not None and parsed is not None:
-        command = ctx.command
-        _, largs = parsed
-        if hasattr(command, "commands"):
-            if not largs:
-                return translate(USAGE_MISSING_COMMAND, lang, names=_command_names(command))
-            if largs[0] not in command.commands:
-                return translate(USAGE_NO_SUCH_COMMAND, lang, name=largs[0],
-                                 hint=_suggestion(largs[0], list(command.commands), lang),
-                                 names=_command_names(command))
-        else:
-            extra = largs  # what the command's arguments left over
-            if extra:
-                takes_input = any(p.name == "input" for p in command.params)
-                return translate(USAGE_EXTRA_ARGS, lang, n=len(extra), args=" ".join(repr(a) for a in extra),
-                                 hint=Term(USAGE_QUOTE_MATRIX) if takes_input else "")
-    return translate(USAGE_OTHER, lang, message=err.format_message())
+        return usage_message
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: Click 8's spelling of the completion instructions ("bash_complete") and Typer's ("complete_bash").
@@ -524,6 +325,8 @@ class LocalizedGroup(TyperGroup):
             except click_exceptions.UsageError as err:
                 if not standalone_mode:
                     raise
+                from convtrace.cli.usage import usage_message
+
                 _line(f"{translate(ERROR_PREFIX, lang)}: {usage_message(err, args, lang, self)}")
                 sys.exit(2)
             except click_exceptions.ClickException as err:

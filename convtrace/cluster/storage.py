@@ -1,26 +1,10 @@
-"""Filtering folders of images on a Dask cluster, with the same promises as on one machine.
+"""Storage for a cluster run: folders given as fsspec URLs, and writes as atomic as each storage allows.
 
-The client (``convtrace batch … --scheduler ADDRESS``) checks everything once, as
-on one machine (folders, settings, OUT's record of an earlier run), writes the
-record into OUT, then submits one task per image to a Dask distributed
-scheduler.  Each task runs on a worker the very code a local run uses for one
-image — :func:`convtrace.batch.process` for paths, or :func:`convtrace.batch.render`
-plus the storage writer below for URLs — so the workers read and write the
-files themselves: IN and OUT must be paths every worker sees (a shared file
-system: NFS, Lustre, a mounted bucket) or fsspec URLs.  Only small outcomes
-travel back to the client, which feeds the progress bar and the summary as they
-complete (``distributed.as_completed``).
-
-Faults.  A task that raises is retried (``retries``); a worker that dies has its
-images given to the others by the scheduler (and reported as failed, "worker
-lost", if that keeps happening); outputs are written under a temporary name
-carrying the run's id (``.convtrace-<run>-…``) and renamed, so a worker killed
-mid-write leaves at most such a temporary file, and the client removes this
-run's — only this run's — when the run ends, interrupted or not.  A scheduler
-that cannot be reached within the connect timeout is one clear error before
-anything is written.  Ctrl-C cancels every future not yet finished; images in
-the middle of being written finish their rename or leave only a temporary file,
-which is removed.
+A worker reads an image (a path or a URL), and its output is written here
+(:func:`process_url`, :func:`_write_url`); the client lists IN, checks the
+folders and keeps OUT's record of settings through the same file systems.
+Temporary files carry the run's id, so the client can remove this run's — only
+this run's — when the run ends (:func:`remove_temps`).
 
 Atomicity by kind of storage (what a reader of OUT can ever see):
 
@@ -43,7 +27,7 @@ Atomicity by kind of storage (what a reader of OUT can ever see):
   system's move (``memory://`` lives inside one process and is only for tests:
   worker processes do not share it).
 
-This module imports Dask and fsspec only when a cluster or a URL is used.
+fsspec is imported only when a URL is used.
 """
 
 from __future__ import annotations
@@ -52,21 +36,17 @@ import io
 import os
 import posixpath
 import re
-import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 from convtrace.batch import (
     MANIFEST_NAME,
     BatchPlan,
     Outcome,
-    Summary,
     _first_line,
     _outcome,
     check_record,
     manifest_text,
-    process,
     render,
     shown,
     temp_prefix,
@@ -75,32 +55,21 @@ from convtrace.errors import ConvtraceError, ConvtraceValueError
 from convtrace.io.readers import IMAGE_SUFFIXES
 from convtrace.io.writers import TEMP_PREFIX, write_atomic
 from convtrace.messages.batch import (
-    BATCH_BAD_SCHEDULER,
     BATCH_BAD_STORAGE,
     BATCH_NESTED_DIR,
-    BATCH_NO_DASK,
     BATCH_NO_FSSPEC,
     BATCH_NO_INPUT_DIR,
-    BATCH_NO_SCHEDULER,
     BATCH_OUT_NOT_DIR,
     BATCH_OUT_NOT_WRITABLE,
     BATCH_REASON_CANNOT_WRITE,
     BATCH_REASON_EXISTS,
     BATCH_REASON_FOLDER,
     BATCH_REASON_READ,
-    BATCH_REASON_UNEXPECTED,
-    BATCH_REASON_WORKER_LOST,
     BATCH_SAME_DIR,
 )
 from convtrace.messages.options import OUTPUT_EXISTS
 
-#: Seconds the client waits for a scheduler before saying it cannot be reached.
-DEFAULT_CONNECT_TIMEOUT = 10.0
-#: How many times a task that raised is tried again (a worker that dies is the scheduler's business).
-DEFAULT_RETRIES = 2
-
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
-_LOCAL_SCHEDULER = re.compile(r"^local(?::(\d+))?$")
 #: fsspec protocols of object stores: no rename, one PUT per object.
 OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "oss", "oci", "r2", "cos"})
 
@@ -109,73 +78,6 @@ def new_run_id() -> str:
     """A short id naming one run's temporary files."""
     return uuid.uuid4().hex[:12]
 
-
-# ----------------------------------------------------------------------------- Dask
-
-
-def require_dask():
-    """``distributed``, or one clear error saying how to install it."""
-    try:
-        import distributed
-    except ImportError as err:
-        raise ConvtraceValueError(BATCH_NO_DASK, reason=shown(_first_line(err))) from None
-    return distributed
-
-
-def parse_scheduler(address: str) -> tuple[str, int | None]:
-    """``("local", N or None)`` for ``local`` / ``local:N``; ``("remote", None)`` for an address."""
-    text = address.strip()
-    match = _LOCAL_SCHEDULER.fullmatch(text)
-    if match:
-        workers = int(match.group(1)) if match.group(1) else None
-        if workers == 0:
-            raise ConvtraceValueError(BATCH_BAD_SCHEDULER, value=shown(address))
-        return "local", workers
-    if not text or any(c.isspace() for c in text) or text.startswith("local"):
-        raise ConvtraceValueError(BATCH_BAD_SCHEDULER, value=shown(address))
-    return "remote", None
-
-
-def connect(address: str, timeout: float = DEFAULT_CONNECT_TIMEOUT):
-    """``(client, cluster)``: a client of the scheduler at ``address`` (cluster None), or of a new
-    local cluster (``local``: one single-threaded worker process per CPU; ``local:N``: N)."""
-    import logging
-
-    distributed = require_dask()
-    kind, workers = parse_scheduler(address)
-    logging.getLogger("distributed").setLevel(logging.ERROR)
-    if kind == "local":
-        cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                           processes=True, host="127.0.0.1", dashboard_address=":0",
-                                           silence_logs=logging.ERROR)
-        try:
-            return distributed.Client(cluster, timeout=timeout), cluster
-        except BaseException:
-            cluster.close()
-            raise
-    try:
-        return distributed.Client(address, timeout=timeout, set_as_default=False), None
-    except (OSError, TimeoutError, ValueError) as err:
-        reason = _first_line(err) if str(err).strip() else type(err).__name__
-        raise ConvtraceValueError(BATCH_NO_SCHEDULER, address=shown(address), seconds=f"{timeout:g}",
-                                  reason=shown(reason)) from None
-
-
-def close(client, cluster) -> None:
-    """Close the client, and the local cluster it started, quietly."""
-    for thing in (client, cluster):
-        if thing is not None:
-            try:
-                thing.close()
-            except Exception:  # noqa: BLE001, S110 - shutting down: nothing left to report
-                pass
-
-
-def _total_threads(client) -> int:
-    try:
-        return sum(client.nthreads().values()) or 1
-    except Exception:  # noqa: BLE001 - only a window size
-        return 1
 
 
 # ----------------------------------------------------------------------------- storage given as URLs
@@ -428,97 +330,3 @@ def temps_now(targets) -> set[str]:
         except OSError:
             continue
     return found
-
-
-# ----------------------------------------------------------------------------- the whole folder
-
-
-def _work(source, target, plan: BatchPlan, forbidden, run_id: str) -> Outcome:
-    """One image, on a worker: the same code as on one machine."""
-    if is_url(source) or is_url(target):
-        return process_url(str(source), str(target), plan, run_id)
-    return process(Path(source), Path(target), plan, forbidden, run_id)
-
-
-def _lost(source, target, err: BaseException) -> Outcome:
-    name = type(err).__name__
-    if name in ("KilledWorker", "CommClosedError", "CancelledError", "FutureCancelledError"):
-        return _outcome(source, target, "failed", BATCH_REASON_WORKER_LOST, reason=_first_line(err))
-    return _outcome(source, target, "failed", BATCH_REASON_UNEXPECTED, reason=_first_line(err))
-
-
-def run(jobs: list, plan: BatchPlan, client, progress: Callable[[Outcome], None] | None = None,
-        forbidden: Path | None = None, run_id: str | None = None, retries: int = DEFAULT_RETRIES,
-        window: int | None = None) -> Summary:
-    """Process (source, target) pairs (paths or URLs) on the Dask cluster behind ``client``.
-
-    At most ``window`` images are submitted at a time (default: four per worker thread), so a
-    folder of millions of images never floods the scheduler and Ctrl-C has little to cancel.
-    When the run ends — done, interrupted or failed — this run's temporary files are removed.
-    """
-    from distributed import as_completed
-
-    run_id = run_id or new_run_id()
-    summary = Summary()
-    start = time.perf_counter()
-    wall_start = time.time()
-    targets = [target for _, target in jobs]
-    before = temps_now(targets)
-    window = window or max(4 * _total_threads(client), 16)
-    queue = iter(enumerate(jobs))
-    pending: dict = {}
-    completed = as_completed(loop=client.loop)
-
-    def fill() -> None:
-        while len(pending) < window:
-            item = next(queue, None)
-            if item is None:
-                return
-            n, (source, target) = item
-            future = client.submit(_work, source, target, plan, forbidden, run_id, retries=retries,
-                                   pure=False, key=f"convtrace-{run_id}-{n}")
-            pending[future.key] = (future, source, target)
-            completed.add(future)
-
-    try:
-        fill()
-        for future in completed:
-            _, source, target = pending.pop(future.key)
-            try:
-                outcome = future.result()
-            except Exception as err:  # noqa: BLE001 - a lost worker is one failed image, the rest go on
-                outcome = _lost(source, target, err)
-            future.release()
-            summary.outcomes.append(outcome)
-            if progress is not None:
-                progress(outcome)
-            fill()
-    except KeyboardInterrupt:
-        summary.interrupted = True
-        raise
-    finally:
-        if pending:
-            try:
-                client.cancel([f for f, _, _ in pending.values()], force=True)
-            except Exception:  # noqa: BLE001, S110 - the scheduler may be gone already
-                pass
-        remove_temps(targets, run_id, wall_start, before)
-        summary.seconds = time.perf_counter() - start
-    return summary
-
-
-def dry_run(jobs: list, plan: BatchPlan, forbidden: Path | None = None) -> Summary:
-    """What a run would do, from the client, without a cluster: planned or already there."""
-    from convtrace.batch import run as local_run
-
-    if not any(is_url(s) or is_url(t) for s, t in jobs):
-        return local_run(jobs, plan, dry_run=True, forbidden=forbidden)
-    summary = Summary()
-    for source, target in jobs:
-        fs, path = url_fs(target)
-        exists = fs.exists(path)
-        if exists and not plan.overwrite:
-            summary.outcomes.append(_outcome(source, target, "skipped", BATCH_REASON_EXISTS))
-        else:
-            summary.outcomes.append(Outcome(source, target, "planned"))
-    return summary

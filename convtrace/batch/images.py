@@ -1,0 +1,208 @@
+"""One image: decode, filter, encode and write it, every problem a failed Outcome.
+
+The same code serves a run on one machine (:func:`process`, on worker threads)
+and a run on a cluster (:func:`render`, whose bytes the cluster's storage
+writer puts in place).  Outputs are written under a temporary name beside their
+destination and renamed, so a reader never sees half an image.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import numpy as np
+
+from convtrace.batch.folders import _inside
+from convtrace.batch.outcomes import Outcome, _error_outcome, _first_line, _outcome
+from convtrace.batch.plan import BatchPlan, KernelStep
+from convtrace.errors import ConvtraceError
+from convtrace.io.writers import TEMP_PREFIX, write_atomic
+from convtrace.kernel import Kernel
+from convtrace.messages.batch import (
+    BATCH_REASON_BOMB,
+    BATCH_REASON_CANNOT_WRITE,
+    BATCH_REASON_DAMAGED,
+    BATCH_REASON_EXISTS,
+    BATCH_REASON_INSIDE_IN,
+    BATCH_REASON_NO_READ_PERMISSION,
+    BATCH_REASON_NOT_IMAGE,
+    BATCH_REASON_REPLACES_INPUT,
+    BATCH_REASON_TOO_LARGE,
+    BATCH_REASON_UNEXPECTED,
+)
+from convtrace.messages.options import OUTPUT_EXISTS
+
+#: Formats that cannot store an alpha channel: it is dropped.
+NO_ALPHA_FORMATS = ("JPEG", "BMP", "PPM")
+PIL_FORMAT = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".bmp": "BMP", ".gif": "GIF", ".tif": "TIFF",
+              ".tiff": "TIFF", ".webp": "WEBP", ".pgm": "PPM", ".ppm": "PPM"}
+
+
+# ----------------------------------------------------------------------------- one image
+
+
+def decode(path: Path):
+    """(channels (C, H, W) float32, alpha or None, max pixel value, Pillow mode) of an image file."""
+    from convtrace.io.readers import open_pixels
+
+    arr, mode = open_pixels(path)
+    if mode in ("I", "F"):
+        arr, mode = arr.astype(np.float32), "F"
+    if mode.startswith("I;16"):
+        maxval = 65535
+    elif mode == "F":
+        maxval = float(max(np.nanmax(arr), 1.0)) if arr.size else 1.0
+        maxval = 65535 if maxval > 255 else 255
+    else:
+        maxval = 255
+    from convtrace.engine.pixels import planar_float32
+
+    alpha = None
+    if arr.ndim == 3:
+        if mode in ("RGBA", "LA"):
+            alpha = arr[..., -1].copy()
+        channels = planar_float32(np.ascontiguousarray(arr[..., :-1] if alpha is not None else arr))
+    else:
+        channels = np.ascontiguousarray(arr[None], dtype=np.float32)
+    return channels, alpha, maxval, mode
+
+
+def filter_pixels(channels: np.ndarray, plan: BatchPlan) -> np.ndarray:
+    """Apply the plan's steps to (C, H, W) float32 pixels, in the calling thread."""
+    from convtrace.convolution import prepare_conv2d
+    from convtrace.pooling import prepare_pool2d
+
+    x = channels
+    if plan.channels == "gray" and x.shape[0] == 3:
+        # ITU-R 601 luma, as Pillow's convert("L").
+        x = (x[0] * np.float32(0.299) + x[1] * np.float32(0.587) + x[2] * np.float32(0.114))[None]
+    for step in plan.steps:
+        if isinstance(step, KernelStep):
+            kernel = step.kernel
+            if plan.channels == "sum" and kernel.weights.ndim == 2 and x.shape[0] > 1:
+                kernel = Kernel(kernel.name, np.repeat(kernel.weights[None], x.shape[0], axis=0), kernel.scale)
+            out = prepare_conv2d(x, kernel, step.spec).run(parallel=False, device=plan.device)
+        else:
+            out = prepare_pool2d(x, spec=step).run(parallel=False, device=plan.device)
+        x = out if out.ndim == 3 else out[None]
+    return x
+
+
+RANGE_CODES = {"clip": 0, "abs": 1, "normalize": 2}
+
+
+def to_pixels(values: np.ndarray, range_mode: str, maxval: int) -> np.ndarray:
+    """Filtered (C, H, W) values as (H, W, C) pixels 0…maxval: clipped, absolute, or stretched min–max."""
+    from convtrace.engine.pixels import interleaved_pixels
+
+    dtype = np.uint16 if maxval > 255 else np.uint8
+    out = np.empty(values.shape[1:] + values.shape[:1], dtype=dtype)
+    return interleaved_pixels(np.ascontiguousarray(values), RANGE_CODES[range_mode], float(maxval), out)
+
+
+def encode(pixels: np.ndarray, alpha: np.ndarray | None, suffix: str) -> bytes:
+    """(H, W, C) pixels (and alpha) as the bytes of an image file of type ``suffix``."""
+    import io
+
+    from PIL import Image
+
+    fmt = PIL_FORMAT.get(suffix.lower(), "PNG")
+    size = pixels.shape[:2]
+    if pixels.shape[2] == 1:
+        img = Image.fromarray(pixels[..., 0])
+        if alpha is not None and fmt not in NO_ALPHA_FORMATS and pixels.dtype == np.uint8:
+            img = Image.merge("LA", (img, Image.fromarray(_fit(alpha, size))))
+    else:
+        rgb = pixels[..., :3]
+        if rgb.dtype != np.uint8:
+            rgb = (rgb >> 8).astype(np.uint8)
+        img = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
+        if alpha is not None and fmt not in NO_ALPHA_FORMATS:
+            img.putalpha(Image.fromarray(_fit(alpha, size)))
+    if fmt == "GIF":
+        img = img.convert("P") if img.mode in ("RGB", "L", "LA", "RGBA") else img
+    options = {"quality": 92} if fmt in ("JPEG", "WEBP") else {}
+    buffer = io.BytesIO()
+    img.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def _fit(alpha: np.ndarray, shape) -> np.ndarray:
+    """The alpha channel unchanged, or resized (nearest) when the filter changed the size."""
+    if alpha.shape == tuple(shape):
+        return alpha
+    from PIL import Image
+
+    return np.asarray(Image.fromarray(alpha).resize((shape[1], shape[0]), Image.Resampling.NEAREST))
+
+
+def render(source, target: Path, plan: BatchPlan, suffix: str | None = None) -> bytes | Outcome:
+    """Read, filter and encode one image: the bytes of the output file, or a failed Outcome saying why.
+
+    ``source`` is a path or a binary file object (what a worker read from a URL); ``suffix`` is the
+    output's type (``target``'s own by default).  Everything but writing: the same on one machine
+    and on a cluster.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:  # reading and filtering
+        channels, alpha, maxval, _ = decode(source)
+        values = filter_pixels(channels, plan)
+        return encode(to_pixels(values, plan.range_mode, maxval), alpha, suffix or target.suffix)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return _outcome(source, target, "failed", BATCH_REASON_BOMB)
+    except UnidentifiedImageError:
+        return _outcome(source, target, "failed", BATCH_REASON_NOT_IMAGE)
+    except ConvtraceError as err:
+        return _error_outcome(source, target, err)
+    except PermissionError:
+        return _outcome(source, target, "failed", BATCH_REASON_NO_READ_PERMISSION)
+    except (MemoryError, OverflowError) as err:
+        return _outcome(source, target, "failed", BATCH_REASON_TOO_LARGE, reason=_first_line(err))
+    except (OSError, ValueError, SyntaxError, EOFError) as err:
+        return _outcome(source, target, "failed", BATCH_REASON_DAMAGED, reason=_first_line(err))
+    except Exception as err:  # noqa: BLE001 - one image never stops the folder nor prints a traceback
+        return _outcome(source, target, "failed", BATCH_REASON_UNEXPECTED, reason=_first_line(err))
+
+
+#: Whether :func:`~convtrace.io.writers.write_atomic` can name its temporary files after a run.
+_WRITER_TAKES_PREFIX = "prefix" in inspect.signature(write_atomic).parameters
+
+
+def temp_prefix(run_id: str = "") -> str:
+    """The name every temporary file of run ``run_id`` starts with (``.convtrace-<run>-``)."""
+    return f"{TEMP_PREFIX}{run_id}-" if run_id else TEMP_PREFIX
+
+
+def process(source: Path, target: Path, plan: BatchPlan, forbidden: Path | None = None,
+            run_id: str = "") -> Outcome:
+    """Filter one image into ``target``; every problem becomes a failed Outcome with a reason.
+
+    ``forbidden`` (IN, resolved) is a folder the output must not land in, even through a link.
+    ``run_id`` names the run's temporary files (``.convtrace-<run_id>-…``), so that the ones a
+    killed process left behind can be told from any other run's and removed.
+    """
+    if forbidden is not None and _inside(target.parent.resolve(), forbidden):
+        return _outcome(source, target, "failed", BATCH_REASON_INSIDE_IN)
+    if target.exists() and not plan.overwrite:
+        return _outcome(source, target, "skipped", BATCH_REASON_EXISTS)
+    if target.exists() and source.resolve() == target.resolve():
+        return _outcome(source, target, "failed", BATCH_REASON_REPLACES_INPUT)
+    data = render(source, target, plan)
+    if isinstance(data, Outcome):
+        return data
+    try:  # writing
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if run_id and _WRITER_TAKES_PREFIX:
+            write_atomic(target, data, overwrite=plan.overwrite, prefix=temp_prefix(run_id))
+        else:
+            write_atomic(target, data, overwrite=plan.overwrite)
+    except ConvtraceError as err:
+        if err.key == OUTPUT_EXISTS:
+            return _outcome(source, target, "skipped", BATCH_REASON_EXISTS)
+        return _error_outcome(source, target, err)
+    except OSError as err:
+        return _outcome(source, target, "failed", BATCH_REASON_CANNOT_WRITE, path=str(target),
+                        reason=err.strerror or _first_line(err))
+    return Outcome(source, target, "done")

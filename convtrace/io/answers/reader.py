@@ -1,0 +1,221 @@
+"""Reading an answer: :func:`read_answer` (a path, standard input or inline text) and :func:`parse_answer_text`.
+
+This is where a text is cleaned (BOM, odd spaces, code fences), sent to the
+right reader (LaTeX, brackets or plain rows), and where, when a comma between
+digits could be a decimal comma or a separator, the reading that fits the
+expected shape, the text's style or the language is chosen.  Files (``.npy``,
+``.json``, images, text) are read here too.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from convtrace.errors import ConvtraceValueError
+from convtrace.io.answers.answer import Answer, AnswerNote
+from convtrace.io.answers.brackets import _ASSIGN, _WRAPPER, _brackets
+from convtrace.io.answers.cells import _Reading, _shape_text, _where
+from convtrace.io.answers.commas import _DIGIT_COMMA, _comma_notes, _comma_style, _plain
+from convtrace.io.answers.latex import _latex, looks_like_latex
+from convtrace.io.matrix import BLANK_MARKERS, looks_inline
+from convtrace.messages import Term
+from convtrace.messages.answers import (
+    ANSWER_COMMA_AMBIGUOUS,
+    ANSWER_EMPTY,
+    ANSWER_INFINITE,
+    ANSWER_NOTE_COMMA_FORCED,
+    ANSWER_NOTE_COMMA_LOCALE,
+    ANSWER_NOTE_COMMA_SHAPE,
+    ANSWER_NOTE_COMMA_SPREADSHEET,
+    ANSWER_NOTE_NAN_BLANK,
+    ANSWER_NOTE_SEMICOLON_CSV,
+    ANSWER_NOTE_SEPARATOR_SHAPE,
+    ANSWER_NPY_NOT_NUMBERS,
+)
+from convtrace.messages.parsing import (
+    HINT_TEXT_MATRIX,
+    IS_DIRECTORY,
+    JSON_NOT_MATRIX,
+    NO_SUCH_FILE,
+    WHAT_TEXT_MATRIX,
+)
+from convtrace.syntax import normalise_minus
+
+#: File endings read as text answers (anything not .npy, .json or an image is read as text too).
+TEXT_SUFFIXES = frozenset({".txt", ".csv", ".tsv", ".tex", ".m", ".py", ".md", ".dat"})
+#: Memory reading text takes per value, a generous estimate (as in convtrace.io.matrix).
+BYTES_PER_TEXT_VALUE = 400
+
+_SPACES = str.maketrans({c: " " for c in "\u00a0\u2007\u2009\u200a\u202f\u205f\u3000"})
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
+    text = normalise_minus(text)
+    lines = text.split("\n")
+    lines = ["" if re.fullmatch(r"\s*```[\w+-]*\s*", line) else line.rstrip(" ") for line in lines]
+    return "\n".join(lines)
+
+
+def _fits(shape: tuple[int, ...], expected: tuple[int, ...]) -> bool:
+    if tuple(shape) == tuple(expected):
+        return True
+    squeeze = tuple(n for n in shape if n != 1)
+    return squeeze == tuple(n for n in expected if n != 1) and len(squeeze) > 0
+
+
+def _check_size(text: str, source: str) -> None:
+    from convtrace.limits import check_parts
+
+    values = len(text) // 2 + 1
+    check_parts(Term(WHAT_TEXT_MATRIX), [(source, (values,), BYTES_PER_TEXT_VALUE)], hint=Term(HINT_TEXT_MATRIX))
+
+
+def _answer(reading: _Reading, source: str, extra: list[AnswerNote] | None = None) -> Answer:
+    notes = list(reading.notes) + _comma_notes(reading) + list(extra or [])
+    return Answer(values=reading.values, blanks=reading.blanks, source=source, notes=notes)
+
+
+def parse_answer_text(text: str, source: str, *, expected_shape: tuple[int, ...] | None = None,
+                      decimal_comma: bool | None = None, lang: str = "en", json: bool = False) -> Answer:
+    """An answer written as text (any format of the module docstring), or an error naming the real cause."""
+    _check_size(text, source)
+    text = _clean(text)
+    lines = text.split("\n")
+    content = [re.sub(r"(?<!\\)[#%].*", "", line) for line in lines] if not looks_like_latex(text) else lines
+    if not any(line.strip() for line in content):
+        raise ConvtraceValueError(ANSWER_EMPTY, where=source)
+    expected = tuple(expected_shape) if expected_shape else None
+    if not json and looks_like_latex(text):
+        reading = _latex(text, source, decimal_comma, lines, expected)
+        if reading.error:
+            raise reading.error
+        extra = [AnswerNote(ANSWER_NOTE_COMMA_FORCED)] if decimal_comma and reading.comma_tokens else []
+        return _answer(reading, source, extra)
+    stripped = text.lstrip()
+    bracketed = json or stripped.startswith("[") or bool(_ASSIGN.match(text) and "[" in text) or bool(
+        _WRAPPER.match(text))
+    nested = bracketed and bool(json or re.search(r"(?:array|matrix|Matrix)\s*\(|\[\s*\[", text))
+
+    def read(comma: bool) -> _Reading:
+        if bracketed:
+            return _brackets(text, source, comma, lines, expected, json)
+        return _plain(lines, source, comma, expected)
+
+    outside_quotes = re.sub(r'"[^"\n]*"', " ", text)
+    possible = not nested and bool(_DIGIT_COMMA.search(outside_quotes))
+    if decimal_comma is not None:
+        reading = read(bool(decimal_comma) and possible)
+        if reading.error:
+            raise reading.error
+        extra = [AnswerNote(ANSWER_NOTE_COMMA_FORCED)] if decimal_comma and reading.comma_tokens else []
+        return _answer(reading, source, extra)
+    if not possible:
+        reading = read(False)
+        if reading.error:
+            raise reading.error
+        return _answer(reading, source)
+    style = _comma_style(text)
+    separator, comma = read(False), read(True)
+    valid = [r for r in (separator, comma) if r.error is None]
+    if not valid:
+        raise (comma if style == "decimal" else separator).error
+    if len(valid) == 1:
+        return _answer(valid[0], source)
+    if expected:
+        fitting = [r for r in valid if _fits(r.values.shape, expected)]
+        if len(fitting) == 1:
+            chosen = fitting[0]
+            other = separator if chosen is comma else comma
+            key = ANSWER_NOTE_COMMA_SHAPE if chosen is comma else ANSWER_NOTE_SEPARATOR_SHAPE
+            return _answer(chosen, source, [AnswerNote(key, {"shape": _shape_text(chosen.values.shape),
+                                                             "other": _shape_text(other.values.shape)})])
+    if style == "separator":
+        return _answer(separator, source)
+    # In a spreadsheet's CSV (';' between values) or paste (tabs), a comma never separates values.
+    spreadsheet = "\t" in text or any(n.key == ANSWER_NOTE_SEMICOLON_CSV for n in comma.notes)
+    if spreadsheet:
+        return _answer(comma, source, [AnswerNote(ANSWER_NOTE_COMMA_SPREADSHEET,
+                                                  {"other": _shape_text(separator.values.shape)})])
+    if lang == "es":
+        return _answer(comma, source, [AnswerNote(ANSWER_NOTE_COMMA_LOCALE,
+                                                  {"other": _shape_text(separator.values.shape)})])
+    written, read_as = comma.comma_tokens[0]
+    line = next((k for k, ln in enumerate(lines, start=1) if written in ln), None)
+    where = _where(source, line) if line else source
+    raise ConvtraceValueError(ANSWER_COMMA_AMBIGUOUS, where=where, token=written, decimal=read_as,
+                              spaced=written.replace(",", ", "), shape_comma=_shape_text(comma.values.shape),
+                              shape_separator=_shape_text(separator.values.shape))
+
+
+def _from_array(arr: np.ndarray, source: str) -> Answer:
+    if arr.dtype.kind not in "biuf":
+        raise ConvtraceValueError(ANSWER_NPY_NOT_NUMBERS, where=source, dtype=str(arr.dtype))
+    values = np.atleast_1d(np.asarray(arr, dtype=np.float64))
+    if np.isinf(values).any():
+        raise ConvtraceValueError(ANSWER_INFINITE, where=source, token="inf")
+    blanks = np.isnan(values)
+    notes = [AnswerNote(ANSWER_NOTE_NAN_BLANK, {"n": int(blanks.sum())})] if blanks.any() else []
+    return Answer(values=values, blanks=blanks if blanks.any() else None, source=source, notes=notes)
+
+
+def _looks_like_answer_text(spec: str) -> bool:
+    """Whether a command-line argument is an answer written inline rather than a path."""
+    s = spec.strip()
+    if not s or all(t in BLANK_MARKERS for t in s.split()):
+        return True  # empty, or only blanks: read (and refused or graded) as an answer
+    if looks_inline(spec) or looks_like_latex(s) or "\n" in spec or "\t" in spec or s[0] in '["#' or _WRAPPER.match(s):
+        return True
+    if re.search(r"\barray\s*\(|\[", s) or re.match(r"[A-Za-z_]\w*\s*=", s):
+        return True  # NumPy's or MATLAB's notation, or an assignment: `x = np.array([[nan]])`
+    if re.search(r"\.[A-Za-z]{1,4}\Z", s):
+        return False  # a file name that does not exist
+    return bool(re.search(r"\d", s)) and bool(re.search(r"\s", s))
+
+
+def read_answer(source: str, *, expected_shape: tuple[int, ...] | None = None, decimal_comma: bool | None = None,
+                lang: str = "en", stdin=None) -> Answer:
+    """A student's answer from ``source``: a path, ``-`` (standard input) or the answer written inline.
+
+    ``expected_shape`` (the exercise's output shape) settles whether a comma
+    between digits is a decimal comma; ``decimal_comma`` forces it either way;
+    ``lang == "es"`` prefers decimal commas when the text is written that way
+    and the shape does not settle it.  Raises ConvtraceValueError naming the
+    real cause when the answer cannot be read.
+    """
+    options = {"expected_shape": expected_shape, "decimal_comma": decimal_comma, "lang": lang}
+    if source == "-":
+        stream = sys.stdin if stdin is None else stdin
+        return parse_answer_text(stream.read(), "<stdin>", **options)
+    if not source.strip():
+        return parse_answer_text(source, "<argument>", **options)
+    path = Path(source)
+    try:
+        exists = path.exists()
+    except (OSError, ValueError):
+        exists = False
+    if exists:
+        from convtrace.io.readers import IMAGE_SUFFIXES, read_matrix, read_npy, read_text_file
+
+        if path.is_dir():
+            raise ConvtraceValueError(IS_DIRECTORY, where=source)
+        suffix = path.suffix.lower()
+        if suffix == ".npy":
+            return _from_array(read_npy(path, source), source)
+        if suffix in IMAGE_SUFFIXES:
+            return _from_array(read_matrix(source).values, source)
+        text = read_text_file(path)
+        if suffix == ".json":
+            if not _clean(text).strip():
+                raise ConvtraceValueError(ANSWER_EMPTY, where=source)
+            if not _clean(text).lstrip().startswith("["):
+                raise ConvtraceValueError(JSON_NOT_MATRIX, where=source)
+            return parse_answer_text(text, source, json=True, **options)
+        return parse_answer_text(text, source, **options)
+    if _looks_like_answer_text(source):
+        return parse_answer_text(source, "<argument>", **options)
+    raise ConvtraceValueError(NO_SUCH_FILE, where=source)
