@@ -191,8 +191,9 @@ def usage_message(err: click_exceptions.UsageError, args: Sequence[str], lang: s
         candidates = [o for p in getattr(command, "params", []) for o in
                       (*(getattr(p, "opts", []) or []), *(getattr(p, "secondary_opts", []) or []))
                       if o.startswith("-")]
-        close = list(err.possibilities or []) or get_close_matches(err.option_name, candidates, n=3)
-        hint = translate(USAGE_DID_YOU_MEAN, lang, names=", ".join(sorted(close))) if close else ""
+        # Closest first: click lists its guesses alphabetically (--strid → "--lang, --padding, --stride").
+        close = get_close_matches(err.option_name, list(err.possibilities or []) or candidates, n=3, cutoff=0.7)
+        hint = translate(USAGE_DID_YOU_MEAN, lang, names=", ".join(close)) if close else ""
         message = translate(USAGE_NO_SUCH_OPTION, lang, option=err.option_name, hint=hint)
     elif isinstance(err, click_exceptions.BadOptionUsage):
         param = _find_param(command, err.option_name)
