@@ -31,13 +31,13 @@ from convtrace.messages import Term
 from convtrace.messages.arrays import AXIS_COLS, AXIS_ROWS, POOL_INT_OVERFLOW
 from convtrace.messages.params import (
     HINT_POOL,
-    KERNEL_TOO_LARGE,
     PART_INPUT,
     PART_OUTPUT,
     POOL_PAD_TOO_LARGE,
     POOL_WINDOW_EMPTY,
     WHAT_POOL,
     WHAT_POOL_TRACE,
+    WINDOW_TOO_LARGE,
 )
 from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
 from convtrace.spec import PoolSpec, make_spec
@@ -243,7 +243,7 @@ def prepare_pool2d(x, size=None, spec: PoolSpec | None = None, *, channel_names=
     cols = size_arithmetic(width, size_hw[1], pads[2], pads[3], stride_hw[1], dilation_hw[1], spec.ceil_mode)
     if rows.size < 1 or cols.size < 1:
         raise ConvtraceValueError(
-            KERNEL_TOO_LARGE, kernel=kernel_extent_text(size_hw[0], size_hw[1], dilation_hw),
+            WINDOW_TOO_LARGE, kernel=kernel_extent_text(size_hw[0], size_hw[1], dilation_hw),
             padded=f"{height + pads[0] + pads[1]}×{width + pads[2] + pads[3]}",
         )
     dtype = compute_dtype(xa)

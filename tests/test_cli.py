@@ -183,7 +183,7 @@ def test_image_input_and_output(run, tmp_path):
         (["conv", "1 2; 3 4", "-k", "1", "--pad-mode", "nope"], "unknown padding mode"),
         (["conv", "1 2; 3 4", "-k", "1", "--at", "x"], "--at 'x'"),
         (["conv", "1 2; 3 4", "-k", "1", "--pad-value", "abc"], "--pad-value 'abc' is not a number"),
-        (["pool", "1 2; 3 4", "--size", "3"], "larger than the padded input"),
+        (["pool", "1 2; 3 4", "--size", "3"], "pooling window (3×3) is larger than the padded input"),
         (["pool", "1 2; 3 4", "--size", "2", "--padding", "2"], "at most 1"),
         (["kernels", "show", "nothing"], "unknown kernel"),
     ],

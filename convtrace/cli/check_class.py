@@ -233,7 +233,9 @@ def write_single_report(report: Path, form: str, grade, score, source: str, lang
 
 def write_report(report: Path, form: str, rows, lang: str, force: bool, *, grade=None, score=None,
                  source: str = "") -> None:
+    from convtrace.cli.common import say
     from convtrace.io.writers import write_atomic
+    from convtrace.messages.options import WROTE_FILE
     from convtrace.render import reports
 
     if form == "xlsx":
@@ -246,3 +248,4 @@ def write_report(report: Path, form: str, rows, lang: str, force: bool, *, grade
     else:
         data = reports.class_csv(rows, lang, form).encode("utf-8")
     write_atomic(report, data, overwrite=force)
+    say(translate(WROTE_FILE, lang, where=report))

@@ -71,8 +71,8 @@ MESSAGES: dict[str, dict[str, object]] = {
     },
     ERROR_PREFIX: {"en": "error", "es": "error"},
     OUTPUT_EXISTS: {
-        "en": "{where}: already exists; pass --force to overwrite it, or choose another -o file",
-        "es": "{where}: ya existe; usa --force para sobrescribirlo, o elige otro archivo con -o",
+        "en": "{where}: already exists; pass --force to overwrite it, or choose another file name",
+        "es": "{where}: ya existe; usa --force para sobrescribirlo, o elige otro nombre de archivo",
     },
     BINARY_NEEDS_OUTPUT: {
         "en": "--format {fmt} writes a binary file: give it a name with -o FILE",

@@ -10,6 +10,7 @@ UNKNOWN_PAD_MODE = "unknown_pad_mode"
 BAD_PAD_VALUE = "bad_pad_value"
 REFLECT_TOO_LARGE = "reflect_too_large"
 KERNEL_TOO_LARGE = "kernel_too_large"
+WINDOW_TOO_LARGE = "window_too_large"
 UNKNOWN_POOL_MODE = "unknown_pool_mode"
 POOL_PAD_TOO_LARGE = "pool_pad_too_large"
 POOL_WINDOW_EMPTY = "pool_window_empty"
@@ -74,8 +75,12 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": "el relleno reflect de {pad} es demasiado grande para una entrada con {n} {axis}: debe ser menor que la entrada ({limit} como máximo); usa pad_mode='symmetric' o 'replicate', o menos relleno",
     },
     KERNEL_TOO_LARGE: {
-        "en": "the kernel ({kernel}) is larger than the padded input ({padded}); use padding='same' or 'full', more padding, a smaller kernel or less dilation",
-        "es": "el kernel ({kernel}) es más grande que la entrada con relleno ({padded}); usa padding='same' o 'full', más relleno, un kernel más pequeño o menos dilatación",
+        "en": "the kernel ({kernel}) is larger than the padded input ({padded}); use padding same or full (--padding same), more padding, a smaller kernel or less dilation",
+        "es": "el kernel ({kernel}) es más grande que la entrada con relleno ({padded}); usa relleno same o full (--padding same), más relleno, un kernel más pequeño o menos dilatación",
+    },
+    WINDOW_TOO_LARGE: {
+        "en": "the pooling window ({kernel}) is larger than the padded input ({padded}); use a smaller window (--size), some padding (at most half the window) or less dilation",
+        "es": "la ventana de pooling ({kernel}) es más grande que la entrada con relleno ({padded}); usa una ventana más pequeña (--size), algo de relleno (como mucho la mitad de la ventana) o menos dilatación",
     },
     UNKNOWN_POOL_MODE: {
         "en": "unknown pooling mode {value!r}; use one of {choices}",

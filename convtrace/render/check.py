@@ -101,8 +101,8 @@ class GradeView:
                      Group(Text(translate(CHECK_EXPECTED, lang), style="" if plain else "bold"),
                            _plain_matrix(g.expected, plain, self.precision)))
         yield grid
-        if g.all_correct:
-            return
+        if g.all_correct or (g.shape_ok and not g.n_wrong and not g.diagnoses):
+            return  # every written cell is right: blanks are missing, not a mistake to name
         yield Text("")
         yield Text(translate(CHECK_LIKELY, lang) + ":", style="" if plain else "bold yellow")
         if g.diagnoses:
