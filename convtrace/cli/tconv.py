@@ -106,7 +106,7 @@ def tconv(
         elif format == NetFormat.markdown:
             text = tconv_markdown(op, out, traced, lang_code, precision, max_steps)
         else:
-            view = TConvView(op, out, traced, lang=lang_code, precision=precision, max_steps=max_steps)
+            view = TConvView(op, out, traced, lang=lang_code, precision=precision, max_steps=0 if at else max_steps)
             if output is None:
                 console().print(view)
                 return

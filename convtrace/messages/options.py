@@ -134,12 +134,12 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": " (¿quisiste decir {names}?)",
     },
     USAGE_MISSING_ARGUMENT: {
-        "en": "missing argument {name}: {help}",
-        "es": "falta el argumento {name}: {help}",
+        "en": "missing argument {name} ({help})",
+        "es": "falta el argumento {name} ({help})",
     },
     USAGE_MISSING_OPTION: {
-        "en": "missing option {name}: {help}",
-        "es": "falta la opción {name}: {help}",
+        "en": "missing option {name} ({help})",
+        "es": "falta la opción {name} ({help})",
     },
     USAGE_NEEDS_VALUE: {
         "en": "option {option} needs a value after it, e.g. {option} {metavar}",

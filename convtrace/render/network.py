@@ -38,7 +38,14 @@ from convtrace.messages.network import (
     TITLE_NET,
     TITLE_TCONV,
 )
-from convtrace.messages.views import LABEL_COLS, LABEL_INPUT, LABEL_KERNEL, LABEL_OUTPUT, LABEL_ROWS
+from convtrace.messages.views import (
+    LABEL_COLS,
+    LABEL_INPUT,
+    LABEL_KERNEL,
+    LABEL_MORE_STEPS,
+    LABEL_OUTPUT,
+    LABEL_ROWS,
+)
 from convtrace.network import DenseTrace, ElementTrace, FlattenTrace, SoftmaxTrace
 from convtrace.pooling import PoolTrace
 from convtrace.render.export import json_number, nested_list
@@ -350,6 +357,10 @@ class TConvView:
             for n in range(shown):
                 for line in tconv_step_lines(self.trace, n, lang, prec):
                     yield Text(line)
+                yield Text("")
+            hidden = int(np.size(self.output)) - shown
+            if hidden > 0 and self.max_steps > 0:
+                yield Text(translate(LABEL_MORE_STEPS, lang, hidden=hidden), style="yellow")
                 yield Text("")
         yield SideBySide(_maps(self.output, prec, lang, translate(LABEL_OUTPUT, lang, shape="×".join(
             str(v) for v in np.shape(self.output)))))
