@@ -124,11 +124,25 @@ def _keep_english(obj, name: str) -> str | None:
 _lang = "en"
 
 
+_typer_console = rich_utils._get_rich_console
+
+
+def _help_console(stderr: bool = False):
+    """Typer's help console, without the padding Rich leaves at line ends when the help is piped."""
+    from convtrace.cli.common import _TrimmedLines
+
+    console = _typer_console(stderr=stderr)
+    if not console.is_terminal:
+        console.file = _TrimmedLines(console.file)
+    return console
+
+
 def localize(command, lang: str) -> None:
     """Put ``command``'s help (and its subcommands') into ``lang``: texts, metavars, headings and the
     framework's own words ("Usage", "[default: …]", "[required]", the help option's text)."""
     global _lang
     _lang = lang
+    rich_utils._get_rich_console = _help_console
     index = _english_keys()
     for cmd in _commands(command):
         for name in ("help", "epilog", "short_help"):
