@@ -64,6 +64,8 @@ from convtrace.messages.options import (
     OS_NOT_FOUND,
     OS_PERMISSION,
     OS_READ_ONLY,
+    SOURCE_ARGUMENT,
+    SOURCE_STDIN,
 )
 from convtrace.names import DEVICES
 
@@ -305,13 +307,21 @@ def user_errors(lang: str, quiet: bool = False):
         with compile_notice(lang, quiet), without_blas_probe():
             yield
     except ConvtraceError as err:
-        say(one_line(f"{translate(ERROR_PREFIX, lang)}: {err.message(lang)}"))
+        say(one_line(f"{translate(ERROR_PREFIX, lang)}: {_named_sources(err.message(lang), lang)}"))
         raise typer.Exit(2) from None
     except OSError as err:
         if err.errno in (errno.EPIPE, None):  # a closed pipe is the caller's business; errno None: no file error
             raise
         say(one_line(f"{translate(ERROR_PREFIX, lang)}: {os_error_message(err, lang)}"))
         raise typer.Exit(2) from None
+
+
+def _named_sources(message: str, lang: str) -> str:
+    """The readers' names for text typed on the command line or piped in, in the user's language."""
+    if lang == "en":
+        return message
+    return (message.replace("<argument>", translate(SOURCE_ARGUMENT, lang))
+            .replace("<stdin>", translate(SOURCE_STDIN, lang)))
 
 
 class _TrimmedLines:

@@ -6,6 +6,8 @@ BAD_POOL_SPEC = "bad_pool_spec"
 BAD_VALUES_RANGE = "bad_values_range"
 BAD_SIZE_SPEC = "bad_size_spec"
 ERROR_PREFIX = "error_prefix"
+SOURCE_ARGUMENT = "source_argument"
+SOURCE_STDIN = "source_stdin"
 OUTPUT_EXISTS = "output_exists"
 BINARY_NEEDS_OUTPUT = "binary_needs_output"
 BAD_AT = "bad_at"
@@ -246,4 +248,6 @@ MESSAGES: dict[str, dict[str, object]] = {
         "en": "compiling the engine for this machine — first run only, about {seconds} s",
         "es": "compilando el motor para este equipo — solo la primera vez, unos {seconds} s",
     },
+    SOURCE_ARGUMENT: {"en": "<argument>", "es": "<argumento>"},
+    SOURCE_STDIN: {"en": "<stdin>", "es": "<entrada estándar>"},
 }
