@@ -167,8 +167,32 @@ class ConvStep:
     bias: Any = None                 # the bias added to the sum, when the operation has one
 
 
+class TraceData:
+    """What every trace shares: its operation's settings, and the size of the padded input it shows."""
+
+    @property
+    def padded_shape(self) -> tuple[int, int, int]:
+        """(C, Hp, Wp): the full padded input's size, of which ``padded`` may hold a part."""
+        return (self.operation.x.shape[0],) + tuple(self.pad_mask.shape)
+
+    @property
+    def channel_names(self) -> tuple[str, ...] | None:
+        return getattr(self.operation, "channel_names", None)
+
+    @property
+    def spec(self):
+        return self.operation.spec
+
+    @property
+    def params(self) -> dict:
+        return self.operation.params
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+
 @dataclass(frozen=True, eq=False)
-class ConvTrace:
+class ConvTrace(TraceData):
     """Every window of a convolution: values, products and sums, from the engine.
 
     ``output`` is what :func:`conv2d` returns for the same arguments, and each
@@ -200,25 +224,6 @@ class ConvTrace:
     bias: Any = None                      # None: the convolution adds no bias
     padded_origin: tuple[int, int] = (0, 0)   # (row, col) of padded[:, 0, 0] in the padded input
 
-    @property
-    def padded_shape(self) -> tuple[int, int, int]:
-        """(C, Hp, Wp): the full padded input's size, of which ``padded`` may hold a part."""
-        return (self.operation.x.shape[0],) + tuple(self.pad_mask.shape)
-
-    @property
-    def channel_names(self) -> tuple[str, ...] | None:
-        return getattr(self.operation, "channel_names", None)
-
-    @property
-    def spec(self) -> ConvSpec:
-        return self.operation.spec
-
-    @property
-    def params(self) -> dict:
-        return self.operation.params
-
-    def __len__(self) -> int:
-        return len(self.cells)
 
     def _out_index(self, n: int) -> tuple[int, ...]:
         f, i, j = (int(v) for v in self.cells[n])

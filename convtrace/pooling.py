@@ -24,7 +24,7 @@ from convtrace.arrays import (
     max_abs,
     resolve_device,
 )
-from convtrace.convolution import check_trace_memory, traced_neighbourhood, window_span
+from convtrace.convolution import TraceData, check_trace_memory, traced_neighbourhood, window_span
 from convtrace.errors import ConvtraceValueError
 from convtrace.limits import INT64_MAX, check_parts, check_work
 from convtrace.messages import Term
@@ -138,7 +138,7 @@ class PoolStep:
 
 
 @dataclass(frozen=True, eq=False)
-class PoolTrace:
+class PoolTrace(TraceData):
     """Every pooling window, which cell won or the sum and divisor, from the engine."""
 
     operation: Pool2d
@@ -161,25 +161,6 @@ class PoolTrace:
     squeeze: bool
     padded_origin: tuple[int, int] = (0, 0)   # (row, col) of padded[:, 0, 0] in the padded input
 
-    @property
-    def padded_shape(self) -> tuple[int, int, int]:
-        """(C, Hp, Wp): the full padded input's size, of which ``padded`` may hold a part."""
-        return (self.operation.x.shape[0],) + tuple(self.pad_mask.shape)
-
-    @property
-    def channel_names(self) -> tuple[str, ...] | None:
-        return getattr(self.operation, "channel_names", None)
-
-    @property
-    def spec(self) -> PoolSpec:
-        return self.operation.spec
-
-    @property
-    def params(self) -> dict:
-        return self.operation.params
-
-    def __len__(self) -> int:
-        return len(self.cells)
 
     @property
     def mode(self) -> str:
