@@ -24,6 +24,7 @@ from convtrace.batch import (
     _outcome,
     process,
     shown,
+    temp_prefix,
 )
 from convtrace.cluster.storage import (
     is_url,
@@ -192,9 +193,34 @@ def run(jobs: list, plan: BatchPlan, client, progress: Callable[[Outcome], None]
                 client.cancel([f for f, _, _ in pending.values()], force=True)
             except Exception:  # noqa: BLE001, S110 - the scheduler may be gone already
                 pass
+            # Cancelling cannot stop an image a worker is already writing: let those writes finish
+            # (each ends in a complete output or no file) before sweeping what dead workers left.
+            _settle(targets, run_id)
         remove_temps(targets, run_id, wall_start, before)
         summary.seconds = time.perf_counter() - start
     return summary
+
+
+#: How long an interrupted run waits for images already being written to finish.
+SETTLE_SECONDS = 15.0
+
+
+def _settle(targets, run_id: str, timeout: float = SETTLE_SECONDS, quiet: float = 0.5) -> None:
+    """Wait until no temporary file of run ``run_id`` has been seen beside local ``targets`` for ``quiet``
+    seconds (an image being filtered has not opened its file yet), or ``timeout``."""
+    prefix = temp_prefix(run_id)
+    folders = {str(Path(t).parent) for t in targets if not is_url(t)}
+    deadline = time.monotonic() + timeout
+    last_seen = time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - last_seen < quiet:
+        for folder in folders:
+            try:
+                if any(name.startswith(prefix) for name in os.listdir(folder)):
+                    last_seen = time.monotonic()
+                    break
+            except OSError:
+                continue
+        time.sleep(0.05)
 
 
 def dry_run(jobs: list, plan: BatchPlan, forbidden: Path | None = None) -> Summary:
