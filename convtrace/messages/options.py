@@ -98,7 +98,7 @@ MESSAGES: dict[str, dict[str, object]] = {
               "(rows × columns × exercises), this one {cells}; ask for a smaller --size (e.g. 6x6) or fewer "
               "exercises with --count (to filter a large matrix, use 'convtrace conv')",
         "es": "--size {size} con --count {count}: un examen puede tener como máximo {maximum} celdas de entrada "
-              "en total (filas × columnas × ejercicios), este {cells}; pide un --size menor (p. ej. 6x6) o menos "
+              "en total (filas × columnas × ejercicios), y este tendría {cells}; pide un --size menor (p. ej. 6x6) o menos "
               "ejercicios con --count (para filtrar una matriz grande, usa 'convtrace conv')",
     },
     QUIZ_TOO_LONG: {
