@@ -63,6 +63,7 @@ def as_numeric_array(value: Any, what: str) -> np.ndarray:
 
 
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+INT32_LIMIT = (1 << 31) - 1
 
 
 def _from_objects(arr: np.ndarray, what: str) -> np.ndarray:
@@ -97,6 +98,38 @@ def max_abs(arr: np.ndarray) -> int | float:
     if arr.dtype.kind in "biu":
         return max(abs(int(arr.max())), abs(int(arr.min())))
     return float(np.max(np.abs(arr)))
+
+
+def conv_int_bound(x3: np.ndarray, w4: np.ndarray, constant) -> tuple[int, int, int]:
+    """(bound, max |x|, max Σ|w|): no integer sum of this convolution can exceed ``bound`` in magnitude."""
+    xmax = max(max_abs(x3), abs(int(constant)))
+    wmax = max_abs(w4)
+    taps = w4[0].size
+    if xmax * wmax * taps <= INT64_MAX:  # the quick answer, without summing the weights
+        return xmax * wmax * taps, xmax, wmax * taps
+    flat = w4.reshape(w4.shape[0], -1)
+    filters = flat if flat.shape[0] <= 1 or w4.strides[0] != 0 else flat[:1]  # a broadcast 2-D kernel
+    wsum = max(sum(abs(int(v)) for v in row) for row in filters)
+    return xmax * wsum, xmax, wsum
+
+
+def int32_exact(x_dtype: np.dtype, w4: np.ndarray, constant) -> bool:
+    """Whether int32 sums are exact for every input of ``x_dtype``: an integer type of at most 16 bits
+    (uint8, int8, uint16, int16) and (its largest |value|, or |pad value|) × Σ|w| of each filter ≤ 2**31 − 1.
+
+    The bound holds for any values of that dtype, so an image's output dtype never depends on its pixels.
+    """
+    if x_dtype.kind not in "iu" or x_dtype.itemsize > 2:
+        return False
+    info = np.iinfo(x_dtype)
+    xmax = max(-int(info.min), int(info.max), abs(int(constant)))
+    wmax = max_abs(w4)
+    if xmax * wmax > INT32_LIMIT:
+        return False
+    flat = w4.reshape(w4.shape[0], -1)
+    filters = flat if flat.shape[0] <= 1 or w4.strides[0] != 0 else flat[:1]  # a broadcast 2-D kernel
+    wsum = int(np.abs(filters.astype(np.int64)).sum(axis=1).max())  # |w| ≤ 2**31 each: no wrap
+    return xmax * wsum <= INT32_LIMIT
 
 
 def check_finite(arr: np.ndarray, what: str) -> None:

@@ -10,8 +10,10 @@ exact scale, which the bulk and traced paths share.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -26,7 +28,8 @@ from convtrace.arrays import (
     cells_for,
     check_finite,
     compute_dtype,
-    max_abs,
+    conv_int_bound,
+    int32_exact,
     resolve_device,
 )
 from convtrace.errors import ConvtraceValueError
@@ -36,27 +39,50 @@ from convtrace.messages.arrays import (
     AXIS_COLS,
     AXIS_ROWS,
     BAD_NDIM,
+    BAD_OUT,
     CHANNEL_MISMATCH,
     CONV_INT_OVERFLOW,
     PAD_VALUE_TOO_LARGE,
 )
 from convtrace.messages.params import (
     HINT_CONV,
-    HINT_TRACE,
     KERNEL_TOO_LARGE,
-    PART_CELLS,
     PART_INPUT,
     PART_MAPS,
     PART_OUTPUT,
-    PART_PADDED,
     PART_WEIGHTS,
-    PART_WINDOWS,
     REFLECT_TOO_LARGE,
     WHAT_CONV,
     WHAT_CONV_TRACE,
 )
+from convtrace.neighbourhood import (
+    VIEW_SIDE,
+    TraceData,
+    check_trace_memory,
+    output_region,
+    padded_part,
+    window_span,
+)
+from convtrace.neighbourhood import traced_neighbourhood as _traced_neighbourhood
 from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
 from convtrace.spec import ConvSpec, make_spec
+
+__all__ = ["VIEW_SIDE", "WHOLE_OUTPUT_CELLS", "WHOLE_PADDED_CELLS", "Conv2d", "ConvStep", "ConvTrace", "TraceData",
+           "check_trace_memory", "conv2d", "convolve2d", "correlate2d", "prepare_conv2d", "trace_conv2d",
+           "traced_neighbourhood", "window_span"]
+
+#: At most this many padded cells (channels × rows × columns), a trace keeps the whole padded input;
+#: above it, only the part around the traced windows that a view shows (see :func:`traced_neighbourhood`).
+WHOLE_PADDED_CELLS = 1 << 20
+
+#: At most this many output cells (maps × rows × columns), a trace of chosen cells computes and keeps the
+#: whole output; above it, only the rows and columns around the traced cells that a view shows
+#: (:func:`~convtrace.neighbourhood.output_region`), from ``output_origin`` (see :class:`ConvTrace`).
+WHOLE_OUTPUT_CELLS = 1 << 20
+
+#: Sum integer convolutions in int32 when the input is an integer type of at most 16 bits (an image) and
+#: no sum can pass int32 whatever its values (see :func:`~convtrace.arrays.int32_exact`).
+INT32_PATH = True
 
 
 def apply_scale(values: np.ndarray, scale: Fraction) -> np.ndarray:
@@ -73,7 +99,8 @@ class Conv2d:
     """A checked convolution: everything the engine needs, plus how to shape the answer."""
 
     spec: ConvSpec
-    x: np.ndarray            # (C, H, W), compute dtype, contiguous
+    source3: np.ndarray      # (C, H, W), the input as given (its own dtype; a view where it can be)
+    dtype: np.dtype          # the compute dtype: int32, int64, float32 or float64
     weights: np.ndarray      # (F, G, kh, kw), compute dtype, flipped if asked
     groups: int
     pads: tuple[int, int, int, int]
@@ -85,6 +112,17 @@ class Conv2d:
     source_kernel: Any = None
     #: Names of the input's channels ("R", "G", "B" for an image), for labels only; None: numbers.
     channel_names: tuple[str, ...] | None = None
+
+    @cached_property
+    def x(self) -> np.ndarray:
+        """(C, H, W): the whole input in the compute dtype, contiguous; made when first needed (``run()``,
+        a trace of a small input), so a trace of a photo converts only the rows and columns it reads."""
+        return np.ascontiguousarray(self.source3, dtype=self.dtype)
+
+    @property
+    def x_shape(self) -> tuple[int, int, int]:
+        """(C, H, W) of the input, without converting it."""
+        return tuple(int(v) for v in self.source3.shape)
 
     @property
     def params(self) -> dict:
@@ -101,33 +139,97 @@ class Conv2d:
         out = apply_scale(out, self.scale)
         return out[0] if self.squeeze else out
 
-    def _correlate(self, parallel=None, device="cpu") -> np.ndarray:
+    def _correlate(self, parallel=None, device="cpu", out=None) -> np.ndarray:
         s = self.spec
         return engine.correlate(self.x, self.weights, self.groups, self.pads, s.pad_mode, s.constant,
-                                s.stride, s.dilation, parallel=parallel, device=device)
+                                s.stride, s.dilation, parallel=parallel, out=out, device=device)
 
-    def run(self, parallel: bool | None = None, device: str = "cpu") -> np.ndarray:
-        """The output.  ``parallel=False`` keeps to the calling thread (for worker pools);
-        ``device`` is 'cpu', 'cuda' or 'auto' (the GPU when there is one and the work is large)."""
+    @property
+    def out_shape(self) -> tuple[int, ...]:
+        """The output's shape, as :meth:`run` returns it."""
+        return self.out_shape3[1:] if self.squeeze else self.out_shape3
+
+    @property
+    def out_dtype(self) -> np.dtype:
+        """The output's dtype: the compute dtype, or float64 for integer sums under a scale such as 1/16."""
+        return self.dtype if self.scale == 1 or self.dtype.kind == "f" else np.dtype(np.float64)
+
+    def _device(self, device: str) -> str:
         work = self.rows.size * self.cols.size * self.weights.shape[0] * self.weights[0].size
-        return self._finish(self._correlate(parallel, resolve_device(device, work)))
+        return resolve_device(device, work)
+
+    def run(self, parallel: bool | None = None, device: str = "cpu", out: np.ndarray | None = None) -> np.ndarray:
+        """The output.  ``parallel=False`` keeps to the calling thread (for worker pools);
+        ``device`` is 'cpu', 'cuda' or 'auto' (the GPU when there is one and the work is large).
+        ``out``: a C-contiguous array of :attr:`out_shape` and :attr:`out_dtype` to fill and return
+        instead of allocating (a video's frames, a batch of same-sized images)."""
+        if out is None:
+            return self._finish(self._correlate(parallel, self._device(device)))
+        self._check_out(out)
+        out3 = out.reshape(self.out_shape3)
+        if self.out_dtype == self.dtype:
+            sums = self._correlate(parallel, self._device(device), out=out3)
+            if self.scale != 1:
+                np.multiply(sums, self.dtype.type(float(self.scale)), out=sums)
+        else:
+            np.multiply(self._correlate(parallel, self._device(device)), float(self.scale), out=out3)
+        return out
+
+    def sums(self, parallel: bool | None = None, device: str = "cpu") -> np.ndarray:
+        """The output before the kernel's scale (the exact integer sums of a 1/16 kernel), shaped as
+        :meth:`run`'s: an image path multiplies, rounds and clips in one pass, with no full-size
+        float64 copy (``convtrace.io.images.pixels(sums, scale=op.scale)``)."""
+        out = self._correlate(parallel, self._device(device))
+        return out[0] if self.squeeze else out
+
+    def _check_out(self, out) -> None:
+        ok = (isinstance(out, np.ndarray) and out.shape == self.out_shape and out.dtype == self.out_dtype
+              and out.flags.c_contiguous and out.flags.writeable and not np.shares_memory(out, self.source3))
+        if not ok:
+            got = (f"{type(out).__name__} {getattr(out, 'shape', '')} {getattr(out, 'dtype', '')}").strip()
+            raise ConvtraceValueError(BAD_OUT, shape=self.out_shape, dtype=str(self.out_dtype), got=got)
 
     def trace(self, cells=None) -> ConvTrace:
-        """The output with the working of ``cells`` (each (i, j) or (map, i, j); all when None)."""
+        """The output with the working of ``cells`` (each (i, j) or (map, i, j); all when None).
+
+        Past :data:`WHOLE_OUTPUT_CELLS` output cells, chosen cells keep only the output around them
+        (``output_origin``); past :data:`WHOLE_PADDED_CELLS`, only the padded input around their windows."""
         s = self.spec
         cells = as_cell_list(cells, self.out_shape3, self.squeeze)
-        hp, wp = self.x.shape[1] + self.pads[0] + self.pads[1], self.x.shape[2] + self.pads[2] + self.pads[3]
-        check_trace_memory(Term(WHAT_CONV_TRACE), self.out_shape3, cells, self.weights.shape[1:],
-                           (self.x.shape[0], hp, wp), self.x.dtype.itemsize)
-        out3 = self._correlate()
-        cell_idx = cells_for(out3.shape, cells, self.squeeze)
-        windows, products, totals = engine.trace_correlate_cells(
-            self.x, self.weights, self.groups, self.pads, s.pad_mode, s.constant, s.stride, s.dilation, cell_idx)
+        span = window_span(self.weights.shape[2:], s.dilation)
+        c, height, width = self.x_shape
+        padded_shape = (c, height + self.pads[0] + self.pads[1], width + self.pads[2] + self.pads[3])
+        whole = cells is None or math.prod(self.out_shape3) <= WHOLE_OUTPUT_CELLS
+        if whole:
+            check_trace_memory(Term(WHAT_CONV_TRACE), self.out_shape3, cells, self.weights.shape[1:], padded_shape,
+                               self.dtype.itemsize)
+            cell_idx = cells_for(self.out_shape3, cells, self.squeeze)
+            out3 = self._correlate()
+            windows, products, totals = engine.trace_correlate_cells(
+                self.x, self.weights, self.groups, self.pads, s.pad_mode, s.constant, s.stride, s.dilation, cell_idx)
+            output_origin = (0, 0)
+        else:
+            cell_idx = cells_for(self.out_shape3, cells, self.squeeze)
+            rows, cols = output_region(cell_idx, self.out_shape3)
+            kept = (self.out_shape3[0], rows[1] - rows[0], cols[1] - cols[0])
+            part_rows = (rows[0] * s.stride[0], (rows[1] - 1) * s.stride[0] + span[0])
+            part_cols = (cols[0] * s.stride[1], (cols[1] - 1) * s.stride[1] + span[1])
+            check_trace_memory(Term(WHAT_CONV_TRACE), kept, cells, self.weights.shape[1:],
+                               (2 * c, part_rows[1] - part_rows[0], part_cols[1] - part_cols[0]), self.dtype.itemsize)
+            # The output there from the padded input there: each cell sums the same products in the same order.
+            part = padded_part(self.source3, self.dtype, self.pads, s.pad_mode, s.constant, part_rows, part_cols)
+            unpadded = (0, 0, 0, 0)
+            out3 = engine.correlate(part, self.weights, self.groups, unpadded, "zeros", s.constant, s.stride,
+                                    s.dilation)
+            local = cell_idx - np.array([0, rows[0], cols[0]], dtype=np.int64)
+            windows, products, totals = engine.trace_correlate_cells(
+                part, self.weights, self.groups, unpadded, "zeros", s.constant, s.stride, s.dilation, local)
+            output_origin = (rows[0], cols[0])
         origins = cell_idx[:, 1:] * np.array(s.stride, dtype=np.int64)
         group_width = self.weights.shape[1]
         channels = (cell_idx[:, 0] // (self.weights.shape[0] // self.groups)) * group_width
         padded, mask, padded_origin = traced_neighbourhood(
-            self.x, self.pads, s.pad_mode, s.constant, origins, window_span(self.weights.shape[2:], s.dilation))
+            self.source3, self.dtype, self.pads, s.pad_mode, s.constant, origins, span)
         given = self.weights[:, :, ::-1, ::-1] if s.flip else self.weights
         return ConvTrace(
             operation=self,
@@ -138,8 +240,13 @@ class Conv2d:
             origins=origins, channels=channels, padded_origin=padded_origin,
             windows=windows, products=products, totals=totals,
             results=apply_scale(totals, self.scale), rows=self.rows, cols=self.cols, squeeze=self.squeeze,
-            subtotals=_channel_subtotals(products),
+            subtotals=_channel_subtotals(products), output_origin=output_origin,
         )
+
+
+def traced_neighbourhood(x3, dtype, pads, pad_mode, constant, origins, span):
+    """:func:`convtrace.neighbourhood.traced_neighbourhood` under :data:`WHOLE_PADDED_CELLS` (read when called)."""
+    return _traced_neighbourhood(x3, dtype, pads, pad_mode, constant, origins, span, WHOLE_PADDED_CELLS)
 
 
 def _channel_subtotals(products: np.ndarray) -> np.ndarray:
@@ -167,36 +274,15 @@ class ConvStep:
     bias: Any = None                 # the bias added to the sum, when the operation has one
 
 
-class TraceData:
-    """What every trace shares: its operation's settings, and the size of the padded input it shows."""
-
-    @property
-    def padded_shape(self) -> tuple[int, int, int]:
-        """(C, Hp, Wp): the full padded input's size, of which ``padded`` may hold a part."""
-        return (self.operation.x.shape[0],) + tuple(self.pad_mask.shape)
-
-    @property
-    def channel_names(self) -> tuple[str, ...] | None:
-        return getattr(self.operation, "channel_names", None)
-
-    @property
-    def spec(self):
-        return self.operation.spec
-
-    @property
-    def params(self) -> dict:
-        return self.operation.params
-
-    def __len__(self) -> int:
-        return len(self.cells)
-
-
 @dataclass(frozen=True, eq=False)
 class ConvTrace(TraceData):
     """Every window of a convolution: values, products and sums, from the engine.
 
     ``output`` is what :func:`conv2d` returns for the same arguments, and each
-    step's ``result`` is the output value at its index.
+    step's ``result`` is the output value at its index.  A trace of chosen cells of a large output
+    (more than ``WHOLE_OUTPUT_CELLS``) keeps only the rows and columns around them, every map:
+    ``output[..., i - r0, j - q0]`` is the output at row i, column j, with (r0, q0) = ``output_origin``;
+    ``output_shape`` is the whole output's shape and :meth:`whole_output` computes all of it.
     """
 
     operation: Conv2d
@@ -223,7 +309,7 @@ class ConvTrace(TraceData):
     subtotals: np.ndarray | None = None   # (N, G): products summed per input channel
     bias: Any = None                      # None: the convolution adds no bias
     padded_origin: tuple[int, int] = (0, 0)   # (row, col) of padded[:, 0, 0] in the padded input
-
+    output_origin: tuple[int, int] = (0, 0)   # (row, col) of output[..., 0, 0] in the whole output
 
     def _out_index(self, n: int) -> tuple[int, ...]:
         f, i, j = (int(v) for v in self.cells[n])
@@ -246,62 +332,6 @@ class ConvTrace(TraceData):
         )
 
 
-#: Sum integer convolutions in int32 when the bound proves no overflow (max|x| × Σ|w| < 2**31).
-#: ``engine.correlate`` accepts int32 arrays (checked: equal to int64 on a sharpen of uint8 values),
-#: but results of integer inputs are int64 today (tests/test_conv.py asserts it), so the switch stays
-#: off until outputs may be int32 (or the engine writes int32 sums into an int64 ``out=``).
-INT32_PATH = False
-INT32_LIMIT = 2**31 - 1
-
-
-#: At most this many padded cells (channels × rows × columns), a trace keeps the whole padded input;
-#: above it, only the part around the traced windows that a view shows (see :func:`traced_neighbourhood`).
-WHOLE_PADDED_CELLS = 1 << 20
-
-#: Rows and columns kept on each side of a traced window: at least what any view shows around it
-#: (the terminal's ``STEP_SIDE`` 9, the pictures' ``MAX_SIDE`` 14, each ``max(side, span + 2)``).
-VIEW_SIDE = 16
-
-
-def window_span(size, dilation) -> tuple[int, int]:
-    """Rows and columns a (dilated) window covers."""
-    return (int(dilation[0]) * (int(size[0]) - 1) + 1, int(dilation[1]) * (int(size[1]) - 1) + 1)
-
-
-def neighbourhood(n: int, starts: np.ndarray, span: int) -> tuple[int, int]:
-    """[lo, hi) of the padded positions along one axis that the views of windows starting at ``starts``
-    can show: each view holds ``max(VIEW_SIDE, span + 2)`` positions containing its window."""
-    side = max(VIEW_SIDE, span + 2)
-    lo = int(starts.min()) - side if len(starts) else 0
-    hi = int(starts.max()) + span + side if len(starts) else 0
-    return max(lo, 0), min(max(hi, 0), n)
-
-
-def traced_neighbourhood(x, pads, pad_mode, constant, origins, span):
-    """(padded, mask, origin): the padded input a trace shows, built through the engine's index maps.
-
-    When the whole padded input has at most :data:`WHOLE_PADDED_CELLS` cells, all of it (origin
-    (0, 0)), as before.  Otherwise every channel, but only the rows and columns around the traced
-    windows that a step view can show: a 12-megapixel photo traced at one cell keeps a few hundred
-    values instead of the whole padded copy.  ``mask`` is always the full (Hp, Wp) padding mask.
-    """
-    top, bottom, left, right = pads
-    n_channels, height, width = x.shape
-    hp, wp = height + top + bottom, width + left + right
-    mask = np.ones((hp, wp), dtype=bool)
-    mask[top:top + height, left:left + width] = False
-    if n_channels * hp * wp <= WHOLE_PADDED_CELLS or len(origins) == 0:
-        values, _ = engine.padded(x, pads, pad_mode, constant)
-        return values, mask, (0, 0)
-    r0, r1 = neighbourhood(hp, origins[:, 0], span[0])
-    q0, q1 = neighbourhood(wp, origins[:, 1], span[1])
-    code = engine.PAD_CODES[pad_mode]
-    rmap = engine.index_map(height, top, bottom, code)[r0:r1]
-    cmap = engine.index_map(width, left, right, code)[q0:q1]
-    values = engine.pad(x, np.ascontiguousarray(rmap), np.ascontiguousarray(cmap), x.dtype.type(constant))
-    return values, mask, (r0, q0)
-
-
 def conv_memory_parts(x_shape, w_shape, pads, out_shape, itemsize: int) -> list:
     """What running a convolution allocates, as (name, shape, itemsize) for :func:`~convtrace.limits.check_parts`."""
     _, height, width = x_shape
@@ -311,31 +341,6 @@ def conv_memory_parts(x_shape, w_shape, pads, out_shape, itemsize: int) -> list:
         (Term(PART_MAPS), (height + pads[0] + pads[1] + width + pads[2] + pads[3],), 8),
         (Term(PART_OUTPUT), tuple(out_shape), itemsize),
     ]
-
-
-def check_trace_memory(what, out_shape3, cells, window_shape, padded_shape, itemsize: int) -> None:
-    """Refuse a trace whose windows, products, padded input or cell list would pass the memory limit."""
-    n = (out_shape3[0] * out_shape3[1] * out_shape3[2]) if cells is None else len(cells)
-    window = tuple(int(v) for v in window_shape)
-    check_parts(what, [
-        (Term(PART_OUTPUT), tuple(out_shape3), itemsize),
-        (Term(PART_CELLS), (n, 3 * 4), 8),                 # indices, meshgrid and origins
-        (Term(PART_WINDOWS), (2 * n,) + window, itemsize),   # windows and products (or inside masks)
-        (Term(PART_PADDED), tuple(padded_shape), itemsize + 1),
-    ], Term(HINT_TRACE))
-
-
-def _conv_int_bound(x3: np.ndarray, w4: np.ndarray, constant) -> tuple[int, int, int]:
-    """(bound, max |x|, max Σ|w|): no integer sum of this convolution can exceed ``bound`` in magnitude."""
-    xmax = max(max_abs(x3), abs(int(constant)))
-    wmax = max_abs(w4)
-    taps = w4[0].size
-    if xmax * wmax * taps <= INT64_MAX:  # the quick answer, without summing the weights
-        return xmax * wmax * taps, xmax, wmax * taps
-    flat = w4.reshape(w4.shape[0], -1)
-    filters = flat if flat.shape[0] <= 1 or w4.strides[0] != 0 else flat[:1]  # a broadcast 2-D kernel
-    wsum = max(sum(abs(int(v)) for v in row) for row in filters)
-    return xmax * wsum, xmax, wsum
 
 
 def _check_pad_value(constant, dtype: np.dtype) -> None:
@@ -372,7 +377,7 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
     if wa.ndim == 1:
         wa = wa[None, :]
     if wa.ndim == 2:  # each channel filtered on its own
-        w4 = np.broadcast_to(wa, (channels, 1) + wa.shape)
+        w4 = wa[None, None] if channels == 1 else np.broadcast_to(wa, (channels, 1) + wa.shape)
         groups, squeeze = channels, xa.ndim < 3
     elif wa.ndim in (3, 4):
         w4 = wa[None] if wa.ndim == 3 else wa
@@ -406,19 +411,19 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
                 Term(HINT_CONV))
     check_work(n_filters * rows.size * cols.size * group_width * kh * kw, Term(WHAT_CONV), Term(HINT_CONV))
     if dtype.kind == "i":
-        bound, xmax, wsum = _conv_int_bound(x3, w4, spec.constant)
-        if bound > INT64_MAX:
-            if scale == 1:
-                raise ConvtraceValueError(CONV_INT_OVERFLOW, bound=bound, xmax=xmax, wsum=wsum, max=INT64_MAX)
-            # A scaled kernel's answer is a float anyway: sum in float64 rather than wrap.
-            dtype = np.dtype(np.float64)
-        elif INT32_PATH and bound <= INT32_LIMIT:
+        if INT32_PATH and int32_exact(xa.dtype, w4, spec.constant):  # from the dtype: no scan of the pixels
             dtype = np.dtype(np.int32)
+        else:
+            bound, xmax, wsum = conv_int_bound(x3, w4, spec.constant)
+            if bound > INT64_MAX:
+                if scale == 1:
+                    raise ConvtraceValueError(CONV_INT_OVERFLOW, bound=bound, xmax=xmax, wsum=wsum, max=INT64_MAX)
+                # A scaled kernel's answer is a float anyway: sum in float64 rather than wrap.
+                dtype = np.dtype(np.float64)
     _check_pad_value(spec.constant, dtype)
     weights = w4[:, :, ::-1, ::-1] if spec.flip else w4
     return Conv2d(
-        spec=spec,
-        x=np.ascontiguousarray(x3, dtype=dtype),
+        spec=spec, source3=x3, dtype=dtype,
         weights=np.ascontiguousarray(weights, dtype=dtype),
         groups=groups, pads=pads, scale=scale, squeeze=squeeze, rows=rows, cols=cols,
         source_input=x, source_kernel=kernel,
@@ -427,7 +432,7 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
 
 
 def conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=1, dilation=1, flip=False,
-           device="cpu"):
+           device="cpu", out=None):
     """Slide ``kernel`` over ``x`` and sum the element-wise products at each stop.
 
     By default this is cross-correlation, what CNN layers (PyTorch's conv2d,
@@ -450,16 +455,24 @@ def conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=1, dil
     'replicate' and 'circular'; other libraries' names are mapped, and
     "reflect" always has the NumPy meaning.
 
-    Integer inputs with an integer kernel give exact int64 results; float
-    inputs keep their precision (float32 stays float32).
+    Integer inputs with an integer kernel give exact integer results: 8- and
+    16-bit integer inputs (uint8, int8, uint16, int16: images) give exact int32
+    results when the sums provably fit (the dtype's largest |value| × Σ|w| of
+    a filter < 2**31, whatever the pixels), otherwise int64; Python lists,
+    bool, int32 and int64 arrays give int64.  Float inputs keep their
+    precision (float32 stays float32).
 
     ``device``: 'cpu' (default), 'cuda' (an NVIDIA GPU through numba-cuda;
     integers exact, floats to float32 rounding) or 'auto' (the GPU when one is
     there and the work is large enough to pay for the transfer).
+
+    ``out``: an array to fill instead of allocating one (its shape and dtype
+    must be the result's, as :class:`Conv2d`'s ``out_shape``/``out_dtype``
+    say; C-contiguous, not sharing memory with ``x``); it is returned.
     """
     spec = ConvSpec(padding=padding, pad_mode=pad_mode, pad_value=pad_value, stride=stride, dilation=dilation,
                     flip=flip)
-    return prepare_conv2d(x, kernel, spec).run(device=device)
+    return prepare_conv2d(x, kernel, spec).run(device=device, out=out)
 
 
 def correlate2d(x, kernel, **options):
@@ -477,7 +490,9 @@ def trace_conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=
     """:func:`conv2d`, with every window's values, products and sum.
 
     ``cells``: output indices to trace, each (i, j) or (map, i, j); all
-    cells when None.  The output matrix is always complete.
+    cells when None.  The output matrix is complete, except for chosen cells
+    of an output of more than ``WHOLE_OUTPUT_CELLS`` values (a photo): then it
+    holds the rows and columns around them, from ``trace.output_origin``.
     """
     spec = ConvSpec(padding=padding, pad_mode=pad_mode, pad_value=pad_value, stride=stride, dilation=dilation,
                     flip=flip)

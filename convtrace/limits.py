@@ -3,7 +3,8 @@
 Every operation estimates, with Python integers (no overflow), what it is about
 to allocate — the input in its compute dtype, the padding index maps, the
 output, and for a trace the padded input, the traced windows and products and
-the list of cells — and how many multiply-adds or comparisons it will do.  Past
+the list of cells (for chosen cells of a photo, only the part of the input and
+output kept around them) — and how many multiply-adds or comparisons it will do.  Past
 a limit it refuses with a :class:`~convtrace.errors.ConvtraceValueError` that
 says what was asked, the estimate, and how to go further, instead of growing
 until the machine kills it.

@@ -73,6 +73,8 @@ def as_bool(value: object, name: str) -> bool:
 
 
 def _as_int(value: object, name: str, expected: str) -> int:
+    if type(value) is int:  # the common case, before the costlier checks below
+        return value
     if isinstance(value, (bool, np.bool_)):
         raise ConvtraceValueError(BAD_INT_PARAM, name=param_name(name), expected=expected, value=value)
     if isinstance(value, numbers.Integral):

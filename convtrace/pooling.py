@@ -8,12 +8,14 @@ why that divisor — all computed by the engine.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from convtrace import engine
+from convtrace import convolution, engine
 from convtrace.arrays import (
     WHAT_INPUT,
     as_cell_list,
@@ -39,6 +41,7 @@ from convtrace.messages.params import (
     WHAT_POOL_TRACE,
     WINDOW_TOO_LARGE,
 )
+from convtrace.neighbourhood import output_region, pool_crop
 from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
 from convtrace.spec import PoolSpec, make_spec
 
@@ -51,7 +54,8 @@ class Pool2d:
     """A checked pooling; ``run()`` computes it, ``trace(cells)`` shows its working."""
 
     spec: PoolSpec
-    x: np.ndarray
+    source3: np.ndarray      # (C, H, W), the input as given (its own dtype; a view where it can be)
+    dtype: np.dtype          # the compute dtype: int64, float32 or float64
     size: tuple[int, int]
     stride: tuple[int, int]
     pads: tuple[int, int, int, int]
@@ -61,6 +65,16 @@ class Pool2d:
     source_input: Any = None
     #: Names of the input's channels ("R", "G", "B" for an image), for labels only; None: numbers.
     channel_names: tuple[str, ...] | None = None
+
+    @cached_property
+    def x(self) -> np.ndarray:
+        """(C, H, W): the whole input in the compute dtype, contiguous; made when first needed."""
+        return np.ascontiguousarray(self.source3, dtype=self.dtype)
+
+    @property
+    def x_shape(self) -> tuple[int, int, int]:
+        """(C, H, W) of the input, without converting it."""
+        return tuple(int(v) for v in self.source3.shape)
 
     @property
     def dilation(self) -> tuple[int, int]:
@@ -80,7 +94,7 @@ class Pool2d:
 
     @property
     def out_shape3(self) -> tuple[int, int, int]:
-        return (self.x.shape[0], self.rows.size, self.cols.size)
+        return (int(self.source3.shape[0]), self.rows.size, self.cols.size)
 
     def _pool(self, parallel=None, device="cpu") -> np.ndarray:
         s = self.spec
@@ -91,25 +105,37 @@ class Pool2d:
     def run(self, parallel: bool | None = None, device: str = "cpu") -> np.ndarray:
         """The output.  ``parallel=False`` keeps to the calling thread (for worker pools);
         ``device`` is 'cpu', 'cuda' or 'auto' (the GPU when there is one and the work is large)."""
-        work = self.x.shape[0] * self.rows.size * self.cols.size * self.size[0] * self.size[1]
+        work = self.x_shape[0] * self.rows.size * self.cols.size * self.size[0] * self.size[1]
         out = self._pool(parallel, resolve_device(device, work))
         return out[0] if self.squeeze else out
 
     def trace(self, cells=None) -> PoolTrace:
-        """The output with the working of ``cells`` (each (i, j) or (channel, i, j); all when None)."""
+        """The output with the working of ``cells`` (each (i, j) or (channel, i, j); all when None).
+
+        As :meth:`Conv2d.trace <convtrace.convolution.Conv2d.trace>`: chosen cells of a large output keep
+        only the output around them (``output_origin``), and of a large input only the input around them."""
         s = self.spec
         cells = as_cell_list(cells, self.out_shape3, self.squeeze)
-        hp, wp = self.x.shape[1] + self.pads[0] + self.pads[1], self.x.shape[2] + self.pads[2] + self.pads[3]
-        check_trace_memory(Term(WHAT_POOL_TRACE), self.out_shape3, cells, self.size, (self.x.shape[0], hp, wp),
-                           max(self.x.dtype.itemsize, 8))
-        out3 = self._pool()
-        cell_idx = cells_for(out3.shape, cells, self.squeeze)
+        c, height, width = self.x_shape
+        padded_shape = (c, height + self.pads[0] + self.pads[1], width + self.pads[2] + self.pads[3])
+        itemsize = max(self.dtype.itemsize, 8)
+        if cells is None or math.prod(self.out_shape3) <= convolution.WHOLE_OUTPUT_CELLS:
+            check_trace_memory(Term(WHAT_POOL_TRACE), self.out_shape3, cells, self.size, padded_shape, itemsize)
+            cell_idx = cells_for(self.out_shape3, cells, self.squeeze)
+            x, pads, n_rows, n_cols, local, output_origin = self.x, self.pads, self.rows.size, self.cols.size, \
+                cell_idx, (0, 0)
+        else:
+            cell_idx = cells_for(self.out_shape3, cells, self.squeeze)
+            x, pads, (n_rows, n_cols), output_origin = self._crop(cell_idx)
+            check_trace_memory(Term(WHAT_POOL_TRACE), (c, n_rows, n_cols), cells, self.size, (2,) + x.shape, itemsize)
+            local = cell_idx - np.array([0, output_origin[0], output_origin[1]], dtype=np.int64)
+        # The output there from the input there, with the padding that keeps each window's cells and divisor.
+        out3 = engine.pool(x, self.size, pads, self.stride, s.dilation, s.mode, n_rows, n_cols, s.count_include_pad)
         windows, inside, winners, totals, divisors, results = engine.trace_pool_cells(
-            self.x, self.size, self.pads, self.stride, s.dilation, s.mode,
-            self.rows.size, self.cols.size, s.count_include_pad, cell_idx)
+            x, self.size, pads, self.stride, s.dilation, s.mode, n_rows, n_cols, s.count_include_pad, local)
         # Padding is implicit in pooling; the view shows it as cells outside the input.
         origins = cell_idx[:, 1:] * np.array(self.stride, dtype=np.int64)
-        padded, mask, padded_origin = traced_neighbourhood(self.x, self.pads, "zeros", 0, origins,
+        padded, mask, padded_origin = traced_neighbourhood(self.source3, self.dtype, self.pads, "zeros", 0, origins,
                                                            window_span(self.size, s.dilation))
         return PoolTrace(
             operation=self, input=as_numeric_array(self.source_input, WHAT_INPUT),
@@ -117,8 +143,21 @@ class Pool2d:
             output=out3[0] if self.squeeze else out3, cells=cell_idx,
             origins=origins,
             windows=windows, inside=inside, winners=winners, totals=totals, divisors=divisors,
-            results=results, rows=self.rows, cols=self.cols, squeeze=self.squeeze,
+            results=results, rows=self.rows, cols=self.cols, squeeze=self.squeeze, output_origin=output_origin,
         )
+
+    def _crop(self, cells: np.ndarray):
+        """(input part, its pads, (rows, cols) of output, output origin): the output rows and columns
+        around ``cells`` and the part of the input (in the compute dtype) their windows read."""
+        rows, cols = output_region(cells, self.out_shape3)
+        top, bottom, left, right = self.pads
+        (r0, r1), part_top, part_bottom = pool_crop(self.x_shape[1], top, bottom, self.size[0], self.stride[0],
+                                                    self.spec.dilation[0], rows)
+        (q0, q1), part_left, part_right = pool_crop(self.x_shape[2], left, right, self.size[1], self.stride[1],
+                                                    self.spec.dilation[1], cols)
+        x = np.ascontiguousarray(self.source3[:, r0:r1, q0:q1], dtype=self.dtype)
+        return (x, (part_top, part_bottom, part_left, part_right), (rows[1] - rows[0], cols[1] - cols[0]),
+                (rows[0], cols[0]))
 
 
 @dataclass(frozen=True)
@@ -139,7 +178,10 @@ class PoolStep:
 
 @dataclass(frozen=True, eq=False)
 class PoolTrace(TraceData):
-    """Every pooling window, which cell won or the sum and divisor, from the engine."""
+    """Every pooling window, which cell won or the sum and divisor, from the engine.
+
+    ``output`` is what :func:`pool2d` returns, or for chosen cells of a large output the rows and
+    columns around them from ``output_origin`` (as :class:`~convtrace.convolution.ConvTrace`)."""
 
     operation: Pool2d
     input: np.ndarray
@@ -160,7 +202,7 @@ class PoolTrace(TraceData):
     cols: SizeArithmetic
     squeeze: bool
     padded_origin: tuple[int, int] = (0, 0)   # (row, col) of padded[:, 0, 0] in the padded input
-
+    output_origin: tuple[int, int] = (0, 0)   # (row, col) of output[..., 0, 0] in the whole output
 
     @property
     def mode(self) -> str:
@@ -244,8 +286,7 @@ def prepare_pool2d(x, size=None, spec: PoolSpec | None = None, *, channel_names=
         for arith, axis in ((rows, AXIS_ROWS), (cols, AXIS_COLS)):
             if _has_empty_window(arith):
                 raise ConvtraceValueError(POOL_WINDOW_EMPTY, axis=Term(axis))
-    return Pool2d(spec, np.ascontiguousarray(x3, dtype=dtype), size_hw, stride_hw, pads, rows, cols,
-                  xa.ndim < 3, source_input=x,
+    return Pool2d(spec, x3, dtype, size_hw, stride_hw, pads, rows, cols, xa.ndim < 3, source_input=x,
                   channel_names=None if channel_names is None else tuple(str(n) for n in channel_names))
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from scipy import ndimage, signal
 
 import convtrace
+from convtrace.convolution import apply_scale, conv2d, prepare_conv2d
+from convtrace.errors import ConvtraceValueError
 from tests import naive
 from tests.strategies import arrays, conv_problems, scipy_reference
 
@@ -117,7 +120,9 @@ def test_multichannel_filters(data):
     assert maps.shape[0] == 4
     for f in range(4):
         ref = sum(naive.correlate(x[c], w4[f, c], dilation=(2, 2)) for c in range(channels))
-        np.testing.assert_allclose(maps[f], ref, rtol=1e-12)
+        # The same two summing orders as above: a few ulps of the largest partial sum apart.
+        np.testing.assert_allclose(maps[f], ref, rtol=1e-12,
+                                   atol=1e-13 * float(np.abs(x).max() * np.abs(w4[f]).sum()))
 
 
 def test_2d_input_with_depth_one_filter_and_1d_row():
@@ -133,7 +138,12 @@ def test_integers_stay_exact_and_floats_keep_precision():
     x = np.array([[21, 16, 11], [25, 22, 18], [19, 20, 21]], dtype=np.uint8)
     sharpen = np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])
     out = convtrace.conv2d(x, sharpen)
-    assert out.dtype == np.int64 and out.tolist() == [[31]]
+    # An 8-bit image with a kernel whose sums provably fit int32 (255 × Σ|w| = 2295): exact int32.
+    assert out.dtype == np.int32 and out.tolist() == [[31]]
+    # Python lists, int32 and int64 arrays keep int64.
+    assert convtrace.conv2d(x.tolist(), sharpen).dtype == np.int64
+    assert convtrace.conv2d(x.astype(np.int32), sharpen).dtype == np.int64
+    assert convtrace.conv2d(x.astype(np.int64), sharpen).dtype == np.int64
     assert convtrace.conv2d(x.astype(np.float32), sharpen).dtype == np.float32
     assert convtrace.conv2d(x.astype(np.float32), sharpen / 1.0).dtype == np.float32
     assert convtrace.conv2d(x.astype(np.float16), sharpen).dtype == np.float32
@@ -173,3 +183,84 @@ def test_correlate_and_convolve_aliases():
     w = np.array([[1, 2], [3, 4]])
     np.testing.assert_array_equal(convtrace.correlate2d(x, w), signal.correlate2d(x, w, "valid"))
     np.testing.assert_array_equal(convtrace.convolve2d(x, w), signal.convolve2d(x, w, "valid"))
+
+
+IMAGE_DTYPES = (np.uint8, np.int8, np.uint16, np.int16)
+
+
+@given(st.sampled_from(IMAGE_DTYPES), st.integers(1, 3), st.integers(1, 3), st.integers(-2, 2), st.data())
+def test_the_int32_path_is_exact_up_to_its_bound_and_falls_back_past_it(dtype, kh, kw, offset, data):
+    """8- and 16-bit integer inputs sum in int32 exactly when (the dtype's largest |value|) × Σ|w| ≤ 2**31 − 1,
+    whatever the values: here Σ|w| is just under (offset ≤ 0) or just over that, with windows of the
+    dtype's extremes lined up with the weights' signs, so the sums reach the bound; past it: int64, exact."""
+    info = np.iinfo(dtype)
+    xmax = max(-int(info.min), int(info.max))
+    wsum = (2**31 - 1) // xmax + offset
+    taps = kh * kw
+    cuts = sorted(data.draw(st.lists(st.integers(0, wsum), min_size=taps - 1, max_size=taps - 1)))
+    sizes = np.diff([0, *cuts, wsum])
+    signs = np.array(data.draw(st.lists(st.sampled_from([-1, 1]), min_size=taps, max_size=taps)))
+    w = (sizes * signs).reshape(kh, kw).astype(np.int64)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    x = rng.integers(int(info.min), int(info.max) + 1, size=(kh + 2, 2 * kw + 2)).astype(dtype)
+    x[:kh, :kw] = np.where(w > 0, info.max, info.min)             # the largest sum
+    x[-kh:, -kw:] = np.where(w > 0, info.min, info.max)           # the most negative one
+    padding = data.draw(st.sampled_from([0, 1, "same"]))
+    pad_value = data.draw(st.integers(int(info.min), int(info.max)))
+    got = convtrace.conv2d(x, w, padding=padding, pad_value=pad_value)
+    assert got.dtype == (np.int32 if offset <= 0 else np.int64)
+    pads = convtrace.prepare_conv2d(x, w, padding=padding).pads
+    reference = naive.correlate(x.astype(object), w.astype(object), pads, "zeros", pad_value)  # Python ints
+    assert got.tolist() == reference.tolist()
+    if offset <= 0:
+        assert int(np.abs(reference).max()) <= 2**31 - 1
+    # The trace sums in the same dtype, bit for bit.
+    trace = convtrace.trace_conv2d(x, w, padding=padding, pad_value=pad_value)
+    assert trace.output.dtype == got.dtype and trace.totals.dtype == got.dtype
+    np.testing.assert_array_equal(trace.output, got)
+
+
+def test_a_pad_value_past_the_dtype_counts_in_the_int32_bound():
+    x = np.full((2, 2), -128, dtype=np.int8)
+    w = np.full((3, 3), 300, dtype=np.int64)                       # 128 × 2700: int32
+    assert convtrace.conv2d(x, w, padding=1).dtype == np.int32
+    out = convtrace.conv2d(x, w, padding=1, pad_value=10**6)       # 10**6 × 2700 > 2**31: int64
+    assert out.dtype == np.int64 and out[0, 0] == 4 * -128 * 300 + 5 * 10**6 * 300
+    # Scaled and float kernels give floats as before; bool stays int64.
+    assert convtrace.conv2d(x, convtrace.Kernel("box", np.ones((3, 3), int), scale=__import__("fractions").Fraction(1, 9)),
+                            padding=1).dtype == np.float64
+    assert convtrace.conv2d(x.astype(bool), w, padding=1).dtype == np.int64
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), dtype=st.sampled_from([np.uint8, np.int64, np.float32, np.float64]),
+       kernel=st.sampled_from(["sharpen", "gaussian-3", "box-blur", "sobel-x"]),
+       channels=st.sampled_from([0, 1, 3]), padding=st.sampled_from([0, 1, "same"]))
+def test_out_is_filled_with_the_same_bits(data, dtype, kernel, channels, padding):
+    shape = (data.draw(st.integers(3, 12)), data.draw(st.integers(3, 12)))
+    if channels:
+        shape = (channels,) + shape
+    x = data.draw(hnp.arrays(dtype, shape, elements=st.integers(0, 255)))
+    op = prepare_conv2d(x, kernel, padding=padding)
+    want = op.run()
+    buffer = np.full(op.out_shape, 7, dtype=op.out_dtype)
+    got = conv2d(x, kernel, padding=padding, out=buffer)
+    assert got is buffer and got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    sums = op.sums()
+    assert sums.shape == want.shape
+    np.testing.assert_array_equal(apply_scale(sums, op.scale), want)
+
+
+@pytest.mark.parametrize("make_out", [
+    lambda shape, dtype, x: np.empty(shape[:-1] + (shape[-1] + 1,), dtype),          # wrong shape
+    lambda shape, dtype, x: np.empty(shape, np.float32 if dtype != np.float32 else np.float64),
+    lambda shape, dtype, x: np.empty(shape[::-1], dtype).T,                            # not C-contiguous
+    lambda shape, dtype, x: x,                                                         # the input itself
+    lambda shape, dtype, x: [[0] * shape[-1]] * shape[0],                              # not an array
+])
+def test_bad_out_is_refused(make_out):
+    x = np.arange(30, dtype=np.float64).reshape(5, 6)
+    op = prepare_conv2d(x, "sharpen", padding="same")
+    with pytest.raises(ConvtraceValueError, match="out="):
+        op.run(out=make_out(op.out_shape, op.out_dtype, x))

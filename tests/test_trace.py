@@ -117,3 +117,17 @@ def test_pool_trace_of_a_row_renders():
     console = Console(file=io.StringIO(), width=100, color_system=None)
     console.print(PoolTraceView(convtrace.trace_pool2d(np.array([1.0, 5.0, 2.0, 8.0]), (1, 2))))
     assert "[2] [8]*" in console.file.getvalue() and "max = 8 (row 0, col 1 of the window)" in console.file.getvalue()
+
+
+@given(conv_problems(max_side=12, dtypes=(np.int64,)), st.sampled_from([np.uint8, np.int8, np.uint16, np.int16]))
+def test_traces_of_8_and_16_bit_images_sum_in_int32_like_the_bulk_result(p, dtype):
+    x = p["x"].astype(dtype) if np.dtype(dtype).kind == "i" else np.abs(p["x"]).astype(dtype) * 7
+    kwargs = dict(padding=p["pads"], pad_mode=p["mode"], pad_value=p["pad_value"], stride=p["stride"],
+                  dilation=p["dilation"])
+    out = convtrace.conv2d(x, p["w"], **kwargs)
+    trace = convtrace.trace_conv2d(x, p["w"], **kwargs)
+    assert out.dtype == trace.output.dtype == trace.totals.dtype == trace.windows.dtype == np.int32
+    np.testing.assert_array_equal(trace.output, out)
+    np.testing.assert_array_equal(out, convtrace.conv2d(x.astype(np.int64), p["w"], **kwargs))
+    for step in trace.steps:
+        assert step.result == out[step.out_index]

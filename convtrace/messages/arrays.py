@@ -19,6 +19,7 @@ POOL_INT_OVERFLOW = "pool_int_overflow"
 PAD_VALUE_TOO_LARGE = "pad_value_too_large"
 NOT_REAL_NUMBER = "not_real_number"
 BAD_AXIS = "bad_axis"
+BAD_OUT = "bad_out"
 
 MESSAGES: dict[str, dict[str, object]] = {
     NOT_NUMERIC: {
@@ -72,6 +73,10 @@ MESSAGES: dict[str, dict[str, object]] = {
     BAD_AXIS: {
         "en": "axis {axis!r} does not exist in {what} with {ndim} {ndim:plural:dimension|dimensions}; use None or an axis from {low} to {high}",
         "es": "el eje (axis) {axis!r} no existe en {what} con {ndim} {ndim:plural:dimensión|dimensiones}; usa None o un eje de {low} a {high}",
+    },
+    BAD_OUT: {
+        "en": "out= must be a writable, C-contiguous NumPy array of shape {shape} and dtype {dtype} that does not share memory with the input; got {got} (or leave out= off)",
+        "es": "out= debe ser un array de NumPy modificable y contiguo (orden C) de forma {shape} y tipo {dtype} que no comparta memoria con la entrada; se recibió {got} (o no uses out=)",
     },
     AXIS_ROWS: {"en": "rows", "es": "filas"},
     WHAT_INPUT: {"en": "the input", "es": "la entrada"},

@@ -4,6 +4,12 @@ Markdown and LaTeX traces are what a teacher pastes into a solution sheet;
 JSON is for scripts (``op``, ``params``, ``input_shape``, ``output_shape``,
 ``output`` and, when traced, ``steps``).  All numbers come from the engine.
 
+A trace of chosen cells of a large output (a photo traced ``--at`` a cell) keeps only the
+output around them: its JSON then says so, with ``output_origin`` (the whole output's row
+and column of ``output``'s first value) and ``output_part_shape`` beside ``output_shape``
+(the whole output's), and Markdown and LaTeX show that part, numbered and named in the
+whole output.  The whole output is ``trace.whole_output()`` (or the command without ``--at``).
+
 This module writes JSON, CSV and the binary formats and is the one entry point for
 every format: the Markdown sheet lives in :mod:`convtrace.render.markdown` and the
 LaTeX one in :mod:`convtrace.render.latex`, both re-exported here.
@@ -79,19 +85,26 @@ def nested_list(arr):
 def result_document(operation, output, trace=None) -> dict:
     """The JSON-ready description of a result, with the trace's steps when given."""
     source = operation.source_input
-    input_shape = source.shape if hasattr(source, "shape") else operation.x.shape
+    input_shape = source.shape if hasattr(source, "shape") else getattr(operation, "x_shape", None) or \
+        operation.x.shape
+    # A trace of chosen cells of a large output keeps (and exports) the part around them, from its origin.
+    part = trace is not None and output is trace.output and getattr(trace, "output_cropped", False)
+    output_shape = tuple(trace.output_shape) if part else np.shape(output)
     doc = {
         "op": operation.spec.kind,
         "params": plain_value(operation.params),
         "input_shape": list(input_shape),
-        "output_shape": list(np.shape(output)),
-        "output": nested_list(output),
+        "output_shape": [int(v) for v in output_shape],
     }
+    if part:
+        doc["output_origin"] = [int(v) for v in trace.output_origin]
+        doc["output_part_shape"] = [int(v) for v in np.shape(output)]
+    doc["output"] = nested_list(output)
     scale = getattr(operation, "scale", 1)
     if scale != 1:
         doc["scale"] = str(scale)
     if trace is not None:
-        doc["steps_total"] = int(np.asarray(output).size)
+        doc["steps_total"] = int(np.prod(output_shape))
         doc["steps"] = steps_document(trace)
     return doc
 

@@ -220,10 +220,10 @@ def to_latex(title: str, subtitle: str, output, precision: int, lang: str, trace
         if any(item[2] is not None for item in contexts):
             legend = translate(LABEL_EXPORT_LEGEND, lang)
             parts.append(tex_text(legend) if standalone else f"% {legend}")
-        for heading, values, pad_mask, pad_text, symbol in contexts:
+        for heading, values, pad_mask, pad_text, symbol, origin, shape in contexts:
             values = np.atleast_2d(values)
-            rows, cols, note = _corner(values, lang)
-            cut = (slice(*rows), slice(*cols))
+            rows, cols, note = _corner(values, lang, origin, shape)
+            cut = (slice(rows[0] - origin[0], rows[1] - origin[0]), slice(cols[0] - origin[1], cols[1] - origin[1]))
             parts.append(r"\paragraph{" + tex_text(heading + note) + "}" if standalone else f"% {heading}{note}")
             tex_pad = None if pad_text is None else pad_text.replace("∞", r"\infty").replace("−", "-")
             parts += tex_display(symbol, values[cut], precision, lang,
@@ -233,7 +233,7 @@ def to_latex(title: str, subtitle: str, output, precision: int, lang: str, trace
             parts.append(r"\paragraph{" + tex_text(heading) + "}" if standalone else f"% {heading}")
             parts.append(_tex_conv_step(trace, step, precision) if isinstance(trace, ConvTrace)
                          else _tex_pool_step(trace, step, precision))
-    for heading, grid in _output_blocks(output, lang, names):
+    for heading, grid, _, _ in _output_blocks(output, lang, names, trace):
         parts.append(r"\paragraph{" + tex_text(heading) + "}" if standalone else f"% {heading}")
         parts += tex_display("Y", grid, precision, lang)
     body = "\n".join(parts) + "\n"

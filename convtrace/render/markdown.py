@@ -8,6 +8,8 @@ products and sum (or winner / divisor), then the output.  The parts of the sheet
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from convtrace.convolution import ConvTrace
@@ -37,6 +39,7 @@ from convtrace.render.views import (
     output_maps,
     output_names,
     pad_infinity,
+    trace_output,
 )
 
 
@@ -67,44 +70,65 @@ def md_matrix(values, precision: int, marks=None, *, index: bool = False, row0: 
     return "\n".join(lines)
 
 
-def _output_blocks(output, lang: str, names=None):
-    for heading, _, grid in output_maps(output, lang, names=names):
-        yield heading, grid
+def _output_blocks(output, lang: str, names=None, trace=None):
+    """(heading, grid, row0, col0) of each output map an export shows: all of it; or, when ``output`` is a
+    trace's part of a large output (``trace.output_cropped``), that part (or its top-left MAX_SIDE×MAX_SIDE
+    corner past OUTPUT_CAP values), numbered and named in the whole output."""
+    part = trace is not None and output is trace.output and getattr(trace, "output_cropped", False)
+    if not part:
+        for heading, _, grid in output_maps(output, lang, names=names):
+            yield heading, grid, 0, 0
+        return
+    shape = tuple(trace.output_shape)
+    for heading, _, grid in output_maps(output, lang, names=names, shape=shape):
+        rows, cols, note = _corner(np.atleast_2d(grid), lang, trace.output_origin, shape[-2:])
+        r0, c0 = trace.output_origin
+        yield heading + note, grid[rows[0] - r0:rows[1] - r0, cols[0] - c0:cols[1] - c0], rows[0], cols[0]
 
 
-def _corner(grid, lang: str):
-    """(rows, cols, note) of what an export shows of an input: all of it up to OUTPUT_CAP values,
-    else its top-left MAX_SIDE×MAX_SIDE corner, named."""
-    if grid.size <= OUTPUT_CAP:
-        return (0, grid.shape[0]), (0, grid.shape[1]), ""
-    rows, cols = (0, min(MAX_SIDE, grid.shape[0])), (0, min(MAX_SIDE, grid.shape[1]))
-    return rows, cols, " " + crop_note(lang, rows, cols, grid.shape)
+def _corner(grid, lang: str, origin=(0, 0), shape=None):
+    """(rows, cols, note) of what an export shows of a matrix: all of it up to OUTPUT_CAP values, else its
+    top-left MAX_SIDE×MAX_SIDE corner, named.  ``grid`` may be part of a matrix of ``shape``, from (row, col)
+    ``origin``: rows and columns are then in the whole matrix, and the note names the part."""
+    shape = grid.shape if shape is None else tuple(shape)
+    r0, c0 = origin
+    side = (grid.shape[0], grid.shape[1]) if grid.size <= OUTPUT_CAP else (min(MAX_SIDE, grid.shape[0]),
+                                                                         min(MAX_SIDE, grid.shape[1]))
+    rows, cols = (r0, r0 + side[0]), (c0, c0 + side[1])
+    if (rows, cols) == ((0, shape[0]), (0, shape[1])):
+        return rows, cols, ""
+    return rows, cols, " " + crop_note(lang, rows, cols, shape)
 
 
 def _context_mats(trace, lang: str):
-    """(title, values, padding mask or None, pad_text, LaTeX symbol) of the input, padded input and
-    kernel(s) a trace export shows before its steps."""
+    """(title, values, padding mask or None, pad_text, LaTeX symbol, origin, shape) of the input, padded
+    input and kernel(s) a trace export shows before its steps; ``values`` may be the part of a matrix of
+    ``shape`` from (row, col) ``origin`` (the padded input around a large input's traced windows)."""
     conv = isinstance(trace, ConvTrace)
     names = trace.channel_names
     padded, pad_mask = np.asarray(trace.padded), trace.pad_mask
+    padded_origin = tuple(trace.padded_origin)
     if padded.shape[1:] != pad_mask.shape:
-        # A large input's trace keeps only the neighbourhood of its windows (see Conv2d.trace).
-        x = trace.operation.x
-        r0, c0 = trace.padded_origin
-        pad_mask = pad_mask[r0:r0 + padded.shape[1], c0:c0 + padded.shape[2]]
+        # A large input's trace keeps only the neighbourhood of its windows (see Conv2d.trace); the input
+        # itself is shown from the operation's source, in its own dtype (the same numbers), not converted.
+        x = trace.operation.source3
+        r0, c0 = padded_origin
+        part_mask = pad_mask[r0:r0 + padded.shape[1], c0:c0 + padded.shape[2]]
     else:
         pads = trace.operation.pads
         x = padded[:, pads[0]:padded.shape[1] - pads[1], pads[2]:padded.shape[2] - pads[3]]
+        part_mask = pad_mask
     channels = x.shape[0]
     pad_text = None if conv else pad_infinity(trace.params["mode"])
     mats = []
     for c in range(channels):
         suffix = f" · {channel_label(c, lang, names)}" if channels > 1 else ""
         sub = f"_{{{c}}}" if channels > 1 else ""
-        mats.append((f"{translate(LABEL_INPUT, lang)} ({dims(x[c].shape)}){suffix}", x[c], None, None, f"X{sub}"))
+        mats.append((f"{translate(LABEL_INPUT, lang)} ({dims(x[c].shape)}){suffix}", x[c], None, None, f"X{sub}",
+                     (0, 0), x[c].shape))
         if pad_mask.any():
             mats.append((f"{translate(LABEL_PADDED_INPUT, lang)} ({dims(pad_mask.shape)}){suffix}",
-                         padded[c], pad_mask, pad_text, f"\\tilde{{X}}{sub}"))
+                         padded[c], part_mask, pad_text, f"\\tilde{{X}}{sub}", padded_origin, pad_mask.shape))
     if conv:
         label = translate(LABEL_KERNEL, lang) if trace.scale == 1 else \
             translate(LABEL_KERNEL_SCALE, lang, scale=trace.scale)
@@ -121,15 +145,16 @@ def _context_mats(trace, lang: str):
                         (f"_{{{g}}}" if given.shape[1] > 1 else "")
                     kernels.append((" · ".join([label, *parts]), given[f, g], applied[f, g], symbol))
         for klabel, w_given, w_applied, symbol in kernels:
-            mats.append((f"{klabel} ({dims(w_given.shape)})", w_given, None, None, symbol))
+            mats.append((f"{klabel} ({dims(w_given.shape)})", w_given, None, None, symbol, (0, 0), w_given.shape))
             if trace.params["flip"]:
-                mats.append((translate(LABEL_FLIPPED, lang), w_applied, None, None, f"\\operatorname{{rot}}({symbol})"))
+                mats.append((translate(LABEL_FLIPPED, lang), w_applied, None, None, f"\\operatorname{{rot}}({symbol})",
+                             (0, 0), w_applied.shape))
     return mats
 
 
 def _md_step_heading(trace, n: int, step, lang: str) -> str:
     index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
-    return translate(LABEL_STEP, lang, n=n + 1, total=int(np.asarray(trace.output).size), index=index,
+    return translate(LABEL_STEP, lang, n=n + 1, total=math.prod(trace_output(trace)[2]), index=index,
                      row=step.origin[0], col=step.origin[1])
 
 
@@ -140,10 +165,10 @@ def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, tr
     parts = [f"## {title}", "", subtitle, ""]
     if trace is not None:
         names = output_names(trace.operation)
-        for heading, values, pad_mask, pad_text, _ in _context_mats(trace, lang):
+        for heading, values, pad_mask, pad_text, _, origin, shape in _context_mats(trace, lang):
             values = np.atleast_2d(values)
-            rows, cols, note = _corner(values, lang)
-            cut = (slice(*rows), slice(*cols))
+            rows, cols, note = _corner(values, lang, origin, shape)
+            cut = (slice(rows[0] - origin[0], rows[1] - origin[0]), slice(cols[0] - origin[1], cols[1] - origin[1]))
             parts += [f"### {heading}{note}", ""]
             if pad_mask is not None:
                 parts += [translate(LABEL_EXPORT_LEGEND, lang), ""]
@@ -157,8 +182,8 @@ def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, tr
                 parts += _md_pool_step(trace, step, precision, lang, index)
     else:
         names = channel_names
-    for heading, grid in _output_blocks(output, lang, names):
-        parts += [f"### {heading}", "", md_matrix(grid, precision, index=index), ""]
+    for heading, grid, row0, col0 in _output_blocks(output, lang, names, trace):
+        parts += [f"### {heading}", "", md_matrix(grid, precision, index=index, row0=row0, col0=col0), ""]
     return "\n".join(parts)
 
 

@@ -10,6 +10,9 @@ a matrix wider than that is split into labelled column blocks ("columns
 11–19"), never cut.  Rows and columns are numbered (``index=True``, the
 default) with their position in the whole matrix, so a cropped view names
 exactly what it shows.  No line ends in a space.
+
+:func:`output_maps` splits an output into its titled maps, and :func:`trace_output` says which part
+of the whole output a trace keeps (all of it, or for a photo the part around its cells).
 """
 
 from __future__ import annotations
@@ -22,7 +25,14 @@ from rich.style import Style
 from rich.text import Text
 
 from convtrace.messages import translate
-from convtrace.messages.views import LABEL_BLOCK_COLUMN, LABEL_BLOCK_COLUMNS, LABEL_CROP
+from convtrace.messages.views import (
+    LABEL_BLOCK_COLUMN,
+    LABEL_BLOCK_COLUMNS,
+    LABEL_CHANNEL_MAP,
+    LABEL_CROP,
+    LABEL_FEATURE_MAP,
+    LABEL_OUTPUT,
+)
 
 WINDOW_STYLE = "bold black on yellow"
 PAD_STYLE = "dim italic"
@@ -275,3 +285,32 @@ def view_range(n: int, lo: int, hi: int, limit: int = MAX_SIDE) -> tuple[int, in
 
 def crop_note(lang: str, rows, cols, shape) -> str:
     return translate(LABEL_CROP, lang, r0=rows[0], r1=rows[1] - 1, c0=cols[0], c1=cols[1] - 1, shape=dims(shape))
+
+
+def output_maps(output, lang: str, *, title_key=LABEL_OUTPUT, names=None, shape=None):
+    """(title, map index or None, 2-D grid) of each output map; ``shape``: the whole output's shape the
+    titles name, when ``output`` is only part of it (a trace of a photo keeps the part around its cells)."""
+    output = np.asarray(output)
+    shape = output.shape if shape is None else tuple(shape)
+    if output.ndim <= 2:
+        grid = np.atleast_2d(output)
+        return [(translate(title_key, lang, shape=dims(shape)), None, grid)]
+    maps = []
+    for f in range(output.shape[0]):
+        map_shape = dims(shape[1:])
+        if names and f < len(names):
+            heading = translate(LABEL_CHANNEL_MAP, lang, name=names[f], shape=map_shape)
+        else:
+            heading = translate(LABEL_FEATURE_MAP, lang, f=f, shape=map_shape)
+        maps.append((heading, f, output[f]))
+    return maps
+
+
+def trace_output(trace):
+    """(output, (r0, q0), whole shape) of a trace: the output it keeps (all of it, or for chosen cells of a
+    large output the part around them), where that part starts, and the whole output's shape."""
+    output = np.asarray(trace.output)
+    shape = tuple(getattr(trace, "output_shape", output.shape))
+    # An output replaced by the whole one (a network layer's, with its bias) starts at (0, 0) whatever was kept.
+    origin = tuple(getattr(trace, "output_origin", (0, 0))) if output.shape != shape else (0, 0)
+    return output, origin, shape

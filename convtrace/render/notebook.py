@@ -35,10 +35,15 @@ def _lang() -> str:
     return detect_lang()
 
 
-def trace_html(trace) -> str:
-    """A ConvTrace or PoolTrace: the interactive view (click a cell, step, play)."""
+def trace_html(trace) -> str | None:
+    """A ConvTrace or PoolTrace: the interactive view (click a cell, step, play).
+
+    None (IPython then shows the Markdown sheet) for a trace that keeps only part of a large input or
+    output (a photo traced at a few cells): the interactive view needs all of it."""
     from convtrace.render.page import MAX_PAGE_CELLS, trace_fragment
 
+    if getattr(trace, "output_cropped", False) or tuple(trace.padded.shape[1:]) != tuple(trace.pad_mask.shape):
+        return None
     if len(trace) > MAX_PAGE_CELLS:
         return operation_html(trace.operation, output=trace.output)
     return trace_fragment(trace, _lang(), PRECISION)

@@ -94,7 +94,7 @@ def page_values(operation) -> tuple[int, int]:
     """(output cells, numbers embedded) for a page of ``operation``, from its settings alone."""
     f, h, w = (int(v) for v in operation.out_shape3)
     cells = f * h * w
-    c, xh, xw = (int(v) for v in operation.x.shape)
+    c, xh, xw = (int(v) for v in getattr(operation, "x_shape", None) or operation.x.shape)
     top, bottom, left, right = (int(p) for p in operation.pads)
     padded = c * (xh + top + bottom) * (xw + left + right)
     if isinstance(operation.spec, ConvSpec):

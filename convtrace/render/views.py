@@ -23,12 +23,10 @@ from convtrace.messages.views import (
     LABEL_AVG,
     LABEL_BIAS,
     LABEL_CHANNEL,
-    LABEL_CHANNEL_MAP,
     LABEL_CHANNEL_NAMED,
     LABEL_DIVISOR_EXCLUDE,
     LABEL_DIVISOR_FULL,
     LABEL_DIVISOR_INCLUDE,
-    LABEL_FEATURE_MAP,
     LABEL_FLIPPED,
     LABEL_INPUT,
     LABEL_KERNEL,
@@ -60,7 +58,9 @@ from convtrace.render.matrix import (
     fmt_number,
     is_plain,
     matrix_table,
+    output_maps,
     stripped,
+    trace_output,
     view_range,
 )
 from convtrace.render.titles import conv_title, pool_title, size_lines, title
@@ -68,7 +68,7 @@ from convtrace.spec import ConvSpec
 
 __all__ = ["ConvTraceView", "MatrixView", "PoolTraceView", "ResultView", "SideBySide", "channel_label", "dims",
            "fmt_number", "is_plain", "matrix_table", "output_maps", "output_names", "size_lines", "title",
-           "working_text"]
+           "trace_output", "working_text"]
 
 
 def output_names(operation) -> tuple[str, ...] | None:
@@ -79,7 +79,7 @@ def output_names(operation) -> tuple[str, ...] | None:
         return None
     if isinstance(operation.spec, ConvSpec):
         weights = operation.weights
-        if not (operation.groups == operation.x.shape[0] and weights.shape[1] == 1):
+        if not (operation.groups == operation.x_shape[0] and weights.shape[1] == 1):
             return None
     return tuple(names)
 
@@ -91,56 +91,44 @@ def channel_label(c: int, lang: str, names=None) -> str:
     return translate(LABEL_CHANNEL, lang, c=c)
 
 
-def output_maps(output, lang: str, *, title_key=LABEL_OUTPUT, names=None):
-    """(title, map index or None, 2-D grid) of each output map."""
-    output = np.asarray(output)
-    if output.ndim <= 2:
-        grid = np.atleast_2d(output)
-        return [(translate(title_key, lang, shape=dims(output.shape)), None, grid)]
-    maps = []
-    for f in range(output.shape[0]):
-        shape = dims(output[f].shape)
-        if names and f < len(names):
-            heading = translate(LABEL_CHANNEL_MAP, lang, name=names[f], shape=shape)
-        else:
-            heading = translate(LABEL_FEATURE_MAP, lang, f=f, shape=shape)
-        maps.append((heading, f, output[f]))
-    return maps
-
-
 def _output_tables(output, precision, lang, *, index=True, pending=None, title_key=LABEL_OUTPUT, focus=None,
-                   limit=None, names=None):
+                   limit=None, names=None, origin=(0, 0), shape=None):
     """The output map(s).
 
     ``limit=None`` (a final output): every value, unless there are more than OUTPUT_CAP of them (a
-    photo): then the top-left MAX_SIDE×MAX_SIDE corner of each map, saying how many values are not
-    shown and how to get them all.  With a ``limit`` (a step's context): at most ``limit`` rows and
-    columns around ``focus`` (row, col), the crop named in the title.
+    photo), or when ``output`` is only part of it: then MAX_SIDE×MAX_SIDE of each map around ``focus``
+    (the top-left corner by default), saying how many values are not shown and how to get them all.  With a ``limit`` (a step's context): at
+    most ``limit`` rows and columns around ``focus`` (row, col), the crop named in the title.
+    ``output`` may be part of the whole output (of ``shape``), from (row, col) ``origin``; ``focus``
+    and the numbers shown are in the whole output, and the part holds what is shown around ``focus``.
     """
     output = np.asarray(output)
-    capped = limit is None and output.size > OUTPUT_CAP
+    shape = output.shape if shape is None else tuple(shape)
+    total = int(np.prod(shape))
+    capped = limit is None and (total > OUTPUT_CAP or output.shape != shape)   # a part never shows it all
     side = MAX_SIDE if capped else limit
     row, col = focus if focus is not None else (0, 0)
+    r0, c0 = origin
+    n_rows, n_cols = (1, shape[-1]) if len(shape) == 1 else shape[-2:]
     shown = 0
     out = []
-    for heading, f, grid in output_maps(output, lang, title_key=title_key, names=names):
+    for heading, f, grid in output_maps(output, lang, title_key=title_key, names=names, shape=shape):
         mask = None
         if pending is not None:
             mask = np.atleast_2d(pending if f is None else pending[f])
         if side is None:
-            rows, cols = (0, grid.shape[0]), (0, grid.shape[1])
+            rows, cols = (0, n_rows), (0, n_cols)
         else:
-            rows = view_range(grid.shape[0], row, row + 1, side)
-            cols = view_range(grid.shape[1], col, col + 1, side)
-        if (rows[1] - rows[0], cols[1] - cols[0]) != grid.shape:
-            heading += " " + crop_note(lang, rows, cols, grid.shape)
+            rows = view_range(n_rows, row, row + 1, side)
+            cols = view_range(n_cols, col, col + 1, side)
+        if (rows[1] - rows[0], cols[1] - cols[0]) != (n_rows, n_cols):
+            heading += " " + crop_note(lang, rows, cols, (n_rows, n_cols))
         shown += (rows[1] - rows[0]) * (cols[1] - cols[0])
-        out.append(MatrixView(grid[rows[0]:rows[1], cols[0]:cols[1]], precision=precision, index=index,
-                              row0=rows[0], col0=cols[0], title=heading, lang=lang,
-                              pending=None if mask is None else mask[rows[0]:rows[1], cols[0]:cols[1]]))
+        cut = (slice(rows[0] - r0, rows[1] - r0), slice(cols[0] - c0, cols[1] - c0))
+        out.append(MatrixView(grid[cut], precision=precision, index=index, row0=rows[0], col0=cols[0],
+                              title=heading, lang=lang, pending=None if mask is None else mask[cut]))
     if capped:
-        out.append(Text(translate(LABEL_NOT_SHOWN, lang, hidden=int(output.size) - shown, total=int(output.size)),
-                        style="yellow"))
+        out.append(Text(translate(LABEL_NOT_SHOWN, lang, hidden=total - shown, total=total), style="yellow"))
     return out
 
 
@@ -239,19 +227,29 @@ class _TraceView:
     def _output_so_far(self, n: int):
         """The output matrix with the cells of steps 0…n filled in, the rest pending."""
         t = self.trace
-        pending = np.ones(t.output.shape, dtype=bool)
+        output, (r0, c0), shape = trace_output(t)
+        pending = np.ones(output.shape, dtype=bool)
         done = t.cells[: n + 1]
-        if t.output.ndim == 2:
-            pending[done[:, 1], done[:, 2]] = False
+        if output.ndim == 2:
+            pending[done[:, 1] - r0, done[:, 2] - c0] = False
         else:
-            pending[done[:, 0], done[:, 1], done[:, 2]] = False
+            pending[done[:, 0], done[:, 1] - r0, done[:, 2] - c0] = False
         index = t.step(n).out_index
-        return _output_tables(t.output, self.precision, self.lang, index=self.index, pending=pending,
-                              title_key=LABEL_OUTPUT_SO_FAR, focus=index[-2:], limit=STEP_SIDE, names=self._names())
+        return _output_tables(output, self.precision, self.lang, index=self.index, pending=pending,
+                              title_key=LABEL_OUTPUT_SO_FAR, focus=index[-2:], limit=STEP_SIDE, names=self._names(),
+                              origin=(r0, c0), shape=shape)
+
+    def _final_output(self):
+        """The whole output, or around the first traced cell when the trace keeps only that part."""
+        t = self.trace
+        output, origin, shape = trace_output(t)
+        focus = tuple(int(v) for v in t.cells[0, 1:]) if output.shape != shape and len(t) else None
+        return _output_tables(output, self.precision, self.lang, index=self.index, names=self._names(),
+                              focus=focus, origin=origin, shape=shape)
 
     def _total(self) -> int:
         """Every window of the operation (one per output value, traced or not), or the picked ones."""
-        return len(self.trace) if self.selected else int(np.asarray(self.trace.output).size)
+        return len(self.trace) if self.selected else int(np.prod(trace_output(self.trace)[2]))
 
     def _step_heading(self, n: int, step, plain: bool) -> Text:
         index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
@@ -274,7 +272,7 @@ class _TraceView:
         if hidden > 0:
             yield Text(translate(LABEL_MORE_STEPS, self.lang, hidden=hidden), style="yellow")
             yield Text("")
-        yield from _output_tables(t.output, self.precision, self.lang, index=self.index, names=self._names())
+        yield from self._final_output()
 
 
 class ConvTraceView(_TraceView):

@@ -132,20 +132,44 @@ def _input_panel(values2d, mask, origin, size, dilation, *, title, vmax, precisi
                      winner=winner)
 
 
-def _output_panel(output2d, pending, focus, *, title, vmax, precision) -> GridPanel:
-    rows = view_range(output2d.shape[0], focus[0], focus[0] + 1)
-    cols = view_range(output2d.shape[1], focus[1], focus[1] + 1)
-    return GridPanel(role="output", values=_crop(output2d, rows, cols), title=title, row0=rows[0], col0=cols[0],
-                     vmax=vmax, precision=precision, pending=pending,
+def _output_panel(output2d, pending, focus, *, title, vmax, precision, origin=(0, 0), shape=None) -> GridPanel:
+    """``output2d`` and ``pending`` may be part of an output map of ``shape`` (a trace of a large output
+    keeps the part around its cells), from (row, col) ``origin``; ``focus`` is in the whole map."""
+    shape = output2d.shape if shape is None else shape
+    r0, c0 = origin
+    rows = view_range(shape[0], focus[0], focus[0] + 1)
+    cols = view_range(shape[1], focus[1], focus[1] + 1)
+    return GridPanel(role="output", values=_crop(output2d, (rows[0] - r0, rows[1] - r0), (cols[0] - c0, cols[1] - c0)),
+                     title=title, row0=rows[0], col0=cols[0], vmax=vmax, precision=precision,
+                     pending=pending if origin == (0, 0) else _Shifted(pending, origin),
                      window=(focus[0], focus[1], focus[0], focus[1]))
 
 
-def _pending(cells: np.ndarray, n: int, shape3) -> np.ndarray:
-    """(maps, rows, cols) True where the output is not computed yet at step n."""
+class _Shifted:
+    """A mask over part of a matrix, read in the whole matrix's (row, col): ``mask[r - r0, c - c0]``."""
+
+    def __init__(self, mask: np.ndarray, origin):
+        self.mask, self.origin = mask, origin
+
+    def __getitem__(self, rc):
+        return self.mask[rc[0] - self.origin[0], rc[1] - self.origin[1]]
+
+
+def _pending(cells: np.ndarray, n: int, shape3, origin=(0, 0)) -> np.ndarray:
+    """(maps, rows, cols) True where the output (or its part from ``origin``) is not computed yet at step n."""
     pending = np.ones(shape3, dtype=bool)
     done = cells[: n + 1]
-    pending[done[:, 0], done[:, 1], done[:, 2]] = False
+    pending[done[:, 0], done[:, 1] - origin[0], done[:, 2] - origin[1]] = False
     return pending
+
+
+def _output_part(trace):
+    """(output as (maps, rows, cols), (r0, q0), whole map shape (rows, cols)) of what ``trace`` keeps."""
+    out3 = _output3(trace.output)
+    shape = tuple(getattr(trace, "output_shape", out3.shape))[-2:]
+    whole = out3.shape[1:] == shape   # (a network layer's trace may carry the whole output, with its bias)
+    origin = (0, 0) if whole else tuple(int(v) for v in getattr(trace, "output_origin", (0, 0)))
+    return out3, origin, shape
 
 
 def _output3(output) -> np.ndarray:
@@ -225,14 +249,14 @@ def conv_layout(trace, n: int, opts: FrameOptions | None = None) -> Layout:
                     lines.append((f"{f(step.window[k, a, b])} × {f(step.weights[k, a, b])} = "
                                   f"{f(step.products[k, a, b])}", VALUE_SIZE, BLACK))
         blocks.append([TextPanel(role="equations", lines=[(" ", LABEL_SIZE, BLACK), *lines])])
-    out3 = _output3(trace.output)
-    pending = _pending(trace.cells, n, out3.shape)
+    out3, out_origin, out_shape = _output_part(trace)
+    pending = _pending(trace.cells, n, out3.shape, out_origin)
     oi, oj = int(trace.cells[n, 1]), int(trace.cells[n, 2])
-    shape = shape_text(out3.shape[1:])
+    shape = shape_text(out_shape)
     out_title = translate(PIC_OUTPUT, lang, shape=shape) if out3.shape[0] == 1 else \
         translate(PIC_OUTPUT_MAP, lang, f=fmap, shape=shape)
     blocks.append([_output_panel(out3[fmap], pending[fmap], (oi, oj), title=out_title, vmax=_vmax(out3),
-                                 precision=prec)])
+                                 precision=prec, origin=out_origin, shape=out_shape)])
     # the sum line
     if g > 1 and step.subtotals is not None:
         total_text = " + ".join(f(v) for v in np.asarray(step.subtotals).tolist()) + f" = {f(step.total)}"
@@ -278,16 +302,16 @@ def pool_layout(trace, n: int, opts: FrameOptions | None = None) -> Layout:
     panel = _input_panel(trace.padded[c], trace.pad_mask, origin, (kh, kw), (dh, dw), title=title,
                          vmax=_vmax(trace.padded), precision=prec, winner=winner,
                          values_origin=getattr(trace, "padded_origin", (0, 0)))
-    out3 = _output3(trace.output)
-    pending = _pending(trace.cells, n, out3.shape)
+    out3, out_origin, out_shape = _output_part(trace)
+    pending = _pending(trace.cells, n, out3.shape, out_origin)
     oi, oj = int(trace.cells[n, 1]), int(trace.cells[n, 2])
-    shape = shape_text(out3.shape[1:])
+    shape = shape_text(out_shape)
     out_title = translate(PIC_OUTPUT, lang, shape=shape) if out3.shape[0] == 1 else \
         translate(PIC_OUTPUT_MAP, lang, f=c, shape=shape)
     window = GridPanel(role="window", values=step.window, title=translate(LABEL_WINDOW, lang), vmax=_vmax(trace.padded), precision=prec, index=False,
                        padding=~np.asarray(step.inside, dtype=bool), winner=step.winner)
     blocks = [[panel], [window], [_output_panel(out3[c], pending[c], (oi, oj), title=out_title, vmax=_vmax(out3),
-                                                precision=prec)]]
+                                                precision=prec, origin=out_origin, shape=out_shape)]]
     mode = trace.mode
     if mode in ("max", "min") and step.winner is not None:
         result = translate(LABEL_WINNER, lang, mode=mode, value=f(step.result), a=step.winner[0], b=step.winner[1])
