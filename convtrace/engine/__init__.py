@@ -12,6 +12,8 @@ overflow rather than fail: int32 and int64 agree wherever the bound holds.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from convtrace.engine.config import PARALLEL_WORK_THRESHOLD, SMALL_WORK_THRESHOLD
@@ -59,18 +61,31 @@ def padded(x, pads, pad_mode, pad_value):
 
 
 class _ConvPlan:
-    """Index maps and output geometry shared by the bulk and traced routines."""
+    """Index maps and output geometry shared by the bulk and traced routines.
 
-    def __init__(self, x, w, pads, pad_mode, stride, dilation):
-        top, bottom, left, right = pads
-        _, height, width = x.shape
-        _, _, kh, kw = w.shape
-        code = PAD_CODES[pad_mode]
-        self.rmap = index_map(height, top, bottom, code)
-        self.cmap = index_map(width, left, right, code)
-        self.n_rows = out_len(height, top, bottom, kh, stride[0], dilation[0])
-        self.n_cols = out_len(width, left, right, kw, stride[1], dilation[1])
-        self.j_lo, self.j_hi = interior_range(self.n_cols, width, left, kw, stride[1], dilation[1])
+    Made once per geometry (the last few are kept): a batch of same-sized
+    images, or a loop over one, skips two compiled calls and their arrays per
+    call.  The engine only reads the maps.
+    """
+
+    __slots__ = ("rmap", "cmap", "n_rows", "n_cols", "j_lo", "j_hi")
+
+    def __new__(cls, x, w, pads, pad_mode, stride, dilation):
+        return _conv_plan(x.shape[1], x.shape[2], w.shape[2], w.shape[3], tuple(int(p) for p in pads), pad_mode,
+                          (int(stride[0]), int(stride[1])), (int(dilation[0]), int(dilation[1])))
+
+
+@functools.lru_cache(maxsize=16)
+def _conv_plan(height, width, kh, kw, pads, pad_mode, stride, dilation):
+    top, bottom, left, right = pads
+    code = PAD_CODES[pad_mode]
+    plan = object.__new__(_ConvPlan)
+    plan.rmap = index_map(height, top, bottom, code)
+    plan.cmap = index_map(width, left, right, code)
+    plan.n_rows = out_len(height, top, bottom, kh, stride[0], dilation[0])
+    plan.n_cols = out_len(width, left, right, kw, stride[1], dilation[1])
+    plan.j_lo, plan.j_hi = interior_range(plan.n_cols, width, left, kw, stride[1], dilation[1])
+    return plan
 
 
 def _weights(w, dtype):

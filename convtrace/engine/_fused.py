@@ -231,14 +231,135 @@ def fused3(o, ob0, ob1, first, zero, x, rb, w, wo, n):
     if first:
         z = zero[0]
         for j in range(n):
-            o[ob1 + j] = ((((((((z + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]
-            o[ob0 + j] = ((((((((z + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]
+            s0 = z
+            s1 = z
+            v0 = x[r0 + j]
+            v1 = x[r0 + j + np.uint64(1)]
+            v2 = x[r0 + j + np.uint64(2)]
+            s0 = s0 + w0_0 * v0
+            s0 = s0 + w0_1 * v1
+            s0 = s0 + w0_2 * v2
+            v0 = x[r1 + j]
+            v1 = x[r1 + j + np.uint64(1)]
+            v2 = x[r1 + j + np.uint64(2)]
+            s0 = s0 + w1_0 * v0
+            s0 = s0 + w1_1 * v1
+            s0 = s0 + w1_2 * v2
+            s1 = s1 + w0_0 * v0
+            s1 = s1 + w0_1 * v1
+            s1 = s1 + w0_2 * v2
+            v0 = x[r2 + j]
+            v1 = x[r2 + j + np.uint64(1)]
+            v2 = x[r2 + j + np.uint64(2)]
+            s0 = s0 + w2_0 * v0
+            s0 = s0 + w2_1 * v1
+            s0 = s0 + w2_2 * v2
+            s1 = s1 + w1_0 * v0
+            s1 = s1 + w1_1 * v1
+            s1 = s1 + w1_2 * v2
+            v0 = x[r3 + j]
+            v1 = x[r3 + j + np.uint64(1)]
+            v2 = x[r3 + j + np.uint64(2)]
+            s1 = s1 + w2_0 * v0
+            s1 = s1 + w2_1 * v1
+            s1 = s1 + w2_2 * v2
+            o[ob1 + j] = s1
+            o[ob0 + j] = s0
     else:
         for j in range(n):
-            a0 = o[ob0 + j]
-            a1 = o[ob1 + j]
-            o[ob1 + j] = ((((((((a1 + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]
-            o[ob0 + j] = ((((((((a0 + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]
+            s0 = o[ob0 + j]
+            s1 = o[ob1 + j]
+            v0 = x[r0 + j]
+            v1 = x[r0 + j + np.uint64(1)]
+            v2 = x[r0 + j + np.uint64(2)]
+            s0 = s0 + w0_0 * v0
+            s0 = s0 + w0_1 * v1
+            s0 = s0 + w0_2 * v2
+            v0 = x[r1 + j]
+            v1 = x[r1 + j + np.uint64(1)]
+            v2 = x[r1 + j + np.uint64(2)]
+            s0 = s0 + w1_0 * v0
+            s0 = s0 + w1_1 * v1
+            s0 = s0 + w1_2 * v2
+            s1 = s1 + w0_0 * v0
+            s1 = s1 + w0_1 * v1
+            s1 = s1 + w0_2 * v2
+            v0 = x[r2 + j]
+            v1 = x[r2 + j + np.uint64(1)]
+            v2 = x[r2 + j + np.uint64(2)]
+            s0 = s0 + w2_0 * v0
+            s0 = s0 + w2_1 * v1
+            s0 = s0 + w2_2 * v2
+            s1 = s1 + w1_0 * v0
+            s1 = s1 + w1_1 * v1
+            s1 = s1 + w1_2 * v2
+            v0 = x[r3 + j]
+            v1 = x[r3 + j + np.uint64(1)]
+            v2 = x[r3 + j + np.uint64(2)]
+            s1 = s1 + w2_0 * v0
+            s1 = s1 + w2_1 * v1
+            s1 = s1 + w2_2 * v2
+            o[ob1 + j] = s1
+            o[ob0 + j] = s0
+
+
+@jit
+def edges3(o, ob0, ob1, first, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, w, wo):
+    """Columns j < j_lo and j >= j_hi of the two output rows of :func:`fused3`, through the maps."""
+    xc = x[c]
+    r0 = rows[0]
+    r1 = rows[1]
+    r2 = rows[2]
+    r3 = rows[3]
+    w0_0 = w[wo + 0]
+    w0_1 = w[wo + 1]
+    w0_2 = w[wo + 2]
+    w1_0 = w[wo + 3]
+    w1_1 = w[wo + 4]
+    w1_2 = w[wo + 5]
+    w2_0 = w[wo + 6]
+    w2_1 = w[wo + 7]
+    w2_2 = w[wo + 8]
+    z = zero[0]
+    for k in range(j_lo + n_cols - j_hi):
+        j = k if k < j_lo else k - j_lo + j_hi
+        s0 = z if first else o[ob0 + j]
+        s1 = z if first else o[ob1 + j]
+        c0 = cmap[j + 0]
+        c1 = cmap[j + 1]
+        c2 = cmap[j + 2]
+        v0 = pad_value if r0 < 0 or c0 < 0 else xc[r0, c0]
+        v1 = pad_value if r0 < 0 or c1 < 0 else xc[r0, c1]
+        v2 = pad_value if r0 < 0 or c2 < 0 else xc[r0, c2]
+        s0 = s0 + w0_0 * v0
+        s0 = s0 + w0_1 * v1
+        s0 = s0 + w0_2 * v2
+        v0 = pad_value if r1 < 0 or c0 < 0 else xc[r1, c0]
+        v1 = pad_value if r1 < 0 or c1 < 0 else xc[r1, c1]
+        v2 = pad_value if r1 < 0 or c2 < 0 else xc[r1, c2]
+        s0 = s0 + w1_0 * v0
+        s0 = s0 + w1_1 * v1
+        s0 = s0 + w1_2 * v2
+        s1 = s1 + w0_0 * v0
+        s1 = s1 + w0_1 * v1
+        s1 = s1 + w0_2 * v2
+        v0 = pad_value if r2 < 0 or c0 < 0 else xc[r2, c0]
+        v1 = pad_value if r2 < 0 or c1 < 0 else xc[r2, c1]
+        v2 = pad_value if r2 < 0 or c2 < 0 else xc[r2, c2]
+        s0 = s0 + w2_0 * v0
+        s0 = s0 + w2_1 * v1
+        s0 = s0 + w2_2 * v2
+        s1 = s1 + w1_0 * v0
+        s1 = s1 + w1_1 * v1
+        s1 = s1 + w1_2 * v2
+        v0 = pad_value if r3 < 0 or c0 < 0 else xc[r3, c0]
+        v1 = pad_value if r3 < 0 or c1 < 0 else xc[r3, c1]
+        v2 = pad_value if r3 < 0 or c2 < 0 else xc[r3, c2]
+        s1 = s1 + w2_0 * v0
+        s1 = s1 + w2_1 * v1
+        s1 = s1 + w2_2 * v2
+        o[ob1 + j] = s1
+        o[ob0 + j] = s0
 
 
 @jit
@@ -284,14 +405,305 @@ def fused5(o, ob0, ob1, first, zero, x, rb, w, wo, n):
     if first:
         z = zero[0]
         for j in range(n):
-            o[ob1 + j] = ((((((((((((((((((((((((z + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]
-            o[ob0 + j] = ((((((((((((((((((((((((z + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]
+            s0 = z
+            s1 = z
+            v0 = x[r0 + j]
+            v1 = x[r0 + j + np.uint64(1)]
+            v2 = x[r0 + j + np.uint64(2)]
+            v3 = x[r0 + j + np.uint64(3)]
+            v4 = x[r0 + j + np.uint64(4)]
+            s0 = s0 + w0_0 * v0
+            s0 = s0 + w0_1 * v1
+            s0 = s0 + w0_2 * v2
+            s0 = s0 + w0_3 * v3
+            s0 = s0 + w0_4 * v4
+            v0 = x[r1 + j]
+            v1 = x[r1 + j + np.uint64(1)]
+            v2 = x[r1 + j + np.uint64(2)]
+            v3 = x[r1 + j + np.uint64(3)]
+            v4 = x[r1 + j + np.uint64(4)]
+            s0 = s0 + w1_0 * v0
+            s0 = s0 + w1_1 * v1
+            s0 = s0 + w1_2 * v2
+            s0 = s0 + w1_3 * v3
+            s0 = s0 + w1_4 * v4
+            s1 = s1 + w0_0 * v0
+            s1 = s1 + w0_1 * v1
+            s1 = s1 + w0_2 * v2
+            s1 = s1 + w0_3 * v3
+            s1 = s1 + w0_4 * v4
+            v0 = x[r2 + j]
+            v1 = x[r2 + j + np.uint64(1)]
+            v2 = x[r2 + j + np.uint64(2)]
+            v3 = x[r2 + j + np.uint64(3)]
+            v4 = x[r2 + j + np.uint64(4)]
+            s0 = s0 + w2_0 * v0
+            s0 = s0 + w2_1 * v1
+            s0 = s0 + w2_2 * v2
+            s0 = s0 + w2_3 * v3
+            s0 = s0 + w2_4 * v4
+            s1 = s1 + w1_0 * v0
+            s1 = s1 + w1_1 * v1
+            s1 = s1 + w1_2 * v2
+            s1 = s1 + w1_3 * v3
+            s1 = s1 + w1_4 * v4
+            v0 = x[r3 + j]
+            v1 = x[r3 + j + np.uint64(1)]
+            v2 = x[r3 + j + np.uint64(2)]
+            v3 = x[r3 + j + np.uint64(3)]
+            v4 = x[r3 + j + np.uint64(4)]
+            s0 = s0 + w3_0 * v0
+            s0 = s0 + w3_1 * v1
+            s0 = s0 + w3_2 * v2
+            s0 = s0 + w3_3 * v3
+            s0 = s0 + w3_4 * v4
+            s1 = s1 + w2_0 * v0
+            s1 = s1 + w2_1 * v1
+            s1 = s1 + w2_2 * v2
+            s1 = s1 + w2_3 * v3
+            s1 = s1 + w2_4 * v4
+            v0 = x[r4 + j]
+            v1 = x[r4 + j + np.uint64(1)]
+            v2 = x[r4 + j + np.uint64(2)]
+            v3 = x[r4 + j + np.uint64(3)]
+            v4 = x[r4 + j + np.uint64(4)]
+            s0 = s0 + w4_0 * v0
+            s0 = s0 + w4_1 * v1
+            s0 = s0 + w4_2 * v2
+            s0 = s0 + w4_3 * v3
+            s0 = s0 + w4_4 * v4
+            s1 = s1 + w3_0 * v0
+            s1 = s1 + w3_1 * v1
+            s1 = s1 + w3_2 * v2
+            s1 = s1 + w3_3 * v3
+            s1 = s1 + w3_4 * v4
+            v0 = x[r5 + j]
+            v1 = x[r5 + j + np.uint64(1)]
+            v2 = x[r5 + j + np.uint64(2)]
+            v3 = x[r5 + j + np.uint64(3)]
+            v4 = x[r5 + j + np.uint64(4)]
+            s1 = s1 + w4_0 * v0
+            s1 = s1 + w4_1 * v1
+            s1 = s1 + w4_2 * v2
+            s1 = s1 + w4_3 * v3
+            s1 = s1 + w4_4 * v4
+            o[ob1 + j] = s1
+            o[ob0 + j] = s0
     else:
         for j in range(n):
-            a0 = o[ob0 + j]
-            a1 = o[ob1 + j]
-            o[ob1 + j] = ((((((((((((((((((((((((a1 + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]
-            o[ob0 + j] = ((((((((((((((((((((((((a0 + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]
+            s0 = o[ob0 + j]
+            s1 = o[ob1 + j]
+            v0 = x[r0 + j]
+            v1 = x[r0 + j + np.uint64(1)]
+            v2 = x[r0 + j + np.uint64(2)]
+            v3 = x[r0 + j + np.uint64(3)]
+            v4 = x[r0 + j + np.uint64(4)]
+            s0 = s0 + w0_0 * v0
+            s0 = s0 + w0_1 * v1
+            s0 = s0 + w0_2 * v2
+            s0 = s0 + w0_3 * v3
+            s0 = s0 + w0_4 * v4
+            v0 = x[r1 + j]
+            v1 = x[r1 + j + np.uint64(1)]
+            v2 = x[r1 + j + np.uint64(2)]
+            v3 = x[r1 + j + np.uint64(3)]
+            v4 = x[r1 + j + np.uint64(4)]
+            s0 = s0 + w1_0 * v0
+            s0 = s0 + w1_1 * v1
+            s0 = s0 + w1_2 * v2
+            s0 = s0 + w1_3 * v3
+            s0 = s0 + w1_4 * v4
+            s1 = s1 + w0_0 * v0
+            s1 = s1 + w0_1 * v1
+            s1 = s1 + w0_2 * v2
+            s1 = s1 + w0_3 * v3
+            s1 = s1 + w0_4 * v4
+            v0 = x[r2 + j]
+            v1 = x[r2 + j + np.uint64(1)]
+            v2 = x[r2 + j + np.uint64(2)]
+            v3 = x[r2 + j + np.uint64(3)]
+            v4 = x[r2 + j + np.uint64(4)]
+            s0 = s0 + w2_0 * v0
+            s0 = s0 + w2_1 * v1
+            s0 = s0 + w2_2 * v2
+            s0 = s0 + w2_3 * v3
+            s0 = s0 + w2_4 * v4
+            s1 = s1 + w1_0 * v0
+            s1 = s1 + w1_1 * v1
+            s1 = s1 + w1_2 * v2
+            s1 = s1 + w1_3 * v3
+            s1 = s1 + w1_4 * v4
+            v0 = x[r3 + j]
+            v1 = x[r3 + j + np.uint64(1)]
+            v2 = x[r3 + j + np.uint64(2)]
+            v3 = x[r3 + j + np.uint64(3)]
+            v4 = x[r3 + j + np.uint64(4)]
+            s0 = s0 + w3_0 * v0
+            s0 = s0 + w3_1 * v1
+            s0 = s0 + w3_2 * v2
+            s0 = s0 + w3_3 * v3
+            s0 = s0 + w3_4 * v4
+            s1 = s1 + w2_0 * v0
+            s1 = s1 + w2_1 * v1
+            s1 = s1 + w2_2 * v2
+            s1 = s1 + w2_3 * v3
+            s1 = s1 + w2_4 * v4
+            v0 = x[r4 + j]
+            v1 = x[r4 + j + np.uint64(1)]
+            v2 = x[r4 + j + np.uint64(2)]
+            v3 = x[r4 + j + np.uint64(3)]
+            v4 = x[r4 + j + np.uint64(4)]
+            s0 = s0 + w4_0 * v0
+            s0 = s0 + w4_1 * v1
+            s0 = s0 + w4_2 * v2
+            s0 = s0 + w4_3 * v3
+            s0 = s0 + w4_4 * v4
+            s1 = s1 + w3_0 * v0
+            s1 = s1 + w3_1 * v1
+            s1 = s1 + w3_2 * v2
+            s1 = s1 + w3_3 * v3
+            s1 = s1 + w3_4 * v4
+            v0 = x[r5 + j]
+            v1 = x[r5 + j + np.uint64(1)]
+            v2 = x[r5 + j + np.uint64(2)]
+            v3 = x[r5 + j + np.uint64(3)]
+            v4 = x[r5 + j + np.uint64(4)]
+            s1 = s1 + w4_0 * v0
+            s1 = s1 + w4_1 * v1
+            s1 = s1 + w4_2 * v2
+            s1 = s1 + w4_3 * v3
+            s1 = s1 + w4_4 * v4
+            o[ob1 + j] = s1
+            o[ob0 + j] = s0
+
+
+@jit
+def edges5(o, ob0, ob1, first, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, w, wo):
+    """Columns j < j_lo and j >= j_hi of the two output rows of :func:`fused5`, through the maps."""
+    xc = x[c]
+    r0 = rows[0]
+    r1 = rows[1]
+    r2 = rows[2]
+    r3 = rows[3]
+    r4 = rows[4]
+    r5 = rows[5]
+    w0_0 = w[wo + 0]
+    w0_1 = w[wo + 1]
+    w0_2 = w[wo + 2]
+    w0_3 = w[wo + 3]
+    w0_4 = w[wo + 4]
+    w1_0 = w[wo + 5]
+    w1_1 = w[wo + 6]
+    w1_2 = w[wo + 7]
+    w1_3 = w[wo + 8]
+    w1_4 = w[wo + 9]
+    w2_0 = w[wo + 10]
+    w2_1 = w[wo + 11]
+    w2_2 = w[wo + 12]
+    w2_3 = w[wo + 13]
+    w2_4 = w[wo + 14]
+    w3_0 = w[wo + 15]
+    w3_1 = w[wo + 16]
+    w3_2 = w[wo + 17]
+    w3_3 = w[wo + 18]
+    w3_4 = w[wo + 19]
+    w4_0 = w[wo + 20]
+    w4_1 = w[wo + 21]
+    w4_2 = w[wo + 22]
+    w4_3 = w[wo + 23]
+    w4_4 = w[wo + 24]
+    z = zero[0]
+    for k in range(j_lo + n_cols - j_hi):
+        j = k if k < j_lo else k - j_lo + j_hi
+        s0 = z if first else o[ob0 + j]
+        s1 = z if first else o[ob1 + j]
+        c0 = cmap[j + 0]
+        c1 = cmap[j + 1]
+        c2 = cmap[j + 2]
+        c3 = cmap[j + 3]
+        c4 = cmap[j + 4]
+        v0 = pad_value if r0 < 0 or c0 < 0 else xc[r0, c0]
+        v1 = pad_value if r0 < 0 or c1 < 0 else xc[r0, c1]
+        v2 = pad_value if r0 < 0 or c2 < 0 else xc[r0, c2]
+        v3 = pad_value if r0 < 0 or c3 < 0 else xc[r0, c3]
+        v4 = pad_value if r0 < 0 or c4 < 0 else xc[r0, c4]
+        s0 = s0 + w0_0 * v0
+        s0 = s0 + w0_1 * v1
+        s0 = s0 + w0_2 * v2
+        s0 = s0 + w0_3 * v3
+        s0 = s0 + w0_4 * v4
+        v0 = pad_value if r1 < 0 or c0 < 0 else xc[r1, c0]
+        v1 = pad_value if r1 < 0 or c1 < 0 else xc[r1, c1]
+        v2 = pad_value if r1 < 0 or c2 < 0 else xc[r1, c2]
+        v3 = pad_value if r1 < 0 or c3 < 0 else xc[r1, c3]
+        v4 = pad_value if r1 < 0 or c4 < 0 else xc[r1, c4]
+        s0 = s0 + w1_0 * v0
+        s0 = s0 + w1_1 * v1
+        s0 = s0 + w1_2 * v2
+        s0 = s0 + w1_3 * v3
+        s0 = s0 + w1_4 * v4
+        s1 = s1 + w0_0 * v0
+        s1 = s1 + w0_1 * v1
+        s1 = s1 + w0_2 * v2
+        s1 = s1 + w0_3 * v3
+        s1 = s1 + w0_4 * v4
+        v0 = pad_value if r2 < 0 or c0 < 0 else xc[r2, c0]
+        v1 = pad_value if r2 < 0 or c1 < 0 else xc[r2, c1]
+        v2 = pad_value if r2 < 0 or c2 < 0 else xc[r2, c2]
+        v3 = pad_value if r2 < 0 or c3 < 0 else xc[r2, c3]
+        v4 = pad_value if r2 < 0 or c4 < 0 else xc[r2, c4]
+        s0 = s0 + w2_0 * v0
+        s0 = s0 + w2_1 * v1
+        s0 = s0 + w2_2 * v2
+        s0 = s0 + w2_3 * v3
+        s0 = s0 + w2_4 * v4
+        s1 = s1 + w1_0 * v0
+        s1 = s1 + w1_1 * v1
+        s1 = s1 + w1_2 * v2
+        s1 = s1 + w1_3 * v3
+        s1 = s1 + w1_4 * v4
+        v0 = pad_value if r3 < 0 or c0 < 0 else xc[r3, c0]
+        v1 = pad_value if r3 < 0 or c1 < 0 else xc[r3, c1]
+        v2 = pad_value if r3 < 0 or c2 < 0 else xc[r3, c2]
+        v3 = pad_value if r3 < 0 or c3 < 0 else xc[r3, c3]
+        v4 = pad_value if r3 < 0 or c4 < 0 else xc[r3, c4]
+        s0 = s0 + w3_0 * v0
+        s0 = s0 + w3_1 * v1
+        s0 = s0 + w3_2 * v2
+        s0 = s0 + w3_3 * v3
+        s0 = s0 + w3_4 * v4
+        s1 = s1 + w2_0 * v0
+        s1 = s1 + w2_1 * v1
+        s1 = s1 + w2_2 * v2
+        s1 = s1 + w2_3 * v3
+        s1 = s1 + w2_4 * v4
+        v0 = pad_value if r4 < 0 or c0 < 0 else xc[r4, c0]
+        v1 = pad_value if r4 < 0 or c1 < 0 else xc[r4, c1]
+        v2 = pad_value if r4 < 0 or c2 < 0 else xc[r4, c2]
+        v3 = pad_value if r4 < 0 or c3 < 0 else xc[r4, c3]
+        v4 = pad_value if r4 < 0 or c4 < 0 else xc[r4, c4]
+        s0 = s0 + w4_0 * v0
+        s0 = s0 + w4_1 * v1
+        s0 = s0 + w4_2 * v2
+        s0 = s0 + w4_3 * v3
+        s0 = s0 + w4_4 * v4
+        s1 = s1 + w3_0 * v0
+        s1 = s1 + w3_1 * v1
+        s1 = s1 + w3_2 * v2
+        s1 = s1 + w3_3 * v3
+        s1 = s1 + w3_4 * v4
+        v0 = pad_value if r5 < 0 or c0 < 0 else xc[r5, c0]
+        v1 = pad_value if r5 < 0 or c1 < 0 else xc[r5, c1]
+        v2 = pad_value if r5 < 0 or c2 < 0 else xc[r5, c2]
+        v3 = pad_value if r5 < 0 or c3 < 0 else xc[r5, c3]
+        v4 = pad_value if r5 < 0 or c4 < 0 else xc[r5, c4]
+        s1 = s1 + w4_0 * v0
+        s1 = s1 + w4_1 * v1
+        s1 = s1 + w4_2 * v2
+        s1 = s1 + w4_3 * v3
+        s1 = s1 + w4_4 * v4
+        o[ob1 + j] = s1
+        o[ob0 + j] = s0
 
 
 @jit
@@ -363,14 +775,555 @@ def fused7(o, ob0, ob1, first, zero, x, rb, w, wo, n):
     if first:
         z = zero[0]
         for j in range(n):
-            o[ob1 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((z + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w0_5 * x[r1 + j + np.uint64(5)]) + w0_6 * x[r1 + j + np.uint64(6)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w1_5 * x[r2 + j + np.uint64(5)]) + w1_6 * x[r2 + j + np.uint64(6)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w2_5 * x[r3 + j + np.uint64(5)]) + w2_6 * x[r3 + j + np.uint64(6)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w3_5 * x[r4 + j + np.uint64(5)]) + w3_6 * x[r4 + j + np.uint64(6)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]) + w4_5 * x[r5 + j + np.uint64(5)]) + w4_6 * x[r5 + j + np.uint64(6)]) + w5_0 * x[r6 + j]) + w5_1 * x[r6 + j + np.uint64(1)]) + w5_2 * x[r6 + j + np.uint64(2)]) + w5_3 * x[r6 + j + np.uint64(3)]) + w5_4 * x[r6 + j + np.uint64(4)]) + w5_5 * x[r6 + j + np.uint64(5)]) + w5_6 * x[r6 + j + np.uint64(6)]) + w6_0 * x[r7 + j]) + w6_1 * x[r7 + j + np.uint64(1)]) + w6_2 * x[r7 + j + np.uint64(2)]) + w6_3 * x[r7 + j + np.uint64(3)]) + w6_4 * x[r7 + j + np.uint64(4)]) + w6_5 * x[r7 + j + np.uint64(5)]) + w6_6 * x[r7 + j + np.uint64(6)]
-            o[ob0 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((z + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w0_5 * x[r0 + j + np.uint64(5)]) + w0_6 * x[r0 + j + np.uint64(6)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w1_5 * x[r1 + j + np.uint64(5)]) + w1_6 * x[r1 + j + np.uint64(6)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w2_5 * x[r2 + j + np.uint64(5)]) + w2_6 * x[r2 + j + np.uint64(6)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w3_5 * x[r3 + j + np.uint64(5)]) + w3_6 * x[r3 + j + np.uint64(6)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]) + w4_5 * x[r4 + j + np.uint64(5)]) + w4_6 * x[r4 + j + np.uint64(6)]) + w5_0 * x[r5 + j]) + w5_1 * x[r5 + j + np.uint64(1)]) + w5_2 * x[r5 + j + np.uint64(2)]) + w5_3 * x[r5 + j + np.uint64(3)]) + w5_4 * x[r5 + j + np.uint64(4)]) + w5_5 * x[r5 + j + np.uint64(5)]) + w5_6 * x[r5 + j + np.uint64(6)]) + w6_0 * x[r6 + j]) + w6_1 * x[r6 + j + np.uint64(1)]) + w6_2 * x[r6 + j + np.uint64(2)]) + w6_3 * x[r6 + j + np.uint64(3)]) + w6_4 * x[r6 + j + np.uint64(4)]) + w6_5 * x[r6 + j + np.uint64(5)]) + w6_6 * x[r6 + j + np.uint64(6)]
+            s0 = z
+            s1 = z
+            v0 = x[r0 + j]
+            v1 = x[r0 + j + np.uint64(1)]
+            v2 = x[r0 + j + np.uint64(2)]
+            v3 = x[r0 + j + np.uint64(3)]
+            v4 = x[r0 + j + np.uint64(4)]
+            v5 = x[r0 + j + np.uint64(5)]
+            v6 = x[r0 + j + np.uint64(6)]
+            s0 = s0 + w0_0 * v0
+            s0 = s0 + w0_1 * v1
+            s0 = s0 + w0_2 * v2
+            s0 = s0 + w0_3 * v3
+            s0 = s0 + w0_4 * v4
+            s0 = s0 + w0_5 * v5
+            s0 = s0 + w0_6 * v6
+            v0 = x[r1 + j]
+            v1 = x[r1 + j + np.uint64(1)]
+            v2 = x[r1 + j + np.uint64(2)]
+            v3 = x[r1 + j + np.uint64(3)]
+            v4 = x[r1 + j + np.uint64(4)]
+            v5 = x[r1 + j + np.uint64(5)]
+            v6 = x[r1 + j + np.uint64(6)]
+            s0 = s0 + w1_0 * v0
+            s0 = s0 + w1_1 * v1
+            s0 = s0 + w1_2 * v2
+            s0 = s0 + w1_3 * v3
+            s0 = s0 + w1_4 * v4
+            s0 = s0 + w1_5 * v5
+            s0 = s0 + w1_6 * v6
+            s1 = s1 + w0_0 * v0
+            s1 = s1 + w0_1 * v1
+            s1 = s1 + w0_2 * v2
+            s1 = s1 + w0_3 * v3
+            s1 = s1 + w0_4 * v4
+            s1 = s1 + w0_5 * v5
+            s1 = s1 + w0_6 * v6
+            v0 = x[r2 + j]
+            v1 = x[r2 + j + np.uint64(1)]
+            v2 = x[r2 + j + np.uint64(2)]
+            v3 = x[r2 + j + np.uint64(3)]
+            v4 = x[r2 + j + np.uint64(4)]
+            v5 = x[r2 + j + np.uint64(5)]
+            v6 = x[r2 + j + np.uint64(6)]
+            s0 = s0 + w2_0 * v0
+            s0 = s0 + w2_1 * v1
+            s0 = s0 + w2_2 * v2
+            s0 = s0 + w2_3 * v3
+            s0 = s0 + w2_4 * v4
+            s0 = s0 + w2_5 * v5
+            s0 = s0 + w2_6 * v6
+            s1 = s1 + w1_0 * v0
+            s1 = s1 + w1_1 * v1
+            s1 = s1 + w1_2 * v2
+            s1 = s1 + w1_3 * v3
+            s1 = s1 + w1_4 * v4
+            s1 = s1 + w1_5 * v5
+            s1 = s1 + w1_6 * v6
+            v0 = x[r3 + j]
+            v1 = x[r3 + j + np.uint64(1)]
+            v2 = x[r3 + j + np.uint64(2)]
+            v3 = x[r3 + j + np.uint64(3)]
+            v4 = x[r3 + j + np.uint64(4)]
+            v5 = x[r3 + j + np.uint64(5)]
+            v6 = x[r3 + j + np.uint64(6)]
+            s0 = s0 + w3_0 * v0
+            s0 = s0 + w3_1 * v1
+            s0 = s0 + w3_2 * v2
+            s0 = s0 + w3_3 * v3
+            s0 = s0 + w3_4 * v4
+            s0 = s0 + w3_5 * v5
+            s0 = s0 + w3_6 * v6
+            s1 = s1 + w2_0 * v0
+            s1 = s1 + w2_1 * v1
+            s1 = s1 + w2_2 * v2
+            s1 = s1 + w2_3 * v3
+            s1 = s1 + w2_4 * v4
+            s1 = s1 + w2_5 * v5
+            s1 = s1 + w2_6 * v6
+            v0 = x[r4 + j]
+            v1 = x[r4 + j + np.uint64(1)]
+            v2 = x[r4 + j + np.uint64(2)]
+            v3 = x[r4 + j + np.uint64(3)]
+            v4 = x[r4 + j + np.uint64(4)]
+            v5 = x[r4 + j + np.uint64(5)]
+            v6 = x[r4 + j + np.uint64(6)]
+            s0 = s0 + w4_0 * v0
+            s0 = s0 + w4_1 * v1
+            s0 = s0 + w4_2 * v2
+            s0 = s0 + w4_3 * v3
+            s0 = s0 + w4_4 * v4
+            s0 = s0 + w4_5 * v5
+            s0 = s0 + w4_6 * v6
+            s1 = s1 + w3_0 * v0
+            s1 = s1 + w3_1 * v1
+            s1 = s1 + w3_2 * v2
+            s1 = s1 + w3_3 * v3
+            s1 = s1 + w3_4 * v4
+            s1 = s1 + w3_5 * v5
+            s1 = s1 + w3_6 * v6
+            v0 = x[r5 + j]
+            v1 = x[r5 + j + np.uint64(1)]
+            v2 = x[r5 + j + np.uint64(2)]
+            v3 = x[r5 + j + np.uint64(3)]
+            v4 = x[r5 + j + np.uint64(4)]
+            v5 = x[r5 + j + np.uint64(5)]
+            v6 = x[r5 + j + np.uint64(6)]
+            s0 = s0 + w5_0 * v0
+            s0 = s0 + w5_1 * v1
+            s0 = s0 + w5_2 * v2
+            s0 = s0 + w5_3 * v3
+            s0 = s0 + w5_4 * v4
+            s0 = s0 + w5_5 * v5
+            s0 = s0 + w5_6 * v6
+            s1 = s1 + w4_0 * v0
+            s1 = s1 + w4_1 * v1
+            s1 = s1 + w4_2 * v2
+            s1 = s1 + w4_3 * v3
+            s1 = s1 + w4_4 * v4
+            s1 = s1 + w4_5 * v5
+            s1 = s1 + w4_6 * v6
+            v0 = x[r6 + j]
+            v1 = x[r6 + j + np.uint64(1)]
+            v2 = x[r6 + j + np.uint64(2)]
+            v3 = x[r6 + j + np.uint64(3)]
+            v4 = x[r6 + j + np.uint64(4)]
+            v5 = x[r6 + j + np.uint64(5)]
+            v6 = x[r6 + j + np.uint64(6)]
+            s0 = s0 + w6_0 * v0
+            s0 = s0 + w6_1 * v1
+            s0 = s0 + w6_2 * v2
+            s0 = s0 + w6_3 * v3
+            s0 = s0 + w6_4 * v4
+            s0 = s0 + w6_5 * v5
+            s0 = s0 + w6_6 * v6
+            s1 = s1 + w5_0 * v0
+            s1 = s1 + w5_1 * v1
+            s1 = s1 + w5_2 * v2
+            s1 = s1 + w5_3 * v3
+            s1 = s1 + w5_4 * v4
+            s1 = s1 + w5_5 * v5
+            s1 = s1 + w5_6 * v6
+            v0 = x[r7 + j]
+            v1 = x[r7 + j + np.uint64(1)]
+            v2 = x[r7 + j + np.uint64(2)]
+            v3 = x[r7 + j + np.uint64(3)]
+            v4 = x[r7 + j + np.uint64(4)]
+            v5 = x[r7 + j + np.uint64(5)]
+            v6 = x[r7 + j + np.uint64(6)]
+            s1 = s1 + w6_0 * v0
+            s1 = s1 + w6_1 * v1
+            s1 = s1 + w6_2 * v2
+            s1 = s1 + w6_3 * v3
+            s1 = s1 + w6_4 * v4
+            s1 = s1 + w6_5 * v5
+            s1 = s1 + w6_6 * v6
+            o[ob1 + j] = s1
+            o[ob0 + j] = s0
     else:
         for j in range(n):
-            a0 = o[ob0 + j]
-            a1 = o[ob1 + j]
-            o[ob1 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((a1 + w0_0 * x[r1 + j]) + w0_1 * x[r1 + j + np.uint64(1)]) + w0_2 * x[r1 + j + np.uint64(2)]) + w0_3 * x[r1 + j + np.uint64(3)]) + w0_4 * x[r1 + j + np.uint64(4)]) + w0_5 * x[r1 + j + np.uint64(5)]) + w0_6 * x[r1 + j + np.uint64(6)]) + w1_0 * x[r2 + j]) + w1_1 * x[r2 + j + np.uint64(1)]) + w1_2 * x[r2 + j + np.uint64(2)]) + w1_3 * x[r2 + j + np.uint64(3)]) + w1_4 * x[r2 + j + np.uint64(4)]) + w1_5 * x[r2 + j + np.uint64(5)]) + w1_6 * x[r2 + j + np.uint64(6)]) + w2_0 * x[r3 + j]) + w2_1 * x[r3 + j + np.uint64(1)]) + w2_2 * x[r3 + j + np.uint64(2)]) + w2_3 * x[r3 + j + np.uint64(3)]) + w2_4 * x[r3 + j + np.uint64(4)]) + w2_5 * x[r3 + j + np.uint64(5)]) + w2_6 * x[r3 + j + np.uint64(6)]) + w3_0 * x[r4 + j]) + w3_1 * x[r4 + j + np.uint64(1)]) + w3_2 * x[r4 + j + np.uint64(2)]) + w3_3 * x[r4 + j + np.uint64(3)]) + w3_4 * x[r4 + j + np.uint64(4)]) + w3_5 * x[r4 + j + np.uint64(5)]) + w3_6 * x[r4 + j + np.uint64(6)]) + w4_0 * x[r5 + j]) + w4_1 * x[r5 + j + np.uint64(1)]) + w4_2 * x[r5 + j + np.uint64(2)]) + w4_3 * x[r5 + j + np.uint64(3)]) + w4_4 * x[r5 + j + np.uint64(4)]) + w4_5 * x[r5 + j + np.uint64(5)]) + w4_6 * x[r5 + j + np.uint64(6)]) + w5_0 * x[r6 + j]) + w5_1 * x[r6 + j + np.uint64(1)]) + w5_2 * x[r6 + j + np.uint64(2)]) + w5_3 * x[r6 + j + np.uint64(3)]) + w5_4 * x[r6 + j + np.uint64(4)]) + w5_5 * x[r6 + j + np.uint64(5)]) + w5_6 * x[r6 + j + np.uint64(6)]) + w6_0 * x[r7 + j]) + w6_1 * x[r7 + j + np.uint64(1)]) + w6_2 * x[r7 + j + np.uint64(2)]) + w6_3 * x[r7 + j + np.uint64(3)]) + w6_4 * x[r7 + j + np.uint64(4)]) + w6_5 * x[r7 + j + np.uint64(5)]) + w6_6 * x[r7 + j + np.uint64(6)]
-            o[ob0 + j] = ((((((((((((((((((((((((((((((((((((((((((((((((a0 + w0_0 * x[r0 + j]) + w0_1 * x[r0 + j + np.uint64(1)]) + w0_2 * x[r0 + j + np.uint64(2)]) + w0_3 * x[r0 + j + np.uint64(3)]) + w0_4 * x[r0 + j + np.uint64(4)]) + w0_5 * x[r0 + j + np.uint64(5)]) + w0_6 * x[r0 + j + np.uint64(6)]) + w1_0 * x[r1 + j]) + w1_1 * x[r1 + j + np.uint64(1)]) + w1_2 * x[r1 + j + np.uint64(2)]) + w1_3 * x[r1 + j + np.uint64(3)]) + w1_4 * x[r1 + j + np.uint64(4)]) + w1_5 * x[r1 + j + np.uint64(5)]) + w1_6 * x[r1 + j + np.uint64(6)]) + w2_0 * x[r2 + j]) + w2_1 * x[r2 + j + np.uint64(1)]) + w2_2 * x[r2 + j + np.uint64(2)]) + w2_3 * x[r2 + j + np.uint64(3)]) + w2_4 * x[r2 + j + np.uint64(4)]) + w2_5 * x[r2 + j + np.uint64(5)]) + w2_6 * x[r2 + j + np.uint64(6)]) + w3_0 * x[r3 + j]) + w3_1 * x[r3 + j + np.uint64(1)]) + w3_2 * x[r3 + j + np.uint64(2)]) + w3_3 * x[r3 + j + np.uint64(3)]) + w3_4 * x[r3 + j + np.uint64(4)]) + w3_5 * x[r3 + j + np.uint64(5)]) + w3_6 * x[r3 + j + np.uint64(6)]) + w4_0 * x[r4 + j]) + w4_1 * x[r4 + j + np.uint64(1)]) + w4_2 * x[r4 + j + np.uint64(2)]) + w4_3 * x[r4 + j + np.uint64(3)]) + w4_4 * x[r4 + j + np.uint64(4)]) + w4_5 * x[r4 + j + np.uint64(5)]) + w4_6 * x[r4 + j + np.uint64(6)]) + w5_0 * x[r5 + j]) + w5_1 * x[r5 + j + np.uint64(1)]) + w5_2 * x[r5 + j + np.uint64(2)]) + w5_3 * x[r5 + j + np.uint64(3)]) + w5_4 * x[r5 + j + np.uint64(4)]) + w5_5 * x[r5 + j + np.uint64(5)]) + w5_6 * x[r5 + j + np.uint64(6)]) + w6_0 * x[r6 + j]) + w6_1 * x[r6 + j + np.uint64(1)]) + w6_2 * x[r6 + j + np.uint64(2)]) + w6_3 * x[r6 + j + np.uint64(3)]) + w6_4 * x[r6 + j + np.uint64(4)]) + w6_5 * x[r6 + j + np.uint64(5)]) + w6_6 * x[r6 + j + np.uint64(6)]
+            s0 = o[ob0 + j]
+            s1 = o[ob1 + j]
+            v0 = x[r0 + j]
+            v1 = x[r0 + j + np.uint64(1)]
+            v2 = x[r0 + j + np.uint64(2)]
+            v3 = x[r0 + j + np.uint64(3)]
+            v4 = x[r0 + j + np.uint64(4)]
+            v5 = x[r0 + j + np.uint64(5)]
+            v6 = x[r0 + j + np.uint64(6)]
+            s0 = s0 + w0_0 * v0
+            s0 = s0 + w0_1 * v1
+            s0 = s0 + w0_2 * v2
+            s0 = s0 + w0_3 * v3
+            s0 = s0 + w0_4 * v4
+            s0 = s0 + w0_5 * v5
+            s0 = s0 + w0_6 * v6
+            v0 = x[r1 + j]
+            v1 = x[r1 + j + np.uint64(1)]
+            v2 = x[r1 + j + np.uint64(2)]
+            v3 = x[r1 + j + np.uint64(3)]
+            v4 = x[r1 + j + np.uint64(4)]
+            v5 = x[r1 + j + np.uint64(5)]
+            v6 = x[r1 + j + np.uint64(6)]
+            s0 = s0 + w1_0 * v0
+            s0 = s0 + w1_1 * v1
+            s0 = s0 + w1_2 * v2
+            s0 = s0 + w1_3 * v3
+            s0 = s0 + w1_4 * v4
+            s0 = s0 + w1_5 * v5
+            s0 = s0 + w1_6 * v6
+            s1 = s1 + w0_0 * v0
+            s1 = s1 + w0_1 * v1
+            s1 = s1 + w0_2 * v2
+            s1 = s1 + w0_3 * v3
+            s1 = s1 + w0_4 * v4
+            s1 = s1 + w0_5 * v5
+            s1 = s1 + w0_6 * v6
+            v0 = x[r2 + j]
+            v1 = x[r2 + j + np.uint64(1)]
+            v2 = x[r2 + j + np.uint64(2)]
+            v3 = x[r2 + j + np.uint64(3)]
+            v4 = x[r2 + j + np.uint64(4)]
+            v5 = x[r2 + j + np.uint64(5)]
+            v6 = x[r2 + j + np.uint64(6)]
+            s0 = s0 + w2_0 * v0
+            s0 = s0 + w2_1 * v1
+            s0 = s0 + w2_2 * v2
+            s0 = s0 + w2_3 * v3
+            s0 = s0 + w2_4 * v4
+            s0 = s0 + w2_5 * v5
+            s0 = s0 + w2_6 * v6
+            s1 = s1 + w1_0 * v0
+            s1 = s1 + w1_1 * v1
+            s1 = s1 + w1_2 * v2
+            s1 = s1 + w1_3 * v3
+            s1 = s1 + w1_4 * v4
+            s1 = s1 + w1_5 * v5
+            s1 = s1 + w1_6 * v6
+            v0 = x[r3 + j]
+            v1 = x[r3 + j + np.uint64(1)]
+            v2 = x[r3 + j + np.uint64(2)]
+            v3 = x[r3 + j + np.uint64(3)]
+            v4 = x[r3 + j + np.uint64(4)]
+            v5 = x[r3 + j + np.uint64(5)]
+            v6 = x[r3 + j + np.uint64(6)]
+            s0 = s0 + w3_0 * v0
+            s0 = s0 + w3_1 * v1
+            s0 = s0 + w3_2 * v2
+            s0 = s0 + w3_3 * v3
+            s0 = s0 + w3_4 * v4
+            s0 = s0 + w3_5 * v5
+            s0 = s0 + w3_6 * v6
+            s1 = s1 + w2_0 * v0
+            s1 = s1 + w2_1 * v1
+            s1 = s1 + w2_2 * v2
+            s1 = s1 + w2_3 * v3
+            s1 = s1 + w2_4 * v4
+            s1 = s1 + w2_5 * v5
+            s1 = s1 + w2_6 * v6
+            v0 = x[r4 + j]
+            v1 = x[r4 + j + np.uint64(1)]
+            v2 = x[r4 + j + np.uint64(2)]
+            v3 = x[r4 + j + np.uint64(3)]
+            v4 = x[r4 + j + np.uint64(4)]
+            v5 = x[r4 + j + np.uint64(5)]
+            v6 = x[r4 + j + np.uint64(6)]
+            s0 = s0 + w4_0 * v0
+            s0 = s0 + w4_1 * v1
+            s0 = s0 + w4_2 * v2
+            s0 = s0 + w4_3 * v3
+            s0 = s0 + w4_4 * v4
+            s0 = s0 + w4_5 * v5
+            s0 = s0 + w4_6 * v6
+            s1 = s1 + w3_0 * v0
+            s1 = s1 + w3_1 * v1
+            s1 = s1 + w3_2 * v2
+            s1 = s1 + w3_3 * v3
+            s1 = s1 + w3_4 * v4
+            s1 = s1 + w3_5 * v5
+            s1 = s1 + w3_6 * v6
+            v0 = x[r5 + j]
+            v1 = x[r5 + j + np.uint64(1)]
+            v2 = x[r5 + j + np.uint64(2)]
+            v3 = x[r5 + j + np.uint64(3)]
+            v4 = x[r5 + j + np.uint64(4)]
+            v5 = x[r5 + j + np.uint64(5)]
+            v6 = x[r5 + j + np.uint64(6)]
+            s0 = s0 + w5_0 * v0
+            s0 = s0 + w5_1 * v1
+            s0 = s0 + w5_2 * v2
+            s0 = s0 + w5_3 * v3
+            s0 = s0 + w5_4 * v4
+            s0 = s0 + w5_5 * v5
+            s0 = s0 + w5_6 * v6
+            s1 = s1 + w4_0 * v0
+            s1 = s1 + w4_1 * v1
+            s1 = s1 + w4_2 * v2
+            s1 = s1 + w4_3 * v3
+            s1 = s1 + w4_4 * v4
+            s1 = s1 + w4_5 * v5
+            s1 = s1 + w4_6 * v6
+            v0 = x[r6 + j]
+            v1 = x[r6 + j + np.uint64(1)]
+            v2 = x[r6 + j + np.uint64(2)]
+            v3 = x[r6 + j + np.uint64(3)]
+            v4 = x[r6 + j + np.uint64(4)]
+            v5 = x[r6 + j + np.uint64(5)]
+            v6 = x[r6 + j + np.uint64(6)]
+            s0 = s0 + w6_0 * v0
+            s0 = s0 + w6_1 * v1
+            s0 = s0 + w6_2 * v2
+            s0 = s0 + w6_3 * v3
+            s0 = s0 + w6_4 * v4
+            s0 = s0 + w6_5 * v5
+            s0 = s0 + w6_6 * v6
+            s1 = s1 + w5_0 * v0
+            s1 = s1 + w5_1 * v1
+            s1 = s1 + w5_2 * v2
+            s1 = s1 + w5_3 * v3
+            s1 = s1 + w5_4 * v4
+            s1 = s1 + w5_5 * v5
+            s1 = s1 + w5_6 * v6
+            v0 = x[r7 + j]
+            v1 = x[r7 + j + np.uint64(1)]
+            v2 = x[r7 + j + np.uint64(2)]
+            v3 = x[r7 + j + np.uint64(3)]
+            v4 = x[r7 + j + np.uint64(4)]
+            v5 = x[r7 + j + np.uint64(5)]
+            v6 = x[r7 + j + np.uint64(6)]
+            s1 = s1 + w6_0 * v0
+            s1 = s1 + w6_1 * v1
+            s1 = s1 + w6_2 * v2
+            s1 = s1 + w6_3 * v3
+            s1 = s1 + w6_4 * v4
+            s1 = s1 + w6_5 * v5
+            s1 = s1 + w6_6 * v6
+            o[ob1 + j] = s1
+            o[ob0 + j] = s0
+
+
+@jit
+def edges7(o, ob0, ob1, first, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, w, wo):
+    """Columns j < j_lo and j >= j_hi of the two output rows of :func:`fused7`, through the maps."""
+    xc = x[c]
+    r0 = rows[0]
+    r1 = rows[1]
+    r2 = rows[2]
+    r3 = rows[3]
+    r4 = rows[4]
+    r5 = rows[5]
+    r6 = rows[6]
+    r7 = rows[7]
+    w0_0 = w[wo + 0]
+    w0_1 = w[wo + 1]
+    w0_2 = w[wo + 2]
+    w0_3 = w[wo + 3]
+    w0_4 = w[wo + 4]
+    w0_5 = w[wo + 5]
+    w0_6 = w[wo + 6]
+    w1_0 = w[wo + 7]
+    w1_1 = w[wo + 8]
+    w1_2 = w[wo + 9]
+    w1_3 = w[wo + 10]
+    w1_4 = w[wo + 11]
+    w1_5 = w[wo + 12]
+    w1_6 = w[wo + 13]
+    w2_0 = w[wo + 14]
+    w2_1 = w[wo + 15]
+    w2_2 = w[wo + 16]
+    w2_3 = w[wo + 17]
+    w2_4 = w[wo + 18]
+    w2_5 = w[wo + 19]
+    w2_6 = w[wo + 20]
+    w3_0 = w[wo + 21]
+    w3_1 = w[wo + 22]
+    w3_2 = w[wo + 23]
+    w3_3 = w[wo + 24]
+    w3_4 = w[wo + 25]
+    w3_5 = w[wo + 26]
+    w3_6 = w[wo + 27]
+    w4_0 = w[wo + 28]
+    w4_1 = w[wo + 29]
+    w4_2 = w[wo + 30]
+    w4_3 = w[wo + 31]
+    w4_4 = w[wo + 32]
+    w4_5 = w[wo + 33]
+    w4_6 = w[wo + 34]
+    w5_0 = w[wo + 35]
+    w5_1 = w[wo + 36]
+    w5_2 = w[wo + 37]
+    w5_3 = w[wo + 38]
+    w5_4 = w[wo + 39]
+    w5_5 = w[wo + 40]
+    w5_6 = w[wo + 41]
+    w6_0 = w[wo + 42]
+    w6_1 = w[wo + 43]
+    w6_2 = w[wo + 44]
+    w6_3 = w[wo + 45]
+    w6_4 = w[wo + 46]
+    w6_5 = w[wo + 47]
+    w6_6 = w[wo + 48]
+    z = zero[0]
+    for k in range(j_lo + n_cols - j_hi):
+        j = k if k < j_lo else k - j_lo + j_hi
+        s0 = z if first else o[ob0 + j]
+        s1 = z if first else o[ob1 + j]
+        c0 = cmap[j + 0]
+        c1 = cmap[j + 1]
+        c2 = cmap[j + 2]
+        c3 = cmap[j + 3]
+        c4 = cmap[j + 4]
+        c5 = cmap[j + 5]
+        c6 = cmap[j + 6]
+        v0 = pad_value if r0 < 0 or c0 < 0 else xc[r0, c0]
+        v1 = pad_value if r0 < 0 or c1 < 0 else xc[r0, c1]
+        v2 = pad_value if r0 < 0 or c2 < 0 else xc[r0, c2]
+        v3 = pad_value if r0 < 0 or c3 < 0 else xc[r0, c3]
+        v4 = pad_value if r0 < 0 or c4 < 0 else xc[r0, c4]
+        v5 = pad_value if r0 < 0 or c5 < 0 else xc[r0, c5]
+        v6 = pad_value if r0 < 0 or c6 < 0 else xc[r0, c6]
+        s0 = s0 + w0_0 * v0
+        s0 = s0 + w0_1 * v1
+        s0 = s0 + w0_2 * v2
+        s0 = s0 + w0_3 * v3
+        s0 = s0 + w0_4 * v4
+        s0 = s0 + w0_5 * v5
+        s0 = s0 + w0_6 * v6
+        v0 = pad_value if r1 < 0 or c0 < 0 else xc[r1, c0]
+        v1 = pad_value if r1 < 0 or c1 < 0 else xc[r1, c1]
+        v2 = pad_value if r1 < 0 or c2 < 0 else xc[r1, c2]
+        v3 = pad_value if r1 < 0 or c3 < 0 else xc[r1, c3]
+        v4 = pad_value if r1 < 0 or c4 < 0 else xc[r1, c4]
+        v5 = pad_value if r1 < 0 or c5 < 0 else xc[r1, c5]
+        v6 = pad_value if r1 < 0 or c6 < 0 else xc[r1, c6]
+        s0 = s0 + w1_0 * v0
+        s0 = s0 + w1_1 * v1
+        s0 = s0 + w1_2 * v2
+        s0 = s0 + w1_3 * v3
+        s0 = s0 + w1_4 * v4
+        s0 = s0 + w1_5 * v5
+        s0 = s0 + w1_6 * v6
+        s1 = s1 + w0_0 * v0
+        s1 = s1 + w0_1 * v1
+        s1 = s1 + w0_2 * v2
+        s1 = s1 + w0_3 * v3
+        s1 = s1 + w0_4 * v4
+        s1 = s1 + w0_5 * v5
+        s1 = s1 + w0_6 * v6
+        v0 = pad_value if r2 < 0 or c0 < 0 else xc[r2, c0]
+        v1 = pad_value if r2 < 0 or c1 < 0 else xc[r2, c1]
+        v2 = pad_value if r2 < 0 or c2 < 0 else xc[r2, c2]
+        v3 = pad_value if r2 < 0 or c3 < 0 else xc[r2, c3]
+        v4 = pad_value if r2 < 0 or c4 < 0 else xc[r2, c4]
+        v5 = pad_value if r2 < 0 or c5 < 0 else xc[r2, c5]
+        v6 = pad_value if r2 < 0 or c6 < 0 else xc[r2, c6]
+        s0 = s0 + w2_0 * v0
+        s0 = s0 + w2_1 * v1
+        s0 = s0 + w2_2 * v2
+        s0 = s0 + w2_3 * v3
+        s0 = s0 + w2_4 * v4
+        s0 = s0 + w2_5 * v5
+        s0 = s0 + w2_6 * v6
+        s1 = s1 + w1_0 * v0
+        s1 = s1 + w1_1 * v1
+        s1 = s1 + w1_2 * v2
+        s1 = s1 + w1_3 * v3
+        s1 = s1 + w1_4 * v4
+        s1 = s1 + w1_5 * v5
+        s1 = s1 + w1_6 * v6
+        v0 = pad_value if r3 < 0 or c0 < 0 else xc[r3, c0]
+        v1 = pad_value if r3 < 0 or c1 < 0 else xc[r3, c1]
+        v2 = pad_value if r3 < 0 or c2 < 0 else xc[r3, c2]
+        v3 = pad_value if r3 < 0 or c3 < 0 else xc[r3, c3]
+        v4 = pad_value if r3 < 0 or c4 < 0 else xc[r3, c4]
+        v5 = pad_value if r3 < 0 or c5 < 0 else xc[r3, c5]
+        v6 = pad_value if r3 < 0 or c6 < 0 else xc[r3, c6]
+        s0 = s0 + w3_0 * v0
+        s0 = s0 + w3_1 * v1
+        s0 = s0 + w3_2 * v2
+        s0 = s0 + w3_3 * v3
+        s0 = s0 + w3_4 * v4
+        s0 = s0 + w3_5 * v5
+        s0 = s0 + w3_6 * v6
+        s1 = s1 + w2_0 * v0
+        s1 = s1 + w2_1 * v1
+        s1 = s1 + w2_2 * v2
+        s1 = s1 + w2_3 * v3
+        s1 = s1 + w2_4 * v4
+        s1 = s1 + w2_5 * v5
+        s1 = s1 + w2_6 * v6
+        v0 = pad_value if r4 < 0 or c0 < 0 else xc[r4, c0]
+        v1 = pad_value if r4 < 0 or c1 < 0 else xc[r4, c1]
+        v2 = pad_value if r4 < 0 or c2 < 0 else xc[r4, c2]
+        v3 = pad_value if r4 < 0 or c3 < 0 else xc[r4, c3]
+        v4 = pad_value if r4 < 0 or c4 < 0 else xc[r4, c4]
+        v5 = pad_value if r4 < 0 or c5 < 0 else xc[r4, c5]
+        v6 = pad_value if r4 < 0 or c6 < 0 else xc[r4, c6]
+        s0 = s0 + w4_0 * v0
+        s0 = s0 + w4_1 * v1
+        s0 = s0 + w4_2 * v2
+        s0 = s0 + w4_3 * v3
+        s0 = s0 + w4_4 * v4
+        s0 = s0 + w4_5 * v5
+        s0 = s0 + w4_6 * v6
+        s1 = s1 + w3_0 * v0
+        s1 = s1 + w3_1 * v1
+        s1 = s1 + w3_2 * v2
+        s1 = s1 + w3_3 * v3
+        s1 = s1 + w3_4 * v4
+        s1 = s1 + w3_5 * v5
+        s1 = s1 + w3_6 * v6
+        v0 = pad_value if r5 < 0 or c0 < 0 else xc[r5, c0]
+        v1 = pad_value if r5 < 0 or c1 < 0 else xc[r5, c1]
+        v2 = pad_value if r5 < 0 or c2 < 0 else xc[r5, c2]
+        v3 = pad_value if r5 < 0 or c3 < 0 else xc[r5, c3]
+        v4 = pad_value if r5 < 0 or c4 < 0 else xc[r5, c4]
+        v5 = pad_value if r5 < 0 or c5 < 0 else xc[r5, c5]
+        v6 = pad_value if r5 < 0 or c6 < 0 else xc[r5, c6]
+        s0 = s0 + w5_0 * v0
+        s0 = s0 + w5_1 * v1
+        s0 = s0 + w5_2 * v2
+        s0 = s0 + w5_3 * v3
+        s0 = s0 + w5_4 * v4
+        s0 = s0 + w5_5 * v5
+        s0 = s0 + w5_6 * v6
+        s1 = s1 + w4_0 * v0
+        s1 = s1 + w4_1 * v1
+        s1 = s1 + w4_2 * v2
+        s1 = s1 + w4_3 * v3
+        s1 = s1 + w4_4 * v4
+        s1 = s1 + w4_5 * v5
+        s1 = s1 + w4_6 * v6
+        v0 = pad_value if r6 < 0 or c0 < 0 else xc[r6, c0]
+        v1 = pad_value if r6 < 0 or c1 < 0 else xc[r6, c1]
+        v2 = pad_value if r6 < 0 or c2 < 0 else xc[r6, c2]
+        v3 = pad_value if r6 < 0 or c3 < 0 else xc[r6, c3]
+        v4 = pad_value if r6 < 0 or c4 < 0 else xc[r6, c4]
+        v5 = pad_value if r6 < 0 or c5 < 0 else xc[r6, c5]
+        v6 = pad_value if r6 < 0 or c6 < 0 else xc[r6, c6]
+        s0 = s0 + w6_0 * v0
+        s0 = s0 + w6_1 * v1
+        s0 = s0 + w6_2 * v2
+        s0 = s0 + w6_3 * v3
+        s0 = s0 + w6_4 * v4
+        s0 = s0 + w6_5 * v5
+        s0 = s0 + w6_6 * v6
+        s1 = s1 + w5_0 * v0
+        s1 = s1 + w5_1 * v1
+        s1 = s1 + w5_2 * v2
+        s1 = s1 + w5_3 * v3
+        s1 = s1 + w5_4 * v4
+        s1 = s1 + w5_5 * v5
+        s1 = s1 + w5_6 * v6
+        v0 = pad_value if r7 < 0 or c0 < 0 else xc[r7, c0]
+        v1 = pad_value if r7 < 0 or c1 < 0 else xc[r7, c1]
+        v2 = pad_value if r7 < 0 or c2 < 0 else xc[r7, c2]
+        v3 = pad_value if r7 < 0 or c3 < 0 else xc[r7, c3]
+        v4 = pad_value if r7 < 0 or c4 < 0 else xc[r7, c4]
+        v5 = pad_value if r7 < 0 or c5 < 0 else xc[r7, c5]
+        v6 = pad_value if r7 < 0 or c6 < 0 else xc[r7, c6]
+        s1 = s1 + w6_0 * v0
+        s1 = s1 + w6_1 * v1
+        s1 = s1 + w6_2 * v2
+        s1 = s1 + w6_3 * v3
+        s1 = s1 + w6_4 * v4
+        s1 = s1 + w6_5 * v5
+        s1 = s1 + w6_6 * v6
+        o[ob1 + j] = s1
+        o[ob0 + j] = s0
 
 
 # Bulk convolution: blocks of output rows, in parallel when asked.
@@ -414,6 +1367,7 @@ def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     outf = out.reshape(-1)
     xf = x.reshape(-1)
     rb = np.empty(kh + 1, dtype=np.uint64)
+    rows = np.empty(kh + 1, dtype=np.int64)
     stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=x.dtype)
     for t in range(t_first, t_last):
         f = t // n_blocks
@@ -426,30 +1380,35 @@ def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
             n_cols = out.shape[2]
             ob0 = (f * out.shape[1] + i) * n_cols
             ob1 = ob0 + n_cols if two else ob0
+            padded = False
+            for a in range(3 + 1):
+                r = rmap[i * sh + a * dh] if a < 3 or two else rmap[i * sh]
+                rows[a] = r
+                padded = padded or r < 0
             for g in range(groups_width):
                 c = c0 + g
                 wo = g * n_taps
                 if n > 0:
-                    padded = False
-                    for a in range(3 + 1):
-                        r = rmap[i * sh + a * dh] if a < 3 or two else rmap[i * sh]
-                        padded = padded or r < 0
-                        rb[a] = U((c * x.shape[1] + r) * x.shape[2] + q)
                     src = xf
                     if padded:  # copy the rows, constant ones included, where the loop can read them
                         span = n + 3 - 1
                         for a in range(3 + 1):
-                            r = rmap[i * sh + a * dh] if a < 3 or two else rmap[i * sh]
-                            for k in range(span):
-                                stack[a * span + k] = pad_value if r < 0 else x[c, r, q + k]
-                            rb[a] = U(a * span)
+                            sb = U(a * span)
+                            if rows[a] < 0:
+                                for k in range(U(span)):
+                                    stack[sb + k] = pad_value
+                            else:
+                                xb = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
+                                for k in range(U(span)):
+                                    stack[sb + k] = xf[xb + k]
+                            rb[a] = sb
                         src = stack
+                    else:
+                        for a in range(3 + 1):
+                            rb[a] = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
                     fused3(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
-                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c, rmap, i * sh, dh, cmap,
-                             sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
-                if two:
-                    edge_columns(outf, ob1, zero if g == 0 else outf, 0 if g == 0 else ob1, x, c, rmap, i * sh + sh,
-                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+                if n < n_cols:
+                    edges3(outf, ob0, ob1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
             i += 2
 
 
@@ -464,6 +1423,7 @@ def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     outf = out.reshape(-1)
     xf = x.reshape(-1)
     rb = np.empty(kh + 1, dtype=np.uint64)
+    rows = np.empty(kh + 1, dtype=np.int64)
     stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=x.dtype)
     for t in range(t_first, t_last):
         f = t // n_blocks
@@ -476,30 +1436,35 @@ def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
             n_cols = out.shape[2]
             ob0 = (f * out.shape[1] + i) * n_cols
             ob1 = ob0 + n_cols if two else ob0
+            padded = False
+            for a in range(5 + 1):
+                r = rmap[i * sh + a * dh] if a < 5 or two else rmap[i * sh]
+                rows[a] = r
+                padded = padded or r < 0
             for g in range(groups_width):
                 c = c0 + g
                 wo = g * n_taps
                 if n > 0:
-                    padded = False
-                    for a in range(5 + 1):
-                        r = rmap[i * sh + a * dh] if a < 5 or two else rmap[i * sh]
-                        padded = padded or r < 0
-                        rb[a] = U((c * x.shape[1] + r) * x.shape[2] + q)
                     src = xf
                     if padded:  # copy the rows, constant ones included, where the loop can read them
                         span = n + 5 - 1
                         for a in range(5 + 1):
-                            r = rmap[i * sh + a * dh] if a < 5 or two else rmap[i * sh]
-                            for k in range(span):
-                                stack[a * span + k] = pad_value if r < 0 else x[c, r, q + k]
-                            rb[a] = U(a * span)
+                            sb = U(a * span)
+                            if rows[a] < 0:
+                                for k in range(U(span)):
+                                    stack[sb + k] = pad_value
+                            else:
+                                xb = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
+                                for k in range(U(span)):
+                                    stack[sb + k] = xf[xb + k]
+                            rb[a] = sb
                         src = stack
+                    else:
+                        for a in range(5 + 1):
+                            rb[a] = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
                     fused5(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
-                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c, rmap, i * sh, dh, cmap,
-                             sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
-                if two:
-                    edge_columns(outf, ob1, zero if g == 0 else outf, 0 if g == 0 else ob1, x, c, rmap, i * sh + sh,
-                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+                if n < n_cols:
+                    edges5(outf, ob0, ob1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
             i += 2
 
 
@@ -514,6 +1479,7 @@ def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     outf = out.reshape(-1)
     xf = x.reshape(-1)
     rb = np.empty(kh + 1, dtype=np.uint64)
+    rows = np.empty(kh + 1, dtype=np.int64)
     stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=x.dtype)
     for t in range(t_first, t_last):
         f = t // n_blocks
@@ -526,30 +1492,35 @@ def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
             n_cols = out.shape[2]
             ob0 = (f * out.shape[1] + i) * n_cols
             ob1 = ob0 + n_cols if two else ob0
+            padded = False
+            for a in range(7 + 1):
+                r = rmap[i * sh + a * dh] if a < 7 or two else rmap[i * sh]
+                rows[a] = r
+                padded = padded or r < 0
             for g in range(groups_width):
                 c = c0 + g
                 wo = g * n_taps
                 if n > 0:
-                    padded = False
-                    for a in range(7 + 1):
-                        r = rmap[i * sh + a * dh] if a < 7 or two else rmap[i * sh]
-                        padded = padded or r < 0
-                        rb[a] = U((c * x.shape[1] + r) * x.shape[2] + q)
                     src = xf
                     if padded:  # copy the rows, constant ones included, where the loop can read them
                         span = n + 7 - 1
                         for a in range(7 + 1):
-                            r = rmap[i * sh + a * dh] if a < 7 or two else rmap[i * sh]
-                            for k in range(span):
-                                stack[a * span + k] = pad_value if r < 0 else x[c, r, q + k]
-                            rb[a] = U(a * span)
+                            sb = U(a * span)
+                            if rows[a] < 0:
+                                for k in range(U(span)):
+                                    stack[sb + k] = pad_value
+                            else:
+                                xb = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
+                                for k in range(U(span)):
+                                    stack[sb + k] = xf[xb + k]
+                            rb[a] = sb
                         src = stack
+                    else:
+                        for a in range(7 + 1):
+                            rb[a] = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
                     fused7(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
-                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c, rmap, i * sh, dh, cmap,
-                             sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
-                if two:
-                    edge_columns(outf, ob1, zero if g == 0 else outf, 0 if g == 0 else ob1, x, c, rmap, i * sh + sh,
-                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+                if n < n_cols:
+                    edges7(outf, ob0, ob1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
             i += 2
 
 

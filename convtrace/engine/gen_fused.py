@@ -7,8 +7,11 @@ of these loops on the columns whose windows lie inside the input:
 - ``fused3``/``fused5``/``fused7``: the whole K×K window with every weight
   in a register, one pass per output row and no zeroing pass; when the row
   step equals the row dilation two output rows are made in the same pass,
-  sharing the input rows they both read.  Column stride and dilation 1 only,
-  so every tap is a constant offset from its input row.
+  sharing the input rows they both read (each input row's values are loaded
+  once and added to both sums).  Column stride and dilation 1 only, so every
+  tap is a constant offset from its input row.  ``edges3``/``edges5``/
+  ``edges7`` make the few columns whose windows reach into the padding, for
+  the same two rows, through the index maps and in the same order.
 - ``kernel_row``: any other window, one kernel row at a time, up to 8 taps
   per pass (``taps1`` … ``taps8``), or one tap per pass with a column stride.
 
@@ -65,30 +68,77 @@ def _fused_function(size: int) -> str:
         for b in range(size):
             lines.append(f"    w{a}_{b} = w[wo + {a * size + b}]")
 
-    def window(src: str, first_row: int) -> str:
-        expr = f"{src}"
-        for a in range(size):
+    # Input row by input row: its values are loaded once, added to the first output's sum
+    # (window row ``a``) and to the second's (window row ``a - 1``), then dropped.  Each
+    # sum still takes its products in row-major window order; the two sums are two chains
+    # in flight, and no input value stays live for long (a 7×7 window written as two
+    # whole expressions had the compiler keep shared loads on the stack).
+    def body(indent: str) -> list[str]:
+        out = []
+        for a in range(size + 1):
             for b in range(size):
                 offset = f" + np.uint64({b})" if b else ""
-                expr = f"({expr} + w{a}_{b} * x[r{a + first_row} + j{offset}])"
-        return expr[1:-1]
+                out.append(f"{indent}v{b} = x[r{a} + j{offset}]")
+            if a < size:
+                out += [f"{indent}s0 = s0 + w{a}_{b} * v{b}" for b in range(size)]
+            if a > 0:
+                out += [f"{indent}s1 = s1 + w{a - 1}_{b} * v{b}" for b in range(size)]
+        # With ob1 == ob0 (an odd last row) the first row's value is stored last and wins.
+        return out + [f"{indent}o[ob1 + j] = s1", f"{indent}o[ob0 + j] = s0"]
 
-    # Each sum is a chain of dependent adds; two rows make two chains in flight.
-    # With ob1 == ob0 (an odd last row) the first row's value is stored last and wins.
     lines += [
         "    if first:",
         "        z = zero[0]",
         "        for j in range(n):",
-        f"            o[ob1 + j] = {window('z', 1)}",
-        f"            o[ob0 + j] = {window('z', 0)}",
+        "            s0 = z",
+        "            s1 = z",
+        *body("            "),
         "    else:",
         "        for j in range(n):",
-        "            a0 = o[ob0 + j]",
-        "            a1 = o[ob1 + j]",
-        f"            o[ob1 + j] = {window('a1', 1)}",
-        f"            o[ob0 + j] = {window('a0', 0)}",
+        "            s0 = o[ob0 + j]",
+        "            s1 = o[ob1 + j]",
+        *body("            "),
         "",
     ]
+    return "\n".join(lines)
+
+
+def _edges_function(size: int) -> str:
+    """The columns outside [j_lo, j_hi) of ``fused{size}``'s two rows, one column at a time.
+
+    The same sums in the same order, through the index maps: ``rows`` holds the window's
+    input rows (-1: the constant), ``cmap`` the columns.  Written out per size, every weight
+    in a register: a generic loop over the window with its branches and index arithmetic
+    cost more than the vectorised interior on a 512-wide image (40% of a 3×3 there).
+    """
+    lines = [
+        "@jit",
+        f"def edges{size}(o, ob0, ob1, first, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, w, wo):",
+        f'    """Columns j < j_lo and j >= j_hi of the two output rows of :func:`fused{size}`, through the maps."""',
+        "    xc = x[c]",
+    ]
+    for a in range(size + 1):
+        lines.append(f"    r{a} = rows[{a}]")
+    for a in range(size):
+        for b in range(size):
+            lines.append(f"    w{a}_{b} = w[wo + {a * size + b}]")
+    lines += [
+        "    z = zero[0]",
+        "    for k in range(j_lo + n_cols - j_hi):",
+        "        j = k if k < j_lo else k - j_lo + j_hi",
+        "        s0 = z if first else o[ob0 + j]",
+        "        s1 = z if first else o[ob1 + j]",
+    ]
+    for b in range(size):
+        lines.append(f"        c{b} = cmap[j + {b}]")
+    for a in range(size + 1):
+        for b in range(size):
+            lines.append(f"        v{b} = pad_value if r{a} < 0 or c{b} < 0 else xc[r{a}, c{b}]")
+        if a < size:
+            lines += [f"        s0 = s0 + w{a}_{b} * v{b}" for b in range(size)]
+        if a > 0:
+            lines += [f"        s1 = s1 + w{a - 1}_{b} * v{b}" for b in range(size)]
+    lines += ["        o[ob1 + j] = s1", "        o[ob0 + j] = s0", ""]
     return "\n".join(lines)
 
 
@@ -188,6 +238,7 @@ BLOCK_ANY = BLOCK_HEAD + '''\
 FUSED_SETUP = """\
     xf = x.reshape(-1)
     rb = np.empty(kh + 1, dtype=np.uint64)
+    rows = np.empty(kh + 1, dtype=np.int64)
     stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=x.dtype)
 """
 
@@ -199,30 +250,35 @@ BLOCK_FUSED = BLOCK_HEAD + '''\
             n_cols = out.shape[2]
             ob0 = (f * out.shape[1] + i) * n_cols
             ob1 = ob0 + n_cols if two else ob0
+            padded = False
+            for a in range({size} + 1):
+                r = rmap[i * sh + a * dh] if a < {size} or two else rmap[i * sh]
+                rows[a] = r
+                padded = padded or r < 0
             for g in range(groups_width):
                 c = c0 + g
                 wo = g * n_taps
                 if n > 0:
-                    padded = False
-                    for a in range({size} + 1):
-                        r = rmap[i * sh + a * dh] if a < {size} or two else rmap[i * sh]
-                        padded = padded or r < 0
-                        rb[a] = U((c * x.shape[1] + r) * x.shape[2] + q)
                     src = xf
                     if padded:  # copy the rows, constant ones included, where the loop can read them
                         span = n + {size} - 1
                         for a in range({size} + 1):
-                            r = rmap[i * sh + a * dh] if a < {size} or two else rmap[i * sh]
-                            for k in range(span):
-                                stack[a * span + k] = pad_value if r < 0 else x[c, r, q + k]
-                            rb[a] = U(a * span)
+                            sb = U(a * span)
+                            if rows[a] < 0:
+                                for k in range(U(span)):
+                                    stack[sb + k] = pad_value
+                            else:
+                                xb = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
+                                for k in range(U(span)):
+                                    stack[sb + k] = xf[xb + k]
+                            rb[a] = sb
                         src = stack
+                    else:
+                        for a in range({size} + 1):
+                            rb[a] = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
                     fused{size}(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
-                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c, rmap, i * sh, dh, cmap,
-                             sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
-                if two:
-                    edge_columns(outf, ob1, zero if g == 0 else outf, 0 if g == 0 else ob1, x, c, rmap, i * sh + sh,
-                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+                if n < n_cols:
+                    edges{size}(outf, ob0, ob1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
             i += 2
 '''
 
@@ -307,7 +363,7 @@ def source() -> str:
         parts += ["", _taps_function(m)]
     parts += _kernel_row()
     for size in FUSED_SIZES:
-        parts += ["", _fused_function(size)]
+        parts += ["", _fused_function(size), "", _edges_function(size)]
     parts += ["", "# Bulk convolution: blocks of output rows, in parallel when asked."]
     parts.append(BLOCK_ANY.format(name="_any", setup=""))
     for size in FUSED_SIZES:
