@@ -1,6 +1,6 @@
 """convtrace batch against ImageMagick and a Pillow loop on the same folder of JPEGs.
 
-Run:  python benchmarks/bench_batch.py [--count 200] [--size 1024x768]
+Run:  python benchmarks/bench_batch.py [--count 200] [--size 1024x768] [--repeat 3]
 
 Makes a folder of photograph-like JPEGs, then filters it with a 3×3 sharpen
 kernel three ways, each as its own process (so peak memory is that tool's):
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--size", default="1024x768")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; each runs every tool once, in turn")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
     with tempfile.TemporaryDirectory(prefix="convtrace-bench-") as tmp:
@@ -98,35 +100,45 @@ def main() -> None:
             shutil.copy(path, warm / path.name)
         subprocess.run([*convtrace_cmd, str(warm), str(root / "warm-out"), "-k", "sharpen", "--quiet"], check=True)
 
-        rows = []
-        code, seconds, peak = measure([*convtrace_cmd, str(photos), str(root / "convtrace"), "-k", "sharpen",
-                                       "--quiet"])
-        rows.append(("convtrace batch", seconds, peak, f"{os.cpu_count()} workers"))
+        files = sorted(str(p) for p in photos.iterdir())
         mogrify = shutil.which("mogrify")
+        tools = {"convtrace batch": (lambda out: [*convtrace_cmd, str(photos), str(out), "-k", "sharpen", "--quiet"],
+                                     f"{os.cpu_count()} workers")}
         if mogrify:
-            (root / "magick").mkdir()
-            files = sorted(str(p) for p in photos.iterdir())
-            code, seconds, peak = measure([mogrify, "-path", str(root / "magick"), "-quality", "92",
-                                           "-morphology", "Convolve", "3x3: 0,-1,0 -1,5,-1 0,-1,0", *files])
             version = subprocess.run([mogrify, "-version"], capture_output=True, text=True).stdout.split()[2]
-            rows.append((f"ImageMagick {version} mogrify", seconds, peak, "-morphology Convolve, OpenMP"))
-        else:
-            rows.append(("ImageMagick mogrify", None, None, "not installed: apt-get install imagemagick"))
-        code, seconds, peak = measure([sys.executable, "-c", PILLOW_LOOP, str(photos), str(root / "pillow")])
-        rows.append(("Pillow ImageFilter loop", seconds, peak, "one Python loop"))
+            tools[f"ImageMagick {version} mogrify"] = (
+                lambda out: [mogrify, "-path", str(out), "-quality", "92", "-morphology", "Convolve",
+                             "3x3: 0,-1,0 -1,5,-1 0,-1,0", *files], "-morphology Convolve, OpenMP")
+        tools["Pillow ImageFilter loop"] = (
+            lambda out: [sys.executable, "-c", PILLOW_LOOP, str(photos), str(out)], "one Python loop")
+        times = {name: [] for name in tools}
+        peaks = {name: 0.0 for name in tools}
+        for round_ in range(args.repeat):
+            for n, (name, (command, _)) in enumerate(tools.items()):
+                out = root / f"out-{round_}-{n}"
+                out.mkdir()
+                code, seconds, peak = measure(command(out))
+                if code != 0:
+                    raise SystemExit(f"{name} failed (exit {code})")
+                times[name].append(seconds)
+                peaks[name] = max(peaks[name], peak)
+                shutil.rmtree(out)
 
-    ours = rows[0][1]
+    ours = times["convtrace batch"]
     print(f"convtrace batch benchmark: {args.count} JPEGs of {width}×{height}, 3×3 sharpen, "
-          f"{os.cpu_count()} CPUs, JPEG quality 92")
-    header = f"{'tool':<34} {'time':>9} {'images/s':>9} {'vs convtrace':>13} {'peak MB':>8}  note"
+          f"{os.cpu_count()} CPUs, JPEG quality 92, median of {args.repeat} rounds (min–max)")
+    header = (f"{'tool':<32} {'median':>8} {'min–max':>13} {'images/s':>9} {'vs convtrace':>13} "
+              f"{'ratio min–max':>14} {'peak MB':>8}  note")
     print(header)
     print("-" * len(header))
-    for name, seconds, peak, note in rows:
-        if seconds is None:
-            print(f"{name:<34} {'—':>9} {'—':>9} {'—':>13} {'—':>8}  {note}")
-            continue
-        print(f"{name:<34} {seconds:>8.2f}s {args.count / seconds:>9.1f} {seconds / ours:>12.2f}× "
-              f"{peak:>8.0f}  {note}")
+    for name, (_, note) in tools.items():
+        spent = times[name]
+        ratios = [theirs / mine for theirs, mine in zip(spent, ours, strict=True)]
+        print(f"{name:<32} {statistics.median(spent):>7.2f}s {min(spent):>6.2f}–{max(spent):<5.2f}s "
+              f"{args.count / statistics.median(spent):>9.1f} {statistics.median(spent) / statistics.median(ours):>12.2f}× "
+              f"{min(ratios):>6.2f}–{max(ratios):<6.2f}× {peaks[name]:>8.0f}  {note}")
+    if not mogrify:
+        print("ImageMagick mogrify: not installed (apt-get install imagemagick)")
 
 
 if __name__ == "__main__":

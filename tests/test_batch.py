@@ -667,3 +667,24 @@ def test_help_and_a_local_batch_never_import_dask(tmp_path):
             "print(r.exit_code, h.exit_code, 'distributed' in sys.modules, 'dask' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", "0", "False", "False"]
+
+
+@pytest.mark.parametrize("steps", [["-k", "gaussian-5"], ["-k", "box-blur"], ["-k", "box-blur", "--pool", "avg:2"],
+                                   ["--pool", "avg:3", "-k", "gaussian-3"]])
+def test_scaled_kernels_equal_the_api_then_clipped(run, tmp_path, steps):
+    """The scale applied in the pixel pass gives the pixels of conv2d's scaled result, rounded and clipped."""
+    src = tmp_path / "in"
+    src.mkdir()
+    rgb = np.random.default_rng(7).integers(0, 256, (23, 31, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(src / "a.png")
+    assert run("batch", src, tmp_path / "out", *steps).exit_code == 0
+    x = np.moveaxis(rgb, -1, 0).astype(np.float32)
+    library = KernelLibrary()
+    for flag, value in zip(steps[::2], steps[1::2], strict=True):
+        if flag == "-k":
+            x = convtrace.conv2d(x, library.get(value), padding="same", pad_mode="replicate")
+        else:
+            mode, size = value.split(":")
+            x = convtrace.pool2d(x, int(size), mode=mode)
+    want = np.clip(np.rint(x), 0, 255)
+    np.testing.assert_array_equal(as_channels(tmp_path / "out" / "a.png"), want)

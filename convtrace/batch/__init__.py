@@ -37,7 +37,6 @@ from convtrace.batch.images import (
     _WRITER_TAKES_PREFIX,
     NO_ALPHA_FORMATS,
     PIL_FORMAT,
-    RANGE_CODES,
     _fit,
     decode,
     encode,
@@ -90,7 +89,7 @@ from convtrace.batch.runner import run
 #: Every name the former single module ``convtrace/batch.py`` had, private helpers included.
 __all__ = [
     "CHANNEL_MODES", "FORMAT_SUFFIX", "MANIFEST_FORMAT", "MANIFEST_NAME", "NO_ALPHA_FORMATS", "OUT_FORMATS",
-    "PIL_FORMAT", "RANGE_CODES", "RANGE_MODES", "SIZE_KEYS", "BatchPlan", "KernelStep", "Outcome", "Summary",
+    "PIL_FORMAT", "RANGE_MODES", "SIZE_KEYS", "BatchPlan", "KernelStep", "Outcome", "Summary",
     "_BIDI", "_BREAKING", "_OPTION", "_POOL_OPTION", "_WRITER_TAKES_PREFIX", "_brief", "_choice", "_jsonable",
     "_probe_side", "_probe_step", "_step_text", "_error_outcome", "_first_line", "_fit", "_inside",
     "_nearest_existing", "_outcome",

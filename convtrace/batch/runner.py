@@ -17,6 +17,7 @@ from pathlib import Path
 
 from convtrace.batch.folders import _inside
 from convtrace.batch.images import process
+from convtrace.batch.memory import keep_freed_memory
 from convtrace.batch.outcomes import Outcome, Summary, _outcome
 from convtrace.batch.plan import BatchPlan
 from convtrace.messages.batch import (
@@ -46,6 +47,7 @@ def run(jobs: list[tuple[Path, Path]], plan: BatchPlan, workers: int = 0,
                 summary.outcomes.append(Outcome(source, target, "planned"))
         return summary
     workers = workers or os.cpu_count() or 1
+    keep_freed_memory()
     queue: Iterator[tuple[Path, Path]] = iter(jobs)
     in_flight: deque[Future] = deque()
     try:

@@ -126,6 +126,9 @@ def _total_threads(client) -> int:
 
 def _work(source, target, plan: BatchPlan, forbidden, run_id: str) -> Outcome:
     """One image, on a worker: the same code as on one machine."""
+    from convtrace.batch.memory import keep_freed_memory
+
+    keep_freed_memory()
     if is_url(source) or is_url(target):
         return process_url(str(source), str(target), plan, run_id)
     return process(Path(source), Path(target), plan, forbidden, run_id)

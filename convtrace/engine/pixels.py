@@ -1,8 +1,9 @@
 """Pixel layout and value range, in one pass each.
 
 Images arrive interleaved (H, W, C) as integers and the engine filters
-(C, H, W) floats; these routines convert between the two without the extra
-passes that NumPy's transpose, rint, clip and astype would each make.  The
+(C, H, W) arrays; these routines convert between the two without the extra
+passes that NumPy's transpose, multiply, nan_to_num, rint, clip and astype
+would each make (and without their full-size temporaries).  The
 three-channel case is written out so LLVM sees constant strides.
 """
 
@@ -10,16 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from convtrace.engine.config import jit
+from convtrace.engine.config import jit, jit_inline
 
 CLIP, ABS, NORMALIZE = 0, 1, 2
 
 
 @jit
-def planar_float32(pixels):
-    """(H, W, C) integers as (C, H, W) float32."""
+def planar_float32(pixels, out):
+    """(H, W, C) integers into ``out``, (C, H, W) float32."""
     height, width, channels = pixels.shape
-    out = np.empty((channels, height, width), dtype=np.float32)
     for i in range(height):
         row = pixels[i]
         if channels == 3:
@@ -36,40 +36,73 @@ def planar_float32(pixels):
     return out
 
 
-@jit
-def _pixel(v, mode, lo, scale, maxval):
-    if mode == ABS:
-        v = abs(v)
-    elif mode == NORMALIZE:
-        v = (v - lo) * scale
-    v = np.rint(v)
-    return min(max(v, 0.0), maxval)
+@jit_inline
+def _value(s, scale):
+    """A sum times the kernel's scale, as the float32 an image result holds."""
+    return np.float32(s * scale)
+
+
+@jit_inline
+def _clipped(v, maxval):
+    """rint(v) within 0…maxval; NaN gives 0 (as np.nan_to_num would, before clipping)."""
+    r = np.rint(v)
+    r = r if r > 0 else np.float32(0.0)
+    return r if r < maxval else maxval
+
+
+@jit_inline
+def _finite(v, maxval):
+    """NaN as 0, +inf as maxval, -inf as 0 (np.nan_to_num's choices for an image)."""
+    if v != v or v == -np.inf:
+        return np.float32(0.0)
+    return maxval if v == np.inf else v
 
 
 @jit
-def interleaved_pixels(values, mode, maxval, out):
-    """(C, H, W) floats into ``out`` (H, W, C) integers 0…maxval: clipped, absolute or stretched.
+def _range(sums, scale, maxval):
+    lo = np.float64(np.inf)
+    hi = np.float64(-np.inf)
+    for c in range(sums.shape[0]):
+        for i in range(sums.shape[1]):
+            line = sums[c, i]
+            for j in range(line.shape[0]):
+                v = np.float64(_finite(_value(line[j], scale), maxval))
+                lo = min(lo, v)
+                hi = max(hi, v)
+    return lo, hi
 
-    Rounds half to even, as np.rint.
+
+@jit
+def interleaved_pixels(sums, scale, mode, maxval, out):
+    """(C, H, W) sums into ``out`` (H, W, C) integer pixels 0…maxval, one pass.
+
+    Each value is ``float32(sum × scale)`` (``scale`` 1 for results already scaled), NaN as 0 and
+    ±inf as maxval or 0, then clipped, made absolute, or stretched min–max (``mode``); rounding is half
+    to even, as np.rint.  ``maxval`` is a float32.  Each row is converted into a small buffer first and
+    then interleaved, so the arithmetic runs on contiguous values.
     """
-    channels, height, width = values.shape
+    channels, height, width = sums.shape
     lo = 0.0
-    scale = 1.0
+    stretch = 0.0
     if mode == NORMALIZE:
-        lo = np.min(values)
-        hi = np.max(values)
-        scale = maxval / (hi - lo) if hi > lo else 0.0
+        lo, hi = _range(sums, scale, maxval)
+        stretch = np.float64(maxval) / (hi - lo) if hi > lo else 0.0
+    line_pixels = np.empty(width, dtype=out.dtype)
     for i in range(height):
         row = out[i]
-        if channels == 3:
-            r, g, b = values[0, i], values[1, i], values[2, i]
-            for j in range(width):
-                row[j, 0] = _pixel(r[j], mode, lo, scale, maxval)
-                row[j, 1] = _pixel(g[j], mode, lo, scale, maxval)
-                row[j, 2] = _pixel(b[j], mode, lo, scale, maxval)
-        else:
-            for c in range(channels):
-                plane = values[c, i]
+        for c in range(channels):
+            line = sums[c, i]
+            if mode == CLIP:
                 for j in range(width):
-                    row[j, c] = _pixel(plane[j], mode, lo, scale, maxval)
+                    line_pixels[j] = _clipped(_value(line[j], scale), maxval)
+            elif mode == ABS:
+                for j in range(width):
+                    v = _value(line[j], scale)
+                    line_pixels[j] = _clipped(abs(v) if v > -np.inf else np.float32(0.0), maxval)
+            else:
+                for j in range(width):
+                    v = np.float64(_finite(_value(line[j], scale), maxval))
+                    line_pixels[j] = min(max(np.rint((v - lo) * stretch), 0.0), np.float64(maxval))
+            for j in range(width):
+                row[j, c] = line_pixels[j]
     return out

@@ -18,6 +18,10 @@ from convtrace.messages.options import PNG_CHANNELS
 RANGE_CODES = {"clip": 0, "abs": 1, "normalize": 2}
 RANGE_MODES = tuple(RANGE_CODES)
 
+#: zlib level for PNG files: 2–3× faster to write than Pillow's default 6, for files about 1% (photos)
+#: to 13% (edge maps) larger.
+PNG_LEVEL = 3
+
 
 def image_maxval(source) -> int:
     """The largest pixel value of an image read as ``source``: 65535 for 16-bit images, else 255."""
@@ -25,32 +29,40 @@ def image_maxval(source) -> int:
     return 65535 if dtype is not None and np.dtype(dtype).kind == "u" and np.dtype(dtype).itemsize == 2 else 255
 
 
-def pixels(output, range_mode: str = "clip", maxval: int = 255) -> np.ndarray:
-    """A (H, W), (C, H, W) or 1-D result as (H, W, C) pixels 0…maxval (uint8, or uint16 past 255)."""
+def pixels(output, range_mode: str = "clip", maxval: int = 255, scale=1) -> np.ndarray:
+    """A (H, W), (C, H, W) or 1-D result as (H, W, C) pixels 0…maxval (uint8, or uint16 past 255).
+
+    ``output`` may be a convolution's sums before its kernel's ``scale`` (1/16 …): the engine's one
+    pass multiplies, rounds and clips without a full-size float copy of the image.
+    """
     from convtrace.engine.pixels import interleaved_pixels
 
-    values = np.asarray(output, dtype=np.float32)
+    values = np.asarray(output)
+    if values.dtype.kind not in "iuf" or values.dtype.itemsize < 4:
+        values = values.astype(np.float64 if values.dtype.kind == "f" else np.int64)
     if values.ndim == 1:
         values = values[None, None, :]
     elif values.ndim == 2:
         values = values[None]
-    values = np.ascontiguousarray(np.nan_to_num(values, nan=0.0, posinf=maxval, neginf=0.0))
+    values = np.ascontiguousarray(values)
+    factor = values.dtype.type(float(scale)) if values.dtype.kind == "f" else float(scale)
     dtype = np.uint16 if maxval > 255 else np.uint8
     out = np.empty(values.shape[1:] + values.shape[:1], dtype=dtype)
-    return interleaved_pixels(values, RANGE_CODES[range_mode], float(maxval), out)
+    return interleaved_pixels(values, factor, RANGE_CODES[range_mode], np.float32(maxval), out)
 
 
-def png_bytes(output, range_mode: str = "clip", maxval: int = 255, alpha: np.ndarray | None = None) -> bytes:
+def png_bytes(output, range_mode: str = "clip", maxval: int = 255, alpha: np.ndarray | None = None,
+              scale=1) -> bytes:
     """The result as a PNG: one channel is grayscale (16-bit when ``maxval`` is 65535), three are RGB,
     four RGBA (the fourth channel, filtered, as alpha); ``alpha`` (H, W) is added as is.  Any other
-    number of maps is refused: a PNG cannot hold them."""
+    number of maps is refused: a PNG cannot hold them.  ``scale``: see :func:`pixels`."""
     from PIL import Image
 
     shape = np.shape(output)
     channels = shape[0] if len(shape) == 3 else 1
     if channels not in (1, 3, 4):
         raise ConvtraceValueError(PNG_CHANNELS, n=channels)
-    px = pixels(output, range_mode, maxval)
+    px = pixels(output, range_mode, maxval, scale)
     if channels == 1:
         img = Image.fromarray(px[..., 0])
         if alpha is not None and px.dtype == np.uint8:
@@ -62,5 +74,5 @@ def png_bytes(output, range_mode: str = "clip", maxval: int = 255, alpha: np.nda
         if alpha is not None and channels == 3:
             img.putalpha(Image.fromarray(np.asarray(alpha, dtype=np.uint8)))
     buffer = io.BytesIO()
-    img.save(buffer, format="PNG")
+    img.save(buffer, format="PNG", compress_level=PNG_LEVEL)
     return buffer.getvalue()

@@ -1,0 +1,65 @@
+"""The engine's one-pass pixel conversions against NumPy's multi-pass reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from convtrace.engine.pixels import CLIP, NORMALIZE, interleaved_pixels, planar_float32
+from convtrace.io.images import pixels
+
+MODES = {"clip": 0, "abs": 1, "normalize": 2}
+
+
+def reference(sums, scale, mode: str, maxval: int) -> np.ndarray:
+    """What transpose, multiply, nan_to_num, rint, clip and astype give, one pass each."""
+    values = np.asarray(sums * scale if sums.dtype.kind != "f" else sums * sums.dtype.type(scale))
+    values = np.nan_to_num(values.astype(np.float32), nan=0.0, posinf=maxval, neginf=0.0).astype(np.float64)
+    if mode == "abs":
+        values = np.abs(values)
+    elif mode == "normalize":
+        lo, hi = values.min(), values.max()
+        values = (values - lo) * (maxval / (hi - lo)) if hi > lo else values * 0.0
+    dtype = np.uint16 if maxval > 255 else np.uint8
+    return np.clip(np.rint(values), 0, maxval).astype(dtype).transpose(1, 2, 0)
+
+
+shapes = st.tuples(st.integers(1, 4), st.integers(1, 9), st.integers(1, 11))
+floats = st.floats(allow_nan=True, allow_infinity=True, width=32)
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), shape=shapes, mode=st.sampled_from(sorted(MODES)), maxval=st.sampled_from([255, 65535]),
+       dtype=st.sampled_from([np.float32, np.float64, np.int32, np.int64]),
+       scale=st.sampled_from([1, 0.5, 1 / 9, 1 / 16, 1 / 256, 3]))
+def test_one_pass_equals_numpy(data, shape, mode, maxval, dtype, scale):
+    if np.dtype(dtype).kind == "f":
+        sums = data.draw(hnp.arrays(dtype, shape, elements=floats | st.floats(-600, 70000, width=32)))
+    else:
+        sums = data.draw(hnp.arrays(dtype, shape, elements=st.integers(-2**31 + 1, 2**31 - 1)))
+    got = pixels(sums, mode, maxval, scale)
+    with np.errstate(invalid="ignore", over="ignore"):
+        want = reference(sums, scale, mode, maxval)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_half_rounds_to_even_and_edges_clip():
+    sums = np.array([[[0.5, 1.5, 2.5, -0.4, -3.0, 254.5, 255.5, 300.0]]], dtype=np.float32)
+    got = interleaved_pixels(sums, np.float32(1), CLIP, np.float32(255), np.empty((1, 8, 1), np.uint8))
+    assert got[0, :, 0].tolist() == [0, 2, 2, 0, 0, 254, 255, 255]
+
+
+def test_flat_image_normalizes_to_black():
+    sums = np.full((1, 3, 3), 7.0, dtype=np.float32)
+    got = interleaved_pixels(sums, np.float32(1), NORMALIZE, np.float32(255), np.empty((3, 3, 1), np.uint8))
+    assert not got.any()
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3, 4])
+def test_planar_is_a_transpose(channels):
+    pixels_hwc = np.random.default_rng(channels).integers(0, 256, (5, 7, channels), dtype=np.uint8)
+    out = planar_float32(pixels_hwc, np.empty((channels, 5, 7), np.float32))
+    np.testing.assert_array_equal(out, pixels_hwc.transpose(2, 0, 1).astype(np.float32))
