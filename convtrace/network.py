@@ -474,7 +474,7 @@ def _trace_layer(nl: NetLayer, x: np.ndarray, output: np.ndarray, idx: tuple[int
             return trace
         b = np.asarray(layer.bias)
         results = _add_bias(trace.results, b[trace.cells[:, 0]], layer.where)
-        return dataclasses.replace(trace, bias=b, results=results, output=output)
+        return dataclasses.replace(trace, bias=b, results=results, output=output, output_origin=(0, 0))
     if kind in ("maxpool", "avgpool"):
         return prepare_pool2d(x, spec=_pool_spec(layer)).trace(cells=[idx])
     if kind == "dense":

@@ -397,3 +397,18 @@ def test_bad_keys_on_the_command_line(run, tmp_path):
     assert "unknown field 'bogus'" in out
     out = one_clean_line(run("check", "--key", _key(tmp_path, kernel_scale="1/0"), "-a", "1 2; 3 4", "--lang", "es"))
     assert "la escala '1/0'" in out
+
+
+@pytest.mark.parametrize("shape,dtype", [((700, 90, 3), np.uint8), ((700, 90, 4), np.uint8), ((601, 70), np.uint8),
+                                         ((555, 40), np.uint16), ((256, 40, 3), np.uint8), ((257, 40, 3), np.uint8)])
+def test_large_images_are_read_band_by_band_to_the_same_array(monkeypatch, shape, dtype):
+    from PIL import Image
+
+    from convtrace.io import readers
+
+    monkeypatch.setattr(readers, "WHOLE_IMAGE_BYTES", 0)
+    pixels_in = np.random.default_rng(shape[0]).integers(0, np.iinfo(dtype).max, shape, dtype=dtype)
+    img = Image.fromarray(pixels_in)
+    got = readers._array_of(img)
+    assert got.dtype == np.asarray(img).dtype and not got.flags.writeable
+    np.testing.assert_array_equal(got, np.asarray(img))

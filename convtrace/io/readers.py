@@ -55,7 +55,31 @@ def open_pixels(path: Path) -> tuple[np.ndarray, str]:
                 img = img.convert("L")
             elif mode in ("CMYK", "YCbCr", "LAB", "HSV"):
                 img = img.convert("RGB")
-            return np.asarray(img), img.mode
+            return _array_of(img), img.mode
+
+
+#: Images up to this many bytes are converted to an array in one go; larger ones band by band.
+WHOLE_IMAGE_BYTES = 8 << 20
+BAND_ROWS = 256
+
+
+def _array_of(img) -> np.ndarray:
+    """``np.asarray(img)``, without its two full-size temporaries for a large image.
+
+    NumPy reads a Pillow image through ``tobytes()``, which builds the raw bytes in chunks and then
+    joins them: three copies of a 12-megapixel photo at once.  Copying bands of rows into one array
+    keeps the peak at the image plus the array.
+    """
+    width, height = img.size
+    first = np.asarray(img.crop((0, 0, width, min(height, BAND_ROWS))))
+    if height <= BAND_ROWS or first.nbytes * height // BAND_ROWS <= WHOLE_IMAGE_BYTES:
+        return np.asarray(img)
+    out = np.empty((height,) + first.shape[1:], dtype=first.dtype)
+    out[:BAND_ROWS] = first
+    for top in range(BAND_ROWS, height, BAND_ROWS):
+        out[top:top + BAND_ROWS] = np.asarray(img.crop((0, top, width, min(height, top + BAND_ROWS))))
+    out.flags.writeable = False  # read-only, as np.asarray's: one compiled variant for the engine's readers
+    return out
 
 
 def read_image(path: Path) -> np.ndarray:
