@@ -1,6 +1,7 @@
 """Cold compile time of each engine routine, each in a fresh process with an empty Numba cache.
 
 Run:  python benchmarks/bench_compile.py [--repeat 3] [--only conv]
+      python benchmarks/bench_compile.py --quick-start [--repeat 5] [--tree OLD --tree NEW]
 
 Every case runs in its own Python process whose NUMBA_CACHE_DIR is a new,
 empty folder, so nothing comes from the disk cache.  Numba's one-off start-up
@@ -13,6 +14,12 @@ machine-code specialisations the engine's dispatchers hold after the case (a
 routine compiled for both a literal and an int64 argument counts twice).
 
 The figure is the median of ``--repeat`` processes, with the min–max spread.
+
+``--quick-start`` instead runs the README's Quick start trace (``convtrace conv
+samples/binary_5x5.txt -k samples/x_kernel.txt --trace``) in fresh processes
+with an empty cache and lists every routine Numba compiles for it, with the
+seconds each took (its ``numba:compile`` events; a routine called by another is
+indented under it), the whole process's time, and its CPU time.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,6 +101,65 @@ CHILD = textwrap.dedent("""
 """)
 
 
+#: Runs the Quick start in-process, recording each compilation (Numba's ``numba:compile`` events).
+QUICK_CHILD = textwrap.dedent("""
+    import contextlib, io, json, runpy, sys, time
+    from numba.core import event
+    events, depth = [], [0]
+    class Recorder(event.Listener):
+        def on_start(self, ev):
+            depth[0] += 1
+            events.append((depth[0], ev.data["dispatcher"].py_func.__qualname__, time.perf_counter()))
+        def on_end(self, ev):
+            level, name, start = next(e for e in reversed(events) if len(e) == 3 and e[0] == depth[0])
+            events[events.index((level, name, start))] = (level, name, start, time.perf_counter() - start)
+            depth[0] -= 1
+    event.register("numba:compile", Recorder())
+    sys.argv = ["convtrace", "conv", "samples/binary_5x5.txt", "-k", "samples/x_kernel.txt", "--trace"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            runpy.run_module("convtrace", run_name="__main__")
+        except SystemExit as exit:
+            assert not exit.code
+    print(json.dumps([[level, name, seconds] for level, name, _, seconds in events]))
+""")
+
+
+def quick_start(tree: Path) -> tuple[list, float, float]:
+    """(compilations as [depth, routine, seconds], wall seconds, CPU seconds) of one cold Quick start."""
+    import resource
+
+    with tempfile.TemporaryDirectory(prefix="convtrace-numba-cache-") as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache, PYTHONPATH=str(tree))
+        env.pop("CONVTRACE_COMPILE_NOTICE", None)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", QUICK_CHILD], capture_output=True, text=True, env=env, cwd=tree)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode:
+        raise RuntimeError(out.stderr)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return json.loads(out.stdout.strip().splitlines()[-1]), wall, cpu
+
+
+def quick_start_report(trees: list[Path], repeat: int) -> None:
+    runs = {tree: [] for tree in trees}
+    for _ in range(repeat):
+        for tree in trees:
+            runs[tree].append(quick_start(tree))
+    for k, tree in enumerate(trees):
+        print(f"tree {k + 1}: {tree}")
+        first = runs[tree][0][0]
+        for n, (level, name, _) in enumerate(first):
+            times = [r[0][n][2] for r in runs[tree] if len(r[0]) == len(first)]
+            print(f"  {'  ' * (level - 1) + name:<42} {spread(times)}")
+        top = [sum(s for level, _, s in r[0] if level == 1) for r in runs[tree]]
+        print(f"  {'all compiling (top-level routines)':<42} {spread(top)}")
+        print(f"  {'whole process, wall':<42} {spread([r[1] for r in runs[tree]])}")
+        print(f"  {'whole process, CPU (user + system)':<42} {spread([r[2] for r in runs[tree]])}")
+
+
 def run_case(dtype: str, code: str, tree: Path = ROOT) -> dict:
     with tempfile.TemporaryDirectory(prefix="convtrace-numba-cache-") as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache, PYTHONPATH=str(tree))
@@ -115,9 +182,17 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, action="append",
                         help="a convtrace source tree to time (default: this one); give it twice, e.g. an older "
                              "checkout and this one, to compare them: their runs alternate, so noise hits both")
+    parser.add_argument("--quick-start", action="store_true",
+                        help="list what the Quick start trace compiles, routine by routine, instead of the cases")
     args = parser.parse_args()
     trees = args.tree or [ROOT]
     import numba
+
+    if args.quick_start:
+        print(f"Quick start trace on an empty cache: numba {numba.__version__}, {os.cpu_count()} CPUs, "
+              f"median and min–max of {args.repeat} fresh processes per tree")
+        quick_start_report(trees, args.repeat)
+        return
 
     print(f"convtrace engine cold compile times: numba {numba.__version__}, {os.cpu_count()} CPUs, "
           f"median and min–max of {args.repeat} fresh processes per tree")

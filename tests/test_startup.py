@@ -136,6 +136,109 @@ def test_blas_probe_is_lifted_after_the_command():
     assert sys.modules.get("scipy.linalg.cython_blas", 0) is not None
 
 
+# --------------------------------------------------------------------------- what a command line loads
+
+
+def test_quick_start_loads_only_what_it_uses():
+    """A trace converts its options without Pydantic, does not load Typer's help formatter (Rich's
+    Markdown and traceback modules), nor the other commands' modules, nor SciPy's linear algebra."""
+    code = textwrap.dedent("""
+        import sys
+        from convtrace.cli import main
+        sys.argv = ["convtrace", "conv", "1 2 3; 4 5 6; 7 8 9", "-k", "1 0; 0 1", "--trace", "--at", "1,1"]
+        try:
+            main()
+        except SystemExit as exit:
+            assert not exit.code, exit.code
+        loaded = [m for m in ("pydantic", "typer.rich_utils", "rich.markdown", "rich.traceback",
+                              "convtrace.cli.check", "convtrace.cli.batch", "convtrace.render.export",
+                              "scipy.linalg") if m in sys.modules]
+        print("LOADED", loaded)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), cwd=ROOT,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+def test_each_command_is_registered_by_the_module_main_loads_for_it():
+    import typer
+
+    from convtrace import cli
+
+    whole = typer.main.get_command(cli.app)
+    assert sorted(whole.commands) == sorted(cli.COMMAND_MODULES)
+    assert set(cli.COMMAND_MODULES.values()) == set(cli.MODULES)
+    for name, module in cli.COMMAND_MODULES.items():
+        assert name in typer.main.get_command(cli.make_app((module,))).commands
+
+
+def test_help_of_one_command_is_the_same_from_main_and_from_the_whole_app(run):
+    """``convtrace conv --help`` builds only ``conv``; its help is the one the whole app shows."""
+    for command in (["conv"], ["kernels", "show"], ["relu"]):
+        env = {"NO_COLOR": "1", "COLUMNS": "80", "TERMINAL_WIDTH": "80", "LC_ALL": "", "LANG": "es_ES.UTF-8",
+               "CONVTRACE_KERNELS": ""}
+        whole = run(*command, "--help", env=env)
+        code = ("import sys\nfrom convtrace.cli import main\nsys.argv = ['convtrace', *sys.argv[1:]]\n"
+                "try:\n    main()\nexcept SystemExit:\n    pass\n")
+        alone = subprocess.run([sys.executable, "-c", code, *command, "--help"], capture_output=True, text=True,
+                               env={**_env(), **env}, cwd=ROOT, timeout=120)
+        assert alone.stdout.replace("python -c", "convtrace") == whole.output.replace("python -c", "convtrace")
+
+
+def _typer_value(param, value):
+    """What Typer's own converter (a Pydantic adapter) makes of ``value``, or the error it raises."""
+    from typer._coercion import build_runtime_param
+
+    try:
+        return build_runtime_param(param.type_descriptor)._coerce_value(value, param=param, ctx=None)
+    except Exception as err:  # noqa: BLE001
+        return type(err)
+
+
+QUICK_SAMPLES = {
+    str: ["sharpen", "", " 1 2; 3 4 ", "-1", "ñ"],
+    int: [0, 25, 15, 16, -1, "0", "7", "007", "15", "16", "99", "-1", "+3", " 4", "4 ", "1_0", "1.0", "1e3",
+          "abc", "", "٣", "123456789012345678", 2.0, True],
+    float: [1.0, 0.5, 0, 2, "1", "0.5", "1.50", "12345678901234567.123456789012345678", ".5", "5.", "1e3",
+            "-1", "nan", "inf", "abc", "", float("nan"), float("inf"), True],
+    "enum": [None, "json", "JSON", "Json", " json", "xml", "", 3],
+    "path": ["out.png", "samples/binary_5x5.txt", "samples", "", "-", "~/x", "a\0b", 5],
+    "list": [("1,1", "2,2"), ["3,4"], (), "1,1", ("a", 3)],
+}
+
+
+def test_quick_option_values_are_typers_values():
+    """The quick converter takes a value only when it gives what Typer's adapter gives (value and type);
+    everything else goes to Typer's converter, so its answers and errors are Typer's."""
+    import typer
+
+    from convtrace.cli import app
+    from convtrace.cli.coercion import SLOW, quick_value
+
+    group = typer.main.get_command(app)
+    params = {(command, p.name): p for command in ("conv", "check", "quiz", "batch", "gallery")
+              for p in group.commands[command].params}
+    cases = [(params["conv", "input"], QUICK_SAMPLES[str]), (params["conv", "max_steps"], QUICK_SAMPLES[int]),
+             (params["conv", "precision"], QUICK_SAMPLES[int]), (params["quiz", "seed"], QUICK_SAMPLES[int]),
+             (params["conv", "fps"], QUICK_SAMPLES[float]), (params["check", "tol"], QUICK_SAMPLES[float]),
+             (params["batch", "connect_timeout"], QUICK_SAMPLES[float]),
+             (params["conv", "format"], QUICK_SAMPLES["enum"]), (params["conv", "device"], QUICK_SAMPLES["enum"]),
+             (params["conv", "output"], QUICK_SAMPLES["path"]), (params["gallery", "photo"], QUICK_SAMPLES["path"]),
+             (params["conv", "at"], QUICK_SAMPLES["list"]), (params["conv", "kernels_dir"], QUICK_SAMPLES["list"])]
+    taken = 0
+    for param, values in cases:
+        desc = param.type_descriptor
+        for value in values:
+            quick = quick_value(desc.annotation, desc.parameter_info, value, param, None)
+            if quick is SLOW:
+                continue
+            taken += 1
+            expected = _typer_value(param, value)
+            assert type(quick) is type(expected) and quick == expected, (param.name, value, quick, expected)
+    assert taken >= 30
+
+
 # --------------------------------------------------------------------------- cropped traces
 
 

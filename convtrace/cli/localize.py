@@ -31,7 +31,6 @@ from enum import Enum
 from pathlib import Path
 
 from rich.markup import escape
-from typer import rich_utils
 from typer._click import exceptions as click_exceptions
 from typer._click.utils import PacifyFlushWrapper, _detect_program_name
 from typer.core import TyperGroup
@@ -123,8 +122,8 @@ def _keep_english(obj, name: str) -> str | None:
 #: The language the help is being shown in (set by :func:`localize`).
 _lang = "en"
 
-
-_typer_console = rich_utils._get_rich_console
+#: Typer's own help console maker, kept before :func:`_help_console` replaces it.
+_typer_console = None
 
 
 def _help_console(stderr: bool = False):
@@ -139,10 +138,12 @@ def _help_console(stderr: bool = False):
 
 def localize(command, lang: str) -> None:
     """Put ``command``'s help (and its subcommands') into ``lang``: texts, metavars, headings and the
-    framework's own words ("Usage", "[default: …]", "[required]", the help option's text)."""
+    framework's own words ("Usage", "[default: …]", "[required]", the help option's text).
+
+    The help's headings and words live in Typer's help formatter, which imports Rich's Markdown and
+    traceback modules; it is set up (:func:`_localize_help_formatter`) only when a help is shown."""
     global _lang
     _lang = lang
-    rich_utils._get_rich_console = _help_console
     index = _english_keys()
     for cmd in _commands(command):
         for name in ("help", "epilog", "short_help"):
@@ -154,6 +155,17 @@ def localize(command, lang: str) -> None:
         _install(cmd)
         for param in cmd.params:
             _localize_param(param, lang, index)
+
+
+def _localize_help_formatter(lang: str) -> None:
+    """Typer's help formatter (``typer.rich_utils``) in ``lang``: headings, "[default: …]", the usage
+    highlight, and a console without trailing padding when piped."""
+    global _typer_console
+    from typer import rich_utils
+
+    if _typer_console is None:
+        _typer_console = rich_utils._get_rich_console
+        rich_utils._get_rich_console = _help_console
     for constant, key in _HEADINGS.items():
         setattr(rich_utils, constant, translate(key, lang))
     rich_utils.DEFAULT_STRING = "[" + translate(HELP_DEFAULT, lang) + ": {}]"
@@ -161,10 +173,8 @@ def localize(command, lang: str) -> None:
     rich_utils.ENVVAR_STRING = "[" + translate(HELP_ENVVAR, lang) + ": {}]"
     rich_utils.DEPRECATED_STRING = translate(HELP_DEPRECATED, lang) + " "
     rich_utils.RICH_HELP = escape(translate(HELP_TRY_HELP, lang, command="{command_path}", option="{help_option}"))
-    rich_utils.highlighter.highlights = [*_BASE_HIGHLIGHTS, rf"(?P<usage>{re.escape(translate(HELP_USAGE, lang))}: )"]
-
-
-_BASE_HIGHLIGHTS = [h for h in rich_utils.OptionHighlighter.highlights if "usage" not in h]
+    base = [h for h in rich_utils.OptionHighlighter.highlights if "usage" not in h]
+    rich_utils.highlighter.highlights = [*base, rf"(?P<usage>{re.escape(translate(HELP_USAGE, lang))}: )"]
 
 
 def _localize_param(param, lang: str, index: dict[str, str]) -> None:
@@ -258,13 +268,23 @@ def _install(cmd) -> None:
     def get_help_option(ctx, _original=original):
         option = _original(ctx)
         if option is not None:
+            from convtrace.cli.coercion import install_param
+
+            install_param(option)
             option.help = translate(HELP_HELP_OPTION, _lang)
             if "display_type_rich" not in option.__dict__:
                 option.display_type_rich = types.MethodType(_display_type, option)
         return option
 
+    original_help = cmd.format_help
+
+    def format_help(ctx, formatter, _original=original_help):
+        _localize_help_formatter(_lang)
+        return _original(ctx, formatter)
+
     cmd.format_usage = format_usage
     cmd.get_help_option = get_help_option
+    cmd.format_help = format_help
 
 
 def _line(text: str) -> None:
@@ -310,7 +330,10 @@ class LocalizedGroup(TyperGroup):
     """The top-level command group: localizes all help before parsing, and every usage error after."""
 
     def make_context(self, info_name, args, parent=None, **extra):
+        from convtrace.cli.coercion import install
+
         localize(self, lang_of_args(args))
+        install(self)
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,

@@ -146,7 +146,7 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
     ``standalone``: a whole LaTeX document.
     """
     from convtrace.arrays import first_cells
-    from convtrace.render import export, views
+    from convtrace.render import views
 
     fmt = choose_format(fmt, out_path)
     if fmt == OutFormat.gif or frames is not None:  # the trace as pictures: a GIF and/or PNG frames
@@ -172,19 +172,23 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
     if trace_wanted and cells is None and max_steps > 0:
         # Trace only what will be shown, even for a photo.
         cells = first_cells(operation.out_shape3, max_steps, operation.squeeze)
-    trace = operation.trace(cells) if (trace_wanted or cells) else None
-    output = trace.output if trace is not None else operation.run(device=device)
-    if fmt in (OutFormat.npy, OutFormat.png):
+    if fmt in (OutFormat.npy, OutFormat.png):  # the whole output as a file: no trace to show
         if out_path is None:
             raise ConvtraceValueError(BINARY_NEEDS_OUTPUT, fmt=fmt.value)
         if fmt == OutFormat.npy:
-            data = export.to_npy_bytes(output)
-        else:
-            from convtrace.io.images import image_maxval, png_bytes
+            from convtrace.render import export
 
-            data = png_bytes(output, RangeMode(range_mode).value, image_maxval(operation.source_input))
+            data = export.to_npy_bytes(operation.run(device=device))
+        else:
+            from convtrace.io.images import result_png
+
+            data = result_png(operation, RangeMode(range_mode).value, device)
         write_file(out_path, data, force, lang)
         return
+    trace = operation.trace(cells) if (trace_wanted or cells) else None
+    output = trace.output if trace is not None else operation.run(device=device)
+    if fmt != OutFormat.table:  # the exports (JSON, CSV, Markdown, LaTeX): not needed for a table
+        from convtrace.render import export
     title = views.title(operation, lang)
     if fmt == OutFormat.table:
         if trace is not None:

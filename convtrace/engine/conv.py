@@ -1,4 +1,4 @@
-"""Cross-correlation: the small-input, bulk and traced routines.
+"""Cross-correlation: the bulk routines, and one routine for small inputs and traces.
 
 All take arrays already in the compute dtype (int32, int64, float32 or float64):
 
@@ -64,40 +64,31 @@ def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, d
 
 
 @jit
-def _add_border(orow, j, x, c, r, col, wt, pad_value):
-    if r < 0 or col < 0:
-        orow[j] += wt * pad_value
-    else:
-        orow[j] += wt * x[c, r, col]
+def window_sums(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, cells, n_rows, n_cols, windows,
+                products, results):
+    """Output sums one window at a time, and (when asked) each window and its products.
 
+    - ``results[n]``: the sum of output cell ``n``, which is ``cells[n]`` (map, row, column) when
+      ``cells`` has rows, else the n-th cell of the (F, ``n_rows``, ``n_cols``) output in row-major
+      order (``results`` is then the output's flat view).  Products are added one by one, from
+      zero, in the compute dtype: the order every routine keeps.
+    - ``windows`` and ``products`` (N, G, kh, kw), when they have rows: each window and its products.
 
-@jit
-def correlate_small(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, out):
-    """The same sums, one tap per pass: quick to compile, for traces and homework sizes."""
-    n_filters, n_rows, n_cols = out.shape
+    One routine for the small-input convolution and for traces (which also need the output), so a
+    first trace compiles it once per dtype instead of two routines; arrays with no rows stand for
+    the parts not wanted (the same types, so no other compiled variant).
+    """
     groups_width, kh, kw = w.shape[1], w.shape[2], w.shape[3]
-    for t in range(n_filters * n_rows):
-        f = t // n_rows
-        i = t - f * n_rows
-        c0 = (f // filters_per_group) * groups_width
-        orow = out[f, i]
-        for j in range(n_cols):
-            orow[j] = 0
-        for g in range(groups_width):
-            for a in range(kh):
-                r = rmap[i * sh + a * dh]
-                for b in range(kw):
-                    wt = w[f, g, a, b]
-                    for j in range(n_cols):
-                        _add_border(orow, j, x, c0 + g, r, cmap[j * sw + b * dw], wt, pad_value)
-
-
-@jit
-def trace_correlate(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, cells, windows, products, results):
-    """For each output cell (f, i, j) in ``cells``: its window, products and sum."""
-    groups_width, kh, kw = w.shape[1], w.shape[2], w.shape[3]
-    for n in range(cells.shape[0]):
-        f, i, j = cells[n, 0], cells[n, 1], cells[n, 2]
+    per_map = n_rows * n_cols
+    listed = cells.shape[0] > 0
+    keep = windows.shape[0] > 0
+    for n in range(results.shape[0]):
+        if listed:
+            f, i, j = cells[n, 0], cells[n, 1], cells[n, 2]
+        else:
+            f = n // per_map
+            i = (n - f * per_map) // n_cols
+            j = n - f * per_map - i * n_cols
         c0 = (f // filters_per_group) * groups_width
         results[n] = 0
         for g in range(groups_width):
@@ -109,8 +100,36 @@ def trace_correlate(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, 
                         v = pad_value
                     else:
                         v = x[c0 + g, r, col]
-                    windows[n, g, a, b] = v
-                    p = w[f, g, a, b] * v
-                    products[n, g, a, b] = p
-                    results[n] += p
+                    product = w[f, g, a, b] * v
+                    if keep:
+                        windows[n, g, a, b] = v
+                        products[n, g, a, b] = product
+                    results[n] += product
 
+
+#: The parts :func:`window_sums` is not asked for: arrays with no rows (same types, so no new compile).
+_NO_CELLS = np.empty((0, 3), dtype=np.int64)
+
+
+def _nothing(dtype, ndim):
+    return np.empty((0,) * ndim, dtype=dtype)
+
+
+def correlate_small(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, out):
+    """Every value of ``out`` (F, H', W') by :func:`window_sums`: quick to compile, for traces and
+    homework sizes.  The same arguments as :func:`correlate_bulk`, less ``parallel``."""
+    _, n_rows, n_cols = out.shape
+    flat = out.reshape(-1) if out.flags.c_contiguous else np.empty(out.size, dtype=out.dtype)
+    none = _nothing(out.dtype, 4)
+    window_sums(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, _NO_CELLS, n_rows, n_cols, none,
+                none, flat)
+    if not out.flags.c_contiguous:
+        out[...] = flat.reshape(out.shape)
+
+
+def trace_correlate(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, cells, windows, products, results):
+    """For each output cell (f, i, j) in ``cells`` (N, 3): its window, products and sum."""
+    if cells.shape[0] == 0:
+        return
+    window_sums(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, cells, 1, 1, windows, products,
+                results)

@@ -16,12 +16,18 @@ from convtrace.engine.config import jit
 ZEROS, REFLECT, SYMMETRIC, REPLICATE, CIRCULAR = 0, 1, 2, 3, 4
 
 
-@jit
 def index_map(n, before, after, mode):
     """Source index for each padded position along one axis (-1: the constant)."""
-    total = before + n + after
-    out = np.empty(total, dtype=np.int64)
-    for p in range(total):
+    out = np.empty(before + n + after, dtype=np.int64)
+    fill_index_map(n, before, mode, out)
+    return out
+
+
+@jit
+def fill_index_map(n, before, mode, out):
+    """The index map of :func:`index_map` written into ``out`` (allocating outside compiled code
+    keeps this routine, like every one on a trace's path, quick to compile)."""
+    for p in range(out.shape[0]):
         k = p - before
         if 0 <= k < n:
             out[p] = k
@@ -40,24 +46,27 @@ def index_map(n, before, after, mode):
             else:
                 m = k % (2 * n - 2)
                 out[p] = m if m < n else 2 * n - 2 - m
+
+
+def pad(x, rmap, cmap, pad_value):
+    """The padded copy of ``x`` (C, H, W) that the index maps describe."""
+    out = np.empty((x.shape[0], rmap.shape[0], cmap.shape[0]), dtype=x.dtype)
+    fill_padded(x, rmap, cmap, pad_value, out)
     return out
 
 
 @jit
-def pad(x, rmap, cmap, pad_value):
-    """The padded copy of ``x`` (C, H, W) that the index maps describe."""
-    channels = x.shape[0]
-    out = np.empty((channels, rmap.shape[0], cmap.shape[0]), dtype=x.dtype)
-    for c in range(channels):
-        for p in range(rmap.shape[0]):
-            r = rmap[p]
-            for q in range(cmap.shape[0]):
-                col = cmap[q]
+def fill_padded(x, rmap, cmap, pad_value, out):
+    """The padded copy of :func:`pad` written into ``out`` (C, len(rmap), len(cmap))."""
+    for c in range(out.shape[0]):
+        for i in range(out.shape[1]):
+            r = rmap[i]
+            for j in range(out.shape[2]):
+                col = cmap[j]
                 if r < 0 or col < 0:
-                    out[c, p, q] = pad_value
+                    out[c, i, j] = pad_value
                 else:
-                    out[c, p, q] = x[c, r, col]
-    return out
+                    out[c, i, j] = x[c, r, col]
 
 
 def interior_range(n_out, n_in, pad_before, size, stride, dilation):
