@@ -139,9 +139,15 @@ class Conv2d:
         out = apply_scale(out, self.scale)
         return out[0] if self.squeeze else out
 
+    def _input(self) -> np.ndarray:
+        """The input in the compute dtype for one bulk run: ``x`` when a trace made it, else a copy that
+        is not kept, so a photo's int32 copy is freed as soon as its sums are made."""
+        cached = self.__dict__.get("x")
+        return cached if cached is not None else np.ascontiguousarray(self.source3, dtype=self.dtype)
+
     def _correlate(self, parallel=None, device="cpu", out=None) -> np.ndarray:
         s = self.spec
-        return engine.correlate(self.x, self.weights, self.groups, self.pads, s.pad_mode, s.constant,
+        return engine.correlate(self._input(), self.weights, self.groups, self.pads, s.pad_mode, s.constant,
                                 s.stride, s.dilation, parallel=parallel, out=out, device=device)
 
     @property

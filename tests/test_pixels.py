@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -63,3 +69,43 @@ def test_planar_is_a_transpose(channels):
     pixels_hwc = np.random.default_rng(channels).integers(0, 256, (5, 7, channels), dtype=np.uint8)
     out = planar_float32(pixels_hwc, np.empty((channels, 5, 7), np.float32))
     np.testing.assert_array_equal(out, pixels_hwc.transpose(2, 0, 1).astype(np.float32))
+
+
+PNG_MEMORY_SCRIPT = textwrap.dedent("""
+    import resource
+    import numpy as np
+    from convtrace.convolution import prepare_conv2d
+    from convtrace.io.images import result_png
+    rng = np.random.default_rng(3)
+    result_png(prepare_conv2d(rng.integers(0, 256, (3, 40, 50), dtype=np.uint8), "gaussian-5", padding="same"))
+    photo = rng.integers(0, 256, size=(3, 3000, 4000), dtype=np.uint8)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    data = result_png(prepare_conv2d(photo, "gaussian-5", padding="same", pad_mode="reflect"))
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(before, after, len(data))
+""")
+
+
+def test_a_12_megapixel_photo_to_png_makes_no_full_size_float_copies():
+    """int32 input and sums (144 MB each) and the pixels: no int64 or float64 copies (before: about 1 GB)."""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", PNG_MEMORY_SCRIPT], capture_output=True, text=True, timeout=600,
+                         env=dict(os.environ, PYTHONPATH=str(root)), cwd=root)
+    assert out.returncode == 0, out.stderr
+    before, after, size = (int(v) for v in out.stdout.split())
+    assert size > 0
+    assert (after - before) * 1024 < 400 * 2**20, (before, after)
+
+
+def test_png_of_a_traced_photo_is_the_whole_result(run, tmp_path):
+    from PIL import Image
+
+    import convtrace
+
+    rgb = np.random.default_rng(5).integers(0, 256, (70, 90, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(tmp_path / "p.png")
+    result = run("conv", tmp_path / "p.png", "-k", "gaussian-5", "--padding", "same", "--trace", "--at", "3,4",
+                 "-o", tmp_path / "out.png")
+    assert result.exit_code == 0, result.output
+    want = np.clip(np.rint(convtrace.conv2d(np.moveaxis(rgb, -1, 0), "gaussian-5", padding="same")), 0, 255)
+    np.testing.assert_array_equal(np.moveaxis(np.asarray(Image.open(tmp_path / "out.png")), -1, 0), want)

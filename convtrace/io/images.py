@@ -51,6 +51,17 @@ def pixels(output, range_mode: str = "clip", maxval: int = 255, scale=1) -> np.n
     return interleaved_pixels(values, factor, RANGE_CODES[range_mode], np.float32(maxval), out)
 
 
+def result_png(operation, range_mode: str = "clip", device: str = "cpu") -> bytes:
+    """An operation's whole output as a PNG.  A convolution's sums go to pixels with its kernel's scale
+    applied in the same pass, so a 1/256 Gaussian on a photo makes no full-size float64 copy."""
+    from convtrace.convolution import Conv2d
+
+    maxval = image_maxval(operation.source_input)
+    if isinstance(operation, Conv2d):
+        return png_bytes(operation.sums(device=device), range_mode, maxval, scale=operation.scale)
+    return png_bytes(operation.run(device=device), range_mode, maxval)
+
+
 def png_bytes(output, range_mode: str = "clip", maxval: int = 255, alpha: np.ndarray | None = None,
               scale=1) -> bytes:
     """The result as a PNG: one channel is grayscale (16-bit when ``maxval`` is 65535), three are RGB,
@@ -70,7 +81,9 @@ def png_bytes(output, range_mode: str = "clip", maxval: int = 255, alpha: np.nda
     else:
         if px.dtype != np.uint8:
             px = (px >> 8).astype(np.uint8)
-        img = Image.fromarray(np.ascontiguousarray(px), "RGBA" if channels == 4 else "RGB")
+        mode = "RGBA" if channels == 4 else "RGB"
+        px = np.ascontiguousarray(px)
+        img = Image.frombuffer(mode, (px.shape[1], px.shape[0]), px, "raw", mode, 0, 1)  # shares px
         if alpha is not None and channels == 3:
             img.putalpha(Image.fromarray(np.asarray(alpha, dtype=np.uint8)))
     buffer = io.BytesIO()
