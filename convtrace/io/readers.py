@@ -71,9 +71,10 @@ def _array_of(img) -> np.ndarray:
     keeps the peak at the image plus the array.
     """
     width, height = img.size
-    first = np.asarray(img.crop((0, 0, width, min(height, BAND_ROWS))))
-    if height <= BAND_ROWS or first.nbytes * height // BAND_ROWS <= WHOLE_IMAGE_BYTES:
+    sample_bytes = 4 if img.mode in ("I", "F") else 2 if img.mode.startswith("I;16") else 1
+    if height <= BAND_ROWS or width * height * len(img.getbands()) * sample_bytes <= WHOLE_IMAGE_BYTES:
         return np.asarray(img)
+    first = np.asarray(img.crop((0, 0, width, BAND_ROWS)))
     out = np.empty((height,) + first.shape[1:], dtype=first.dtype)
     out[:BAND_ROWS] = first
     for top in range(BAND_ROWS, height, BAND_ROWS):
