@@ -13,9 +13,11 @@ reflect-101 ("reflect" in convtrace and NumPy, BORDER_REFLECT_101 in OpenCV,
 the row marked ``out=``.
 
 The 8-bit rows filter a uint8 image with the 3×3 sharpen kernel, exactly, in
-int32 (what the library picks when a bound proves the sums fit): once with the
-image already int32, once converting it first; OpenCV reads the uint8 image and
-writes float32.
+int32 (what the library picks when a bound proves the sums fit): through the
+API (``convtrace.conv2d`` on the uint8 image, which the engine reads as it is:
+what a user gets, checks and the output included; with the kernel as an array,
+and by its library name), and through the engine with the image already int32,
+converted first, and in int64; OpenCV reads the uint8 image and writes float32.
 """
 
 from __future__ import annotations
@@ -102,13 +104,18 @@ def conv_rows(image, repeat):
                                                                 (1, 1, 1, 1), "reflect", 0, (1, 1), (1, 1)),
         "convtrace int64": lambda: engine.correlate(as_int32.astype(np.int64), w_int32.astype(np.int64), 1,
                                                     (1, 1, 1, 1), "reflect", 0, (1, 1), (1, 1)),
+        "conv2d API, uint8 in": lambda: convtrace.conv2d(pixels, SHARPEN, padding="same", pad_mode="reflect"),
+        "conv2d API, 'sharpen' by name": lambda: convtrace.conv2d(pixels, "sharpen", padding="same",
+                                                                  pad_mode="reflect"),
     }
     if cv2 is not None:
         sharpen32 = SHARPEN.astype(np.float32)
         funcs["OpenCV cv2.filter2D"] = lambda: cv2.filter2D(pixels, cv2.CV_32F, sharpen32,
                                                             borderType=cv2.BORDER_REFLECT_101)
     notes = {"convtrace": "engine, int32 in and out", "convtrace incl. uint8→int32": "the conversion timed too",
-             "convtrace int64": "engine, int64 (conversion timed too)", "OpenCV cv2.filter2D": "uint8 in, float32 out"}
+             "convtrace int64": "engine, int64 (conversion timed too)", "OpenCV cv2.filter2D": "uint8 in, float32 out",
+             "conv2d API, uint8 in": "conv2d(image, kernel array): checks, int32 out",
+             "conv2d API, 'sharpen' by name": "the same, the kernel looked up in the library"}
     rows += [(case, name, t, notes[name]) for name, t in race(funcs, repeat).items()]
     return rows
 
@@ -156,6 +163,7 @@ def main():
     # Compile outside the timings.
     for k in (3, 5, 7):
         convtrace.conv2d(image[:600, :600], np.ones((k, k), np.float32), padding="same", pad_mode="reflect")
+    convtrace.conv2d(np.zeros((600, 600), np.uint8), "sharpen", padding="same", pad_mode="reflect")
     import numba
 
     print(f"convtrace engine benchmark: {args.size}×{args.size} float32, {os.cpu_count()} CPUs, "

@@ -60,9 +60,9 @@ def __dir__():
 
 def _library_kernel(name: str):
     """A kernel by name from the library: the built-in kernels and the CONVTRACE_KERNELS folders."""
-    from convtrace.kernels import KernelLibrary
+    from convtrace.kernels import current_library
 
-    return KernelLibrary().get(name)
+    return current_library().get(name)
 
 
 def _register_library() -> None:

@@ -140,15 +140,16 @@ class Conv2d:
         return out[0] if self.squeeze else out
 
     def _input(self) -> np.ndarray:
-        """The input in the compute dtype for one bulk run: ``x`` when a trace made it, else a copy that
-        is not kept, so a photo's int32 copy is freed as soon as its sums are made."""
+        """The input for one run: ``x`` when a trace made it, else the input as given.  The engine reads
+        an 8- or 16-bit image summed in int32 as it is (no int32 copy, in the bulk routines) and converts
+        anything else to the compute dtype in a copy that is not kept."""
         cached = self.__dict__.get("x")
-        return cached if cached is not None else np.ascontiguousarray(self.source3, dtype=self.dtype)
+        return cached if cached is not None else self.source3
 
     def _correlate(self, parallel=None, device="cpu", out=None) -> np.ndarray:
         s = self.spec
         return engine.correlate(self._input(), self.weights, self.groups, self.pads, s.pad_mode, s.constant,
-                                s.stride, s.dilation, parallel=parallel, out=out, device=device)
+                                s.stride, s.dilation, parallel=parallel, out=out, device=device, dtype=self.dtype)
 
     @property
     def out_shape(self) -> tuple[int, ...]:

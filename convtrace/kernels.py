@@ -83,14 +83,44 @@ def kernel_from_parsed(parsed: ParsedMatrix, name: str) -> Kernel:
     )
 
 
+def library_dirs(extra_dirs: list[Path] | None = None, environ: dict | None = None) -> list[Path]:
+    """The built-in kernel folder, then the CONVTRACE_KERNELS folders, then ``extra_dirs``."""
+    env = os.environ if environ is None else environ
+    return [builtin_dir(), *(Path(p) for p in env.get(ENV_VAR, "").split(os.pathsep) if p), *(extra_dirs or [])]
+
+
+def _fingerprint(dirs: list[Path]) -> tuple:
+    """What a library read from ``dirs`` depends on: every kernel file's name, size and modification time."""
+    files = []
+    for directory in dirs:
+        try:
+            files += [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.txt"))]
+        except OSError:
+            files.append((str(directory), None, None))
+    return (tuple(str(d) for d in dirs), tuple(files))
+
+
+_current: tuple[tuple, KernelLibrary] | None = None
+
+
+def current_library() -> KernelLibrary:
+    """The library as it is on disk now, read again only when a kernel file or folder changed: a name
+    such as ``conv2d(x, "sharpen")`` costs a few file stats, not a parse of every kernel file."""
+    global _current
+    key = _fingerprint(library_dirs())
+    if _current is None or _current[0] != key:
+        library = KernelLibrary()
+        for kernel in library:  # shared between calls: nobody may change a weight in place
+            kernel.weights.flags.writeable = False
+        _current = (key, library)
+    return _current[1]
+
+
 class KernelLibrary:
     """Every kernel found in the built-in directory and the user's directories."""
 
     def __init__(self, extra_dirs: list[Path] | None = None, environ: dict | None = None) -> None:
-        env = os.environ if environ is None else environ
-        dirs = [builtin_dir()]
-        dirs += [Path(p) for p in env.get(ENV_VAR, "").split(os.pathsep) if p]
-        dirs += list(extra_dirs or [])
+        dirs = library_dirs(extra_dirs, environ)
         self.dirs = dirs
         self._kernels: dict[str, Kernel] = {}
         self._aliases: dict[str, str] = {}

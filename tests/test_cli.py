@@ -326,3 +326,25 @@ def test_trace_of_a_large_image_traces_only_what_it_shows(run, tmp_path):
     assert "…" not in text.replace("… 119998", "")        # no number is cut short
     doc = json.loads(run("conv", tmp_path / "p.png", "-k", "sharpen", "--trace", "-f", "json").output)
     assert len(doc["steps"]) == 25 and doc["steps_total"] == 298 * 398
+
+
+def test_kernel_names_follow_the_folder_as_it_changes(tmp_path, monkeypatch):
+    """Names are looked up in a library kept between calls, read again when a kernel file changes."""
+    import os
+
+    import convtrace
+
+    monkeypatch.setenv("CONVTRACE_KERNELS", str(tmp_path))
+    (tmp_path / "mine.txt").write_text("1 2\n3 4\n")
+    x = np.arange(9).reshape(3, 3)
+    assert convtrace.conv2d(x, "mine").tolist() == [[0 + 2 + 9 + 16, 1 + 4 + 12 + 20], [3 + 8 + 18 + 28, 4 + 10 + 21 + 32]]
+    (tmp_path / "mine.txt").write_text("0 0\n0 1\n")
+    stat = (tmp_path / "mine.txt").stat()
+    os.utime(tmp_path / "mine.txt", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert convtrace.conv2d(x, "mine").tolist() == [[4, 5], [7, 8]]
+    (tmp_path / "other.txt").write_text("2\n")
+    assert convtrace.conv2d(x, "other").tolist() == (2 * x).tolist()
+    from convtrace.kernel import named_kernel
+
+    with pytest.raises(ValueError):
+        named_kernel("sharpen").weights[0, 0] = 9

@@ -154,3 +154,98 @@ def test_gpu_reuses_its_buffers_without_mixing_up_calls_and_fills_out():
         out = np.zeros_like(expected)
         assert engine.correlate(x, w, *args, device="cuda", out=out) is out
         np.testing.assert_array_equal(out, expected)
+
+
+# --------------------------------------------------------------------------- 8- and 16-bit integer inputs
+
+NARROW = (np.uint8, np.int8, np.uint16, np.int16)
+
+
+@st.composite
+def narrow_problems(draw, tall=True):
+    """A bulk problem with int32 weights and an 8- or 16-bit input over its whole range (the library's
+    int32 path: |x| × Σ|w| stays far below 2**31 for these weights)."""
+    p = draw(bulk_problems(dtypes=(np.int32,), tall=tall))
+    dtype = np.dtype(draw(st.sampled_from(NARROW)))
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    x = rng.integers(info.min, int(info.max) + 1, size=p["x"].shape, dtype=np.int64)
+    corners = np.array([info.min, info.max, 0], dtype=np.int64)
+    x.flat[: min(3, x.size)] = corners[: min(3, x.size)]  # the extremes always appear
+    p["x"] = x.astype(dtype)
+    if p["mode"] == "zeros" and draw(st.booleans()):  # mostly a pad value the input's dtype holds
+        p["pad_value"] = draw(st.integers(max(int(info.min), -3), 3))
+    return p
+
+
+def check_narrow_input(p, monkeypatch):
+    x, w = p["x"], p["w"]
+    rest = (p["groups"], p["pads"], p["mode"], p["pad_value"], p["stride"], p["dilation"])
+    seen = []
+    bulk = engine.correlate_bulk
+    monkeypatch.setattr(engine, "correlate_bulk", lambda x, *a: seen.append(x.dtype) or bulk(x, *a))
+    serial = engine.correlate(x, w, *rest, parallel=False, dtype=np.int32)
+    assert seen == [x.dtype if engine.reads_directly(x.dtype, np.int32, p["pad_value"]) else np.dtype(np.int32)]
+    reference = traced(x.astype(np.int64), w.astype(np.int64), *rest, serial.shape)
+    assert serial.dtype == np.int32
+    np.testing.assert_array_equal(serial, reference)
+    assert_same_bits(serial, traced(x.astype(np.int32), w, *rest, serial.shape))
+    assert_same_bits(engine.correlate(x, w, *rest, parallel=True, dtype=np.int32), serial)
+    assert_same_bits(engine.correlate(x, w, *rest, dtype=np.int32), serial)  # the small routine, mostly
+    for parallel in (None, False, True):
+        out = np.full(serial.shape, 7, dtype=np.int32)  # every value must be overwritten
+        assert engine.correlate(x, w, *rest, parallel=parallel, out=out, dtype=np.int32) is out
+        assert_same_bits(out, serial)
+
+
+@given(p=narrow_problems())
+def test_8_and_16_bit_inputs_in_the_bulk_routines_equal_the_int64_reference_and_the_trace(p):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        check_narrow_input(p, monkeypatch)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16])  # each pair compiles a fused loop: two cover both widths and signs
+@pytest.mark.parametrize("k", conv.FUSED_SIZES)
+def test_narrow_inputs_in_the_fused_routines_on_a_tall_multichannel_image(dtype, k, monkeypatch):
+    # Blocks and pairs of rows, three channels filtered by two filters each (six maps), constant padding
+    # of a value the input holds (copied rows of the input's dtype) and reflected borders.
+    rng = np.random.default_rng(k)
+    info = np.iinfo(dtype)
+    x = rng.integers(info.min, int(info.max) + 1, (3, 2 * ROWS_PER_BLOCK + 3, 41)).astype(dtype)
+    w = rng.integers(-20, 21, (6, 1, k, k)).astype(np.int32)
+    for mode, pad_value in (("zeros", 2), ("zeros", 0), ("reflect", 0)):
+        p = dict(x=x, w=w, groups=3, pads=(k // 2, k - 1, k // 2, 1), mode=mode, pad_value=pad_value,
+                 stride=(1, 1), dilation=(1, 1))
+        check_narrow_input(p, monkeypatch)
+        monkeypatch.undo()
+
+
+def test_which_inputs_the_bulk_routines_read_as_they_are():
+    for dtype in NARROW:
+        assert engine.reads_directly(dtype, np.int32)
+        assert engine.reads_directly(dtype, np.int32, np.iinfo(dtype).max)
+        assert not engine.reads_directly(dtype, np.int32, int(np.iinfo(dtype).max) + 1)
+        assert not engine.reads_directly(dtype, np.int64)  # only int32 sums: one variant per image dtype
+    assert not engine.reads_directly(np.uint8, np.int32, -1)  # the padding row would not hold it
+    for dtype in (np.int32, np.int64, np.float32, np.bool_, np.uint32):
+        assert not engine.reads_directly(dtype, np.int32)
+
+
+def test_the_api_sums_an_8_bit_image_without_an_int32_copy_of_it(monkeypatch):
+    import convtrace
+
+    rng = np.random.default_rng(12)
+    image = rng.integers(0, 256, (2, 300, 257)).astype(np.uint8)
+    seen = []
+    bulk = engine.correlate_bulk
+    monkeypatch.setattr(engine, "correlate_bulk",
+                        lambda x, *a: seen.append((x.dtype, np.shares_memory(x, image))) or bulk(x, *a))
+    got = convtrace.conv2d(image, "sharpen", padding="same", pad_mode="reflect")
+    assert seen == [(np.dtype(np.uint8), True)]
+    assert got.dtype == np.int32
+    sharpen = np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])
+    expected = convtrace.conv2d(image.astype(np.int64), sharpen, padding="same", pad_mode="reflect")
+    np.testing.assert_array_equal(got, expected)
+    trace = convtrace.prepare_conv2d(image, "sharpen", padding="same", pad_mode="reflect").trace([(0, 0, 0)])
+    assert trace.output.dtype == np.int32
+    np.testing.assert_array_equal(trace.output, expected)

@@ -8,6 +8,9 @@ Arrays are (C, H, W) inputs and (F, G, kh, kw) weights in one compute dtype
 (int32, int64, float32 or float64; int32 only where the caller has proved the
 sums fit); padding is ``(top, bottom, left, right)``.  Integer sums wrap on
 overflow rather than fail: int32 and int64 agree wherever the bound holds.
+:func:`correlate` also takes an input of another dtype with ``dtype=`` the
+compute dtype: the bulk routines read 8- and 16-bit integer images as they are
+when summing in int32 (:func:`reads_directly`), everything else is converted.
 """
 
 from __future__ import annotations
@@ -93,37 +96,65 @@ def _weights(w, dtype):
     return np.array(w, dtype=dtype, order="C", copy=True)
 
 
-def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, parallel=None, out=None, device="cpu"):
+#: Input dtypes the bulk routines read as they are (widening each value as it is loaded), by compute
+#: dtype: an 8- or 16-bit image summed in int32 needs no int32 copy of itself (4× its size, and the
+#: time to write it).  One compiled variant per input dtype: the image path compiles uint8, not int32.
+DIRECT_INPUTS = {np.dtype(np.int32): frozenset(np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16))}
+
+
+def reads_directly(x_dtype, dtype, pad_value=0) -> bool:
+    """Whether the bulk routines sum an input of ``x_dtype`` in ``dtype`` without converting it.
+
+    The pad value must be a value of ``x_dtype`` too: rows of constant padding are copied into
+    buffers of the input's dtype (a uint8 image padded with -1 is converted first).
+    """
+    x_dtype, dtype = np.dtype(x_dtype), np.dtype(dtype)
+    if x_dtype not in DIRECT_INPUTS.get(dtype, ()):
+        return False
+    info = np.iinfo(x_dtype)
+    return info.min <= int(pad_value) <= info.max
+
+
+def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, parallel=None, out=None, device="cpu",
+              dtype=None):
     """Cross-correlate ``x`` (C, H, W) with ``w`` (F, G, kh, kw): (F, H', W').
 
     Small problems use the one-tap-per-pass routine (quick to compile); large
     ones the bulk routine for the window's size, on the engine's threads
     unless ``parallel=False`` (for callers that already run one image per
     worker thread).  All add the same products in the same order, so they
-    agree bit for bit.  ``out``, when given, must be a C-contiguous
-    (F, H', W') array of ``x``'s dtype; it is filled and returned (on every
-    device).  Compute dtypes: int32 (the caller has proved the sums fit),
-    int64, float32, float64.
+    agree bit for bit.  ``dtype`` is the compute dtype, ``x``'s own when
+    None: int32 (the caller has proved the sums fit), int64, float32,
+    float64.  An input of another dtype is converted, except where the bulk
+    routine reads it as it is (:func:`reads_directly`: 8- and 16-bit integers
+    summed in int32).  ``out``, when given, must be a C-contiguous
+    (F, H', W') array of the compute dtype; it is filled and returned (on
+    every device).
     """
+    dtype = x.dtype if dtype is None else np.dtype(dtype)
     plan = _ConvPlan(x, w, pads, pad_mode, stride, dilation)
     n_filters = w.shape[0]
     if device == "cuda":
         from convtrace.engine import gpu
 
-        result = gpu.correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, plan.rmap, plan.cmap,
-                               (n_filters, plan.n_rows, plan.n_cols))
+        result = gpu.correlate(np.ascontiguousarray(x, dtype=dtype), w, groups, pads, pad_mode, pad_value, stride,
+                               dilation, plan.rmap, plan.cmap, (n_filters, plan.n_rows, plan.n_cols))
         if out is None:
             return result
         out[...] = result
         return out
     if out is None:
-        out = np.empty((n_filters, plan.n_rows, plan.n_cols), dtype=x.dtype)
-    x = np.ascontiguousarray(x)
-    w = _weights(w, x.dtype)
+        out = np.empty((n_filters, plan.n_rows, plan.n_cols), dtype=dtype)
+    w = _weights(w, dtype)
+    pad_value = dtype.type(pad_value)
     work = out.size * w[0].size
-    args = (x, w, n_filters // groups, plan.rmap, plan.cmap, x.dtype.type(pad_value),
+    small = parallel is None and work < SMALL_WORK_THRESHOLD
+    # The small routine (traces, homework) keeps to one variant per compute dtype: small inputs are converted.
+    x = np.ascontiguousarray(x) if not small and reads_directly(x.dtype, dtype, pad_value) else \
+        np.ascontiguousarray(x, dtype=dtype)
+    args = (x, w, n_filters // groups, plan.rmap, plan.cmap, pad_value,
             stride[0], stride[1], dilation[0], dilation[1], pads[2], plan.j_lo, plan.j_hi, out)
-    if parallel is None and work < SMALL_WORK_THRESHOLD:
+    if small:
         correlate_small(*args)
     else:
         correlate_bulk(*args, work >= PARALLEL_WORK_THRESHOLD if parallel is None else parallel)

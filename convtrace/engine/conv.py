@@ -2,7 +2,10 @@
 
 All take arrays already in the compute dtype (int32, int64, float32 or float64):
 
-- ``x``: (C, H, W) input, C-contiguous
+- ``x``: (C, H, W) input, C-contiguous; the bulk routines also take an 8- or
+  16-bit integer input with int32 weights and output (see
+  :func:`convtrace.engine.reads_directly`), each value widened as it is
+  loaded: integer sums are exact, so they equal those of an int32 copy.
 - ``w``: (F, G, kh, kw) weights; filter ``f`` reads input channels
   ``(f // filters_per_group) * G`` … ``+ G`` (PyTorch's ``groups``), which
   covers per-channel filtering (G = 1), CNN filters (G = C) and feature maps.
@@ -46,7 +49,10 @@ def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, d
 
     The output goes in blocks of ROWS_PER_BLOCK rows, each made by one call of
     the block routine on one thread; so each thread also first-touches the
-    pages of a fresh output it writes.
+    pages of a fresh output it writes.  ``x`` may be of a narrower integer
+    dtype than ``out`` (``pad_value`` a value of it): the row of constant
+    padding, like the rows the fused loops copy, is of ``x``'s dtype, so
+    every loop reads one array type.
     """
     n_filters, n_rows, n_cols = out.shape
     kh, kw = w.shape[2], w.shape[3]

@@ -20,6 +20,14 @@ where ``src`` is a row of zeros for the first input channel and the output
 row itself afterwards: exactly the order the traced routine sums in, so the
 two stay bit-for-bit equal (no fastmath, no fused multiply-add).
 
+Every loop is generic in its input's dtype: an 8- or 16-bit integer image
+summed with int32 weights into int32 is read as it is, each value widened as
+it is loaded (no int32 copy of the image).  The rows a fused block copies
+(those reading constant padding) and the row of constant padding are arrays
+of the input's dtype, so each routine reads one array type; the engine only
+passes a narrow input whose dtype holds the pad value
+(:func:`convtrace.engine.reads_directly`).
+
 Pooling: see the comment above the pooling loops.
 
 Numba can only cache functions that live in a real file, so the loops are
