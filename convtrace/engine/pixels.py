@@ -72,37 +72,66 @@ def _range(sums, scale, maxval):
     return lo, hi
 
 
+@jit_inline
+def _interleave(line_pixels, out, i, c):
+    row = out[i]
+    for j in range(line_pixels.shape[0]):
+        row[j, c] = line_pixels[j]
+
+
 @jit
+def _clipped_pixels(sums, scale, maxval, out):
+    channels, height, width = sums.shape
+    line_pixels = np.empty(width, dtype=out.dtype)
+    for i in range(height):
+        for c in range(channels):
+            line = sums[c, i]
+            for j in range(width):
+                line_pixels[j] = _clipped(_value(line[j], scale), maxval)
+            _interleave(line_pixels, out, i, c)
+    return out
+
+
+@jit
+def _absolute_pixels(sums, scale, maxval, out):
+    channels, height, width = sums.shape
+    line_pixels = np.empty(width, dtype=out.dtype)
+    for i in range(height):
+        for c in range(channels):
+            line = sums[c, i]
+            for j in range(width):
+                v = _value(line[j], scale)
+                line_pixels[j] = _clipped(abs(v) if v > -np.inf else np.float32(0.0), maxval)
+            _interleave(line_pixels, out, i, c)
+    return out
+
+
+@jit
+def _stretched_pixels(sums, scale, maxval, out):
+    lo, hi = _range(sums, scale, maxval)
+    stretch = np.float64(maxval) / (hi - lo) if hi > lo else 0.0
+    channels, height, width = sums.shape
+    line_pixels = np.empty(width, dtype=out.dtype)
+    for i in range(height):
+        for c in range(channels):
+            line = sums[c, i]
+            for j in range(width):
+                v = np.float64(_finite(_value(line[j], scale), maxval))
+                line_pixels[j] = min(max(np.rint((v - lo) * stretch), 0.0), np.float64(maxval))
+            _interleave(line_pixels, out, i, c)
+    return out
+
+
+_BY_MODE = {CLIP: _clipped_pixels, ABS: _absolute_pixels, NORMALIZE: _stretched_pixels}
+
+
 def interleaved_pixels(sums, scale, mode, maxval, out):
     """(C, H, W) sums into ``out`` (H, W, C) integer pixels 0…maxval, one pass.
 
     Each value is ``float32(sum × scale)`` (``scale`` 1 for results already scaled), NaN as 0 and
     ±inf as maxval or 0, then clipped, made absolute, or stretched min–max (``mode``); rounding is half
     to even, as np.rint.  ``maxval`` is a float32.  Each row is converted into a small buffer first and
-    then interleaved, so the arithmetic runs on contiguous values.
+    then interleaved, so the arithmetic runs on contiguous values.  One compiled routine per mode, so
+    a first run compiles only the one it uses.
     """
-    channels, height, width = sums.shape
-    lo = 0.0
-    stretch = 0.0
-    if mode == NORMALIZE:
-        lo, hi = _range(sums, scale, maxval)
-        stretch = np.float64(maxval) / (hi - lo) if hi > lo else 0.0
-    line_pixels = np.empty(width, dtype=out.dtype)
-    for i in range(height):
-        row = out[i]
-        for c in range(channels):
-            line = sums[c, i]
-            if mode == CLIP:
-                for j in range(width):
-                    line_pixels[j] = _clipped(_value(line[j], scale), maxval)
-            elif mode == ABS:
-                for j in range(width):
-                    v = _value(line[j], scale)
-                    line_pixels[j] = _clipped(abs(v) if v > -np.inf else np.float32(0.0), maxval)
-            else:
-                for j in range(width):
-                    v = np.float64(_finite(_value(line[j], scale), maxval))
-                    line_pixels[j] = min(max(np.rint((v - lo) * stretch), 0.0), np.float64(maxval))
-            for j in range(width):
-                row[j, c] = line_pixels[j]
-    return out
+    return _BY_MODE[mode](sums, scale, maxval, out)
