@@ -76,7 +76,10 @@ def make_photos(folder: Path, count: int, width: int, height: int) -> None:
 
 
 def measure(cmd: list[str]) -> tuple[int, float, float]:
-    out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, check=True)
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as after `pip install`: bytecode compiled once (see main)
+    out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, check=True,
+                         env=env)
     code, seconds, peak_kb = out.stdout.split()
     return int(code), float(seconds), int(peak_kb) / 1024
 
@@ -88,6 +91,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds; each runs every tool once, in turn")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
+    root_dir = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(root_dir / "convtrace")], check=True,
+                   stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="convtrace-bench-") as tmp:
         root = Path(tmp)
         photos = root / "photos"
