@@ -135,9 +135,12 @@ class Conv2d:
     def out_shape3(self) -> tuple[int, int, int]:
         return (self.weights.shape[0], self.rows.size, self.cols.size)
 
+    def _shaped(self, out3: np.ndarray) -> np.ndarray:
+        """(F, H', W') as :meth:`run` returns it: the map axis dropped for one map of one 2-D input."""
+        return out3[0] if self.squeeze else out3
+
     def _finish(self, out: np.ndarray) -> np.ndarray:
-        out = apply_scale(out, self.scale)
-        return out[0] if self.squeeze else out
+        return self._shaped(apply_scale(out, self.scale))
 
     def _input(self) -> np.ndarray:
         """The input for one run: ``x`` when a trace made it, else the input as given.  The engine reads
@@ -186,8 +189,7 @@ class Conv2d:
         """The output before the kernel's scale (the exact integer sums of a 1/16 kernel), shaped as
         :meth:`run`'s: an image path multiplies, rounds and clips in one pass, with no full-size
         float64 copy (``convtrace.io.images.pixels(sums, scale=op.scale)``)."""
-        out = self._correlate(parallel, self._device(device))
-        return out[0] if self.squeeze else out
+        return self._shaped(self._correlate(parallel, self._device(device)))
 
     def _check_out(self, out) -> None:
         ok = (isinstance(out, np.ndarray) and out.shape == self.out_shape and out.dtype == self.out_dtype

@@ -102,7 +102,10 @@ def install_param(param) -> None:
     if RuntimeParam is None or desc is None or getattr(desc, "file_annotation", None) is not None \
             or vars(param).get("_runtime_param", False) is not None:
         return
-    param._runtime_param = QuickParam(parameter_info=desc.parameter_info, annotation=desc.annotation)
+    try:
+        param._runtime_param = QuickParam(parameter_info=desc.parameter_info, annotation=desc.annotation)
+    except (TypeError, AttributeError):  # a Typer whose converter takes other fields: it keeps its own
+        return
 
 
 def install(command) -> None:
