@@ -688,3 +688,56 @@ def test_scaled_kernels_equal_the_api_then_clipped(run, tmp_path, steps):
             x = convtrace.pool2d(x, int(size), mode=mode)
     want = np.clip(np.rint(x), 0, 255)
     np.testing.assert_array_equal(as_channels(tmp_path / "out" / "a.png"), want)
+
+
+@pytest.mark.parametrize("kernel", ["sharpen", "gaussian-5", "box-blur", "unsharp-5", "sobel-left", "laplacian-8"])
+@pytest.mark.parametrize("range_mode", ["clip", "abs", "normalize"])
+def test_a_batch_gives_the_pixels_conv_gives(run, tmp_path, kernel, range_mode):
+    """Integer kernels filter 8/16-bit images as integers: the batch's pixels are ``convtrace conv -o``'s."""
+    src = tmp_path / "in"
+    src.mkdir()
+    rng = np.random.default_rng(len(kernel) + len(range_mode))
+    rgb = rng.integers(0, 256, (29, 37, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(src / "rgb.png")
+    gray16 = rng.integers(0, 65536, (19, 23), dtype=np.uint16)
+    Image.fromarray(gray16).save(src / "gray16.png")
+    settings = ["-k", kernel, "-p", "same", "-m", "reflect", "--range", range_mode]
+    assert run("batch", src, tmp_path / "out", *settings).exit_code == 0
+    for name in ("rgb.png", "gray16.png"):
+        single = tmp_path / f"conv-{name}"
+        assert run("conv", src / name, *settings, "-o", single).exit_code == 0
+        with Image.open(single) as want, Image.open(tmp_path / "out" / name) as got:
+            assert got.mode == want.mode
+            np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+def test_an_image_the_encoder_refuses_is_not_called_a_write_failure(tmp_path, monkeypatch):
+    src = _images(tmp_path / "in")
+    out = tmp_path / "out"
+    jobs = [(p, batch.target_for(r, out, "same")) for p, r in batch.find_images(src, False, None)]
+
+    def refuse(self, fp, *args, **kwargs):
+        raise OSError("cannot write mode XYZ as PNG")   # Pillow's encoder errors carry no errno
+
+    monkeypatch.setattr(Image.Image, "save", refuse)
+    plan = batch.BatchPlan(steps=(batch.KernelStep(SHARPEN, ConvSpec(padding="same")),))
+    summary = batch.run(jobs, plan, workers=1)
+    reasons = [o.reason for o in summary.outcomes]
+    assert len(reasons) == 2 and all("cannot write mode XYZ" in r and "damaged" in r for r in reasons)
+    assert not any(out.rglob("*.png")) and not any(out.rglob(".convtrace-*"))
+
+
+def test_a_disk_full_while_encoding_is_a_write_failure(tmp_path, monkeypatch):
+    src = _images(tmp_path / "in")
+    out = tmp_path / "out"
+    jobs = [(p, batch.target_for(r, out, "same")) for p, r in batch.find_images(src, False, None)]
+
+    def full(self, fp, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", full)
+    plan = batch.BatchPlan(steps=(batch.KernelStep(SHARPEN, ConvSpec(padding="same")),))
+    summary = batch.run(jobs, plan, workers=1)
+    reasons = [o.reason for o in summary.outcomes]
+    assert len(reasons) == 2 and all("No space left" in r and "damaged" not in r for r in reasons)
+    assert not any(out.rglob("*.png")) and not any(out.rglob(".convtrace-*"))

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from convtrace.engine.pixels import CLIP, NORMALIZE, interleaved_pixels, planar_float32
+from convtrace.engine.pixels import CLIP, NORMALIZE, interleaved_pixels, planar
 from convtrace.io.images import pixels
 
 MODES = {"clip": 0, "abs": 1, "normalize": 2}
@@ -22,7 +22,8 @@ MODES = {"clip": 0, "abs": 1, "normalize": 2}
 
 def reference(sums, scale, mode: str, maxval: int) -> np.ndarray:
     """What transpose, multiply, nan_to_num, rint, clip and astype give, one pass each."""
-    values = np.asarray(sums * scale if sums.dtype.kind != "f" else sums * sums.dtype.type(scale))
+    # Integer sums times the scale in float64 (an int32 array times 3 would wrap in NumPy).
+    values = np.asarray(sums.astype(np.float64) * scale if sums.dtype.kind != "f" else sums * sums.dtype.type(scale))
     values = np.nan_to_num(values.astype(np.float32), nan=0.0, posinf=maxval, neginf=0.0).astype(np.float64)
     if mode == "abs":
         values = np.abs(values)
@@ -64,11 +65,12 @@ def test_flat_image_normalizes_to_black():
     assert not got.any()
 
 
+@pytest.mark.parametrize("out_dtype", [np.float32, np.uint8])
 @pytest.mark.parametrize("channels", [1, 2, 3, 4])
-def test_planar_is_a_transpose(channels):
+def test_planar_is_a_transpose(channels, out_dtype):
     pixels_hwc = np.random.default_rng(channels).integers(0, 256, (5, 7, channels), dtype=np.uint8)
-    out = planar_float32(pixels_hwc, np.empty((channels, 5, 7), np.float32))
-    np.testing.assert_array_equal(out, pixels_hwc.transpose(2, 0, 1).astype(np.float32))
+    out = planar(pixels_hwc, np.empty((channels, 5, 7), out_dtype))
+    np.testing.assert_array_equal(out, pixels_hwc.transpose(2, 0, 1).astype(out_dtype))
 
 
 PNG_MEMORY_SCRIPT = textwrap.dedent("""

@@ -174,3 +174,18 @@ def test_cli_output_onto_a_directory(run, tmp_path, force):
     out = one_clean_line(run("conv", "1 2; 3 4", "-k", "1", "-f", "csv", "-o", folder, *force))
     assert "is a folder" in out
     assert (folder / "keep.txt").read_bytes() == b"keep"
+
+
+def test_a_writer_function_streams_into_the_file(tmp_path):
+    write_atomic(tmp_path / "out.bin", lambda handle: handle.write(b"streamed"))
+    assert (tmp_path / "out.bin").read_bytes() == b"streamed"
+
+
+def test_a_writer_function_that_fails_leaves_nothing(tmp_path):
+    def half(handle):
+        handle.write(b"half")
+        raise ValueError("encoder gave up")
+
+    with pytest.raises(ValueError, match="encoder gave up"):
+        write_atomic(tmp_path / "out.bin", half)
+    assert list(tmp_path.iterdir()) == []

@@ -43,8 +43,12 @@ PIL_FORMAT = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".bmp": "BMP", ".g
 # ----------------------------------------------------------------------------- one image
 
 
-def decode(path: Path):
-    """(channels (C, H, W) float32, alpha or None, max pixel value, Pillow mode) of an image file."""
+def decode(path: Path, keep_integers: bool = False):
+    """(channels (C, H, W), alpha or None, max pixel value, Pillow mode) of an image file.
+
+    The channels are float32, or with ``keep_integers`` an 8- or 16-bit image's own integers (see
+    :attr:`BatchPlan.filters_integers`).
+    """
     from convtrace.io.readers import open_pixels
 
     arr, mode = open_pixels(path)
@@ -57,22 +61,22 @@ def decode(path: Path):
         maxval = 65535 if maxval > 255 else 255
     else:
         maxval = 255
-    from convtrace.engine.pixels import planar_float32
+    from convtrace.engine.pixels import planar
 
+    dtype = arr.dtype if keep_integers and arr.dtype in (np.uint8, np.uint16) else np.float32
     alpha = None
     if arr.ndim == 3:
         if mode in ("RGBA", "LA"):
             alpha = arr[..., -1].copy()
         colour = np.ascontiguousarray(arr[..., :-1] if alpha is not None else arr)
-        out = np.empty((colour.shape[2],) + colour.shape[:2], dtype=np.float32)
-        channels = planar_float32(colour, out)
+        channels = planar(colour, np.empty((colour.shape[2],) + colour.shape[:2], dtype=dtype))
     else:
-        channels = np.ascontiguousarray(arr[None], dtype=np.float32)
+        channels = np.ascontiguousarray(arr[None], dtype=dtype)
     return channels, alpha, maxval, mode
 
 
 def filter_pixels(channels: np.ndarray, plan: BatchPlan, scaled: bool = True) -> np.ndarray | tuple:
-    """Apply the plan's steps to (C, H, W) float32 pixels, in the calling thread.
+    """Apply the plan's steps to (C, H, W) pixels as :func:`decode` gives them, in the calling thread.
 
     ``scaled=False`` gives ``(sums, scale)`` instead: the last convolution's sums before its kernel's
     scale, which :func:`to_pixels` applies in its one pass (one full-size multiply fewer per image).
@@ -111,10 +115,8 @@ def to_pixels(values: np.ndarray, range_mode: str, maxval: int, scale=1) -> np.n
     return pixels(values, range_mode, maxval, scale)
 
 
-def encode(pixels: np.ndarray, alpha: np.ndarray | None, suffix: str) -> bytes:
-    """(H, W, C) pixels (and alpha) as the bytes of an image file of type ``suffix``."""
-    import io
-
+def output_image(pixels: np.ndarray, alpha: np.ndarray | None, suffix: str):
+    """(H, W, C) pixels (and alpha) as a Pillow image, with the format and options to save it as ``suffix``."""
     from PIL import Image
 
     fmt = PIL_FORMAT.get(suffix.lower(), "PNG")
@@ -133,6 +135,14 @@ def encode(pixels: np.ndarray, alpha: np.ndarray | None, suffix: str) -> bytes:
     if fmt == "GIF":
         img = img.convert("P") if img.mode in ("RGB", "L", "LA", "RGBA") else img
     options = {"quality": 92} if fmt in ("JPEG", "WEBP") else {"compress_level": PNG_LEVEL} if fmt == "PNG" else {}
+    return img, fmt, options
+
+
+def encode(pixels: np.ndarray, alpha: np.ndarray | None, suffix: str) -> bytes:
+    """(H, W, C) pixels (and alpha) as the bytes of an image file of type ``suffix``."""
+    import io
+
+    img, fmt, options = output_image(pixels, alpha, suffix)
     buffer = io.BytesIO()
     img.save(buffer, format=fmt, **options)
     return buffer.getvalue()
@@ -147,6 +157,32 @@ def _fit(alpha: np.ndarray, shape) -> np.ndarray:
     return np.asarray(Image.fromarray(alpha).resize((shape[1], shape[0]), Image.Resampling.NEAREST))
 
 
+def _filtered_image(source, plan: BatchPlan, suffix: str):
+    """Read and filter one image: the Pillow image to save, its format and options."""
+    channels, alpha, maxval, _ = decode(source, keep_integers=plan.filters_integers)
+    sums, scale = filter_pixels(channels, plan, scaled=False)
+    return output_image(to_pixels(sums, plan.range_mode, maxval, scale), alpha, suffix)
+
+
+def _failed(source, target: Path, err: Exception) -> Outcome:
+    """The failed Outcome for a problem reading, filtering or encoding an image, saying why."""
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(err, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return _outcome(source, target, "failed", BATCH_REASON_BOMB)
+    if isinstance(err, UnidentifiedImageError):
+        return _outcome(source, target, "failed", BATCH_REASON_NOT_IMAGE)
+    if isinstance(err, ConvtraceError):
+        return _error_outcome(source, target, err)
+    if isinstance(err, PermissionError):
+        return _outcome(source, target, "failed", BATCH_REASON_NO_READ_PERMISSION)
+    if isinstance(err, (MemoryError, OverflowError)):
+        return _outcome(source, target, "failed", BATCH_REASON_TOO_LARGE, reason=_first_line(err))
+    if isinstance(err, (OSError, ValueError, SyntaxError, EOFError)):
+        return _outcome(source, target, "failed", BATCH_REASON_DAMAGED, reason=_first_line(err))
+    return _outcome(source, target, "failed", BATCH_REASON_UNEXPECTED, reason=_first_line(err))
+
+
 def render(source, target: Path, plan: BatchPlan, suffix: str | None = None) -> bytes | Outcome:
     """Read, filter and encode one image: the bytes of the output file, or a failed Outcome saying why.
 
@@ -154,26 +190,19 @@ def render(source, target: Path, plan: BatchPlan, suffix: str | None = None) -> 
     output's type (``target``'s own by default).  Everything but writing: the same on one machine
     and on a cluster.
     """
-    from PIL import Image, UnidentifiedImageError
+    import io
 
-    try:  # reading and filtering
-        channels, alpha, maxval, _ = decode(source)
-        sums, scale = filter_pixels(channels, plan, scaled=False)
-        return encode(to_pixels(sums, plan.range_mode, maxval, scale), alpha, suffix or target.suffix)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return _outcome(source, target, "failed", BATCH_REASON_BOMB)
-    except UnidentifiedImageError:
-        return _outcome(source, target, "failed", BATCH_REASON_NOT_IMAGE)
-    except ConvtraceError as err:
-        return _error_outcome(source, target, err)
-    except PermissionError:
-        return _outcome(source, target, "failed", BATCH_REASON_NO_READ_PERMISSION)
-    except (MemoryError, OverflowError) as err:
-        return _outcome(source, target, "failed", BATCH_REASON_TOO_LARGE, reason=_first_line(err))
-    except (OSError, ValueError, SyntaxError, EOFError) as err:
-        return _outcome(source, target, "failed", BATCH_REASON_DAMAGED, reason=_first_line(err))
+    try:
+        img, fmt, options = _filtered_image(source, plan, suffix or target.suffix)
+        buffer = io.BytesIO()
+        img.save(buffer, format=fmt, **options)
+        return buffer.getvalue()
     except Exception as err:  # noqa: BLE001 - one image never stops the folder nor prints a traceback
-        return _outcome(source, target, "failed", BATCH_REASON_UNEXPECTED, reason=_first_line(err))
+        return _failed(source, target, err)
+
+
+class _EncodingFailed(Exception):
+    """Raised through :func:`write_atomic` when the encoder fails: a problem of the image, not the disk."""
 
 
 #: Whether :func:`~convtrace.io.writers.write_atomic` can name its temporary files after a run.
@@ -199,15 +228,31 @@ def process(source: Path, target: Path, plan: BatchPlan, forbidden: Path | None 
         return _outcome(source, target, "skipped", BATCH_REASON_EXISTS)
     if target.exists() and source.resolve() == target.resolve():
         return _outcome(source, target, "failed", BATCH_REASON_REPLACES_INPUT)
-    data = render(source, target, plan)
-    if isinstance(data, Outcome):
-        return data
+    try:  # reading and filtering
+        img, fmt, options = _filtered_image(source, plan, target.suffix)
+    except Exception as err:  # noqa: BLE001 - one image never stops the folder nor prints a traceback
+        return _failed(source, target, err)
+
+    def save(handle) -> None:
+        # Into the file itself: Pillow encodes a file without holding the GIL (into memory it holds
+        # it), so the worker threads encode in parallel.
+        try:
+            img.save(handle, format=fmt, **options)
+        except OSError as err:
+            if err.errno is not None:  # the disk's (full, gone): reported as a write that failed
+                raise
+            raise _EncodingFailed() from err
+        except Exception as err:
+            raise _EncodingFailed() from err
+
     try:  # writing
         target.parent.mkdir(parents=True, exist_ok=True)
         if run_id and _WRITER_TAKES_PREFIX:
-            write_atomic(target, data, overwrite=plan.overwrite, prefix=temp_prefix(run_id))
+            write_atomic(target, save, overwrite=plan.overwrite, prefix=temp_prefix(run_id))
         else:
-            write_atomic(target, data, overwrite=plan.overwrite)
+            write_atomic(target, save, overwrite=plan.overwrite)
+    except _EncodingFailed as failure:
+        return _failed(source, target, failure.__cause__)
     except ConvtraceError as err:
         if err.key == OUTPUT_EXISTS:
             return _outcome(source, target, "skipped", BATCH_REASON_EXISTS)

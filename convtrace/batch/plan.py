@@ -76,6 +76,18 @@ class BatchPlan:
                                       choices="True, False")
         object.__setattr__(self, "overwrite", bool(self.overwrite))
 
+    @property
+    def filters_integers(self) -> bool:
+        """Whether images are filtered as the 8/16-bit integers they are, not as float32.
+
+        A single convolution with integer weights (the scale, 1/16 …, is applied with the
+        rounding): the engine reads the pixels as they are and sums them exactly in int32, as
+        ``convtrace conv`` does, with no float32 copy of the image to write first.
+        """
+        if len(self.steps) != 1 or self.channels == "gray" or not isinstance(self.steps[0], KernelStep):
+            return False
+        return self.steps[0].kernel.weights.dtype.kind in "iub"
+
 
 
 # ----------------------------------------------------------------------------- settings, once
@@ -106,7 +118,8 @@ def _probe_step(step, channels: int, plan: BatchPlan) -> int:
         width = _probe_side(int(kw), step.spec.dilation[1])
         if plan.channels == "sum" and kernel.weights.ndim == 2 and channels > 1:
             kernel = Kernel(kernel.name, np.repeat(kernel.weights[None], channels, axis=0), kernel.scale)
-        op = prepare_conv2d(np.zeros((channels, height, width), np.float32), kernel, step.spec)
+        dtype = np.uint8 if plan.filters_integers else np.float32   # the variant the images will use
+        op = prepare_conv2d(np.zeros((channels, height, width), dtype), kernel, step.spec)
         work = op.rows.size * op.cols.size * op.weights.shape[0] * op.weights[0].size
         out_channels = op.out_shape3[0]
     else:

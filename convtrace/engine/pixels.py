@@ -17,8 +17,8 @@ CLIP, ABS, NORMALIZE = 0, 1, 2
 
 
 @jit
-def planar_float32(pixels, out):
-    """(H, W, C) integers into ``out``, (C, H, W) float32."""
+def planar(pixels, out):
+    """(H, W, C) integers into ``out``, (C, H, W) of ``out``'s dtype (float32, or the pixels' own)."""
     height, width, channels = pixels.shape
     for i in range(height):
         row = pixels[i]
@@ -92,6 +92,34 @@ def _clipped_pixels(sums, scale, maxval, out):
     return out
 
 
+@jit_inline
+def _clip_integer(v, maxval):
+    return 0 if v < 0 else (maxval if v > maxval else v)
+
+
+@jit
+def _clipped_integers(sums, maxval, out):
+    # Integer sums with no scale: clipping them is what rounding and clipping float32(sum) gives
+    # (a sum past float32's 2**24 clips to maxval either way), without the float round trip.
+    channels, height, width = sums.shape
+    if channels == 3:  # written out: the three planes go into each pixel in one pass
+        for i in range(height):
+            r, g, b, row = sums[0, i], sums[1, i], sums[2, i], out[i]
+            for j in range(width):
+                row[j, 0] = _clip_integer(r[j], maxval)
+                row[j, 1] = _clip_integer(g[j], maxval)
+                row[j, 2] = _clip_integer(b[j], maxval)
+        return out
+    line_pixels = np.empty(width, dtype=out.dtype)
+    for i in range(height):
+        for c in range(channels):
+            line = sums[c, i]
+            for j in range(width):
+                line_pixels[j] = _clip_integer(line[j], maxval)
+            _interleave(line_pixels, out, i, c)
+    return out
+
+
 @jit
 def _absolute_pixels(sums, scale, maxval, out):
     channels, height, width = sums.shape
@@ -134,4 +162,6 @@ def interleaved_pixels(sums, scale, mode, maxval, out):
     then interleaved, so the arithmetic runs on contiguous values.  One compiled routine per mode, so
     a first run compiles only the one it uses.
     """
+    if mode == CLIP and sums.dtype.kind in "iu" and scale == 1:
+        return _clipped_integers(sums, np.int64(maxval), out)
     return _BY_MODE[mode](sums, scale, maxval, out)

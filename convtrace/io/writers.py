@@ -82,8 +82,14 @@ def _check_folder(folder: Path, path: Path) -> None:
         raise ConvtraceValueError(OUTPUT_FOLDER_NOT_FOLDER, where=str(path), folder=str(folder))
 
 
-def write_atomic(path: Path, data: bytes, *, overwrite: bool = False, prefix: str = TEMP_PREFIX) -> None:
-    """Write ``data`` to ``path`` all at once; refuse an existing ``path`` unless ``overwrite``."""
+def write_atomic(path: Path, data, *, overwrite: bool = False, prefix: str = TEMP_PREFIX) -> None:
+    """Write ``data`` to ``path`` all at once; refuse an existing ``path`` unless ``overwrite``.
+
+    ``data`` is bytes, or a function that writes the file into the binary handle it is given: an
+    encoder that writes to a real file can work while other threads run (Pillow holds the GIL
+    while encoding into memory, not into a file).  Whatever it raises is raised, and nothing is
+    left behind.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     _check_folder(folder, path)
@@ -96,7 +102,10 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False, prefix: st
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
-            handle.write(data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:
