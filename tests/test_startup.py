@@ -186,6 +186,58 @@ def test_help_of_one_command_is_the_same_from_main_and_from_the_whole_app(run):
         assert alone.stdout.replace("python -c", "convtrace") == whole.output.replace("python -c", "convtrace")
 
 
+_OVERVIEW = ("import sys\nsys.argv = ['convtrace', *sys.argv[1:]]\nfrom convtrace.cli import main\nmain()\n"
+             "print('typer' in sys.modules, 'numba' in sys.modules, file=sys.stderr)\n")
+_TYPER_HELP = ("import sys\nsys.argv = ['convtrace', '--help']\nfrom convtrace.cli import app\n"
+               "try:\n    app(prog_name='convtrace')\nexcept SystemExit:\n    pass\n")
+
+
+@pytest.mark.parametrize("columns", ["40", "64", "80", "132"])
+@pytest.mark.parametrize("lang", ["en_US.UTF-8", "es_ES.UTF-8"])
+@pytest.mark.parametrize("colour", [False, True])
+def test_the_overview_is_the_help_typer_draws(columns, lang, colour):
+    """``convtrace --help`` is drawn without Typer, character for character (and colour for colour) as
+    the whole app's help, at any width, in both languages; it imports neither Typer nor Numba."""
+    env = {**_env(), "COLUMNS": columns, "LC_ALL": "", "LANG": lang}
+    env.pop("NO_COLOR" if colour else "FORCE_COLOR", None)
+    env["FORCE_COLOR" if colour else "NO_COLOR"] = "1"
+    for flag in ("--help", "-h"):
+        fast = subprocess.run([sys.executable, "-c", _OVERVIEW, flag], capture_output=True, text=True, env=env,
+                              cwd=ROOT, timeout=120)
+        typer_help = subprocess.run([sys.executable, "-c", _TYPER_HELP], capture_output=True, text=True, env=env,
+                                    cwd=ROOT, timeout=120)
+        assert fast.returncode == 0 and fast.stderr.split() == ["False", "False"], fast.stderr
+        assert ("\x1b[" in fast.stdout) == colour
+        assert fast.stdout.replace("python -c", "convtrace") == typer_help.stdout
+
+
+def test_the_overview_lists_the_apps_commands_and_their_helps():
+    import typer.main
+
+    from convtrace import cli
+    from convtrace.cli.localize import _english_keys
+    from convtrace.cli.overview import COMMANDS, OPTIONS
+
+    group = typer.main.get_command(cli.app)
+    keys = _english_keys()
+    listed = [(name, keys.get(group.get_command(None, name).help)) for name in group.list_commands(None)]
+    assert listed == list(COMMANDS)
+    assert [(p.opts[0], p.opts[1], keys.get(p.help)) for p in group.params] == list(OPTIONS[:1])
+
+
+def test_the_usage_line_wraps_as_clicks(monkeypatch):
+    from typer._click.formatting import HelpFormatter
+
+    from convtrace.cli.overview import usage_line
+
+    for columns in (20, 52, 60, 80, 200):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        for prefix, prog in (("Usage: ", "convtrace"), ("Uso: ", "python -m convtrace"), ("Usage: ", "x" * 40)):
+            formatter = HelpFormatter()
+            formatter.write_usage(prog, "[OPTIONS] COMMAND [ARGS]...", prefix=prefix)
+            assert usage_line(prefix, prog, "[OPTIONS] COMMAND [ARGS]...") == formatter.getvalue().rstrip("\n")
+
+
 def _typer_value(param, value):
     """What Typer's own converter (a Pydantic adapter) makes of ``value``, or the error it raises."""
     from typer._coercion import build_runtime_param

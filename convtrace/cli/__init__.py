@@ -8,22 +8,14 @@ a command computes, so ``--help`` stays fast.
 :func:`main` (the ``convtrace`` program) builds only the command the line
 names, when it names one first (``convtrace conv …``): the other commands'
 modules are not imported, nor their options converted by Typer.  Anything
-else (``convtrace``, ``convtrace --help``, a mistyped command, shell
-completion) gets the whole ``app``.
+else (``convtrace``, a mistyped command, shell completion) gets the whole
+``app``; ``convtrace --help`` alone is drawn without Typer
+(:mod:`convtrace.cli.overview`), as the whole app would draw it.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
-from typing import Annotated
-
-import typer
-
-from convtrace import __version__
-from convtrace.cli.common import h
-from convtrace.cli.localize import LocalizedGroup
-from convtrace.messages.help import HELP_APP, HELP_VERSION
 
 #: The command modules, in the order the help lists their commands.
 MODULES = ("conv", "pool", "tconv", "check", "quiz", "net", "activations", "gallery", "batch", "catalog",
@@ -38,37 +30,14 @@ COMMAND_MODULES = {
 }
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"convtrace {__version__}")
-        raise typer.Exit()
+def make_app(modules=MODULES):
+    """The command line (a Typer app) with the commands of ``modules`` (names in :data:`MODULES`)."""
+    from convtrace.cli.group import make_app as make
+
+    return make(modules)
 
 
-def main_options(
-    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
-                                          help=h(HELP_VERSION))] = False,
-) -> None:
-    """See, check and run convolutions."""
-
-
-def make_app(modules=MODULES) -> typer.Typer:
-    """The command line with the commands of ``modules`` (names in :data:`MODULES`)."""
-    made = typer.Typer(
-        name="convtrace",
-        cls=LocalizedGroup,
-        help=h(HELP_APP),
-        no_args_is_help=True,
-        add_completion=False,
-        rich_markup_mode="rich",
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
-    for name in modules:
-        importlib.import_module(f"convtrace.cli.{name}").register(made)
-    made.callback()(main_options)
-    return made
-
-
-def _whole_app() -> typer.Typer:
+def _whole_app():
     if "app" not in globals():
         globals()["app"] = make_app()
     return globals()["app"]
@@ -81,5 +50,11 @@ def __getattr__(name: str):
 
 
 def main() -> None:
-    module = COMMAND_MODULES.get(sys.argv[1]) if len(sys.argv) > 1 else None
+    args = sys.argv[1:]
+    if args in (["--help"], ["-h"]):
+        from convtrace.cli.overview import print_overview
+
+        print_overview()
+        return
+    module = COMMAND_MODULES.get(args[0]) if args else None
     (make_app((module,)) if module is not None else _whole_app())()

@@ -24,6 +24,7 @@ from rich.markup import escape
 from typer._click.parser import _OptionParser
 from typer.core import TyperCommand
 
+from convtrace.cli.trimmed import TrimmedLines as _TrimmedLines
 from convtrace.errors import ConvtraceError
 from convtrace.messages import detect_lang, translate
 from convtrace.messages.help import (
@@ -322,26 +323,6 @@ def _named_sources(message: str, lang: str) -> str:
         return message
     return (message.replace("<argument>", translate(SOURCE_ARGUMENT, lang))
             .replace("<stdin>", translate(SOURCE_STDIN, lang)))
-
-
-class _TrimmedLines:
-    """A text stream that drops the spaces Rich pads lines with: piped output ends each line at its text."""
-
-    def __init__(self, stream) -> None:
-        self.stream = stream
-
-    def write(self, text: str) -> int:
-        self.stream.write("\n".join(line.rstrip(" ") for line in text.split("\n")))
-        return len(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:
-        return self.stream.fileno()
 
 
 def console(file=None) -> Console:

@@ -51,7 +51,7 @@ from convtrace.messages.help import (
     HELP_REQUIRED,
     HELP_TRY_HELP,
     HELP_USAGE,
-    metavar_words,
+    metavar_in,
 )
 from convtrace.messages.options import (
     ERROR_PREFIX,
@@ -97,13 +97,6 @@ def _translated(text: str | None, lang: str, index: dict[str, str]) -> str | Non
     if text.startswith(examples):  # an epilog of examples (common.examples escaped its lines)
         return f"[bold]{translate(HELP_EXAMPLES, lang)}:[/bold]" + text[len(examples):]
     return escape(text)
-
-
-def metavar_in(text: str | None, lang: str) -> str | None:
-    """A metavar (INPUT, MODE:SIZE, FILE …) with its words in ``lang``."""
-    if not text or lang == "en":
-        return text
-    return re.sub(r"[A-Z]{2,}", lambda m: metavar_words.get(m.group(), {}).get(lang, m.group()), text)
 
 
 def _commands(command) -> Iterator:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 HELP_BATCH = "help_batch"
 HELP_IN_DIR = "help_in_dir"
 HELP_OUT_DIR = "help_out_dir"
@@ -376,3 +378,10 @@ metavar_words: dict[str, dict[str, str]] = {
     "HIGH": {"es": "ALTO"},
     "PATTERN": {"es": "PATRÓN"},
 }
+
+
+def metavar_in(text: str | None, lang: str) -> str | None:
+    """A metavar (INPUT, MODE:SIZE, FILE …) with its words in ``lang``."""
+    if not text or lang == "en":
+        return text
+    return re.sub(r"[A-Z]{2,}", lambda m: metavar_words.get(m.group(), {}).get(lang, m.group()), text)
