@@ -5,7 +5,11 @@ Run on a machine with an NVIDIA GPU and ``pip install 'convtrace[cuda]'``:
     python benchmarks/bench_gpu.py [--frames 16] [--repeat 5]
 
 Cases: a 4096×4096 float32 image (3×3, 5×5, 7×7 kernels; 2×2 max pooling)
-and a batch of 1080p RGB frames filtered one by one with a 5×5 kernel.
+and a batch of 1080p RGB frames filtered one by one with a 5×5 kernel.  Then
+the crossover that ``device="auto"`` relies on: a 2048² image under growing
+windows, GPU against CPU, each with its multiply-adds per byte moved per CPU
+thread; the smallest ratio where the GPU wins is what
+``convtrace.arrays.AUTO_GPU_WORK_PER_BYTE_PER_THREAD`` should be.
 GPU times include the transfers to and from the device, as a caller of
 ``conv2d(..., device="cuda")`` pays them.  "vs convtrace GPU" is the other
 time over convtrace's GPU time.  Without a usable GPU it says so and exits.
@@ -85,6 +89,32 @@ def main() -> None:
     name = gpu.cuda.get_current_device().name
     print(f"convtrace GPU benchmark on {name.decode() if isinstance(name, bytes) else name}")
     print_table("GPU (times include host↔device transfers)", rows)
+    crossover(rng, args.repeat)
+
+
+def crossover(rng, repeat: int) -> None:
+    """Where the GPU starts to pay for its transfers, against the constant ``auto`` uses."""
+    import statistics
+
+    from convtrace.arrays import AUTO_GPU_WORK_PER_BYTE_PER_THREAD, resolve_device
+    from convtrace.engine.config import THREADS
+
+    image = rng.standard_normal((2048, 2048)).astype(np.float32)
+    moved = 2 * image.nbytes
+    print(f"\nCrossover on a 2048² float32 image, {THREADS} CPU threads; auto's constant: "
+          f"{AUTO_GPU_WORK_PER_BYTE_PER_THREAD} multiply-adds per byte per thread")
+    print(f"{'window':>7} {'MACs/byte/thread':>17} {'GPU ms':>8} {'CPU ms':>8}  faster  auto picks")
+    for k in (3, 5, 7, 9, 11, 15, 21):
+        kernel = rng.standard_normal((k, k)).astype(np.float32)
+        convtrace.conv2d(image[:64, :64], kernel, device="cuda")
+        gpu_ms = statistics.median(time_runs(lambda: convtrace.conv2d(image, kernel, padding="same",
+                                                                      device="cuda"), repeat)) * 1e3
+        cpu_ms = statistics.median(time_runs(lambda: convtrace.conv2d(image, kernel, padding="same"),
+                                             repeat)) * 1e3
+        ratio = image.size * k * k / moved / THREADS
+        picks = resolve_device("auto", image.size * k * k, moved)
+        print(f"{f'{k}×{k}':>7} {ratio:>17.2f} {gpu_ms:>8.2f} {cpu_ms:>8.2f}  {'GPU' if gpu_ms < cpu_ms else 'CPU':>6}"
+              f"  {picks}")
 
 
 if __name__ == "__main__":

@@ -171,8 +171,17 @@ def compute_dtype(x: np.ndarray, w: np.ndarray | None = None, pad_value: Any = 0
 
 # --------------------------------------------------------------------------- devices
 
-#: Output values × taps from which "auto" sends work to the GPU (the transfer must pay off).
+#: Output values × taps from which "auto" considers the GPU (below it, launching costs more than it saves).
 AUTO_GPU_WORK = 1 << 24
+
+#: Multiply-adds per byte moved to and from the GPU, per CPU thread, from which "auto" sends a job there.
+#: The GPU's own time is negligible beside the transfer: a job costs about 0.12 ns per byte moved
+#: (pageable host memory over PCIe, 6–12 GB/s), against about 0.1 ns per multiply-add on one CPU thread
+#: (the bulk loops on this project's machine: 0.07 at 7×7, 0.12 at 3×3).  So a 3×3 float32 filter (9
+#: multiply-adds per 8 bytes) stays on the CPU, and a 9×9 one goes to the GPU on a 2-thread machine but
+#: not on a 16-thread one; pooling (a few adds per value) stays on the CPU.  An estimate, to be re-tuned
+#: with ``benchmarks/bench_gpu.py`` on a GPU machine.
+AUTO_GPU_WORK_PER_BYTE_PER_THREAD = 1.2
 
 
 def gpu_available() -> bool:
@@ -182,15 +191,29 @@ def gpu_available() -> bool:
     return gpu.available()
 
 
-def resolve_device(device: str, work: int) -> str:
-    """'cpu' or 'cuda' for a job of ``work`` multiply-adds."""
+def gpu_pays_off(work: int, moved_bytes: int | None, cpu_threads: int | None = None) -> bool:
+    """Whether a job of ``work`` multiply-adds that moves ``moved_bytes`` to and from the GPU is faster
+    there than on ``cpu_threads`` CPU threads (the engine's, by default); see the constants above."""
+    if work < AUTO_GPU_WORK:
+        return False
+    if moved_bytes is None:
+        return True
+    if cpu_threads is None:
+        from convtrace.engine.config import THREADS
+
+        cpu_threads = THREADS
+    return work >= AUTO_GPU_WORK_PER_BYTE_PER_THREAD * cpu_threads * moved_bytes
+
+
+def resolve_device(device: str, work: int, moved_bytes: int | None = None) -> str:
+    """'cpu' or 'cuda' for a job of ``work`` multiply-adds moving ``moved_bytes`` (input and output)."""
     name = str(device).strip().lower()
     if name not in DEVICES:
         raise ConvtraceValueError(UNKNOWN_DEVICE, value=device, choices=", ".join(DEVICES))
     if name == "cpu":
         return "cpu"
     if name == "auto":
-        return "cuda" if work >= AUTO_GPU_WORK and gpu_available() else "cpu"
+        return "cuda" if gpu_pays_off(work, moved_bytes) and gpu_available() else "cpu"
     if not gpu_available():
         raise ConvtraceValueError(CUDA_UNAVAILABLE)
     return "cuda"

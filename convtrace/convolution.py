@@ -165,8 +165,9 @@ class Conv2d:
         return self.dtype if self.scale == 1 or self.dtype.kind == "f" else np.dtype(np.float64)
 
     def _device(self, device: str) -> str:
-        work = self.rows.size * self.cols.size * self.weights.shape[0] * self.weights[0].size
-        return resolve_device(device, work)
+        outputs = self.rows.size * self.cols.size * self.weights.shape[0]
+        moved = (self.source3.size + outputs) * self.dtype.itemsize
+        return resolve_device(device, outputs * self.weights[0].size, moved)
 
     def run(self, parallel: bool | None = None, device: str = "cpu", out: np.ndarray | None = None) -> np.ndarray:
         """The output.  ``parallel=False`` keeps to the calling thread (for worker pools);

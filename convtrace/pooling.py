@@ -105,8 +105,9 @@ class Pool2d:
     def run(self, parallel: bool | None = None, device: str = "cpu") -> np.ndarray:
         """The output.  ``parallel=False`` keeps to the calling thread (for worker pools);
         ``device`` is 'cpu', 'cuda' or 'auto' (the GPU when there is one and the work is large)."""
-        work = self.x_shape[0] * self.rows.size * self.cols.size * self.size[0] * self.size[1]
-        out = self._pool(parallel, resolve_device(device, work))
+        outputs = self.x_shape[0] * self.rows.size * self.cols.size
+        moved = (math.prod(self.x_shape) + outputs) * self.dtype.itemsize
+        out = self._pool(parallel, resolve_device(device, outputs * self.size[0] * self.size[1], moved))
         return out[0] if self.squeeze else out
 
     def trace(self, cells=None) -> PoolTrace:

@@ -84,6 +84,40 @@ def test_auto_keeps_small_work_on_the_cpu(monkeypatch):
         convtrace.conv2d(np.eye(3), np.ones((2, 2)), device="tpu")
 
 
+@pytest.mark.parametrize(("side", "window", "threads", "where"), [
+    (2048, 3, 2, "cpu"),     # 9 multiply-adds per 8 bytes moved: the transfer costs more than the CPU
+    (2048, 9, 2, "cuda"),    # 81 per 8 bytes: worth it beside two CPU threads …
+    (2048, 9, 16, "cpu"),    # … not beside sixteen
+    (1024, 15, 16, "cuda"),
+    (64, 15, 2, "cpu"),      # too little work to launch at all
+])
+def test_auto_sends_a_job_to_the_gpu_when_its_transfer_pays_off(monkeypatch, side, window, threads, where):
+    from convtrace import arrays
+
+    monkeypatch.setattr(gpu, "available", lambda: True)
+    monkeypatch.setattr("convtrace.engine.config.THREADS", threads)
+    chosen = []
+    monkeypatch.setattr(arrays, "resolve_device",
+                        lambda device, work, moved=None: chosen.append(
+                            "cuda" if arrays.gpu_pays_off(work, moved) else "cpu") or "cpu")
+    monkeypatch.setattr("convtrace.convolution.resolve_device", arrays.resolve_device)
+    x = np.zeros((side, side), np.float32)
+    convtrace.conv2d(x, np.ones((window, window), np.float32), device="auto")
+    assert chosen == [where]
+
+
+def test_auto_keeps_pooling_on_the_cpu(monkeypatch):
+    from convtrace import arrays
+
+    monkeypatch.setattr(gpu, "available", lambda: True)
+    chosen = []
+    monkeypatch.setattr("convtrace.pooling.resolve_device",
+                        lambda device, work, moved=None: chosen.append(arrays.resolve_device(device, work, moved))
+                        or "cpu")
+    convtrace.pool2d(np.zeros((4096, 4096), np.float32), 3, stride=1, device="auto")
+    assert chosen == ["cpu"]
+
+
 @needs_gpu
 def test_cli_device_options(run):
     cpu = run("conv", "1 2 3; 4 5 6; 7 8 9", "-k", "sharpen", "--padding", "1", "-f", "csv").output
