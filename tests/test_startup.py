@@ -211,6 +211,14 @@ def test_the_overview_is_the_help_typer_draws(columns, lang, colour):
         assert fast.stdout.replace("python -c", "convtrace") == typer_help.stdout
 
 
+def test_the_version_is_typers_without_typer(run):
+    for flag in ("--version", "-V"):
+        fast = subprocess.run([sys.executable, "-c", _OVERVIEW, flag], capture_output=True, text=True, env=_env(),
+                              cwd=ROOT, timeout=120)
+        assert fast.returncode == 0 and fast.stderr.split() == ["False", "False"], fast.stderr
+        assert fast.stdout == run(flag).output == f"convtrace {convtrace.__version__}\n"
+
+
 def test_the_overview_lists_the_apps_commands_and_their_helps():
     import typer.main
 

@@ -10,7 +10,8 @@ names, when it names one first (``convtrace conv …``): the other commands'
 modules are not imported, nor their options converted by Typer.  Anything
 else (``convtrace``, a mistyped command, shell completion) gets the whole
 ``app``; ``convtrace --help`` alone is drawn without Typer
-(:mod:`convtrace.cli.overview`), as the whole app would draw it.
+(:mod:`convtrace.cli.overview`), as the whole app would draw it, and
+``convtrace --version`` is printed without it.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ def main() -> None:
         from convtrace.cli.overview import print_overview
 
         print_overview()
+        return
+    if args in (["--version"], ["-V"]):
+        from convtrace import __version__
+
+        print(f"convtrace {__version__}")
         return
     module = COMMAND_MODULES.get(args[0]) if args else None
     (make_app((module,)) if module is not None else _whole_app())()

@@ -102,14 +102,6 @@ def _clipped_integers(sums, maxval, out):
     # Integer sums with no scale: clipping them is what rounding and clipping float32(sum) gives
     # (a sum past float32's 2**24 clips to maxval either way), without the float round trip.
     channels, height, width = sums.shape
-    if channels == 3:  # written out: the three planes go into each pixel in one pass
-        for i in range(height):
-            r, g, b, row = sums[0, i], sums[1, i], sums[2, i], out[i]
-            for j in range(width):
-                row[j, 0] = _clip_integer(r[j], maxval)
-                row[j, 1] = _clip_integer(g[j], maxval)
-                row[j, 2] = _clip_integer(b[j], maxval)
-        return out
     line_pixels = np.empty(width, dtype=out.dtype)
     for i in range(height):
         for c in range(channels):
