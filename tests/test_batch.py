@@ -550,14 +550,14 @@ def test_an_image_that_cannot_be_read_for_permissions_says_so(run, tmp_path, mon
     from convtrace.io import readers
 
     src = _images(tmp_path / "in")
-    real = readers.open_pixels
+    real = readers.opened_image
 
     def guarded(path):
         if path.name == "a.png":
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(readers, "open_pixels", guarded)
+    monkeypatch.setattr(readers, "opened_image", guarded)
     result = run("batch", src, tmp_path / "out", "-k", "sharpen")
     assert result.exit_code == 1
     failed = [line for line in result.output.splitlines() if line.startswith("failed: ")]

@@ -111,3 +111,70 @@ def test_png_of_a_traced_photo_is_the_whole_result(run, tmp_path):
     assert result.exit_code == 0, result.output
     want = np.clip(np.rint(convtrace.conv2d(np.moveaxis(rgb, -1, 0), "gaussian-5", padding="same")), 0, 255)
     np.testing.assert_array_equal(np.moveaxis(np.asarray(Image.open(tmp_path / "out.png")), -1, 0), want)
+
+
+# --------------------------------------------------------------------------- Pillow's memory, viewed
+
+@settings(max_examples=40, deadline=None)
+@given(mode=st.sampled_from(["L", "RGB", "RGBA"]), height=st.integers(1, 40), width=st.integers(1, 40),
+       seed=st.integers(0, 2**16))
+def test_the_storage_view_is_what_numpy_copies(mode, height, width, seed):
+    from PIL import Image
+
+    from convtrace.io.pixel_memory import storage_view
+
+    bands = len(mode)
+    pixels = np.random.default_rng(seed).integers(0, 256, (height, width, bands)[:2 if bands == 1 else 3],
+                                                  dtype=np.uint8)
+    img = Image.fromarray(pixels, mode)
+    with storage_view(img) as view:
+        assert view is not None and not view.flags.writeable
+        np.testing.assert_array_equal(view if bands == 1 else view[..., :bands], np.asarray(img))
+
+
+def test_the_storage_view_gives_way_where_pillow_cannot_export():
+    from PIL import Image
+
+    from convtrace.io.pixel_memory import storage_view
+
+    for img in (Image.new("I;16", (5, 4)), Image.new("LA", (5, 4)), Image.new("F", (5, 4))):
+        with storage_view(img) as view:
+            assert view is None
+    block = Image.core.get_block_size()
+    Image.core.set_block_size(4096)      # a large image's rows end up in several blocks
+    try:
+        img = Image.new("RGB", (300, 200), (1, 2, 3))
+        with storage_view(img) as view:
+            assert view is None
+    finally:
+        Image.core.set_block_size(block)
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "LA", "P"])
+@pytest.mark.parametrize("keep_integers", [False, True])
+def test_decode_reads_the_view_as_it_reads_a_copy(tmp_path, monkeypatch, mode, keep_integers):
+    import contextlib
+
+    from PIL import Image
+
+    from convtrace.batch import images
+    from convtrace.io import pixel_memory
+
+    rng = np.random.default_rng(len(mode))
+    img = Image.fromarray(rng.integers(0, 256, (13, 17, 4), dtype=np.uint8), "RGBA").convert(mode)
+    path = tmp_path / "img.png"
+    img.save(path)
+    viewed = images.decode(path, keep_integers)
+
+    @contextlib.contextmanager
+    def no_view(img):
+        yield None
+
+    monkeypatch.setattr(pixel_memory, "storage_view", no_view)
+    copied = images.decode(path, keep_integers)
+    np.testing.assert_array_equal(viewed[0], copied[0])
+    assert viewed[0].dtype == copied[0].dtype and viewed[0].flags.writeable
+    assert (viewed[1] is None) == (copied[1] is None)
+    if viewed[1] is not None:
+        np.testing.assert_array_equal(viewed[1], copied[1])
+    assert viewed[2:] == copied[2:]

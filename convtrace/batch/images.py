@@ -47,11 +47,18 @@ def decode(path: Path, keep_integers: bool = False):
     """(channels (C, H, W), alpha or None, max pixel value, Pillow mode) of an image file.
 
     The channels are float32, or with ``keep_integers`` an 8- or 16-bit image's own integers (see
-    :attr:`BatchPlan.filters_integers`).
+    :attr:`BatchPlan.filters_integers`).  8-bit gray, RGB and RGBA images are read from Pillow's own
+    memory (:mod:`convtrace.io.pixel_memory`), not from a packed copy of it.
     """
-    from convtrace.io.readers import open_pixels
+    from convtrace.io.pixel_memory import storage_view
+    from convtrace.io.readers import _array_of, opened_image
 
-    arr, mode = open_pixels(path)
+    with opened_image(path) as img:
+        mode = img.mode
+        with storage_view(img) as view:
+            if view is not None:
+                return (*_planes(view, mode, keep_integers, 255), mode)
+        arr = _array_of(img)
     if mode in ("I", "F"):
         arr, mode = arr.astype(np.float32), "F"
     if mode.startswith("I;16"):
@@ -61,18 +68,24 @@ def decode(path: Path, keep_integers: bool = False):
         maxval = 65535 if maxval > 255 else 255
     else:
         maxval = 255
+    return (*_planes(arr, mode, keep_integers, maxval), mode)
+
+
+#: Colour channels of the modes whose pixels carry more: alpha (RGBA, LA), or padding (Pillow's RGB memory).
+COLOURS = {"RGB": 3, "RGBA": 3, "LA": 1}
+
+
+def _planes(arr: np.ndarray, mode: str, keep_integers: bool, maxval):
+    """(channels (C, H, W), alpha or None, maxval) of (H, W) or (H, W, C) pixels."""
     from convtrace.engine.pixels import planar
 
     dtype = arr.dtype if keep_integers and arr.dtype in (np.uint8, np.uint16) else np.float32
-    alpha = None
-    if arr.ndim == 3:
-        if mode in ("RGBA", "LA"):
-            alpha = arr[..., -1].copy()
-        colour = np.ascontiguousarray(arr[..., :-1] if alpha is not None else arr)
-        channels = planar(colour, np.empty((colour.shape[2],) + colour.shape[:2], dtype=dtype))
-    else:
-        channels = np.ascontiguousarray(arr[None], dtype=dtype)
-    return channels, alpha, maxval, mode
+    if arr.ndim == 2:  # a copy: ``arr`` may be Pillow's memory, gone with the image
+        return np.array(arr[None], dtype=dtype), None, maxval
+    alpha = arr[..., -1].copy() if mode in ("RGBA", "LA") else None
+    colours = COLOURS.get(mode, arr.shape[2])
+    pixels = np.ascontiguousarray(arr)
+    return planar(pixels, np.empty((colours,) + arr.shape[:2], dtype=dtype)), alpha, maxval
 
 
 def filter_pixels(channels: np.ndarray, plan: BatchPlan, scaled: bool = True) -> np.ndarray | tuple:

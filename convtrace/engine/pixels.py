@@ -18,8 +18,10 @@ CLIP, ABS, NORMALIZE = 0, 1, 2
 
 @jit
 def planar(pixels, out):
-    """(H, W, C) integers into ``out``, (C, H, W) of ``out``'s dtype (float32, or the pixels' own)."""
-    height, width, channels = pixels.shape
+    """The first C channels of (H, W, ≥C) integers into ``out``, (C, H, W) of ``out``'s dtype (float32, or
+    the pixels' own): an RGB image Pillow stores in four bytes a pixel is read where it lies."""
+    height, width = pixels.shape[0], pixels.shape[1]
+    channels = out.shape[0]
     for i in range(height):
         row = pixels[i]
         if channels == 3:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -30,8 +31,9 @@ from convtrace.messages.parsing import (
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm"})
 
 
-def open_pixels(path: Path) -> tuple[np.ndarray, str]:
-    """An image's pixels as Pillow gives them, (H, W) or (H, W, C), and its mode after normalising.
+@contextlib.contextmanager
+def opened_image(path: Path):
+    """An image file opened with Pillow, its pixels loaded and its mode normalised, for a ``with`` block.
 
     Palette images become RGB (RGBA with transparency), 1-bit becomes L, CMYK
     and other colour spaces become RGB; a GIF gives its first frame.  A
@@ -55,7 +57,14 @@ def open_pixels(path: Path) -> tuple[np.ndarray, str]:
                 img = img.convert("L")
             elif mode in ("CMYK", "YCbCr", "LAB", "HSV"):
                 img = img.convert("RGB")
-            return _array_of(img), img.mode
+            yield img
+
+
+def open_pixels(path: Path) -> tuple[np.ndarray, str]:
+    """An image's pixels as Pillow gives them, (H, W) or (H, W, C), and its mode after normalising
+    (see :func:`opened_image`)."""
+    with opened_image(path) as img:
+        return _array_of(img), img.mode
 
 
 #: Images up to this many bytes are converted to an array in one go; larger ones band by band.
