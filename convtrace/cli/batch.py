@@ -260,6 +260,18 @@ def on_cluster(batching, in_arg, out_arg, plan, recursive, pattern, out_format, 
 
 def run_with_progress(runner, total, dry_run, quiet, lang):
     """``runner(advance)`` (one machine or a cluster) with the Rich progress bar fed as images finish."""
+    errors = err_console()
+    show = not quiet and not dry_run and errors.is_terminal
+    try:
+        if not show:  # no bar to draw (quiet, piped): Rich's progress module is not even imported
+            return runner(lambda outcome: None)
+        return _run_with_bar(runner, total, errors)
+    except KeyboardInterrupt:
+        errors.print(translate(BATCH_INTERRUPTED, lang), markup=False)
+        raise typer.Exit(130) from None
+
+
+def _run_with_bar(runner, total, errors):
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -268,11 +280,9 @@ def run_with_progress(runner, total, dry_run, quiet, lang):
         TimeRemainingColumn,
     )
 
-    errors = err_console()
-    show = not quiet and not dry_run and errors.is_terminal
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} img/s"), TimeRemainingColumn()]
-    with Progress(*columns, console=errors, disable=not show, transient=False) as bar:
+    with Progress(*columns, console=errors, transient=False) as bar:
         task = bar.add_task("convtrace batch", total=total, rate="—")
         started = time.perf_counter()
 
@@ -281,11 +291,7 @@ def run_with_progress(runner, total, dry_run, quiet, lang):
             done = bar.tasks[0].completed + 1
             bar.update(task, advance=1, rate=f"{done / elapsed:.1f}" if elapsed > 0 else "—")
 
-        try:
-            return runner(advance)
-        except KeyboardInterrupt:
-            errors.print(translate(BATCH_INTERRUPTED, lang), markup=False)
-            raise typer.Exit(130) from None
+        return runner(advance)
 
 
 def report(summary, dry_run, quiet, json_summary, lang):
