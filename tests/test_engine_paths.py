@@ -8,11 +8,12 @@ each path so the bulk routine is checked as thoroughly as the small one.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convtrace import engine
 from convtrace.engine import gen_fused
+from tests import naive
 from tests.strategies import arrays, conv_problems, pool_problems
 
 
@@ -56,3 +57,23 @@ def test_generated_loops_are_up_to_date():
     assert gen_fused.TARGET.read_text(encoding="utf-8") == gen_fused.source(), (
         "run: python -m convtrace.engine.gen_fused"
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 9), before=st.integers(0, 40), after=st.integers(0, 40),
+       mode=st.sampled_from(["zeros", "reflect", "symmetric", "replicate", "circular"]),
+       seed=st.integers(0, 2**16))
+def test_padding_maps_and_copies_are_numpys_pad(n, before, after, mode, seed):
+    """The index maps (and the padded copy the trace shows) are ``np.pad``'s, however many times a
+    border wraps around a short axis."""
+    from convtrace.engine import PAD_CODES
+    from convtrace.engine.padding import index_map, pad
+
+    row = np.random.default_rng(seed).integers(-99, 99, n)
+    code = PAD_CODES[mode]
+    got = index_map(n, before, after, code)
+    want = naive.pad(row[None, :], (0, 0, before, after), mode, 1000)[0]
+    np.testing.assert_array_equal(np.where(got < 0, 1000, row[np.maximum(got, 0)]), want)
+    x = np.random.default_rng(seed).integers(-99, 99, (2, n, n + 1))
+    padded = pad(x, index_map(n, after, before, code), index_map(n + 1, before, after, code), -5)
+    np.testing.assert_array_equal(padded, np.stack([naive.pad(c, (after, before, before, after), mode, -5) for c in x]))
