@@ -140,6 +140,19 @@ def test_the_storage_view_gives_way_where_pillow_cannot_export():
     for img in (Image.new("I;16", (5, 4)), Image.new("LA", (5, 4)), Image.new("F", (5, 4))):
         with storage_view(img) as view:
             assert view is None
+    class OddExport:  # an export laid out otherwise, or failing: copied, never misread
+        mode, size = "RGB", (5, 4)
+
+        def __arrow_c_array__(self):
+            return Image.new("L", (5, 4)).__arrow_c_array__()
+
+    class FailingExport(OddExport):
+        def __arrow_c_array__(self):
+            raise ValueError("no export")
+
+    for img in (OddExport(), FailingExport()):
+        with storage_view(img) as view:
+            assert view is None
     block = Image.core.get_block_size()
     Image.core.set_block_size(4096)      # a large image's rows end up in several blocks
     try:

@@ -45,9 +45,12 @@ _ArrowArray._fields_ = [
     ("release", ctypes.c_void_p), ("private_data", ctypes.c_void_p),
 ]
 
-_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
-_capsule_pointer.restype = ctypes.c_void_p
-_capsule_pointer.argtypes = (ctypes.py_object, ctypes.c_char_p)
+try:  # CPython's C API (not on every Python): without it, nothing is viewed
+    _capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    _capsule_pointer.restype = ctypes.c_void_p
+    _capsule_pointer.argtypes = (ctypes.py_object, ctypes.c_char_p)
+except AttributeError:  # pragma: no cover - PyPy and the like
+    _capsule_pointer = None
 
 
 def _data_of(array: _ArrowArray, count: int) -> int | None:
@@ -59,34 +62,39 @@ def _data_of(array: _ArrowArray, count: int) -> int | None:
     return None if not address else address + array.offset
 
 
+def _address_of(img, formats, capsules) -> int | None:
+    """Where the exported memory of ``img`` starts, if it is laid out as ``formats`` says."""
+    width, height = img.size
+    top, child, depth = formats
+    schema = _ArrowSchema.from_address(_capsule_pointer(capsules[0], b"arrow_schema"))
+    array = _ArrowArray.from_address(_capsule_pointer(capsules[1], b"arrow_array"))
+    if schema.format != top or array.length != width * height:
+        return None
+    if child is None:
+        return _data_of(array, width * height)
+    if schema.n_children != 1 or array.n_children != 1 or schema.children[0].contents.format != child:
+        return None
+    address = _data_of(array.children[0].contents, width * height * depth)
+    return None if address is None else address + array.offset * depth
+
+
 @contextlib.contextmanager
 def storage_view(img) -> Iterator[np.ndarray | None]:
     """Within the block: ``img``'s pixels as a read-only (H, W) or (H, W, 4) uint8 view, or None."""
     formats = VIEWED_MODES.get(img.mode)
     export = getattr(img, "__arrow_c_array__", None)
-    if formats is None or export is None:
-        yield None
-        return
-    try:
-        capsules = export()
-    except Exception:  # noqa: BLE001 - several blocks, a mode Pillow does not export: copy instead
-        yield None
-        return
-    width, height = img.size
-    top, child, depth = formats
-    schema = _ArrowSchema.from_address(_capsule_pointer(capsules[0], b"arrow_schema"))
-    array = _ArrowArray.from_address(_capsule_pointer(capsules[1], b"arrow_array"))
     address = None
-    if schema.format == top and array.length == width * height:
-        if child is None:
-            address = _data_of(array, width * height)
-        elif schema.n_children == 1 and array.n_children == 1 and schema.children[0].contents.format == child:
-            address = _data_of(array.children[0].contents, width * height * depth)
-            if address is not None:
-                address += array.offset * depth
+    if formats is not None and export is not None and _capsule_pointer is not None:
+        try:
+            capsules = export()
+            address = _address_of(img, formats, capsules)
+        except Exception:  # noqa: BLE001 - several blocks, an export we do not know: copy instead
+            address = None
     if address is None:
         yield None
         return
+    width, height = img.size
+    depth = formats[2]
     memory = (ctypes.c_uint8 * (width * height * depth)).from_address(address)
     view = np.frombuffer(memory, dtype=np.uint8).reshape((height, width) if depth == 1 else (height, width, depth))
     view.flags.writeable = False
