@@ -192,23 +192,24 @@ _TYPER_HELP = ("import sys\nsys.argv = ['convtrace', '--help']\nfrom convtrace.c
                "try:\n    app(prog_name='convtrace')\nexcept SystemExit:\n    pass\n")
 
 
-@pytest.mark.parametrize("columns", ["40", "64", "80", "132"])
-@pytest.mark.parametrize("lang", ["en_US.UTF-8", "es_ES.UTF-8"])
-@pytest.mark.parametrize("colour", [False, True])
-def test_the_overview_is_the_help_typer_draws(columns, lang, colour):
+@pytest.mark.parametrize(("columns", "lang", "colour", "flag"), [
+    ("40", "en_US.UTF-8", False, "--help"), ("64", "es_ES.UTF-8", False, "--help"),
+    ("80", "en_US.UTF-8", True, "--help"), ("80", "es_ES.UTF-8", True, "-h"),
+    ("132", "es_ES.UTF-8", False, "-h"), ("132", "en_US.UTF-8", True, "--help"),
+])
+def test_the_overview_is_the_help_typer_draws(columns, lang, colour, flag):
     """``convtrace --help`` is drawn without Typer, character for character (and colour for colour) as
     the whole app's help, at any width, in both languages; it imports neither Typer nor Numba."""
     env = {**_env(), "COLUMNS": columns, "LC_ALL": "", "LANG": lang}
     env.pop("NO_COLOR" if colour else "FORCE_COLOR", None)
     env["FORCE_COLOR" if colour else "NO_COLOR"] = "1"
-    for flag in ("--help", "-h"):
-        fast = subprocess.run([sys.executable, "-c", _OVERVIEW, flag], capture_output=True, text=True, env=env,
-                              cwd=ROOT, timeout=120)
-        typer_help = subprocess.run([sys.executable, "-c", _TYPER_HELP], capture_output=True, text=True, env=env,
-                                    cwd=ROOT, timeout=120)
-        assert fast.returncode == 0 and fast.stderr.split() == ["False", "False"], fast.stderr
-        assert ("\x1b[" in fast.stdout) == colour
-        assert fast.stdout.replace("python -c", "convtrace") == typer_help.stdout
+    fast = subprocess.run([sys.executable, "-c", _OVERVIEW, flag], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=120)
+    typer_help = subprocess.run([sys.executable, "-c", _TYPER_HELP], capture_output=True, text=True, env=env,
+                                cwd=ROOT, timeout=120)
+    assert fast.returncode == 0 and fast.stderr.split() == ["False", "False"], fast.stderr
+    assert ("\x1b[" in fast.stdout) == colour
+    assert fast.stdout.replace("python -c", "convtrace") == typer_help.stdout
 
 
 def test_the_version_is_typers_without_typer(run):

@@ -368,7 +368,7 @@ metavar_words: dict[str, dict[str, str]] = {
     "MATRIX": {"es": "MATRIZ"},
     "VALUE": {"es": "VALOR"},
     "OPTIONS": {"es": "OPCIONES"},
-    "COMMAND": {"es": "ORDEN"},
+    "COMMAND": {"es": "COMANDO"},
     "MAP": {"es": "MAPA"},
     "TOP": {"es": "ARRIBA"},
     "BOTTOM": {"es": "ABAJO"},
