@@ -414,3 +414,25 @@ def test_one_cell_trace_of_a_large_input_costs_no_padded_copy():
     after_run, after_trace, kept = (int(v) for v in out.stdout.split())
     assert kept <= (3 + 2 * 16) ** 2
     assert (after_trace - after_run) * 1024 < 40 * 2**20, (after_run, after_trace)
+
+
+@pytest.mark.parametrize(("flags", "quiet"), [([], False), (["--quiet"], True), (["-q"], True), (["--json"], True)])
+def test_a_quiet_batch_does_not_announce_compiling(run, tmp_path, monkeypatch, flags, quiet):
+    """``batch --quiet`` (and ``--json``, whose standard output is for scripts) keeps the compile notice quiet."""
+    import contextlib
+
+    from PIL import Image
+
+    asked = []
+
+    @contextlib.contextmanager
+    def notice(lang, quiet=False):
+        asked.append(quiet)
+        yield
+
+    monkeypatch.setattr(common, "compile_notice", notice)
+    src = tmp_path / "in"
+    src.mkdir()
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(src / "a.png")
+    assert run("batch", src, tmp_path / "out", "-k", "sharpen", *flags).exit_code == 0
+    assert asked == [quiet]

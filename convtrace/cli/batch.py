@@ -137,7 +137,7 @@ def batch(
     kernels_dir: KernelsDirOpt = None,
 ) -> None:
     lang_code = language(lang)
-    with user_errors(lang_code):
+    with user_errors(lang_code, quiet=quiet or json_summary):
         from convtrace import batch as batching
         from convtrace.spec import ConvSpec, PoolSpec
         from convtrace.syntax import parse_pool_step
