@@ -436,3 +436,16 @@ def test_a_quiet_batch_does_not_announce_compiling(run, tmp_path, monkeypatch, f
     Image.fromarray(np.zeros((4, 4), np.uint8)).save(src / "a.png")
     assert run("batch", src, tmp_path / "out", "-k", "sharpen", *flags).exit_code == 0
     assert asked == [quiet]
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_a_reader_that_stops_early_ends_the_overview_quietly(flag):
+    """``convtrace --help | head -3``: no traceback when the pipe closes, status 1, as Typer's help ends."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # a reader that has already gone: every write meets a broken pipe
+    try:
+        done = subprocess.run([sys.executable, "-c", _OVERVIEW, flag], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, env=_env(), cwd=ROOT, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1 and done.stderr == ""

@@ -16,6 +16,7 @@ else (``convtrace``, a mistyped command, shell completion) gets the whole
 
 from __future__ import annotations
 
+import os
 import sys
 
 #: The command modules, in the order the help lists their commands.
@@ -50,17 +51,32 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _without_typer(show) -> None:
+    """Run ``show``, which prints to standard output; a reader that stops early (``| head``) ends it
+    quietly with status 1, as Click ends Typer's own help."""
+    try:
+        show()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        sys.exit(1)
+
+
+def _print_version() -> None:
+    from convtrace import __version__
+
+    print(f"convtrace {__version__}")
+
+
 def main() -> None:
     args = sys.argv[1:]
     if args in (["--help"], ["-h"]):
         from convtrace.cli.overview import print_overview
 
-        print_overview()
+        _without_typer(print_overview)
         return
     if args in (["--version"], ["-V"]):
-        from convtrace import __version__
-
-        print(f"convtrace {__version__}")
+        _without_typer(_print_version)
         return
     module = COMMAND_MODULES.get(args[0]) if args else None
     (make_app((module,)) if module is not None else _whole_app())()
