@@ -68,6 +68,41 @@ def test_compile_notice_on_a_cold_cache_then_silent(tmp_path):
     assert warm.stdout == cold.stdout
 
 
+_WARM_LOAD = textwrap.dedent("""
+    import sys
+    import numpy as np
+    import convtrace
+    rng = np.random.default_rng(7)
+    image = rng.standard_normal((2, 300, 200)).astype(np.float32)
+    small = rng.integers(-9, 10, (5, 5))
+    weights = rng.standard_normal((3, 3)).astype(np.float32)
+    results = [convtrace.conv2d(image, weights, padding=1, pad_mode="reflect"),
+               convtrace.conv2d(small, np.array([[1, 0], [-2, 3]]), stride=2),
+               convtrace.trace_conv2d(small, np.ones((3, 3), dtype=np.int64)).output,
+               convtrace.pool2d(image, 2, mode="max")]
+    np.savez(sys.argv[1], *results)
+    print("REGISTRIES", "numba.np.linalg" in sys.modules, "numba.np.random.generator_core" in sys.modules)
+""")
+
+
+def test_a_warm_run_loads_the_cached_engine_without_numbas_compiler(tmp_path):
+    """Cached routines load without Numba's compiler set-up (every typing and lowering rule,
+    0.2-0.3 s): the warm process never imports those modules, and computes what the cold one did."""
+    env = _env(NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+    runs = {}
+    for name in ("cold", "warm"):
+        out = subprocess.run([sys.executable, "-c", _WARM_LOAD, str(tmp_path / f"{name}.npz")],
+                             capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+        assert out.returncode == 0, out.stderr
+        runs[name] = out.stdout.split()[-2:]
+    assert runs == {"cold": ["True", "True"], "warm": ["False", "False"]}
+    cold, warm = np.load(tmp_path / "cold.npz"), np.load(tmp_path / "warm.npz")
+    assert cold.files == warm.files and len(cold.files) == 4
+    for name in cold.files:
+        assert cold[name].dtype == warm[name].dtype
+        np.testing.assert_array_equal(cold[name], warm[name])
+
+
 def test_compile_notice_quiet_when_piped(tmp_path):
     """Without the override, a piped standard error gets no notice, even on a cold cache."""
     env = _env(NUMBA_CACHE_DIR=str(tmp_path / "cache"))
