@@ -4,8 +4,10 @@ Run on a machine with an NVIDIA GPU and ``pip install 'convtrace[cuda]'``:
 
     python benchmarks/bench_gpu.py [--frames 16] [--repeat 5]
 
-Cases: a 4096×4096 float32 image (3×3, 5×5, 7×7 kernels; 2×2 max pooling)
-and a batch of 1080p RGB frames filtered one by one with a 5×5 kernel.  Then
+Cases: a 4096×4096 float32 image (3×3, 5×5, 7×7 kernels; 2×2 max pooling),
+a batch of 1080p RGB frames filtered one by one with a 5×5 kernel, and a
+batch's filtering of 8-bit photos kept on the device (``filter_on_gpu``)
+against the same steps sent one by one and against the CPU.  Then
 the crossover that ``device="auto"`` relies on: a 2048² image under growing
 windows, GPU against CPU, each with its multiply-adds per byte moved per CPU
 thread; the smallest ratio where the GPU wins is what
@@ -86,10 +88,45 @@ def main() -> None:
 
     rows.append((case, "convtrace", time_runs(lambda: each("cuda"), max(2, args.repeat // 2)), "GPU"))
     rows.append((case, "convtrace CPU", time_runs(lambda: each("cpu"), 2), ""))
+    rows += batch_chain(rng, args.frames, args.repeat)
     name = gpu.cuda.get_current_device().name
     print(f"convtrace GPU benchmark on {name.decode() if isinstance(name, bytes) else name}")
     print_table("GPU (times include host↔device transfers)", rows)
     crossover(rng, args.repeat)
+
+
+def batch_chain(rng, n_photos: int, repeat: int) -> list:
+    """A batch's filtering of 8-bit photos: the device chain (bytes up, pixels back) against each step
+    sent on its own (int32 sums both ways, pixels made on the CPU) and against the CPU."""
+    from convtrace.batch.images import filter_on_gpu, filter_pixels, to_pixels
+    from convtrace.batch.plan import BatchPlan, KernelStep
+    from convtrace.kernel import named_kernel
+    from convtrace.spec import ConvSpec, PoolSpec
+
+    photos = rng.integers(0, 256, (n_photos, 3, 768, 1024), dtype=np.uint8)
+    rows = []
+    for name, steps in (("sharpen", (KernelStep(named_kernel("sharpen"), ConvSpec(padding="same")),)),
+                        ("gaussian-5, max:2", (KernelStep(named_kernel("gaussian-5"), ConvSpec(padding="same")),
+                                               PoolSpec(size=2)))):
+        case = f"{n_photos} photos {name}"
+        plans = {device: BatchPlan(steps, device=device) for device in ("cpu", "cuda")}
+        integers = plans["cpu"].filters_integers
+
+        def chain():
+            for photo in photos:
+                filter_on_gpu(photo if integers else photo.astype(np.float32), plans["cuda"], 255)
+
+        def per_step(device):
+            for photo in photos:
+                sums, scale = filter_pixels(photo if integers else photo.astype(np.float32), plans[device],
+                                            scaled=False)
+                to_pixels(sums, "clip", 255, scale)
+
+        rows.append((case, "convtrace", time_runs(chain, repeat), "GPU chain: bytes up, pixels back"))
+        rows.append((case, "convtrace GPU step by step", time_runs(lambda: per_step("cuda"), repeat),
+                     "each step's values both ways"))
+        rows.append((case, "convtrace CPU", time_runs(lambda: per_step("cpu"), repeat), ""))
+    return rows
 
 
 def crossover(rng, repeat: int) -> None:

@@ -192,6 +192,15 @@ class Conv2d:
         float64 copy (``convtrace.io.images.pixels(sums, scale=op.scale)``)."""
         return self._shaped(self._correlate(parallel, self._device(device)))
 
+    def device_sums(self, x, resident) -> object:
+        """:meth:`sums` computed on the GPU from ``x``, this operation's input already sent there (a
+        previous step's result, or the image as the engine reads it), and kept there in the calling
+        thread's device buffer named ``resident``: a chain of steps sends an image once and brings
+        back only its pixels (see ``convtrace.engine.gpu``)."""
+        s = self.spec
+        return engine.correlate(x, self.weights, self.groups, self.pads, s.pad_mode, s.constant, s.stride,
+                                s.dilation, device="cuda", dtype=self.dtype, resident=resident)
+
     def _check_out(self, out) -> None:
         ok = (isinstance(out, np.ndarray) and out.shape == self.out_shape and out.dtype == self.out_dtype
               and out.flags.c_contiguous and out.flags.writeable and not np.shares_memory(out, self.source3))

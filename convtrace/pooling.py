@@ -110,6 +110,13 @@ class Pool2d:
         out = self._pool(parallel, resolve_device(device, outputs * self.size[0] * self.size[1], moved))
         return out[0] if self.squeeze else out
 
+    def device_run(self, x, resident) -> object:
+        """:meth:`run` on the GPU from ``x`` already there, the result kept there (see
+        :meth:`convtrace.convolution.Conv2d.device_sums`)."""
+        s = self.spec
+        return engine.pool(x, self.size, self.pads, self.stride, s.dilation, s.mode, self.rows.size,
+                           self.cols.size, s.count_include_pad, device="cuda", resident=resident)
+
     def trace(self, cells=None) -> PoolTrace:
         """The output with the working of ``cells`` (each (i, j) or (channel, i, j); all when None).
 

@@ -7,6 +7,8 @@ CONVTRACE_REAL_GPU=1 asks for it.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -146,3 +148,113 @@ def test_real_gpu_large_image():
     same(convtrace.conv2d(x, w, padding="same", pad_mode="replicate", device="cuda"),
          convtrace.conv2d(x, w, padding="same", pad_mode="replicate"))
     same(convtrace.pool2d(x, 2, device="cuda"), convtrace.pool2d(x, 2))
+
+
+# --------------------------------------------------------------------------- a batch kept on the device
+
+_TRICKY = [0.5, 1.5, 2.5, 253.5, 254.5, 255.5, 0.49999997, 127.50001, -0.5, -1.5, -300.0, np.nan, np.inf, -np.inf,
+           1e30, -1e30, 65534.5, 65535.49, 3.0e38, 0.0, -0.0, 1e-30]
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", [np.int32, np.float32, np.float64])
+@pytest.mark.parametrize("scale", [1, Fraction(1, 9), Fraction(1, 16)], ids=["1", "1/9", "1/16"])
+@pytest.mark.parametrize("mode", ["clip", "abs"])
+@pytest.mark.parametrize("maxval", [255, 65535])
+def test_device_pixels_are_the_cpu_pixel_pass(dtype, scale, mode, maxval):
+    """Rounding half to even, NaN, ±inf, huge and negative values, scales, 8 and 16 bits: the GPU's
+    pixel pass gives the CPU's pixels exactly."""
+    from convtrace.io.images import pixels
+
+    rng = np.random.default_rng(3)
+    if dtype == np.int32:
+        values = np.array([-5, 0, 1, 254, 255, 256, 70000, -70000, 2**31 - 1, -2**31, 65535, 65536], np.int64)
+        values = np.concatenate([values, rng.integers(-600, 600, 12)]).astype(np.int32)
+    else:
+        values = np.concatenate([np.array(_TRICKY), rng.uniform(-400, 70000, 22),
+                                 rng.integers(-300, 300, 20) + 0.5]).astype(dtype)
+    sums = values[: values.size // 6 * 6].reshape(2, 3, -1)
+    expected = pixels(sums, mode, maxval, scale)
+    got = gpu.pixels(gpu.upload(sums), scale, mode == "abs", maxval)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
+
+
+def _photo(tmp_path, name, array):
+    from PIL import Image
+
+    path = tmp_path / name
+    Image.fromarray(array).save(path)
+    return path
+
+
+@needs_gpu
+@pytest.mark.parametrize(("steps", "channels", "range_mode", "picture"), [
+    (["sharpen"], "per", "clip", "rgb"),                    # 8-bit integers sent as bytes, summed in int32
+    (["gaussian-3"], "per", "abs", "rgb"),                  # a 1/16 scale applied in the pixel pass
+    (["sobel-left"], "gray", "abs", "rgb"),                     # luma first, float32
+    (["gaussian-5", "max:2"], "per", "clip", "rgb"),        # a scale, then pooling on the device
+    (["box-blur", "avg:2", "sharpen"], "per", "clip", "rgb"),
+    (["sharpen"], "sum", "clip", "rgb"),                    # one map from a depth-3 filter
+    (["laplacian-8"], "per", "normalize", "rgb"),              # stretched on the host
+    (["sharpen"], "per", "clip", "gray16"),                 # 16-bit pixels out
+])
+def test_a_batch_chain_on_the_device_gives_the_cpus_pixels(tmp_path, steps, channels, range_mode, picture):
+    from convtrace.batch.images import (
+        decode,
+        filter_device,
+        filter_on_gpu,
+        filter_pixels,
+        to_pixels,
+    )
+    from convtrace.batch.plan import BatchPlan, KernelStep
+    from convtrace.kernel import named_kernel
+    from convtrace.spec import ConvSpec, PoolSpec
+
+    rng = np.random.default_rng(11)
+    image = (rng.integers(0, 256, (7, 9, 3), dtype=np.uint8) if picture == "rgb"
+             else rng.integers(0, 65536, (7, 9), dtype=np.uint16))
+    path = _photo(tmp_path, "a.png", image)
+    plan_steps = []
+    for step in steps:
+        if ":" in step:
+            mode, size = step.split(":")
+            plan_steps.append(PoolSpec(size=int(size), mode=mode))
+        else:
+            plan_steps.append(KernelStep(named_kernel(step), ConvSpec(padding="same", pad_mode="replicate")))
+    plan = BatchPlan(tuple(plan_steps), channels=channels, range_mode=range_mode, device="cuda")
+    decoded, _, maxval, _ = decode(path, keep_integers=plan.filters_integers)
+    assert filter_device(decoded, plan) == "cuda"
+    on_gpu = filter_on_gpu(decoded, plan, maxval)
+    sums, scale = filter_pixels(decoded, BatchPlan(tuple(plan_steps), channels=channels, range_mode=range_mode),
+                                scaled=False)
+    on_cpu = to_pixels(sums, range_mode, maxval, scale)
+    assert on_gpu.dtype == on_cpu.dtype and on_gpu.shape == on_cpu.shape
+    # The simulator computes as the CPU does; a real GPU may fuse a multiply and an add in float steps.
+    tolerance = 0 if gpu.simulated() or plan.filters_integers else 1
+    assert np.abs(on_gpu.astype(np.int64) - on_cpu).max() <= tolerance
+
+
+def test_auto_sends_a_batch_image_to_the_gpu_only_when_its_work_pays_for_its_bytes(monkeypatch):
+    from convtrace.batch.images import filter_device
+    from convtrace.batch.plan import BatchPlan, KernelStep
+    from convtrace.kernel import Kernel, named_kernel
+    from convtrace.spec import ConvSpec
+
+    monkeypatch.setattr(gpu, "available", lambda: True)
+    photo = np.zeros((3, 2048, 2048), np.uint8)
+
+    def plan(kernel, device="auto"):
+        return BatchPlan((KernelStep(kernel, ConvSpec(padding="same")),), device=device)
+
+    sharpen, box9 = named_kernel("sharpen"), Kernel("box9", np.ones((9, 9), np.int64))
+    assert filter_device(photo, plan(sharpen, "cpu")) == "cpu"
+    # A sharpened photo moves a byte up and a byte back a value, for 9 multiply-adds: worth it beside
+    # two CPU threads (as int32 sums both ways it was not) …
+    monkeypatch.setattr("convtrace.engine.config.THREADS", 2)
+    assert filter_device(photo, plan(sharpen)) == "cuda"
+    # … not beside sixteen, where a 9×9 window (81 multiply-adds a value) still is.
+    monkeypatch.setattr("convtrace.engine.config.THREADS", 16)
+    assert filter_device(photo, plan(sharpen)) == "cpu"
+    assert filter_device(photo, plan(box9)) == "cuda"
+    assert filter_device(photo[:, :64, :64], plan(box9)) == "cpu"  # too little work to launch at all

@@ -94,30 +94,99 @@ def filter_pixels(channels: np.ndarray, plan: BatchPlan, scaled: bool = True) ->
     ``scaled=False`` gives ``(sums, scale)`` instead: the last convolution's sums before its kernel's
     scale, which :func:`to_pixels` applies in its one pass (one full-size multiply fewer per image).
     """
-    from convtrace.convolution import apply_scale, prepare_conv2d
-    from convtrace.pooling import prepare_pool2d
+    from convtrace.convolution import apply_scale
 
-    x, scale = channels, 1
-    if plan.channels == "gray" and x.shape[0] == 3:
-        # ITU-R 601 luma, as Pillow's convert("L").
-        x = (x[0] * np.float32(0.299) + x[1] * np.float32(0.587) + x[2] * np.float32(0.114))[None]
+    x, scale = _channels_filtered(channels, plan), 1
     for step in plan.steps:
         if scale != 1:  # the previous convolution's sums, scaled before the next step reads them
             x = apply_scale(x, scale)
         scale = 1
+        operation = _prepared(step, x, plan)
         if isinstance(step, KernelStep):
-            kernel = step.kernel
-            if plan.channels == "sum" and kernel.weights.ndim == 2 and x.shape[0] > 1:
-                kernel = Kernel(kernel.name, np.repeat(kernel.weights[None], x.shape[0], axis=0), kernel.scale)
-            operation = prepare_conv2d(x, kernel, step.spec)
             out = operation.sums(parallel=False, device=plan.device)
             scale = operation.scale
         else:
-            out = prepare_pool2d(x, spec=step).run(parallel=False, device=plan.device)
+            out = operation.run(parallel=False, device=plan.device)
         x = out if out.ndim == 3 else out[None]
     if scaled:
         return apply_scale(x, scale) if scale != 1 else x
     return x, scale
+
+
+def _channels_filtered(channels: np.ndarray, plan: BatchPlan) -> np.ndarray:
+    if plan.channels == "gray" and channels.shape[0] == 3:
+        # ITU-R 601 luma, as Pillow's convert("L").
+        x = channels
+        return (x[0] * np.float32(0.299) + x[1] * np.float32(0.587) + x[2] * np.float32(0.114))[None]
+    return channels
+
+
+def _step_kernel(step: KernelStep, channels: int, plan: BatchPlan) -> Kernel:
+    kernel = step.kernel
+    if plan.channels == "sum" and kernel.weights.ndim == 2 and channels > 1:
+        return Kernel(kernel.name, np.repeat(kernel.weights[None], channels, axis=0), kernel.scale)
+    return kernel
+
+
+def _prepared(step, x: np.ndarray, plan: BatchPlan):
+    """``step`` checked and resolved for an input like ``x``, without computing."""
+    from convtrace.convolution import prepare_conv2d
+    from convtrace.pooling import prepare_pool2d
+
+    if isinstance(step, KernelStep):
+        return prepare_conv2d(x, _step_kernel(step, x.shape[0], plan), step.spec)
+    return prepare_pool2d(x, spec=step)
+
+
+def filter_device(channels: np.ndarray, plan: BatchPlan) -> str:
+    """Where the plan filters these channels: 'cpu' or 'cuda'.  'auto' weighs the first step's work
+    against what :func:`filter_on_gpu` moves: the image as decoded and its pixels back."""
+    from convtrace.arrays import resolve_device
+
+    if plan.device == "cpu":
+        return "cpu"
+    x = _channels_filtered(channels, plan)
+    operation = _prepared(plan.steps[0], x, plan)
+    outputs = operation.out_shape3[0] * operation.rows.size * operation.cols.size
+    window = operation.weights[0].size if hasattr(operation, "weights") else operation.size[0] * operation.size[1]
+    return resolve_device(plan.device, outputs * window, x.nbytes + outputs)
+
+
+def filter_on_gpu(channels: np.ndarray, plan: BatchPlan, maxval: int) -> np.ndarray:
+    """:func:`filter_pixels` and :func:`to_pixels` on the GPU: (H, W, C) pixels 0…maxval.
+
+    The decoded image goes to the device once, as it is (an 8-bit image filtered as integers is a
+    byte a value, not the four of its int32 sums); every step reads the previous one's result where
+    it lies, kernel scales are applied there, and only the pixels come back (a min–max stretch
+    brings back the values instead, to stretch them on the CPU).  Each step is prepared, checked and
+    typed as on the CPU: the first on the image itself, later ones on a stand-in of the previous
+    result's shape and float dtype, which is all their checks read.
+    """
+    from convtrace.engine import gpu
+
+    x_host = _channels_filtered(channels, plan)
+    x, scale = gpu.upload(x_host), 1
+    for k, step in enumerate(plan.steps):
+        if scale != 1:
+            x = gpu.scaled(x, scale, slot=k)
+        scale = 1
+        like = x_host if k == 0 else _stand_in(x) if np.dtype(x.dtype).kind == "f" else gpu.to_host(x)
+        operation = _prepared(step, like, plan)
+        if isinstance(step, KernelStep):
+            x = operation.device_sums(x, resident=("step", k))
+            scale = operation.scale
+        else:
+            if np.dtype(x.dtype) != operation.dtype:
+                x = gpu.upload(np.asarray(gpu.to_host(x), dtype=operation.dtype), slot=k)
+            x = operation.device_run(x, resident=("step", k))
+    if plan.range_mode == "normalize":
+        return to_pixels(gpu.to_host(x), "normalize", maxval, scale)
+    return gpu.pixels(x, scale, plan.range_mode == "abs", maxval)
+
+
+def _stand_in(device_array) -> np.ndarray:
+    """A host array of ``device_array``'s shape and dtype that takes no memory (its checks read no values)."""
+    return np.broadcast_to(np.zeros((), dtype=device_array.dtype), device_array.shape)
 
 
 def to_pixels(values: np.ndarray, range_mode: str, maxval: int, scale=1) -> np.ndarray:
@@ -173,6 +242,8 @@ def _fit(alpha: np.ndarray, shape) -> np.ndarray:
 def _filtered_image(source, plan: BatchPlan, suffix: str):
     """Read and filter one image: the Pillow image to save, its format and options."""
     channels, alpha, maxval, _ = decode(source, keep_integers=plan.filters_integers)
+    if filter_device(channels, plan) == "cuda":
+        return output_image(filter_on_gpu(channels, plan, maxval), alpha, suffix)
     sums, scale = filter_pixels(channels, plan, scaled=False)
     return output_image(to_pixels(sums, plan.range_mode, maxval, scale), alpha, suffix)
 

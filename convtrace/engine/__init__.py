@@ -116,7 +116,7 @@ def reads_directly(x_dtype, dtype, pad_value=0) -> bool:
 
 
 def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, parallel=None, out=None, device="cpu",
-              dtype=None):
+              dtype=None, resident=None):
     """Cross-correlate ``x`` (C, H, W) with ``w`` (F, G, kh, kw): (F, H', W').
 
     Small problems use the one-tap-per-pass routine (quick to compile); large
@@ -129,7 +129,9 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
     routine reads it as it is (:func:`reads_directly`: 8- and 16-bit integers
     summed in int32).  ``out``, when given, must be a C-contiguous
     (F, H', W') array of the compute dtype; it is filled and returned (on
-    every device).
+    every device).  On the GPU, ``x`` may already lie there, and
+    ``resident`` (a name) keeps the result there too, in that device
+    buffer of the calling thread, for the next step of a chain.
     """
     dtype = x.dtype if dtype is None else np.dtype(dtype)
     plan = _ConvPlan(x, w, pads, pad_mode, stride, dilation)
@@ -137,9 +139,12 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
     if device == "cuda":
         from convtrace.engine import gpu
 
-        result = gpu.correlate(np.ascontiguousarray(x, dtype=dtype), w, groups, pads, pad_mode, pad_value, stride,
-                               dilation, plan.rmap, plan.cmap, (n_filters, plan.n_rows, plan.n_cols))
-        if out is None:
+        if not gpu.is_device_array(x) and not reads_directly(x.dtype, dtype, pad_value):
+            x = np.ascontiguousarray(x, dtype=dtype)
+        result = gpu.correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, plan.rmap, plan.cmap,
+                               (n_filters, plan.n_rows, plan.n_cols), dtype, slot=resident,
+                               resident=resident is not None)
+        if out is None or resident is not None:
             return result
         out[...] = result
         return out
@@ -200,15 +205,16 @@ def pool_init(dtype, mode):
 
 
 def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pad=True, parallel=None,
-         device="cpu"):
-    """Pool each channel of ``x`` (C, H, W) into (C, n_rows, n_cols)."""
+         device="cpu", resident=None):
+    """Pool each channel of ``x`` (C, H, W) into (C, n_rows, n_cols); ``resident``: see :func:`correlate`."""
     plan = _PoolPlan(x, size, pads, stride, dilation, n_rows, n_cols, count_include_pad)
     dtype = pool_dtype(x.dtype, mode)
     if device == "cuda":
         from convtrace.engine import gpu
 
         return gpu.pool(x, size, pads, stride, dilation, POOL_CODES[mode], pool_init(dtype, mode),
-                        plan.row_counts, plan.col_counts, (x.shape[0], n_rows, n_cols), dtype)
+                        plan.row_counts, plan.col_counts, (x.shape[0], n_rows, n_cols), dtype, slot=resident,
+                        resident=resident is not None)
     out = np.empty((x.shape[0], n_rows, n_cols), dtype=dtype)
     work = out.size * size[0] * size[1]
     pool_bulk(np.ascontiguousarray(x), size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0],
