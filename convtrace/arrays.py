@@ -107,29 +107,37 @@ def conv_int_bound(x3: np.ndarray, w4: np.ndarray, constant) -> tuple[int, int, 
     taps = w4[0].size
     if xmax * wmax * taps <= INT64_MAX:  # the quick answer, without summing the weights
         return xmax * wmax * taps, xmax, wmax * taps
-    flat = w4.reshape(w4.shape[0], -1)
-    filters = flat if flat.shape[0] <= 1 or w4.strides[0] != 0 else flat[:1]  # a broadcast 2-D kernel
-    wsum = max(sum(abs(int(v)) for v in row) for row in filters)
+    wsum = filter_abs_sum(w4)
     return xmax * wsum, xmax, wsum
 
 
-def int32_exact(x_dtype: np.dtype, w4: np.ndarray, constant) -> bool:
-    """Whether int32 sums are exact for every input of ``x_dtype``: an integer type of at most 16 bits
-    (uint8, int8, uint16, int16) and (its largest |value|, or |pad value|) × Σ|w| of each filter ≤ 2**31 − 1.
-
-    The bound holds for any values of that dtype, so an image's output dtype never depends on its pixels.
-    """
+def dtype_sum_bound(x_dtype: np.dtype, w4: np.ndarray, constant) -> tuple[int, int, int] | None:
+    """(bound, max |x|, max Σ|w|) for every input of ``x_dtype``, an integer type of at most 16 bits
+    (uint8, int8, uint16, int16): no sum can exceed ``bound`` in magnitude, whatever the values (so an
+    image's output dtype never depends on its pixels).  None for other dtypes or past 2**31 − 1."""
     if x_dtype.kind not in "iu" or x_dtype.itemsize > 2:
-        return False
+        return None
     info = np.iinfo(x_dtype)
     xmax = max(-int(info.min), int(info.max), abs(int(constant)))
-    wmax = max_abs(w4)
-    if xmax * wmax > INT32_LIMIT:
-        return False
+    if xmax * max_abs(w4) > INT32_LIMIT:
+        return None
+    wsum = filter_abs_sum(w4)
+    return xmax * wsum, xmax, wsum
+
+
+def filter_abs_sum(w4: np.ndarray) -> int:
+    """The largest Σ|w| of one filter of integer weights (F, G, kh, kw), exactly."""
     flat = w4.reshape(w4.shape[0], -1)
     filters = flat if flat.shape[0] <= 1 or w4.strides[0] != 0 else flat[:1]  # a broadcast 2-D kernel
-    wsum = int(np.abs(filters.astype(np.int64)).sum(axis=1).max())  # |w| ≤ 2**31 each: no wrap
-    return xmax * wsum <= INT32_LIMIT
+    if max_abs(w4) * flat.shape[1] <= INT64_MAX:
+        return int(np.abs(filters.astype(np.int64)).sum(axis=1).max())
+    return max(sum(abs(int(v)) for v in row) for row in filters)
+
+
+def int32_exact(x_dtype: np.dtype, w4: np.ndarray, constant) -> bool:
+    """Whether int32 sums are exact for every input of ``x_dtype`` (see :func:`dtype_sum_bound`)."""
+    bound = dtype_sum_bound(x_dtype, w4, constant)
+    return bound is not None and bound[0] <= INT32_LIMIT
 
 
 def check_finite(arr: np.ndarray, what: str) -> None:

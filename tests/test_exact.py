@@ -7,6 +7,8 @@ be computed — never a different number.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -163,3 +165,66 @@ def test_small_fraction_kernels_keep_their_exact_scale():
     assert k.weights.dtype == np.int64 and k.scale == pytest.approx(1 / 16)
     trace = convtrace.trace_conv2d(np.full((3, 3), 16), k)
     assert trace.steps[0].total == 256 and trace.steps[0].result == 16
+
+
+# --------------------------------------------------------------------------- int16 results on request
+
+_SMALL_INTS = (np.uint8, np.int8, np.uint16, np.int16)
+
+
+@given(st.sampled_from(_SMALL_INTS), st.integers(1, 12), st.integers(1, 12), st.integers(1, 4), st.integers(1, 4),
+       st.integers(0, 2), st.sampled_from(["zeros", "reflect", "replicate", "circular"]), st.integers(0, 2**32 - 1))
+def test_int16_results_are_the_exact_sums_or_a_refusal_with_the_bound(dtype, h, w, kh, kw, pad, mode, seed):
+    """``dtype=np.int16`` gives the default result's values exactly, or refuses when some input of that
+    dtype could make a sum past 32767 — decided from the dtype and weights, never from the values."""
+    rng = np.random.default_rng(seed)
+    info = np.iinfo(dtype)
+    x = rng.integers(info.min, int(info.max) + 1, (h, w)).astype(dtype)
+    kernel = rng.integers(-3, 4, (kh, kw))
+    if mode == "reflect":
+        pad = min(pad, h - 1, w - 1)
+    options = dict(padding=pad, pad_mode=mode)
+    if h + 2 * pad < kh or w + 2 * pad < kw:
+        return
+    exact = convtrace.conv2d(x, kernel, **options)
+    bound = max(-int(info.min), int(info.max)) * int(np.abs(kernel).sum())
+    if bound > 32767:
+        with pytest.raises(ConvtraceValueError, match=f"could reach {bound} "):
+            convtrace.conv2d(x, kernel, dtype=np.int16, **options)
+        return
+    narrow = convtrace.conv2d(x, kernel, dtype=np.int16, **options)
+    assert narrow.dtype == np.int16 and exact.dtype == np.int32
+    np.testing.assert_array_equal(narrow, exact)
+
+
+@pytest.mark.parametrize("kernel", ["sharpen", "edge-3", "sobel-left", "emboss"])
+@pytest.mark.parametrize("threads", [None, False])
+def test_int16_results_of_a_photo_on_the_bulk_routines(kernel, threads):
+    rng = np.random.default_rng(8)
+    photo = rng.integers(0, 256, (3, 333, 517), dtype=np.uint8)
+    op = convtrace.prepare_conv2d(photo, kernel, padding="same", pad_mode="reflect", dtype="int16")
+    assert op.out_dtype == np.int16
+    exact = convtrace.conv2d(photo, kernel, padding="same", pad_mode="reflect")
+    np.testing.assert_array_equal(op.run(parallel=threads), exact)
+    out = np.full(op.out_shape, -1, np.int16)
+    assert op.run(out=out) is out
+    np.testing.assert_array_equal(out, exact)
+    with pytest.raises(ConvtraceValueError, match="dtype int16"):
+        op.run(out=np.empty(op.out_shape, np.int32))
+
+
+def test_int16_is_refused_where_results_are_not_integers_or_the_type_is_not_a_narrowing():
+    photo = np.zeros((4, 4), np.uint8)
+    with pytest.raises(ConvtraceValueError, match="needs integer results, but this convolution gives float64"):
+        convtrace.conv2d(photo, "gaussian-3", dtype=np.int16)  # a 1/16 scale
+    with pytest.raises(ConvtraceValueError, match="gives float32"):
+        convtrace.conv2d(photo.astype(np.float32), "sharpen", dtype=np.int16)
+    for asked, shown in ((np.float16, "float16"), ("int8", "int8"), ("complex", "complex128"), ([1], "[1]"),
+                         ("nonsense", "'nonsense'")):
+        with pytest.raises(ConvtraceValueError, match=f"dtype={re.escape(shown)} is not a result type .* exact int32"):
+            convtrace.conv2d(photo, "sharpen", dtype=asked)
+    assert convtrace.conv2d(photo, "sharpen", dtype=np.int32).dtype == np.int32  # the default, asked for
+    # Python integers are int64: their values decide (a scan), small ones fit.
+    assert convtrace.conv2d([[1, 2], [3, 4]], [[1, 1], [1, 1]], dtype=np.int16).tolist() == [[10]]
+    with pytest.raises(ConvtraceValueError, match="could reach 70000 "):
+        convtrace.conv2d([[10000, 2], [3, 4]], [[1, 1], [1, 4]], dtype=np.int16)

@@ -258,3 +258,10 @@ def test_auto_sends_a_batch_image_to_the_gpu_only_when_its_work_pays_for_its_byt
     assert filter_device(photo, plan(sharpen)) == "cpu"
     assert filter_device(photo, plan(box9)) == "cuda"
     assert filter_device(photo[:, :64, :64], plan(box9)) == "cpu"  # too little work to launch at all
+
+
+@needs_gpu
+def test_int16_results_on_the_gpu():
+    photo = np.random.default_rng(2).integers(0, 256, (2, 6, 7), dtype=np.uint8)
+    got = convtrace.conv2d(photo, "sharpen", padding="same", pad_mode="reflect", dtype=np.int16, device="cuda")
+    same(got, convtrace.conv2d(photo, "sharpen", padding="same", pad_mode="reflect").astype(np.int16))

@@ -20,6 +20,9 @@ PAD_VALUE_TOO_LARGE = "pad_value_too_large"
 NOT_REAL_NUMBER = "not_real_number"
 BAD_AXIS = "bad_axis"
 BAD_OUT = "bad_out"
+BAD_RESULT_DTYPE = "bad_result_dtype"
+RESULT_NOT_INTEGER = "result_not_integer"
+RESULT_TOO_NARROW = "result_too_narrow"
 
 MESSAGES: dict[str, dict[str, object]] = {
     NOT_NUMERIC: {
@@ -77,6 +80,18 @@ MESSAGES: dict[str, dict[str, object]] = {
     BAD_OUT: {
         "en": "out= must be a writable, C-contiguous NumPy array of shape {shape} and dtype {dtype} that does not share memory with the input; got {got} (or leave out= off)",
         "es": "out= debe ser un array de NumPy modificable y contiguo (orden C) de forma {shape} y tipo {dtype} que no comparta memoria con la entrada; se recibió {got} (o no uses out=)",
+    },
+    BAD_RESULT_DTYPE: {
+        "en": "dtype={value} is not a result type this convolution can give: leave it off for its exact {dtype} results, or give int16 (half the memory of int32) for integer inputs whose sums fit",
+        "es": "dtype={value} no es un tipo de resultado que esta convolución pueda dar: no lo indiques para obtener sus resultados exactos {dtype}, o indica int16 (la mitad de memoria que int32) para entradas enteras cuyas sumas quepan",
+    },
+    RESULT_NOT_INTEGER: {
+        "en": "dtype=int16 needs integer results, but this convolution gives {dtype} values (a float input, or a kernel scale such as 1/16); leave dtype off",
+        "es": "dtype=int16 necesita resultados enteros, pero esta convolución da valores {dtype} (una entrada float, o una escala de kernel como 1/16); no indiques dtype",
+    },
+    RESULT_TOO_NARROW: {
+        "en": "dtype=int16 cannot hold every sum of this convolution: it could reach {bound} (largest |input value| {xmax} × largest sum of |weights| of one filter {wsum}), and int16 holds at most 32767; leave dtype off for exact {dtype} results",
+        "es": "dtype=int16 no puede contener todas las sumas de esta convolución: podría llegar a {bound} (mayor |valor de entrada| {xmax} × mayor suma de |pesos| de un filtro {wsum}), e int16 llega como máximo a 32767; no indiques dtype para obtener resultados exactos {dtype}",
     },
     AXIS_ROWS: {"en": "rows", "es": "filas"},
     WHAT_INPUT: {"en": "the input", "es": "la entrada"},
