@@ -103,6 +103,15 @@ def test_a_warm_run_loads_the_cached_engine_without_numbas_compiler(tmp_path):
         np.testing.assert_array_equal(cold[name], warm[name])
 
 
+def test_the_engine_runs_as_plain_python_under_numba_disable_jit():
+    """NUMBA_DISABLE_JIT=1 (debuggers, coverage) leaves the routines plain functions: still correct."""
+    code = "import convtrace; print(convtrace.conv2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, 1]]).tolist())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                         env=_env(NUMBA_DISABLE_JIT="1"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[[6, 8], [12, 14]]"
+
+
 def test_compile_notice_quiet_when_piped(tmp_path):
     """Without the override, a piped standard error gets no notice, even on a cold cache."""
     env = _env(NUMBA_CACHE_DIR=str(tmp_path / "cache"))

@@ -85,6 +85,8 @@ LIGHT_CACHE = all(
 
 
 def _cached(dispatcher):
+    if not isinstance(dispatcher, numba.core.dispatcher.Dispatcher):  # NUMBA_DISABLE_JIT: the plain function
+        return dispatcher
     if LIGHT_CACHE:
         dispatcher._cache = EngineCache(dispatcher.py_func)
     else:
