@@ -8,8 +8,9 @@ first batch of 20 JPEGs ≤ 8 s, warm Quick start trace ≤ 0.5 s, ``--help`` �
 
 The "floor" rows time what any program built the same way pays, measured in the same run: importing
 NumPy and Numba, one cached ``@njit`` call in a fresh process (Numba's first dispatch loads its
-registries; SciPy's BLAS probe is skipped, as the command line does), and the ``--help`` of a
-two-command Typer app with Rich help.
+registries; SciPy's BLAS probe is skipped, as the command line does), the same call through the
+engine's ``jit`` (whose cache loads without them), and the ``--help`` of a two-command Typer app with
+Rich help.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def one(a):
     return a + 1
 one(1)
 """
+
+#: The same call compiled by the engine's ``jit``, whose cache loads without Numba's compiler set-up.
+ENGINE_FLOOR = NJIT_FLOOR.replace("import numba\n@numba.njit(cache=True)",
+                                  "from convtrace.engine.config import jit\n@jit")
 
 #: A Typer app with two commands and Rich help (the ``--help`` floor).
 TYPER_FLOOR = """
@@ -133,8 +138,15 @@ def main() -> None:
             timed([sys.executable, str(floor_script)], env)  # fills the cache
             row("floor: import numpy, numba", [timed([sys.executable, "-c", "import numpy, numba"], env)
                                                for _ in range(args.warm_repeat)], "")
-            row("floor: one cached @njit call", [timed([sys.executable, str(floor_script)], env)
-                                                 for _ in range(args.warm_repeat)], "")
+            engine_script = tmp / "engine_floor.py"
+            engine_script.write_text(ENGINE_FLOOR)
+            timed([sys.executable, str(engine_script)], env)
+            numba_calls, engine_calls = [], []
+            for _ in range(args.warm_repeat):
+                numba_calls.append(timed([sys.executable, str(floor_script)], env))
+                engine_calls.append(timed([sys.executable, str(engine_script)], env))
+            row("floor: one cached @njit call", numba_calls, "")
+            row("floor: the same, engine's loader", engine_calls, "")
             bare, helps, typer_helps = [], [], []
             for _ in range(args.warm_repeat):  # interleaved: the machine's load hits all three alike
                 bare.append(timed([sys.executable, "-c", "import typer, rich"], env))

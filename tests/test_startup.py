@@ -185,7 +185,8 @@ def test_blas_probe_is_lifted_after_the_command():
 
 def test_quick_start_loads_only_what_it_uses():
     """A trace converts its options without Pydantic, does not load Typer's help formatter (Rich's
-    Markdown and traceback modules), nor the other commands' modules, nor SciPy's linear algebra."""
+    Markdown and traceback modules), nor the other commands' modules, nor SciPy's linear algebra,
+    nor the engine's bulk and pooling loops (their dispatchers take 20 ms to make)."""
     code = textwrap.dedent("""
         import sys
         from convtrace.cli import main
@@ -196,7 +197,8 @@ def test_quick_start_loads_only_what_it_uses():
             assert not exit.code, exit.code
         loaded = [m for m in ("pydantic", "typer.rich_utils", "rich.markdown", "rich.traceback",
                               "convtrace.cli.check", "convtrace.cli.batch", "convtrace.render.export",
-                              "scipy.linalg") if m in sys.modules]
+                              "scipy.linalg", "convtrace.engine._fused", "convtrace.engine.pool_loops")
+                  if m in sys.modules]
         print("LOADED", loaded)
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), cwd=ROOT,

@@ -31,15 +31,7 @@ from convtrace.engine.padding import (
     interior_range,
     pad,
 )
-from convtrace.engine.pool import (
-    AVG,
-    MAX,
-    MIN,
-    SUM,
-    axis_counts,
-    pool_bulk,
-    trace_pool,
-)
+from convtrace.engine.pool_modes import AVG, MAX, MIN, SUM
 
 PAD_CODES = {"zeros": ZEROS, "reflect": REFLECT, "symmetric": SYMMETRIC, "replicate": REPLICATE, "circular": CIRCULAR}
 POOL_CODES = {"max": MAX, "min": MIN, "avg": AVG, "sum": SUM}
@@ -181,6 +173,9 @@ def trace_correlate_cells(x, w, groups, pads, pad_mode, pad_value, stride, dilat
 
 class _PoolPlan:
     def __init__(self, x, size, pads, stride, dilation, n_rows, n_cols, count_include_pad):
+        # The pooling loops load when a pooling runs, not for every convolution.
+        from convtrace.engine.pool_loops import axis_counts
+
         top, bottom, left, right = pads
         _, height, width = x.shape
         self.n_rows, self.n_cols = n_rows, n_cols
@@ -215,6 +210,8 @@ def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pa
         return gpu.pool(x, size, pads, stride, dilation, POOL_CODES[mode], pool_init(dtype, mode),
                         plan.row_counts, plan.col_counts, (x.shape[0], n_rows, n_cols), dtype, slot=resident,
                         resident=resident is not None)
+    from convtrace.engine.pool_loops import pool_bulk
+
     out = np.empty((x.shape[0], n_rows, n_cols), dtype=dtype)
     work = out.size * size[0] * size[1]
     pool_bulk(np.ascontiguousarray(x), size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0],
@@ -225,6 +222,8 @@ def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pa
 
 def trace_pool_cells(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pad, cells):
     """Windows, inside-mask, winners, sums, divisors and results for ``cells`` (N, 3)."""
+    from convtrace.engine.pool_loops import trace_pool
+
     plan = _PoolPlan(x, size, pads, stride, dilation, n_rows, n_cols, count_include_pad)
     dtype = pool_dtype(x.dtype, mode)
     n = cells.shape[0]

@@ -22,13 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from convtrace.engine import _fused
-from convtrace.engine._fused import ROWS_PER_BLOCK
 from convtrace.engine.config import jit
+from convtrace.engine.gen_fused import FUSED_SIZES, ROWS_PER_BLOCK
 from convtrace.engine.threads import run_tasks
-
-#: Window sizes with a routine of their own (every weight in a register).
-FUSED_SIZES = _fused.FUSED_SIZES
 
 
 def bulk_routine(kh, kw, stride, dilation):
@@ -39,6 +35,8 @@ def bulk_routine(kh, kw, stride, dilation):
     can go in pairs), get their own routine; the rest go one window row at a
     time.  All take the same arguments (see :func:`correlate_bulk`).
     """
+    from convtrace.engine import _fused  # the bulk loops: not loaded for traces and small inputs
+
     (sh, sw), (dh, dw) = stride, dilation
     fused = kh == kw and kh in FUSED_SIZES and sw == 1 and dw == 1 and sh == dh
     return getattr(_fused, f"block{kh if fused else '_any'}")

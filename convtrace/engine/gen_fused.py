@@ -339,7 +339,7 @@ def _pool_dispatch() -> list[str]:
         "def pool_taps(mode, o, xrow, start, sw, dw, kw, n):",
         '    """Combine taps 0 … kw-1 of one window row into ``o``, left to right.',
         "",
-        "    ``mode``: 0 max, 1 min, anything else sum (as in :mod:`convtrace.engine.pool`).",
+        "    ``mode``: 0 max, 1 min, anything else sum (as in :mod:`convtrace.engine.pool_loops`).",
         '    """',
         "    b = 0",
         "    while b < kw:",

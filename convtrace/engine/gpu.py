@@ -28,7 +28,7 @@ import threading
 
 import numpy as np
 
-from convtrace.engine.pool import AVG, MAX, MIN
+from convtrace.engine.pool_modes import AVG, MAX, MIN
 
 try:  # numba-cuda, or the CUDA simulator (NUMBA_ENABLE_CUDASIM=1)
     from numba import cuda, float32

@@ -14,9 +14,8 @@ import numpy as np
 
 from convtrace.engine._fused import pool_taps
 from convtrace.engine.config import jit
+from convtrace.engine.pool_modes import AVG, MAX, MIN
 from convtrace.engine.threads import run_tasks
-
-MAX, MIN, AVG, SUM = 0, 1, 2, 3
 
 
 @jit
