@@ -544,8 +544,8 @@ def conv2d(x, kernel, *, padding=0, pad_mode="zeros", pad_value=0, stride=1, dil
     image under a small integer kernel, from the dtypes alone), refused with
     the bound otherwise.  The sums are still made in int32 and stored exact.
     """
-    spec = ConvSpec(padding=padding, pad_mode=pad_mode, pad_value=pad_value, stride=stride, dilation=dilation,
-                    flip=flip)
+    spec = make_spec(ConvSpec, padding=padding, pad_mode=pad_mode, pad_value=pad_value, stride=stride,
+                     dilation=dilation, flip=flip)
     return prepare_conv2d(x, kernel, spec, dtype=dtype).run(device=device, out=out)
 
 

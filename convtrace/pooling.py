@@ -315,8 +315,8 @@ def pool2d(x, size, *, stride=None, mode="max", padding=0, ceil_mode=False, coun
     entirely; with ``count_include_pad=False`` its value is NaN.  ``device`` as in
     :func:`conv2d`.
     """
-    spec = PoolSpec(size=size, stride=stride, mode=mode, padding=padding, ceil_mode=ceil_mode,
-                    count_include_pad=count_include_pad, dilation=dilation)
+    spec = make_spec(PoolSpec, size=size, stride=stride, mode=mode, padding=padding, ceil_mode=ceil_mode,
+                     count_include_pad=count_include_pad, dilation=dilation)
     return prepare_pool2d(x, spec=spec).run(device=device)
 
 
