@@ -8,6 +8,7 @@ each path so the bulk routine is checked as thoroughly as the small one.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,7 +51,13 @@ def test_serial_and_parallel_pooling_agree(p):
     cols = size_arithmetic(x.shape[2], p["size"][1], pads[2], pads[3], p["stride"][1], p["dilation"][1],
                            p["ceil_mode"]).size
     args = (x, p["size"], pads, p["stride"], p["dilation"], p["mode"], rows, cols, p["count_include_pad"])
-    np.testing.assert_array_equal(engine.pool(*args, parallel=False), engine.pool(*args, parallel=True))
+    bulk = engine.pool(*args, parallel=False)
+    np.testing.assert_array_equal(bulk, engine.pool(*args, parallel=True))
+    # These sizes take the small path by default (the traced routine, over every cell): the same bits,
+    # NaN included, in the same dtype.
+    small = engine.pool(*args)
+    assert small.dtype == bulk.dtype
+    np.testing.assert_array_equal(small, bulk)
 
 
 def test_generated_loops_are_up_to_date():
@@ -77,3 +84,20 @@ def test_padding_maps_and_copies_are_numpys_pad(n, before, after, mode, seed):
     x = np.random.default_rng(seed).integers(-99, 99, (2, n, n + 1))
     padded = pad(x, index_map(n, after, before, code), index_map(n + 1, before, after, code), -5)
     np.testing.assert_array_equal(padded, np.stack([naive.pad(c, (after, before, before, after), mode, -5) for c in x]))
+
+
+@pytest.mark.parametrize("mode", ["max", "min", "avg", "sum"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_small_pooling_keeps_the_bulk_loops_bits_for_nan_infinity_and_signed_zeros(mode, dtype):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 9, 11)).astype(dtype)
+    x.flat[rng.choice(x.size, 12, replace=False)] = [np.nan, np.inf, -np.inf, -0.0, 0.0, np.nan, -np.inf,
+                                                     np.inf, -0.0, 1e30, -1e30, np.nan]
+    for size, stride, pads, dilation in (((2, 2), (2, 2), (0, 0, 0, 0), (1, 1)), ((3, 2), (1, 2), (1, 1, 1, 1), (1, 1)),
+                                         ((2, 3), (2, 1), (1, 0, 0, 1), (2, 2))):
+        rows = (9 + pads[0] + pads[1] - dilation[0] * (size[0] - 1) - 1) // stride[0] + 1
+        cols = (11 + pads[2] + pads[3] - dilation[1] * (size[1] - 1) - 1) // stride[1] + 1
+        args = (x, size, pads, stride, dilation, mode, rows, cols, True)
+        small, bulk = engine.pool(*args), engine.pool(*args, parallel=False)
+        assert small.dtype == bulk.dtype == dtype
+        np.testing.assert_array_equal(small.view(f"u{small.itemsize}"), bulk.view(f"u{bulk.itemsize}"))

@@ -16,6 +16,7 @@ when summing in int32 (:func:`reads_directly`), everything else is converted.
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -210,10 +211,19 @@ def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pa
         return gpu.pool(x, size, pads, stride, dilation, POOL_CODES[mode], pool_init(dtype, mode),
                         plan.row_counts, plan.col_counts, (x.shape[0], n_rows, n_cols), dtype, slot=resident,
                         resident=resident is not None)
+    out_shape = (x.shape[0], n_rows, n_cols)
+    work = math.prod(out_shape) * size[0] * size[1]
+    if parallel is None and work < SMALL_WORK_THRESHOLD:
+        # Exercises and traces: the traced routine (which a trace compiles anyway) makes every cell,
+        # combining each window in the same row-major order as the bulk loops, whose compile (several
+        # seconds: a loop per mode and stride) a first pooling of a small matrix then never pays.
+        cells = np.indices(out_shape).reshape(3, -1).T
+        *_, results = trace_pool_cells(np.ascontiguousarray(x), size, pads, stride, dilation, mode, n_rows, n_cols,
+                                       count_include_pad, cells)
+        return results.reshape(out_shape)
     from convtrace.engine.pool_loops import pool_bulk
 
-    out = np.empty((x.shape[0], n_rows, n_cols), dtype=dtype)
-    work = out.size * size[0] * size[1]
+    out = np.empty(out_shape, dtype=dtype)
     pool_bulk(np.ascontiguousarray(x), size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0],
               pads[2], POOL_CODES[mode], pool_init(dtype, mode), plan.row_counts, plan.col_counts, plan.j_lo,
               plan.j_hi, out, work >= PARALLEL_WORK_THRESHOLD if parallel is None else parallel)
