@@ -117,7 +117,9 @@ def main() -> None:
         def batch_cmd(n):
             return [*CLI, "batch", str(jpegs), str(out / str(n)), "-k", "sharpen", "--quiet"]
 
+        pool_trace = [*CLI, "pool", str(SAMPLES / "feature_map_5x5.txt"), "--size", "3", "--stride", "1", "--trace"]
         cases = [("cold: Quick start trace", lambda n: quick, "≤ 2 s"),
+                 ("cold: pool trace (5×5, 3×3 max)", lambda n: pool_trace, ""),
                  ("cold: 1024×768 photo → PNG", photo_cmd, "≤ 6 s"),
                  ("cold: batch of 20 JPEGs", batch_cmd, "≤ 8 s")]
         print(f"{'case':<36} {'median':>9}   {'spread (min–max)':<17} {'':<5} target")

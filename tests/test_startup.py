@@ -26,6 +26,7 @@ from rich.console import Console
 import convtrace
 from convtrace import convolution
 from convtrace.cli import common
+from convtrace.engine import events
 from convtrace.render.matrix import STEP_SIDE
 from convtrace.render.views import ConvTraceView, PoolTraceView
 from tests import naive
@@ -60,7 +61,8 @@ def test_compile_notice_on_a_cold_cache_then_silent(tmp_path):
     assert cold.returncode == 0, cold.stderr
     lines = [line for line in cold.stderr.splitlines() if NOTICE_EN in line]
     assert len(lines) == 1, cold.stderr
-    assert lines[0].startswith(NOTICE_EN) and lines[0].endswith(f"about {common.COMPILE_SECONDS} s")
+    # A trace compiles the small-input routine only: the notice says so (a photo's bulk loops take longer).
+    assert lines[0].startswith(NOTICE_EN) and lines[0].endswith(f"about {events.QUICK_SECONDS} s")
     warm = _quick_start(env)
     assert warm.returncode == 0, warm.stderr
     assert NOTICE_EN not in warm.stderr
@@ -145,15 +147,29 @@ def test_compile_notice_says_it_once_in_the_command_language(monkeypatch):
     said = []
     monkeypatch.setenv(common.COMPILE_NOTICE_ENV, "always")
     monkeypatch.setattr(common, "say", said.append)
-    import convtrace.engine  # noqa: F401  (listening starts at once when the engine is loaded)
+    from convtrace.engine import _fused  # listening starts at once when the engine is loaded
 
     with common.compile_notice("es"):
         for _ in range(3):
-            event.start_event("numba:compile", data={})
+            event.start_event("numba:compile", data={"dispatcher": _fused.block3})
             event.end_event("numba:compile", data={})
     event.start_event("numba:compile", data={})   # after the block: nobody listens
     event.end_event("numba:compile", data={})
-    assert said == [f"compilando el motor para este equipo — solo la primera vez, unos {common.COMPILE_SECONDS} s"]
+    assert said == [f"compilando el motor para este equipo — solo la primera vez, unos {events.BULK_SECONDS} s"]
+
+
+def test_the_notice_estimates_from_the_first_routine_compiled():
+    """A photo's bulk or pixel loops take seconds; small inputs and traces compile one quick routine."""
+    from convtrace.engine import _fused, conv, pixels, pool_loops, transpose
+
+    for routine in (_fused.block3, _fused.block_any, pixels.planar, pixels.interleaved_pixels, pool_loops.pool_rows):
+        assert events.compile_seconds(routine) == events.BULK_SECONDS, routine
+    for routine in (conv.window_sums, pool_loops.trace_pool, pool_loops.axis_counts):
+        assert events.compile_seconds(routine) == events.QUICK_SECONDS, routine
+    assert all(events.compile_seconds(getattr(transpose, name)) == events.QUICK_SECONDS
+               for name in dir(transpose) if hasattr(getattr(transpose, name), "py_func"))
+    assert events.compile_seconds(None) == events.BULK_SECONDS  # unknown: do not under-promise
+    assert events.QUICK_SECONDS < events.BULK_SECONDS
 
 
 def test_commands_without_computing_do_not_load_numba():

@@ -192,10 +192,6 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
-#: What a first run spends compiling, rounded up (the Quick start trace or a photo filter on an empty
-#: cache, measured on the project's 2-core machine); said in the compile notice.
-COMPILE_SECONDS = 5
-
 #: ``always`` shows the compile notice even when standard error is not a terminal (tests), ``never`` hides it.
 COMPILE_NOTICE_ENV = "CONVTRACE_COMPILE_NOTICE"
 
@@ -256,8 +252,8 @@ def compile_notice(lang: str, quiet: bool = False):
     stops = []
     lock = threading.Lock()
 
-    def announce() -> None:
-        say(translate(COMPILING, lang, seconds=COMPILE_SECONDS))
+    def announce(seconds: int) -> None:
+        say(translate(COMPILING, lang, seconds=seconds))
 
     def listen() -> None:
         from convtrace.engine.events import on_first_compile
