@@ -114,10 +114,10 @@ def filter_pixels(channels: np.ndarray, plan: BatchPlan, scaled: bool = True) ->
 
 
 def _channels_filtered(channels: np.ndarray, plan: BatchPlan) -> np.ndarray:
+    """The planes the steps filter: the image's, or its ITU-R 601 luma (as Pillow's convert("L"))."""
     if plan.channels == "gray" and channels.shape[0] == 3:
-        # ITU-R 601 luma, as Pillow's convert("L").
-        x = channels
-        return (x[0] * np.float32(0.299) + x[1] * np.float32(0.587) + x[2] * np.float32(0.114))[None]
+        red, green, blue = channels
+        return (red * np.float32(0.299) + green * np.float32(0.587) + blue * np.float32(0.114))[None]
     return channels
 
 
