@@ -511,3 +511,21 @@ def test_a_reader_that_stops_early_ends_the_overview_quietly(flag):
     finally:
         os.close(write_end)
     assert done.returncode == 1 and done.stderr == ""
+
+
+def test_a_line_said_while_the_batch_bar_shows_goes_above_it():
+    """The compile notice of a batch comes from a worker once the bar is drawn: it goes through the bar's
+    console (above the bar, on a line of its own), not a fresh one writing onto the bar's line."""
+    import re
+
+    from rich.progress import Progress
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=80, color_system=None)
+    with Progress(console=console, auto_refresh=False) as bar, common.lines_above(console):
+        bar.add_task("convtrace batch", total=2)
+        bar.refresh()
+        common.say("compiling the engine for this machine")
+    lines = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line).strip() for line in re.split(r"[\r\n]", out.getvalue())]
+    assert "compiling the engine for this machine" in lines
+    assert common._LIVE_CONSOLES == []

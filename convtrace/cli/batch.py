@@ -24,6 +24,7 @@ from convtrace.cli.common import (
     examples,
     h,
     language,
+    lines_above,
     load_kernel,
     say,
     user_errors,
@@ -282,7 +283,7 @@ def _run_with_bar(runner, total, errors):
 
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} img/s"), TimeRemainingColumn()]
-    with Progress(*columns, console=errors, transient=False) as bar:
+    with Progress(*columns, console=errors, transient=False) as bar, lines_above(errors):
         task = bar.add_task("convtrace batch", total=total, rate="—")
         started = time.perf_counter()
 

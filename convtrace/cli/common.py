@@ -160,9 +160,24 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+#: Consoles showing a live display (batch's progress bar): a line said meanwhile goes above it.
+_LIVE_CONSOLES: list[Console] = []
+
+
+@contextlib.contextmanager
+def lines_above(console: Console):
+    """While the block runs, :func:`say` prints through ``console``, whose live display it shows:
+    a fresh console would write past Rich's redirection, onto the bar's own line."""
+    _LIVE_CONSOLES.append(console)
+    try:
+        yield
+    finally:
+        _LIVE_CONSOLES.remove(console)
+
+
 def say(text: str) -> None:
     """One line for the user on standard error (progress, "wrote FILE"), never mixed with results."""
-    err_console().print(text, markup=False)
+    (_LIVE_CONSOLES[-1] if _LIVE_CONSOLES else err_console()).print(text, markup=False)
 
 
 #: The operating system's refusals a user can fix, and how each is said.
