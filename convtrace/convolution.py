@@ -70,7 +70,7 @@ from convtrace.neighbourhood import (
     window_span,
 )
 from convtrace.neighbourhood import traced_neighbourhood as _traced_neighbourhood
-from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
+from convtrace.params import SizeArithmetic, kernel_extent_text, resolved_padding, size_arithmetic
 from convtrace.spec import ConvSpec, make_spec
 
 __all__ = ["VIEW_SIDE", "WHOLE_OUTPUT_CELLS", "WHOLE_PADDED_CELLS", "Conv2d", "ConvStep", "ConvTrace", "TraceData",
@@ -368,14 +368,19 @@ def conv_memory_parts(x_shape, w_shape, pads, out_shape, itemsize: int) -> list:
     """What running a convolution allocates, as (name, shape, itemsize) for :func:`~convtrace.limits.check_parts`."""
     _, height, width = x_shape
     return [
-        (Term(PART_INPUT), tuple(x_shape), itemsize),
-        (Term(PART_WEIGHTS), tuple(w_shape), itemsize),
-        (Term(PART_MAPS), (height + pads[0] + pads[1] + width + pads[2] + pads[3],), 8),
-        (Term(PART_OUTPUT), tuple(out_shape), itemsize),
+        (_PART_TERMS[0], tuple(x_shape), itemsize),
+        (_PART_TERMS[1], tuple(w_shape), itemsize),
+        (_PART_TERMS[2], (height + pads[0] + pads[1] + width + pads[2] + pads[3],), 8),
+        (_PART_TERMS[3], tuple(out_shape), itemsize),
     ]
 
 
+_PART_TERMS = (Term(PART_INPUT), Term(PART_WEIGHTS), Term(PART_MAPS), Term(PART_OUTPUT))
+
+
 def _check_pad_value(constant, dtype: np.dtype) -> None:
+    if constant == 0:
+        return
     limit = INT64_MAX if dtype.kind in "iu" else float(np.finfo(dtype).max)
     if abs(constant) > limit:
         raise ConvtraceValueError(PAD_VALUE_TOO_LARGE, value=constant, dtype=str(dtype), max=limit)
@@ -425,7 +430,7 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
     kh, kw = w4.shape[2], w4.shape[3]
 
     stride, dilation = spec.stride, spec.dilation
-    pads = resolve_padding(spec.padding, (height, width), (kh, kw), stride, dilation)
+    pads = resolved_padding(spec.padding, (int(height), int(width)), (int(kh), int(kw)), stride, dilation)
     rows = size_arithmetic(height, kh, pads[0], pads[1], stride[0], dilation[0])
     cols = size_arithmetic(width, kw, pads[2], pads[3], stride[1], dilation[1])
     if rows.size < 1 or cols.size < 1:

@@ -136,7 +136,7 @@ def check_parts(what: str, parts: list[tuple[str, tuple[int, ...], int]], hint: 
     Each part is (name, shape, itemsize); ``what`` and ``hint`` are text or
     :class:`~convtrace.messages.Term` s, as in every message.
     """
-    sizes = [math.prod(int(v) for v in shape) * int(itemsize) for _, shape, itemsize in parts]
+    sizes = [math.prod(map(int, shape)) * int(itemsize) for _, shape, itemsize in parts]
     need = sum(sizes)
     limit = max_memory(environ)
     if limit is not None and need > limit:

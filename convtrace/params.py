@@ -6,6 +6,7 @@ The output-size arithmetic lives here, once: ``floor((n + p_total - d*(k-1) - 1)
 
 from __future__ import annotations
 
+import functools
 import numbers
 import re
 from dataclasses import dataclass
@@ -208,6 +209,15 @@ def resolve_padding(
     return spec  # type: ignore[return-value]
 
 
+@functools.lru_cache(maxsize=64)
+def resolved_padding(padding: str | tuple[int, int, int, int], input_hw: tuple[int, int],
+                     kernel_hw: tuple[int, int], stride: tuple[int, int],
+                     dilation: tuple[int, int]) -> tuple[int, int, int, int]:
+    """:func:`resolve_padding` for a spec's checked settings, remembered: a loop over same-sized
+    images resolves them once (the checks cost more than the convolution of a small image)."""
+    return resolve_padding(padding, input_hw, kernel_hw, stride, dilation)
+
+
 @dataclass(frozen=True)
 class SizeArithmetic:
     """One axis of the output-size formula, with every number the trace shows."""
@@ -275,6 +285,12 @@ def _size_formula(n, k, before, after, stride, dilation, ceil_mode):
 
 def size_arithmetic(n, k, before=0, after=0, stride=1, dilation=1, ceil_mode=False) -> SizeArithmetic:
     """The output-size arithmetic along one axis, and which inputs no window reads."""
+    return _size_arithmetic(int(n), int(k), int(before), int(after), int(stride), int(dilation), bool(ceil_mode))
+
+
+@functools.lru_cache(maxsize=64)
+def _size_arithmetic(n, k, before, after, stride, dilation, ceil_mode) -> SizeArithmetic:
+    # Immutable: a loop over same-sized images shares one (and its never_read, made once).
     size = _size_formula(n, k, before, after, stride, dilation, ceil_mode)
     return SizeArithmetic(n, k, before, after, stride, dilation, ceil_mode, size)
 

@@ -42,7 +42,7 @@ from convtrace.messages.params import (
     WINDOW_TOO_LARGE,
 )
 from convtrace.neighbourhood import output_region, pool_crop
-from convtrace.params import SizeArithmetic, kernel_extent_text, resolve_padding, size_arithmetic
+from convtrace.params import SizeArithmetic, kernel_extent_text, resolved_padding, size_arithmetic
 from convtrace.spec import PoolSpec, make_spec
 
 #: Why an average divides by what it does (see :attr:`PoolStep.divisor_reason`).
@@ -264,7 +264,7 @@ def prepare_pool2d(x, size=None, spec: PoolSpec | None = None, *, channel_names=
     size_hw = spec.window((height, width))
     stride_hw = spec.stride_for(size_hw)
     dilation_hw = spec.dilation
-    pads = resolve_padding(spec.padding, (height, width), size_hw, stride_hw, dilation_hw)
+    pads = resolved_padding(spec.padding, (int(height), int(width)), size_hw, stride_hw, dilation_hw)
     for pad_amount, k, axis in ((pads[0], size_hw[0], AXIS_ROWS), (pads[1], size_hw[0], AXIS_ROWS),
                                 (pads[2], size_hw[1], AXIS_COLS), (pads[3], size_hw[1], AXIS_COLS)):
         if pad_amount > k // 2:

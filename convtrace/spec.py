@@ -226,10 +226,12 @@ def make_spec(cls, spec=None, **options):
         key = _options_key(options)
         if key is not None:
             return _spec_from_options(cls, key)
+    if spec is not None and not options:
+        return spec
     _check_fields(cls, options, "options")
     if spec is None:
         return cls(**options)
-    return spec.replace(**options) if options else spec
+    return spec.replace(**options)
 
 
 def _options_key(options: dict) -> tuple | None:

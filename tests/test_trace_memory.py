@@ -85,6 +85,25 @@ def test_cropped_conv_output_equals_the_whole_conv2d_bit_for_bit(monkeypatch, da
     assert text[:cut] == whole_text[:cut]
 
 
+@pytest.mark.parametrize(("shape", "pads", "stride", "cell"), [
+    ((1, 1), (1, 0, 0, 0), (2, 1), (0, 0)),        # found by hypothesis: the one window reads only padding
+    ((40, 50), (6, 6, 6, 6), (1, 1), (0, 0)),      # a photo's corner under a wide zero border
+    ((40, 50), (0, 0, 9, 9), (1, 1), (20, 63)),    # a window wholly in the right border
+])
+def test_a_cropped_trace_of_a_window_wholly_in_padding(monkeypatch, shape, pads, stride, cell):
+    x = np.arange(1, np.prod(shape) + 1, dtype=np.int64).reshape(shape) % 251
+    w = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]]) if shape != (1, 1) else np.array([[7]])
+    kwargs = dict(padding=pads, stride=stride, pad_mode="zeros", pad_value=3)
+    whole = convtrace.trace_conv2d(x, w, cells=[cell], **kwargs)
+    monkeypatch.setattr(convolution, "WHOLE_OUTPUT_CELLS", 0)
+    monkeypatch.setattr(convolution, "WHOLE_PADDED_CELLS", 0)
+    part = convtrace.trace_conv2d(x, w, cells=[cell], **kwargs)
+    np.testing.assert_array_equal(part.windows, whole.windows)
+    assert (part.windows == 3).all()   # every value read is the pad value
+    np.testing.assert_array_equal(part.results, whole.results)
+    np.testing.assert_array_equal(part.whole_output(), convtrace.conv2d(x, w, **kwargs))
+
+
 @SLOW
 @given(st.data())
 def test_cropped_pool_output_equals_the_whole_pool2d_bit_for_bit(monkeypatch, data):

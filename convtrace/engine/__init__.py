@@ -67,7 +67,7 @@ class _ConvPlan:
     __slots__ = ("rmap", "cmap", "n_rows", "n_cols", "j_lo", "j_hi")
 
     def __new__(cls, x, w, pads, pad_mode, stride, dilation):
-        return _conv_plan(x.shape[1], x.shape[2], w.shape[2], w.shape[3], tuple(int(p) for p in pads), pad_mode,
+        return _conv_plan(x.shape[1], x.shape[2], w.shape[2], w.shape[3], tuple(map(int, pads)), pad_mode,
                           (int(stride[0]), int(stride[1])), (int(dilation[0]), int(dilation[1])))
 
 

@@ -113,9 +113,12 @@ def jit_inline(func):
 #: shape (traces, homework); above it the bulk routines are 10-40× faster.
 SMALL_WORK_THRESHOLD = 1 << 14
 
-#: Output elements × taps from which work is shared among threads: about
-#: 0.2 ms of work, well above the tens of microseconds a hand-off costs.
-PARALLEL_WORK_THRESHOLD = 1 << 20
+#: Output elements × taps from which work is shared among threads.  Waking a
+#: sleeping helper costs 30-60 µs on a virtual machine (its idle CPU has to be
+#: woken too), so threads pay only from about 0.15 ms of serial work: measured on
+#: 2 CPUs, a 3×3 float32 image of 724² is 1.7× slower on two threads than on one
+#: (0.11 ms), 1024² 1.4× faster; 5×5 and 8-bit images cross over a little lower.
+PARALLEL_WORK_THRESHOLD = 1 << 23
 
 #: Threads for the bulk convolution (see :mod:`convtrace.engine.threads`): as
 #: many as Numba's own pool, which NUMBA_NUM_THREADS sets (default: the CPUs).

@@ -20,6 +20,8 @@ are generated into :mod:`._fused` (see :mod:`.gen_fused`).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from convtrace.engine.config import jit
@@ -27,6 +29,7 @@ from convtrace.engine.gen_fused import FUSED_SIZES, ROWS_PER_BLOCK
 from convtrace.engine.threads import run_tasks
 
 
+@functools.lru_cache(maxsize=64)
 def bulk_routine(kh, kw, stride, dilation):
     """The block routine for a kh×kw window with this stride and dilation.
 
@@ -56,7 +59,8 @@ def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, d
     kh, kw = w.shape[2], w.shape[3]
     block = bulk_routine(kh, kw, (sh, sw), (dh, dw))
     flat_w = w.reshape(n_filters, -1)
-    padrow = np.full(x.shape[2], pad_value, dtype=x.dtype)
+    padrow = np.empty(x.shape[2], dtype=x.dtype)
+    padrow.fill(pad_value)
     zero = np.zeros(n_cols, dtype=out.dtype)
     n_blocks = -(-n_rows // ROWS_PER_BLOCK)
 
