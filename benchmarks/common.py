@@ -43,6 +43,8 @@ def _median(times):
 
 
 def _ms(seconds):
+    if seconds < 1e-3:
+        return f"{seconds * 1e3:.3f}"
     return f"{seconds * 1e3:.2f}" if seconds < 10 else f"{seconds * 1e3:.0f}"
 
 
