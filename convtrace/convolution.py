@@ -364,6 +364,9 @@ class ConvTrace(TraceData):
         )
 
 
+_PART_TERMS = (Term(PART_INPUT), Term(PART_WEIGHTS), Term(PART_MAPS), Term(PART_OUTPUT))
+
+
 def conv_memory_parts(x_shape, w_shape, pads, out_shape, itemsize: int) -> list:
     """What running a convolution allocates, as (name, shape, itemsize) for :func:`~convtrace.limits.check_parts`."""
     _, height, width = x_shape
@@ -373,9 +376,6 @@ def conv_memory_parts(x_shape, w_shape, pads, out_shape, itemsize: int) -> list:
         (_PART_TERMS[2], (height + pads[0] + pads[1] + width + pads[2] + pads[3],), 8),
         (_PART_TERMS[3], tuple(out_shape), itemsize),
     ]
-
-
-_PART_TERMS = (Term(PART_INPUT), Term(PART_WEIGHTS), Term(PART_MAPS), Term(PART_OUTPUT))
 
 
 def _check_pad_value(constant, dtype: np.dtype) -> None:

@@ -67,8 +67,6 @@ def padded_part(x3: np.ndarray, dtype, pads, pad_mode: str, constant, rows, cols
     row_sources, rmap = _compact(engine.index_map(height, top, bottom, code)[rows[0]:rows[1]])
     col_sources, cmap = _compact(engine.index_map(width, left, right, code)[cols[0]:cols[1]])
     part = np.ascontiguousarray(x3[:, row_sources[:, None], col_sources[None, :]], dtype=dtype)
-    if part.size == 0:  # the rows or the columns shown lie wholly in constant padding
-        return np.full((x3.shape[0], rmap.size, cmap.size), part.dtype.type(constant), dtype=part.dtype)
     return engine.pad(part, rmap, cmap, part.dtype.type(constant))
 
 

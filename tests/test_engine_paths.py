@@ -86,6 +86,22 @@ def test_padding_maps_and_copies_are_numpys_pad(n, before, after, mode, seed):
     np.testing.assert_array_equal(padded, np.stack([naive.pad(c, (after, before, before, after), mode, -5) for c in x]))
 
 
+@pytest.mark.parametrize("empty_axis", [1, 2])
+def test_padding_a_crop_with_no_rows_or_columns_gives_the_constant(empty_axis):
+    """A crop wholly in constant padding (what a trace of a photo's corner under a wide border shows)
+    has no input rows or columns: its maps are all -1, and every padded value is the constant."""
+    from convtrace.engine.padding import pad
+
+    shape = [3, 4, 5]
+    shape[empty_axis] = 0
+    rmap, cmap = np.full(6, -1), np.arange(5)
+    if empty_axis == 2:
+        rmap, cmap = np.arange(4), np.full(7, -1)
+    padded = pad(np.zeros(shape, dtype=np.uint8), rmap, cmap, 9)
+    assert padded.shape == (3, rmap.size, cmap.size) and padded.dtype == np.uint8
+    assert (padded == 9).all()
+
+
 @pytest.mark.parametrize("mode", ["max", "min", "avg", "sum"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_small_pooling_keeps_the_bulk_loops_bits_for_nan_infinity_and_signed_zeros(mode, dtype):

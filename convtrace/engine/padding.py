@@ -42,8 +42,12 @@ def pad(x, rmap, cmap, pad_value):
     """The padded copy of ``x`` (C, H, W) that the index maps describe.
 
     A gather through the maps (the same the loops read through), then the constant where a map
-    says -1: every value is copied, none computed, so NumPy's one indexing call does it.
+    says -1: every value is copied, none computed, so NumPy's one indexing call does it.  An ``x``
+    without rows or columns (a crop lying wholly in constant padding, whose maps are all -1) gives
+    the constant everywhere.
     """
+    if x.shape[1] == 0 or x.shape[2] == 0:
+        return np.full((x.shape[0], rmap.size, cmap.size), pad_value, dtype=x.dtype)
     out = x[:, np.maximum(rmap, 0)[:, None], np.maximum(cmap, 0)[None, :]]
     out[:, rmap < 0, :] = pad_value
     out[:, :, cmap < 0] = pad_value
