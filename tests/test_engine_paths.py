@@ -86,6 +86,29 @@ def test_padding_maps_and_copies_are_numpys_pad(n, before, after, mode, seed):
     np.testing.assert_array_equal(padded, np.stack([naive.pad(c, (after, before, before, after), mode, -5) for c in x]))
 
 
+def test_threads_share_a_job_only_where_they_pay(monkeypatch):
+    """A 512² 3×3 convolution (0.1 ms) stays on one thread, where waking a helper would cost more than
+    it saves, and a 1024² one is shared; pooling, which does less per value read, is shared from
+    smaller sizes (a 2048² 2×2 pooling, but not a 256² one)."""
+    from convtrace.engine import conv, pool_loops
+
+    asked = []
+
+    def record(run, n_tasks, parallel):
+        asked.append(parallel)
+        run(0, n_tasks)
+
+    monkeypatch.setattr(conv, "run_tasks", record)
+    monkeypatch.setattr(pool_loops, "run_tasks", record)
+    w = np.ones((1, 1, 3, 3), dtype=np.float32)
+    for side in (512, 1024):
+        engine.correlate(np.ones((1, side, side), np.float32), w, 1, (1, 1, 1, 1), "zeros", 0, (1, 1), (1, 1))
+    for side in (256, 2048):
+        engine.pool(np.ones((1, side, side), np.float32), (2, 2), (0, 0, 0, 0), (2, 2), (1, 1), "max",
+                    side // 2, side // 2)
+    assert asked == [False, True, False, True]
+
+
 @pytest.mark.parametrize("empty_axis", [1, 2])
 def test_padding_a_crop_with_no_rows_or_columns_gives_the_constant(empty_axis):
     """A crop wholly in constant padding (what a trace of a photo's corner under a wide border shows)

@@ -20,7 +20,11 @@ import math
 
 import numpy as np
 
-from convtrace.engine.config import PARALLEL_WORK_THRESHOLD, SMALL_WORK_THRESHOLD
+from convtrace.engine.config import (
+    PARALLEL_WORK_THRESHOLD,
+    POOL_PARALLEL_WORK_THRESHOLD,
+    SMALL_WORK_THRESHOLD,
+)
 from convtrace.engine.conv import correlate_bulk, correlate_small, trace_correlate
 from convtrace.engine.padding import (
     CIRCULAR,
@@ -226,7 +230,7 @@ def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pa
     out = np.empty(out_shape, dtype=dtype)
     pool_bulk(np.ascontiguousarray(x), size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0],
               pads[2], POOL_CODES[mode], pool_init(dtype, mode), plan.row_counts, plan.col_counts, plan.j_lo,
-              plan.j_hi, out, work >= PARALLEL_WORK_THRESHOLD if parallel is None else parallel)
+              plan.j_hi, out, work >= POOL_PARALLEL_WORK_THRESHOLD if parallel is None else parallel)
     return out
 
 
