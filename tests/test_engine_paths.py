@@ -87,9 +87,10 @@ def test_padding_maps_and_copies_are_numpys_pad(n, before, after, mode, seed):
 
 
 def test_threads_share_a_job_only_where_they_pay(monkeypatch):
-    """A 512² 3×3 convolution (0.1 ms) stays on one thread, where waking a helper would cost more than
-    it saves, and a 1024² one is shared; pooling, which does less per value read, is shared from
-    smaller sizes (a 2048² 2×2 pooling, but not a 256² one)."""
+    """A 512² 3×3 convolution (0.1 ms in its fused loop) stays on one thread, where waking a helper
+    would cost more than it saves, and a 1024² one is shared; the other loops, 10-25× slower per tap,
+    and pooling are shared from smaller jobs (a 1448² convolution with stride 2 or a 2048² 2×2
+    pooling, but not a 512² one with stride 2 nor a 256² pooling)."""
     from convtrace.engine import conv, pool_loops
 
     asked = []
@@ -101,12 +102,13 @@ def test_threads_share_a_job_only_where_they_pay(monkeypatch):
     monkeypatch.setattr(conv, "run_tasks", record)
     monkeypatch.setattr(pool_loops, "run_tasks", record)
     w = np.ones((1, 1, 3, 3), dtype=np.float32)
-    for side in (512, 1024):
-        engine.correlate(np.ones((1, side, side), np.float32), w, 1, (1, 1, 1, 1), "zeros", 0, (1, 1), (1, 1))
+    for side, stride in ((512, 1), (1024, 1), (512, 2), (1448, 2)):
+        engine.correlate(np.ones((1, side, side), np.float32), w, 1, (1, 1, 1, 1), "zeros", 0, (stride, stride),
+                         (1, 1))
     for side in (256, 2048):
         engine.pool(np.ones((1, side, side), np.float32), (2, 2), (0, 0, 0, 0), (2, 2), (1, 1), "max",
                     side // 2, side // 2)
-    assert asked == [False, True, False, True]
+    assert asked == [False, True, False, True, False, True]
 
 
 @pytest.mark.parametrize("empty_axis", [1, 2])

@@ -21,11 +21,11 @@ import math
 import numpy as np
 
 from convtrace.engine.config import (
+    FUSED_PARALLEL_WORK_THRESHOLD,
     PARALLEL_WORK_THRESHOLD,
-    POOL_PARALLEL_WORK_THRESHOLD,
     SMALL_WORK_THRESHOLD,
 )
-from convtrace.engine.conv import correlate_bulk, correlate_small, trace_correlate
+from convtrace.engine.conv import correlate_bulk, correlate_small, is_fused, trace_correlate
 from convtrace.engine.padding import (
     CIRCULAR,
     REFLECT,
@@ -159,7 +159,10 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
     if small:
         correlate_small(*args)
     else:
-        correlate_bulk(*args, work >= PARALLEL_WORK_THRESHOLD if parallel is None else parallel)
+        if parallel is None:
+            fused = is_fused(w.shape[2], w.shape[3], stride, dilation)
+            parallel = work >= (FUSED_PARALLEL_WORK_THRESHOLD if fused else PARALLEL_WORK_THRESHOLD)
+        correlate_bulk(*args, parallel)
     return out
 
 
@@ -230,7 +233,7 @@ def pool(x, size, pads, stride, dilation, mode, n_rows, n_cols, count_include_pa
     out = np.empty(out_shape, dtype=dtype)
     pool_bulk(np.ascontiguousarray(x), size[0], size[1], stride[0], stride[1], dilation[0], dilation[1], pads[0],
               pads[2], POOL_CODES[mode], pool_init(dtype, mode), plan.row_counts, plan.col_counts, plan.j_lo,
-              plan.j_hi, out, work >= POOL_PARALLEL_WORK_THRESHOLD if parallel is None else parallel)
+              plan.j_hi, out, work >= PARALLEL_WORK_THRESHOLD if parallel is None else parallel)
     return out
 
 

@@ -113,16 +113,19 @@ def jit_inline(func):
 #: shape (traces, homework); above it the bulk routines are 10-40× faster.
 SMALL_WORK_THRESHOLD = 1 << 14
 
-#: Output elements × taps from which work is shared among threads.  Waking a
-#: sleeping helper costs 30-60 µs on a virtual machine (its idle CPU has to be
-#: woken too), so threads pay only from about 0.15 ms of serial work: measured on
-#: 2 CPUs, a 3×3 float32 image of 724² is 1.7× slower on two threads than on one
-#: (0.11 ms), 1024² 1.4× faster; 5×5 and 8-bit images cross over a little lower.
-PARALLEL_WORK_THRESHOLD = 1 << 23
+#: Output elements × taps (or window cells, pooling) from which work is shared
+#: among threads.  Waking a sleeping helper costs 30-60 µs on a virtual machine
+#: (its idle CPU has to be woken too), so threads pay only from about 0.15 ms of
+#: serial work.  Measured on 2 CPUs: a 2×2 max pooling of 1448² (2**21 cells,
+#: 0.24 ms) is 1.2× faster on two threads; a strided or dilated 3×3 convolution
+#: is 1.7× faster from 2**22 taps.
+PARALLEL_WORK_THRESHOLD = 1 << 20
 
-#: The same for pooling (output elements × window cells), whose loops do less per input value
-#: read: a 2×2 max pooling of 1448² is 1.2× faster on two threads (0.24 ms on one), 2048² 1.7×.
-POOL_PARALLEL_WORK_THRESHOLD = 1 << 20
+#: The same for the fused 3×3, 5×5 and 7×7 loops, 10-25× faster per tap than
+#: the others: a 3×3 float32 image of 724² (2**22 taps, 0.11 ms) is 1.7× slower
+#: on two threads than on one, 1024² 1.4× faster; 5×5 and 8-bit images cross
+#: over a little lower.
+FUSED_PARALLEL_WORK_THRESHOLD = 1 << 23
 
 #: Threads for the bulk convolution (see :mod:`convtrace.engine.threads`): as
 #: many as Numba's own pool, which NUMBA_NUM_THREADS sets (default: the CPUs).

@@ -29,20 +29,22 @@ from convtrace.engine.gen_fused import FUSED_SIZES, ROWS_PER_BLOCK
 from convtrace.engine.threads import run_tasks
 
 
+def is_fused(kh, kw, stride, dilation) -> bool:
+    """Whether a kh×kw window with this stride and dilation has its own fused routine: square
+    windows of the sizes in FUSED_SIZES with column stride and dilation 1, whose row stride equals
+    their row dilation (so output rows can go in pairs)."""
+    (sh, sw), (dh, dw) = stride, dilation
+    return kh == kw and kh in FUSED_SIZES and sw == 1 and dw == 1 and sh == dh
+
+
 @functools.lru_cache(maxsize=64)
 def bulk_routine(kh, kw, stride, dilation):
-    """The block routine for a kh×kw window with this stride and dilation.
-
-    Square windows of the sizes in FUSED_SIZES with column stride and
-    dilation 1, whose row stride equals their row dilation (so output rows
-    can go in pairs), get their own routine; the rest go one window row at a
-    time.  All take the same arguments (see :func:`correlate_bulk`).
-    """
+    """The block routine for a kh×kw window with this stride and dilation: its fused routine
+    (:func:`is_fused`), or the one that goes one window row at a time.  All take the same arguments
+    (see :func:`correlate_bulk`)."""
     from convtrace.engine import _fused  # the bulk loops: not loaded for traces and small inputs
 
-    (sh, sw), (dh, dw) = stride, dilation
-    fused = kh == kw and kh in FUSED_SIZES and sw == 1 and dw == 1 and sh == dh
-    return getattr(_fused, f"block{kh if fused else '_any'}")
+    return getattr(_fused, f"block{kh if is_fused(kh, kw, stride, dilation) else '_any'}")
 
 
 def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, out, parallel):
