@@ -1351,8 +1351,9 @@ def block_any(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl
                 if n > 0:
                     kernel_rows(out[f, i], zero if g == 0 else out[f, i], x, padrow, c0 + g, rmap, i * sh, dh, q, sw,
                                 dw, wf, wo, kh, kw, j_lo, n)
-                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c0 + g, rmap, i * sh, dh,
-                             cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+                if n < n_cols:
+                    edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c0 + g, rmap, i * sh,
+                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
             i += 1
 
 

@@ -231,8 +231,9 @@ BLOCK_ANY = BLOCK_HEAD + '''\
                 if n > 0:
                     kernel_rows(out[f, i], zero if g == 0 else out[f, i], x, padrow, c0 + g, rmap, i * sh, dh, q, sw,
                                 dw, wf, wo, kh, kw, j_lo, n)
-                edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c0 + g, rmap, i * sh, dh,
-                             cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
+                if n < n_cols:
+                    edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c0 + g, rmap, i * sh,
+                                 dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
             i += 1
 '''
 
