@@ -48,34 +48,35 @@ def edge_columns(o, ob, src, sb, x, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw,
 
 
 @jit
-def kernel_rows(o, src, x, padrow, c, rmap, p, dh, q, sw, dw, w, wo, kh, kw, j_lo, n):
-    """o[j_lo + j] = src[j_lo + j] + the window's products for j < n, one window row per pass."""
+def kernel_rows(o, src, into, x, padrow, c, rmap, p, dh, q, sw, dw, w, wo, kh, kw, j_lo, n):
+    """o[j_lo + j] = src[j_lo + j] + the window's products for j < n, one window row per pass;
+    ``into``: ``src`` is ``o`` itself."""
     for a in range(kh):
         xr = _row(x, padrow, c, rmap[p + a * dh])
-        kernel_row(o[j_lo:j_lo + n], src[j_lo:j_lo + n] if a == 0 else o[j_lo:j_lo + n], xr, q, sw, dw, w,
-                   wo + a * kw, kw, n)
+        kernel_row(o[j_lo:j_lo + n], src[j_lo:j_lo + n] if a == 0 else o[j_lo:j_lo + n], into or a > 0, xr, q, sw,
+                   dw, w, wo + a * kw, kw, n)
 
 
 @jit
-def taps1(o, src, xrow, q, dw, w, wo, n):
+def taps1(o, xrow, q, dw, w, wo, n):
     s0 = xrow[q + 0 * dw:q + 0 * dw + n]
     w0 = w[wo + 0]
     for j in range(n):
-        o[j] = src[j] + w0 * s0[j]
+        o[j] = o[j] + w0 * s0[j]
 
 
 @jit
-def taps2(o, src, xrow, q, dw, w, wo, n):
+def taps2(o, xrow, q, dw, w, wo, n):
     s0 = xrow[q + 0 * dw:q + 0 * dw + n]
     w0 = w[wo + 0]
     s1 = xrow[q + 1 * dw:q + 1 * dw + n]
     w1 = w[wo + 1]
     for j in range(n):
-        o[j] = (src[j] + w0 * s0[j]) + w1 * s1[j]
+        o[j] = (o[j] + w0 * s0[j]) + w1 * s1[j]
 
 
 @jit
-def taps3(o, src, xrow, q, dw, w, wo, n):
+def taps3(o, xrow, q, dw, w, wo, n):
     s0 = xrow[q + 0 * dw:q + 0 * dw + n]
     w0 = w[wo + 0]
     s1 = xrow[q + 1 * dw:q + 1 * dw + n]
@@ -83,11 +84,11 @@ def taps3(o, src, xrow, q, dw, w, wo, n):
     s2 = xrow[q + 2 * dw:q + 2 * dw + n]
     w2 = w[wo + 2]
     for j in range(n):
-        o[j] = ((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]
+        o[j] = ((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]
 
 
 @jit
-def taps4(o, src, xrow, q, dw, w, wo, n):
+def taps4(o, xrow, q, dw, w, wo, n):
     s0 = xrow[q + 0 * dw:q + 0 * dw + n]
     w0 = w[wo + 0]
     s1 = xrow[q + 1 * dw:q + 1 * dw + n]
@@ -97,11 +98,11 @@ def taps4(o, src, xrow, q, dw, w, wo, n):
     s3 = xrow[q + 3 * dw:q + 3 * dw + n]
     w3 = w[wo + 3]
     for j in range(n):
-        o[j] = (((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]
+        o[j] = (((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]
 
 
 @jit
-def taps5(o, src, xrow, q, dw, w, wo, n):
+def taps5(o, xrow, q, dw, w, wo, n):
     s0 = xrow[q + 0 * dw:q + 0 * dw + n]
     w0 = w[wo + 0]
     s1 = xrow[q + 1 * dw:q + 1 * dw + n]
@@ -113,11 +114,11 @@ def taps5(o, src, xrow, q, dw, w, wo, n):
     s4 = xrow[q + 4 * dw:q + 4 * dw + n]
     w4 = w[wo + 4]
     for j in range(n):
-        o[j] = ((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]
+        o[j] = ((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]
 
 
 @jit
-def taps6(o, src, xrow, q, dw, w, wo, n):
+def taps6(o, xrow, q, dw, w, wo, n):
     s0 = xrow[q + 0 * dw:q + 0 * dw + n]
     w0 = w[wo + 0]
     s1 = xrow[q + 1 * dw:q + 1 * dw + n]
@@ -131,11 +132,11 @@ def taps6(o, src, xrow, q, dw, w, wo, n):
     s5 = xrow[q + 5 * dw:q + 5 * dw + n]
     w5 = w[wo + 5]
     for j in range(n):
-        o[j] = (((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]
+        o[j] = (((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]
 
 
 @jit
-def taps7(o, src, xrow, q, dw, w, wo, n):
+def taps7(o, xrow, q, dw, w, wo, n):
     s0 = xrow[q + 0 * dw:q + 0 * dw + n]
     w0 = w[wo + 0]
     s1 = xrow[q + 1 * dw:q + 1 * dw + n]
@@ -151,11 +152,11 @@ def taps7(o, src, xrow, q, dw, w, wo, n):
     s6 = xrow[q + 6 * dw:q + 6 * dw + n]
     w6 = w[wo + 6]
     for j in range(n):
-        o[j] = ((((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]
+        o[j] = ((((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]
 
 
 @jit
-def taps8(o, src, xrow, q, dw, w, wo, n):
+def taps8(o, xrow, q, dw, w, wo, n):
     s0 = xrow[q + 0 * dw:q + 0 * dw + n]
     w0 = w[wo + 0]
     s1 = xrow[q + 1 * dw:q + 1 * dw + n]
@@ -173,37 +174,40 @@ def taps8(o, src, xrow, q, dw, w, wo, n):
     s7 = xrow[q + 7 * dw:q + 7 * dw + n]
     w7 = w[wo + 7]
     for j in range(n):
-        o[j] = (((((((src[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]) + w7 * s7[j]
+        o[j] = (((((((o[j] + w0 * s0[j]) + w1 * s1[j]) + w2 * s2[j]) + w3 * s3[j]) + w4 * s4[j]) + w5 * s5[j]) + w6 * s6[j]) + w7 * s7[j]
 
 
 @jit
-def kernel_row(o, src, xrow, q, sw, dw, w, wo, kw, n):
-    """o[j] = src[j] + the kw taps w[wo] … of one window row, reading xrow from q + j*sw on."""
+def kernel_row(o, src, into, xrow, q, sw, dw, w, wo, kw, n):
+    """o[j] = src[j] + the kw taps w[wo] … of one window row, reading xrow from q + j*sw on;
+    ``into``: ``src`` is ``o`` itself (o[j] += …)."""
     if sw != 1:
         tap_strided(o, src, xrow, q, sw, w, wo, n)
         for b in range(1, kw):
             tap_strided(o, o, xrow, q + b * dw, sw, w, wo + b, n)
         return
+    if not into:  # o starts as src, then every tap adds into it: the same sums, in the same order
+        for j in range(n):
+            o[j] = src[j]
     b = 0
     while b < kw:
         m = min(MAX_TAPS, kw - b)
-        s = src if b == 0 else o
         if m == 1:
-            taps1(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+            taps1(o, xrow, q + b * dw, dw, w, wo + b, n)
         elif m == 2:
-            taps2(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+            taps2(o, xrow, q + b * dw, dw, w, wo + b, n)
         elif m == 3:
-            taps3(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+            taps3(o, xrow, q + b * dw, dw, w, wo + b, n)
         elif m == 4:
-            taps4(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+            taps4(o, xrow, q + b * dw, dw, w, wo + b, n)
         elif m == 5:
-            taps5(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+            taps5(o, xrow, q + b * dw, dw, w, wo + b, n)
         elif m == 6:
-            taps6(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+            taps6(o, xrow, q + b * dw, dw, w, wo + b, n)
         elif m == 7:
-            taps7(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+            taps7(o, xrow, q + b * dw, dw, w, wo + b, n)
         elif m == 8:
-            taps8(o, s, xrow, q + b * dw, dw, w, wo + b, n)
+            taps8(o, xrow, q + b * dw, dw, w, wo + b, n)
         b += m
 
 @jit
@@ -1349,8 +1353,8 @@ def block_any(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl
             for g in range(groups_width):
                 wo = g * n_taps
                 if n > 0:
-                    kernel_rows(out[f, i], zero if g == 0 else out[f, i], x, padrow, c0 + g, rmap, i * sh, dh, q, sw,
-                                dw, wf, wo, kh, kw, j_lo, n)
+                    kernel_rows(out[f, i], zero if g == 0 else out[f, i], g > 0, x, padrow, c0 + g, rmap, i * sh, dh,
+                                q, sw, dw, wf, wo, kh, kw, j_lo, n)
                 if n < n_cols:
                     edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c0 + g, rmap, i * sh,
                                  dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)

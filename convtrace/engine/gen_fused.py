@@ -47,11 +47,13 @@ TARGET = Path(__file__).with_name("_fused.py")
 
 
 def _taps_function(m: int) -> str:
-    lines = ["@jit", f"def taps{m}(o, src, xrow, q, dw, w, wo, n):"]
+    # In place (o[j] += …): a separate ``src`` that is ``o`` itself fails the compiler's overlap check
+    # at run time, and the loop falls back to one value at a time.
+    lines = ["@jit", f"def taps{m}(o, xrow, q, dw, w, wo, n):"]
     for k in range(m):
         lines.append(f"    s{k} = xrow[q + {k} * dw:q + {k} * dw + n]")
         lines.append(f"    w{k} = w[wo + {k}]")
-    expr = "src[j]"
+    expr = "o[j]"
     for k in range(m):
         expr = f"({expr} + w{k} * s{k}[j])" if k < m - 1 else f"{expr} + w{k} * s{k}[j]"
     lines += ["    for j in range(n):", f"        o[j] = {expr}", ""]
@@ -193,12 +195,13 @@ def edge_columns(o, ob, src, sb, x, c, rmap, p, dh, cmap, sw, dw, w, wo, kh, kw,
 
 
 @jit
-def kernel_rows(o, src, x, padrow, c, rmap, p, dh, q, sw, dw, w, wo, kh, kw, j_lo, n):
-    """o[j_lo + j] = src[j_lo + j] + the window's products for j < n, one window row per pass."""
+def kernel_rows(o, src, into, x, padrow, c, rmap, p, dh, q, sw, dw, w, wo, kh, kw, j_lo, n):
+    """o[j_lo + j] = src[j_lo + j] + the window's products for j < n, one window row per pass;
+    ``into``: ``src`` is ``o`` itself."""
     for a in range(kh):
         xr = _row(x, padrow, c, rmap[p + a * dh])
-        kernel_row(o[j_lo:j_lo + n], src[j_lo:j_lo + n] if a == 0 else o[j_lo:j_lo + n], xr, q, sw, dw, w,
-                   wo + a * kw, kw, n)
+        kernel_row(o[j_lo:j_lo + n], src[j_lo:j_lo + n] if a == 0 else o[j_lo:j_lo + n], into or a > 0, xr, q, sw,
+                   dw, w, wo + a * kw, kw, n)
 '''
 
 #: The bulk convolution, one routine per window kind, each making blocks
@@ -229,8 +232,8 @@ BLOCK_ANY = BLOCK_HEAD + '''\
             for g in range(groups_width):
                 wo = g * n_taps
                 if n > 0:
-                    kernel_rows(out[f, i], zero if g == 0 else out[f, i], x, padrow, c0 + g, rmap, i * sh, dh, q, sw,
-                                dw, wf, wo, kh, kw, j_lo, n)
+                    kernel_rows(out[f, i], zero if g == 0 else out[f, i], g > 0, x, padrow, c0 + g, rmap, i * sh, dh,
+                                q, sw, dw, wf, wo, kh, kw, j_lo, n)
                 if n < n_cols:
                     edge_columns(outf, ob0, zero if g == 0 else outf, 0 if g == 0 else ob0, x, c0 + g, rmap, i * sh,
                                  dh, cmap, sw, dw, wf, wo, kh, kw, pad_value, j_lo, j_hi, n_cols)
@@ -289,21 +292,24 @@ def _kernel_row() -> list[str]:
     lines = [
         "",
         "@jit",
-        "def kernel_row(o, src, xrow, q, sw, dw, w, wo, kw, n):",
-        '    """o[j] = src[j] + the kw taps w[wo] … of one window row, reading xrow from q + j*sw on."""',
+        "def kernel_row(o, src, into, xrow, q, sw, dw, w, wo, kw, n):",
+        '    """o[j] = src[j] + the kw taps w[wo] … of one window row, reading xrow from q + j*sw on;',
+        '    ``into``: ``src`` is ``o`` itself (o[j] += …)."""',
         "    if sw != 1:",
         "        tap_strided(o, src, xrow, q, sw, w, wo, n)",
         "        for b in range(1, kw):",
         "            tap_strided(o, o, xrow, q + b * dw, sw, w, wo + b, n)",
         "        return",
+        "    if not into:  # o starts as src, then every tap adds into it: the same sums, in the same order",
+        "        for j in range(n):",
+        "            o[j] = src[j]",
         "    b = 0",
         "    while b < kw:",
         "        m = min(MAX_TAPS, kw - b)",
-        "        s = src if b == 0 else o",
     ]
     for m in range(1, MAX_TAPS + 1):
         lines.append(f"        {'if' if m == 1 else 'elif'} m == {m}:")
-        lines.append(f"            taps{m}(o, s, xrow, q + b * dw, dw, w, wo + b, n)")
+        lines.append(f"            taps{m}(o, xrow, q + b * dw, dw, w, wo + b, n)")
     lines.append("        b += m")
     return lines
 
