@@ -88,7 +88,7 @@ def test_padding_maps_and_copies_are_numpys_pad(n, before, after, mode, seed):
 
 def test_threads_share_a_job_only_where_they_pay(monkeypatch):
     """A 512² 3×3 convolution (0.1 ms in its fused loop) stays on one thread, where waking a helper
-    would cost more than it saves, and a 1024² one is shared; the other loops, 10-25× slower per tap,
+    would cost more than it saves, and a 1024² one is shared; the other loops, 3-25× slower per tap,
     and pooling are shared from smaller jobs (a 1448² convolution with stride 2 or a 2048² 2×2
     pooling, but not a 512² one with stride 2 nor a 256² pooling)."""
     from convtrace.engine import conv, pool_loops

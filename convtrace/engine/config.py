@@ -121,7 +121,7 @@ SMALL_WORK_THRESHOLD = 1 << 14
 #: is 1.7× faster from 2**22 taps.
 PARALLEL_WORK_THRESHOLD = 1 << 20
 
-#: The same for the fused 3×3, 5×5 and 7×7 loops, 10-25× faster per tap than
+#: The same for the fused 3×3, 5×5 and 7×7 loops, 3-25× faster per tap than
 #: the others: a 3×3 float32 image of 724² (2**22 taps, 0.11 ms) is 1.7× slower
 #: on two threads than on one, 1024² 1.4× faster; 5×5 and 8-bit images cross
 #: over a little lower.
