@@ -89,6 +89,18 @@ def conv_rows(image, repeat):
         elif pil_image is not None:
             rows.append((case, "Pillow ImageFilter.Kernel", None, "Pillow kernels are 3×3 or 5×5 only"))
 
+    # Windows without a fused loop of their own: an even size, a large one, and one past the size
+    # (about 13×13 here) from which OpenCV filters through its DFT.
+    for k in (4, 11, 15):
+        kernel = rng.standard_normal((k, k)).astype(np.float32)
+        case = f"conv {k}×{k} float32"
+        funcs = {"convtrace": lambda: convtrace.conv2d(image, kernel, padding="same", pad_mode="reflect")}
+        if cv2 is not None:
+            funcs["OpenCV cv2.filter2D"] = lambda: cv2.filter2D(image, -1, kernel, borderType=cv2.BORDER_REFLECT_101)
+        notes = {"convtrace": "the general loop, up to 8 taps a pass",
+                 "OpenCV cv2.filter2D": "through its DFT" if k >= 15 else ""}
+        rows += [(case, name, t, notes[name]) for name, t in race(funcs, repeat).items()]
+
     # A small image: thread start-up and dispatch, not bandwidth.
     small = np.ascontiguousarray(image[:512, :512])
     kernel = rng.standard_normal((3, 3)).astype(np.float32)
