@@ -36,6 +36,22 @@ WHAT_KERNEL = Term(array_messages.WHAT_KERNEL)
 
 def as_numeric_array(value: Any, what: str) -> np.ndarray:
     """``value`` as a real-valued ndarray, or an error saying what is wrong with it."""
+    arr = value if type(value) is np.ndarray else _as_array(value, what)  # an array: no look-ups
+    if arr.dtype.kind == "O":
+        arr = _from_objects(arr, what)
+    if arr.dtype.kind == "c":
+        raise ConvtraceTypeError(COMPLEX_VALUES, what=what)
+    if arr.dtype.kind not in "biuf":
+        raise ConvtraceTypeError(NOT_NUMERIC, what=what, dtype=str(arr.dtype))
+    if arr.size == 0:
+        raise ConvtraceValueError(EMPTY, what=what, shape=arr.shape)
+    if arr.dtype == np.uint64 and arr.max() > np.iinfo(np.int64).max:
+        raise ConvtraceValueError(TOO_LARGE_INT, what=what, max=np.iinfo(np.int64).max)
+    return arr
+
+
+def _as_array(value: Any, what: str) -> np.ndarray:
+    """Anything else as an ndarray: a library kernel's weights, nested lists, NumPy scalars …"""
     if hasattr(value, "weights") and hasattr(value, "scale"):
         value = value.weights
     try:
@@ -49,16 +65,6 @@ def as_numeric_array(value: Any, what: str) -> np.ndarray:
     if arr.dtype.kind == "f" and isinstance(value, (list, tuple)):
         # NumPy makes [2**63, -1] float64: look for Python integers beyond int64 first.
         _from_objects(np.asarray(value, dtype=object), what)
-    if arr.dtype.kind == "O":
-        arr = _from_objects(arr, what)
-    if arr.dtype.kind == "c":
-        raise ConvtraceTypeError(COMPLEX_VALUES, what=what)
-    if arr.dtype.kind not in "biuf":
-        raise ConvtraceTypeError(NOT_NUMERIC, what=what, dtype=str(arr.dtype))
-    if arr.size == 0:
-        raise ConvtraceValueError(EMPTY, what=what, shape=arr.shape)
-    if arr.dtype == np.uint64 and arr.max() > np.iinfo(np.int64).max:
-        raise ConvtraceValueError(TOO_LARGE_INT, what=what, max=np.iinfo(np.int64).max)
     return arr
 
 

@@ -386,10 +386,13 @@ def _check_pad_value(constant, dtype: np.dtype) -> None:
         raise ConvtraceValueError(PAD_VALUE_TOO_LARGE, value=constant, dtype=str(dtype), max=limit)
 
 
+_NO_SCALE = Fraction(1)
+
+
 def _kernel_scale(kernel: Any) -> Fraction:
-    if hasattr(kernel, "weights") and hasattr(kernel, "scale"):
+    if type(kernel) is not np.ndarray and hasattr(kernel, "weights") and hasattr(kernel, "scale"):
         return Fraction(kernel.scale)
-    return Fraction(1)
+    return _NO_SCALE
 
 
 def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=None, dtype=None,
