@@ -20,12 +20,8 @@ import math
 
 import numpy as np
 
-from convtrace.engine.config import (
-    FUSED_PARALLEL_WORK_THRESHOLD,
-    PARALLEL_WORK_THRESHOLD,
-    SMALL_WORK_THRESHOLD,
-)
-from convtrace.engine.conv import correlate_bulk, correlate_small, is_fused, trace_correlate
+from convtrace.engine.config import PARALLEL_WORK_THRESHOLD, SMALL_WORK_THRESHOLD
+from convtrace.engine.conv import correlate_bulk, correlate_small, trace_correlate
 from convtrace.engine.padding import (
     CIRCULAR,
     REFLECT,
@@ -159,9 +155,6 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
     if small:
         correlate_small(*args)
     else:
-        if parallel is None:
-            fused = is_fused(w.shape[2], w.shape[3], stride, dilation)
-            parallel = work >= (FUSED_PARALLEL_WORK_THRESHOLD if fused else PARALLEL_WORK_THRESHOLD)
         correlate_bulk(*args, parallel)
     return out
 

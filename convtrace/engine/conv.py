@@ -24,7 +24,7 @@ import functools
 
 import numpy as np
 
-from convtrace.engine.config import jit
+from convtrace.engine.config import FUSED_PARALLEL_WORK_THRESHOLD, PARALLEL_WORK_THRESHOLD, jit
 from convtrace.engine.gen_fused import FUSED_SIZES, ROWS_PER_BLOCK
 from convtrace.engine.threads import run_tasks
 
@@ -48,7 +48,9 @@ def bulk_routine(kh, kw, stride, dilation):
 
 
 def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, out, parallel):
-    """Fill every value of ``out`` (F, H', W'); on the engine's threads when ``parallel``.
+    """Fill every value of ``out`` (F, H', W'); on the engine's threads when ``parallel``, or when
+    None, where the work is large enough for the routine chosen (FUSED_PARALLEL_WORK_THRESHOLD,
+    PARALLEL_WORK_THRESHOLD).
 
     The output goes in blocks of ROWS_PER_BLOCK rows, each made by one call of
     the block routine on one thread; so each thread also first-touches the
@@ -60,6 +62,9 @@ def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, d
     n_filters, n_rows, n_cols = out.shape
     kh, kw = w.shape[2], w.shape[3]
     block = bulk_routine(kh, kw, (sh, sw), (dh, dw))
+    if parallel is None:
+        threshold = FUSED_PARALLEL_WORK_THRESHOLD if is_fused(kh, kw, (sh, sw), (dh, dw)) else PARALLEL_WORK_THRESHOLD
+        parallel = out.size * w[0].size >= threshold
     flat_w = w.reshape(n_filters, -1)
     padrow = np.empty(x.shape[2], dtype=x.dtype)
     padrow.fill(pad_value)
