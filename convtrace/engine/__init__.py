@@ -89,9 +89,10 @@ def _weights(w, dtype):
     return np.array(w, dtype=dtype, order="C", copy=True)
 
 
-#: Input dtypes the bulk routines read as they are (widening each value as it is loaded), by compute
-#: dtype: an 8- or 16-bit image summed in int32 needs no int32 copy of itself (4× its size, and the
-#: time to write it).  One compiled variant per input dtype: the image path compiles uint8, not int32.
+#: Input dtypes the bulk routines read as they are (widening each value as it is loaded, or the few
+#: rows of one pass of a fused loop at a time), by compute dtype: an 8- or 16-bit image summed in
+#: int32 needs no int32 copy of itself (4× its size, and the time to write it).  One compiled variant
+#: per input dtype: the image path compiles uint8, not int32.
 DIRECT_INPUTS = {np.dtype(np.int32): frozenset(np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16))}
 
 
