@@ -220,12 +220,76 @@ def test_narrow_inputs_in_the_fused_routines_on_a_tall_multichannel_image(dtype,
         monkeypatch.undo()
 
 
+@st.composite
+def eight_bit_int16_problems(draw):
+    """A bulk problem with an 8-bit input over its whole range and weights whose sums provably fit
+    int16 (largest |value| × Σ|w| of every filter ≤ 32767: what ``dtype=np.int16`` asks the library
+    to prove), the pad value one the input's dtype holds."""
+    p = draw(narrow_problems())
+    dtype = np.dtype(draw(st.sampled_from((np.uint8, np.int8))))
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    x = rng.integers(info.min, int(info.max) + 1, size=p["x"].shape)
+    x.flat[: min(2, x.size)] = (info.min, info.max)[: min(2, x.size)]
+    p["x"] = x.astype(dtype)
+    p["pad_value"] = int(np.clip(p["pad_value"], info.min, info.max))
+    budget = np.iinfo(np.int16).max // max(abs(int(info.min)), int(info.max))
+    w = np.clip(p["w"], -2, 2).astype(np.int16)
+    flat = w.reshape(w.shape[0], -1)
+    flat[np.cumsum(np.abs(flat), axis=1) > budget] = 0  # keep each filter within the bound
+    p["w"] = w
+    return p
+
+
+@given(p=eight_bit_int16_problems())
+@settings(max_examples=40)
+def test_8_bit_inputs_summed_in_int16_in_the_bulk_routines_equal_the_int64_reference(p):
+    x, w = p["x"], p["w"]
+    rest = (p["groups"], p["pads"], p["mode"], p["pad_value"], p["stride"], p["dilation"])
+    reference = traced(x.astype(np.int64), w.astype(np.int64), *rest,
+                       engine.correlate(x, w, *rest, dtype=np.int32).shape)
+    assert np.abs(reference).max(initial=0) <= np.iinfo(np.int16).max
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        seen = []
+        bulk = engine.correlate_bulk
+        monkeypatch.setattr(engine, "correlate_bulk", lambda x, *a: seen.append(x.dtype) or bulk(x, *a))
+        serial = engine.correlate(x, w, *rest, parallel=False, dtype=np.int16)
+        assert seen == [x.dtype]  # read as it is: no int16 copy of the image
+    assert serial.dtype == np.int16
+    np.testing.assert_array_equal(serial, reference)
+    assert_same_bits(engine.correlate(x, w, *rest, parallel=True, dtype=np.int16), serial)
+    for parallel in (None, False, True):
+        out = np.full(serial.shape, 7, dtype=np.int16)  # every value must be overwritten
+        assert engine.correlate(x, w, *rest, parallel=parallel, out=out, dtype=np.int16) is out
+        assert_same_bits(out, serial)
+
+
+def test_the_api_sums_an_int16_result_in_int16_without_a_copy_of_the_image(monkeypatch):
+    import convtrace
+
+    rng = np.random.default_rng(16)
+    image = rng.integers(0, 256, (3, 2 * ROWS_PER_BLOCK + 1, 300)).astype(np.uint8)
+    seen = []
+    bulk = engine.correlate_bulk
+    monkeypatch.setattr(engine, "correlate_bulk",
+                        lambda x, w, *a: seen.append((x.dtype, w.dtype, a[-2].dtype)) or bulk(x, w, *a))
+    kernels = ("sharpen", "emboss", "laplacian-8")
+    for kernel in kernels:
+        narrow = convtrace.conv2d(image, kernel, padding="same", pad_mode="reflect", dtype=np.int16)
+        exact = convtrace.conv2d(image.astype(np.int64), kernel, padding="same", pad_mode="reflect")
+        assert narrow.dtype == np.int16
+        np.testing.assert_array_equal(narrow, exact)
+    narrow_calls = [call for call in seen if call[0] == np.uint8]  # the int64 references go there too
+    assert narrow_calls == [(np.dtype(np.uint8), np.dtype(np.int16), np.dtype(np.int16))] * len(kernels)
+
+
 def test_which_inputs_the_bulk_routines_read_as_they_are():
     for dtype in NARROW:
         assert engine.reads_directly(dtype, np.int32)
         assert engine.reads_directly(dtype, np.int32, np.iinfo(dtype).max)
         assert not engine.reads_directly(dtype, np.int32, int(np.iinfo(dtype).max) + 1)
         assert not engine.reads_directly(dtype, np.int64)  # only int32 sums: one variant per image dtype
+        assert engine.reads_directly(dtype, np.int16) == (np.dtype(dtype).itemsize == 1)  # 8-bit in int16
     assert not engine.reads_directly(np.uint8, np.int32, -1)  # the padding row would not hold it
     for dtype in (np.int32, np.int64, np.float32, np.bool_, np.uint32):
         assert not engine.reads_directly(dtype, np.int32)

@@ -93,7 +93,8 @@ def _weights(w, dtype):
 #: rows of one pass of a fused loop at a time), by compute dtype: an 8- or 16-bit image summed in
 #: int32 needs no int32 copy of itself (4× its size, and the time to write it).  One compiled variant
 #: per input dtype: the image path compiles uint8, not int32.
-DIRECT_INPUTS = {np.dtype(np.int32): frozenset(np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16))}
+DIRECT_INPUTS = {np.dtype(np.int32): frozenset(np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16)),
+                 np.dtype(np.int16): frozenset(np.dtype(t) for t in (np.uint8, np.int8))}
 
 
 def reads_directly(x_dtype, dtype, pad_value=0) -> bool:
@@ -118,10 +119,10 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
     unless ``parallel=False`` (for callers that already run one image per
     worker thread).  All add the same products in the same order, so they
     agree bit for bit.  ``dtype`` is the compute dtype, ``x``'s own when
-    None: int32 (the caller has proved the sums fit), int64, float32,
-    float64.  An input of another dtype is converted, except where the bulk
-    routine reads it as it is (:func:`reads_directly`: 8- and 16-bit integers
-    summed in int32).  ``out``, when given, must be a C-contiguous
+    None: int16 or int32 (the caller has proved the sums fit), int64,
+    float32, float64.  An input of another dtype is converted, except where
+    the bulk routine reads it as it is (:func:`reads_directly`: 8- and 16-bit
+    integers summed in int32, 8-bit ones in int16).  ``out``, when given, must be a C-contiguous
     (F, H', W') array of the compute dtype; it is filled and returned (on
     every device).  On the GPU, ``x`` may already lie there, and
     ``resident`` (a name) keeps the result there too, in that device
