@@ -20,6 +20,7 @@ import numpy as np
 
 from convtrace import engine
 from convtrace.arrays import (
+    INT32_LIMIT,
     WHAT_INPUT,
     WHAT_KERNEL,
     as_cell_list,
@@ -31,7 +32,6 @@ from convtrace.arrays import (
     conv_int_bound,
     dtype_sum_bound,
     filter_abs_sum,
-    int32_exact,
     max_abs,
     resolve_device,
 )
@@ -120,6 +120,9 @@ class Conv2d:
     channel_names: tuple[str, ...] | None = None
     #: A narrower exact result dtype asked for (int16, every sum proved to fit); None: the compute dtype's.
     result_dtype: np.dtype | None = None
+    #: A narrower dtype the bulk loops may add in on the CPU, the result still of ``dtype``: int16 for an
+    #: 8-bit image whose sums provably fit it (sharpen, Sobel …), from the dtypes; None: ``dtype``.
+    sum_dtype: np.dtype | None = None
 
     @cached_property
     def x(self) -> np.ndarray:
@@ -159,11 +162,13 @@ class Conv2d:
 
     def _correlate(self, parallel=None, device="cpu", out=None) -> np.ndarray:
         s = self.spec
-        # An int16 result proved to fit is summed in int16 on the CPU (twice the values per vector
-        # instruction, and no int32 pass): exact, since no sum leaves the range.
-        dtype = self.result_dtype if self.result_dtype is not None and device == "cpu" else self.dtype
+        # Sums proved to fit int16 are made in int16 on the CPU, twice the values per vector instruction
+        # (exact: no sum leaves the range); an int16 result asked for is stored as it is, with no int32 pass.
+        cpu = device == "cpu"
+        dtype = self.result_dtype if self.result_dtype is not None and cpu else self.dtype
         return engine.correlate(self._input(), self.weights, self.groups, self.pads, s.pad_mode, s.constant,
-                                s.stride, s.dilation, parallel=parallel, out=out, device=device, dtype=dtype)
+                                s.stride, s.dilation, parallel=parallel, out=out, device=device, dtype=dtype,
+                                sums=self.sum_dtype if cpu else None)
 
     @property
     def out_shape(self) -> tuple[int, ...]:
@@ -451,14 +456,18 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
                                           limit=n - 1)
 
     dtype = compute_dtype(xa, wa, spec.constant)
+    sum_dtype = None
     n_filters, group_width = w4.shape[0], w4.shape[1]
     out_shape = (n_filters, rows.size, cols.size)
     check_parts(Term(WHAT_CONV), conv_memory_parts(x3.shape, w4.shape, pads, out_shape, dtype.itemsize),
                 Term(HINT_CONV))
     check_work(n_filters * rows.size * cols.size * group_width * kh * kw, Term(WHAT_CONV), Term(HINT_CONV))
     if dtype.kind == "i":
-        if INT32_PATH and int32_exact(xa.dtype, w4, spec.constant):  # from the dtype: no scan of the pixels
+        bound = dtype_sum_bound(xa.dtype, w4, spec.constant) if INT32_PATH else None  # from the dtypes
+        if bound is not None and bound[0] <= INT32_LIMIT:  # no scan of the pixels
             dtype = np.dtype(np.int32)
+            if xa.dtype.itemsize == 1 and bound[0] <= NARROW_LIMIT:
+                sum_dtype = NARROW_RESULT
         else:
             bound, xmax, wsum = conv_int_bound(x3, w4, spec.constant)
             if bound > INT64_MAX:
@@ -476,7 +485,7 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
         groups=groups, pads=pads, scale=scale, squeeze=squeeze, rows=rows, cols=cols,
         source_input=x, source_kernel=kernel,
         channel_names=None if channel_names is None else tuple(str(n) for n in channel_names),
-        result_dtype=result_dtype,
+        result_dtype=result_dtype, sum_dtype=sum_dtype,
     )
 
 

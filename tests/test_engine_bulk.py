@@ -262,6 +262,32 @@ def test_8_bit_inputs_summed_in_int16_in_the_bulk_routines_equal_the_int64_refer
         out = np.full(serial.shape, 7, dtype=np.int16)  # every value must be overwritten
         assert engine.correlate(x, w, *rest, parallel=parallel, out=out, dtype=np.int16) is out
         assert_same_bits(out, serial)
+    # int16 sums stored widened into an int32 result (the fused loops; the others add in int32)
+    wide = reference.astype(np.int32)
+    for parallel in (None, False, True):
+        assert_same_bits(engine.correlate(x, w, *rest, parallel=parallel, dtype=np.int32, sums=np.int16), wide)
+        out = np.full(serial.shape, 7, dtype=np.int32)
+        assert engine.correlate(x, w, *rest, parallel=parallel, out=out, dtype=np.int32, sums=np.int16) is out
+        assert_same_bits(out, wide)
+
+
+@pytest.mark.parametrize("k", conv.FUSED_SIZES)
+def test_int16_sums_stored_as_int32_on_a_tall_multichannel_8_bit_image(k, monkeypatch):
+    # Pairs of rows and an odd last row, channels summed into one map and filtered apart, constant
+    # padding of a value the input holds, reflected borders: every sum made in int16, stored as int32.
+    rng = np.random.default_rng(30 + k)
+    x = rng.integers(0, 256, (2, 2 * ROWS_PER_BLOCK + 3, 41)).astype(np.uint8)
+    seen = []
+    bulk = engine.correlate_bulk
+    monkeypatch.setattr(engine, "correlate_bulk", lambda x, w, *a: seen.append((w.dtype, a[-3].dtype)) or bulk(x, w, *a))
+    for groups, w in ((1, rng.integers(-1, 2, (3, 2, k, k))), (2, rng.integers(-2, 3, (4, 1, k, k)))):
+        for mode, pad_value in (("zeros", 3), ("reflect", 0)):
+            rest = (groups, (k // 2, k - 1, k // 2, 1), mode, pad_value, (1, 1), (1, 1))
+            expected = traced(x.astype(np.int64), w, *rest, engine.correlate(x, w, *rest, dtype=np.int32).shape)
+            for parallel in (False, True):
+                got = engine.correlate(x, w, *rest, parallel=parallel, dtype=np.int32, sums=np.int16)
+                assert_same_bits(got, expected.astype(np.int32))
+    assert set(seen) == {(np.dtype(np.int16), np.dtype(np.int32)), (np.dtype(np.int32), np.dtype(np.int32))}
 
 
 def test_the_api_sums_an_int16_result_in_int16_without_a_copy_of_the_image(monkeypatch):
@@ -272,7 +298,7 @@ def test_the_api_sums_an_int16_result_in_int16_without_a_copy_of_the_image(monke
     seen = []
     bulk = engine.correlate_bulk
     monkeypatch.setattr(engine, "correlate_bulk",
-                        lambda x, w, *a: seen.append((x.dtype, w.dtype, a[-2].dtype)) or bulk(x, w, *a))
+                        lambda x, w, *a: seen.append((x.dtype, w.dtype, a[-3].dtype)) or bulk(x, w, *a))
     kernels = ("sharpen", "emboss", "laplacian-8")
     for kernel in kernels:
         narrow = convtrace.conv2d(image, kernel, padding="same", pad_mode="reflect", dtype=np.int16)
@@ -281,6 +307,30 @@ def test_the_api_sums_an_int16_result_in_int16_without_a_copy_of_the_image(monke
         np.testing.assert_array_equal(narrow, exact)
     narrow_calls = [call for call in seen if call[0] == np.uint8]  # the int64 references go there too
     assert narrow_calls == [(np.dtype(np.uint8), np.dtype(np.int16), np.dtype(np.int16))] * len(kernels)
+
+
+def test_the_api_sums_an_8_bit_image_in_int16_where_the_dtypes_prove_it_fits(monkeypatch):
+    import convtrace
+
+    rng = np.random.default_rng(17)
+    image = rng.integers(0, 256, (3, ROWS_PER_BLOCK + 1, 300)).astype(np.uint8)
+    seen = []
+    bulk = engine.correlate_bulk
+    monkeypatch.setattr(engine, "correlate_bulk",
+                        lambda x, w, *a: seen.append((x.dtype, w.dtype, a[-3].dtype)) or bulk(x, w, *a))
+    for kernel, sums in (("sharpen", np.int16), ("sobel-left", np.int16), ("gaussian-5", np.int32)):
+        seen.clear()
+        op = convtrace.prepare_conv2d(image, kernel, padding="same", pad_mode="reflect")
+        got = op.sums()
+        assert got.dtype == np.int32
+        assert seen == [(np.dtype(np.uint8), np.dtype(sums), np.dtype(np.int32))]
+        exact = convtrace.prepare_conv2d(image.astype(np.int64), kernel, padding="same", pad_mode="reflect").sums()
+        np.testing.assert_array_equal(got, exact)
+        assert op.trace([(0, 0, 0), (2, ROWS_PER_BLOCK, 299)]).subtotals.dtype == np.int32  # traces: int32, as before
+    signed = rng.integers(-128, 128, image.shape).astype(np.int8)
+    assert convtrace.prepare_conv2d(signed, "sharpen").sum_dtype == np.int16
+    for wider in (image.astype(np.uint16), image.astype(np.int32)):  # only 8-bit inputs
+        assert convtrace.prepare_conv2d(wider, "sharpen").sum_dtype is None
 
 
 def test_which_inputs_the_bulk_routines_read_as_they_are():

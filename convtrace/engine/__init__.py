@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from convtrace.engine.config import PARALLEL_WORK_THRESHOLD, SMALL_WORK_THRESHOLD
-from convtrace.engine.conv import correlate_bulk, correlate_small, trace_correlate
+from convtrace.engine.conv import correlate_bulk, correlate_small, is_fused, trace_correlate
 from convtrace.engine.padding import (
     CIRCULAR,
     REFLECT,
@@ -111,7 +111,7 @@ def reads_directly(x_dtype, dtype, pad_value=0) -> bool:
 
 
 def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, parallel=None, out=None, device="cpu",
-              dtype=None, resident=None):
+              dtype=None, resident=None, sums=None):
     """Cross-correlate ``x`` (C, H, W) with ``w`` (F, G, kh, kw): (F, H', W').
 
     Small problems use the one-tap-per-pass routine (quick to compile); large
@@ -126,7 +126,11 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
     (F, H', W') array of the compute dtype; it is filled and returned (on
     every device).  On the GPU, ``x`` may already lie there, and
     ``resident`` (a name) keeps the result there too, in that device
-    buffer of the calling thread, for the next step of a chain.
+    buffer of the calling thread, for the next step of a chain.  ``sums``:
+    a narrower dtype than ``dtype`` the fused 3×3, 5×5 and 7×7 loops may add
+    in (int16 for an 8-bit image, when the caller has proved every sum fits
+    it), each pair of output rows stored widened; the other routines, and a
+    GPU, add in ``dtype``.  Exact either way: the same integers.
     """
     dtype = x.dtype if dtype is None else np.dtype(dtype)
     plan = _ConvPlan(x, w, pads, pad_mode, stride, dilation)
@@ -145,10 +149,13 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
         return out
     if out is None:
         out = np.empty((n_filters, plan.n_rows, plan.n_cols), dtype=dtype)
-    w = _weights(w, dtype)
-    pad_value = dtype.type(pad_value)
     work = out.size * w[0].size
     small = parallel is None and work < SMALL_WORK_THRESHOLD
+    narrow = sums is not None and not small and reads_directly(x.dtype, sums, pad_value) and \
+        is_fused(w.shape[2], w.shape[3], stride, dilation)
+    sum_dtype = np.dtype(sums) if narrow else dtype
+    w = _weights(w, sum_dtype)
+    pad_value = dtype.type(pad_value)
     # The small routine (traces, homework) keeps to one variant per compute dtype: small inputs are converted.
     x = np.ascontiguousarray(x) if not small and reads_directly(x.dtype, dtype, pad_value) else \
         np.ascontiguousarray(x, dtype=dtype)
@@ -157,7 +164,7 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
     if small:
         correlate_small(*args)
     else:
-        correlate_bulk(*args, parallel)
+        correlate_bulk(*args, parallel, sum_dtype)
     return out
 
 

@@ -34,6 +34,18 @@ def _readable(x, rows):
     return lambda x, rows: rows
 
 
+def narrows(out, pair):
+    """Whether the sums are made in ``pair`` (two rows of a narrower dtype, an 8-bit image's int16
+    sums) and stored widened into ``out``; known when the routine is compiled."""
+
+
+@overload(narrows, jit_options={"cache": True})
+def _narrows(out, pair):
+    if out.dtype == pair.dtype:
+        return lambda out, pair: False
+    return lambda out, pair: True
+
+
 @jit_inline
 def _row(x, padrow, c, r):
     if r < 0:
@@ -1399,6 +1411,9 @@ def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     rows = np.empty(kh + 1, dtype=np.int64)
     stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=zero.dtype)
     xs = readable(xf, stack)
+    pair = np.empty(2 * out.shape[2], dtype=zero.dtype)
+    sums = readable(outf, pair)
+    narrow = narrows(outf, pair)
     for t in range(t_first, t_last):
         f = t // n_blocks
         i = (t - f * n_blocks) * ROWS_PER_BLOCK
@@ -1410,6 +1425,8 @@ def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
             n_cols = out.shape[2]
             ob0 = (f * out.shape[1] + i) * n_cols
             ob1 = ob0 + n_cols if two else ob0
+            d0 = 0 if narrow else ob0  # where the sums go: the output, or the pair of narrow rows
+            d1 = (n_cols if two else 0) if narrow else ob1
             padded = False
             for a in range(3 + 1):
                 r = rmap[i * sh + a * dh] if a < 3 or two else rmap[i * sh]
@@ -1436,9 +1453,15 @@ def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
                     else:
                         for a in range(3 + 1):
                             rb[a] = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
-                    fused3(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
+                    fused3(sums, U(d0 + j_lo), U(d1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
                 if n < n_cols:
-                    edges3(outf, ob0, ob1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
+                    edges3(sums, d0, d1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
+            if narrow:  # unsigned offsets, as in the loops: no negative-index checks, so it vectorises
+                for j in range(U(n_cols)):
+                    outf[U(ob0) + j] = pair[j]
+                if two:
+                    for j in range(U(n_cols)):
+                        outf[U(ob1) + j] = pair[U(n_cols) + j]
             i += 2
 
 
@@ -1456,6 +1479,9 @@ def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     rows = np.empty(kh + 1, dtype=np.int64)
     stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=zero.dtype)
     xs = readable(xf, stack)
+    pair = np.empty(2 * out.shape[2], dtype=zero.dtype)
+    sums = readable(outf, pair)
+    narrow = narrows(outf, pair)
     for t in range(t_first, t_last):
         f = t // n_blocks
         i = (t - f * n_blocks) * ROWS_PER_BLOCK
@@ -1467,6 +1493,8 @@ def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
             n_cols = out.shape[2]
             ob0 = (f * out.shape[1] + i) * n_cols
             ob1 = ob0 + n_cols if two else ob0
+            d0 = 0 if narrow else ob0  # where the sums go: the output, or the pair of narrow rows
+            d1 = (n_cols if two else 0) if narrow else ob1
             padded = False
             for a in range(5 + 1):
                 r = rmap[i * sh + a * dh] if a < 5 or two else rmap[i * sh]
@@ -1493,9 +1521,15 @@ def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
                     else:
                         for a in range(5 + 1):
                             rb[a] = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
-                    fused5(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
+                    fused5(sums, U(d0 + j_lo), U(d1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
                 if n < n_cols:
-                    edges5(outf, ob0, ob1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
+                    edges5(sums, d0, d1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
+            if narrow:  # unsigned offsets, as in the loops: no negative-index checks, so it vectorises
+                for j in range(U(n_cols)):
+                    outf[U(ob0) + j] = pair[j]
+                if two:
+                    for j in range(U(n_cols)):
+                        outf[U(ob1) + j] = pair[U(n_cols) + j]
             i += 2
 
 
@@ -1513,6 +1547,9 @@ def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     rows = np.empty(kh + 1, dtype=np.int64)
     stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=zero.dtype)
     xs = readable(xf, stack)
+    pair = np.empty(2 * out.shape[2], dtype=zero.dtype)
+    sums = readable(outf, pair)
+    narrow = narrows(outf, pair)
     for t in range(t_first, t_last):
         f = t // n_blocks
         i = (t - f * n_blocks) * ROWS_PER_BLOCK
@@ -1524,6 +1561,8 @@ def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
             n_cols = out.shape[2]
             ob0 = (f * out.shape[1] + i) * n_cols
             ob1 = ob0 + n_cols if two else ob0
+            d0 = 0 if narrow else ob0  # where the sums go: the output, or the pair of narrow rows
+            d1 = (n_cols if two else 0) if narrow else ob1
             padded = False
             for a in range(7 + 1):
                 r = rmap[i * sh + a * dh] if a < 7 or two else rmap[i * sh]
@@ -1550,9 +1589,15 @@ def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
                     else:
                         for a in range(7 + 1):
                             rb[a] = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
-                    fused7(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
+                    fused7(sums, U(d0 + j_lo), U(d1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
                 if n < n_cols:
-                    edges7(outf, ob0, ob1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
+                    edges7(sums, d0, d1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
+            if narrow:  # unsigned offsets, as in the loops: no negative-index checks, so it vectorises
+                for j in range(U(n_cols)):
+                    outf[U(ob0) + j] = pair[j]
+                if two:
+                    for j in range(U(n_cols)):
+                        outf[U(ob1) + j] = pair[U(n_cols) + j]
             i += 2
 
 

@@ -47,7 +47,8 @@ def bulk_routine(kh, kw, stride, dilation):
     return getattr(_fused, f"block{kh if is_fused(kh, kw, stride, dilation) else '_any'}")
 
 
-def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, out, parallel):
+def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j_lo, j_hi, out, parallel,
+                   sum_dtype=None):
     """Fill every value of ``out`` (F, H', W'); on the engine's threads when ``parallel``, or when
     None, where the work is large enough for the routine chosen (FUSED_PARALLEL_WORK_THRESHOLD,
     PARALLEL_WORK_THRESHOLD).
@@ -57,7 +58,8 @@ def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, d
     pages of a fresh output it writes.  ``x`` may be of a narrower integer
     dtype than ``out`` (``pad_value`` a value of it): the row of constant
     padding, like the rows the fused loops copy, is of ``x``'s dtype, so
-    every loop reads one array type.
+    every loop reads one array type.  ``sum_dtype`` (``w``'s): a narrower integer dtype a fused
+    routine adds in, storing each pair of rows widened into ``out`` (see :func:`correlate`).
     """
     n_filters, n_rows, n_cols = out.shape
     kh, kw = w.shape[2], w.shape[3]
@@ -68,7 +70,7 @@ def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, d
     flat_w = w.reshape(n_filters, -1)
     padrow = np.empty(x.shape[2], dtype=x.dtype)
     padrow.fill(pad_value)
-    zero = np.zeros(n_cols, dtype=out.dtype)
+    zero = np.zeros(n_cols, dtype=out.dtype if sum_dtype is None else sum_dtype)
     n_blocks = -(-n_rows // ROWS_PER_BLOCK)
 
     def run(first, last):

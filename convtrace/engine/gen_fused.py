@@ -185,6 +185,18 @@ def _readable(x, rows):
     return lambda x, rows: rows
 
 
+def narrows(out, pair):
+    """Whether the sums are made in ``pair`` (two rows of a narrower dtype, an 8-bit image's int16
+    sums) and stored widened into ``out``; known when the routine is compiled."""
+
+
+@overload(narrows, jit_options={{"cache": True}})
+def _narrows(out, pair):
+    if out.dtype == pair.dtype:
+        return lambda out, pair: False
+    return lambda out, pair: True
+
+
 @jit_inline
 def _row(x, padrow, c, r):
     if r < 0:
@@ -274,17 +286,25 @@ FUSED_SETUP = """\
     rows = np.empty(kh + 1, dtype=np.int64)
     stack = np.empty((kh + 1) * (j_hi - j_lo + kh - 1), dtype=zero.dtype)
     xs = readable(xf, stack)
+    pair = np.empty(2 * out.shape[2], dtype=zero.dtype)
+    sums = readable(outf, pair)
+    narrow = narrows(outf, pair)
 """
 
 # Rows go in pairs (sh == dh: the second row's window is the first's moved
 # down one input row); an odd last row is paired with itself.  A pair
 # that reads a row of constant padding, or of a narrower dtype than the
-# sums, reads copies of its rows instead.
+# sums, reads copies of its rows instead.  Sums of a narrower dtype than the
+# output (``zero``'s: an 8-bit image's int16 sums into int32) are made in a
+# pair of narrow rows, every channel's, then stored widened: LLVM leaves a
+# two-row loop that widens its own stores scalar too.
 BLOCK_FUSED = BLOCK_HEAD + '''\
             two = i + 1 < i_end
             n_cols = out.shape[2]
             ob0 = (f * out.shape[1] + i) * n_cols
             ob1 = ob0 + n_cols if two else ob0
+            d0 = 0 if narrow else ob0  # where the sums go: the output, or the pair of narrow rows
+            d1 = (n_cols if two else 0) if narrow else ob1
             padded = False
             for a in range({size} + 1):
                 r = rmap[i * sh + a * dh] if a < {size} or two else rmap[i * sh]
@@ -311,9 +331,15 @@ BLOCK_FUSED = BLOCK_HEAD + '''\
                     else:
                         for a in range({size} + 1):
                             rb[a] = U((c * x.shape[1] + rows[a]) * x.shape[2] + q)
-                    fused{size}(outf, U(ob0 + j_lo), U(ob1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
+                    fused{size}(sums, U(d0 + j_lo), U(d1 + j_lo), g == 0, zero, src, rb, wf, wo, U(n))
                 if n < n_cols:
-                    edges{size}(outf, ob0, ob1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
+                    edges{size}(sums, d0, d1, g == 0, zero, x, c, rows, cmap, pad_value, j_lo, j_hi, n_cols, wf, wo)
+            if narrow:  # unsigned offsets, as in the loops: no negative-index checks, so it vectorises
+                for j in range(U(n_cols)):
+                    outf[U(ob0) + j] = pair[j]
+                if two:
+                    for j in range(U(n_cols)):
+                        outf[U(ob1) + j] = pair[U(n_cols) + j]
             i += 2
 '''
 
