@@ -122,9 +122,9 @@ def correlate(x, w, groups, pads, pad_mode, pad_value, stride, dilation, paralle
     None: int16 or int32 (the caller has proved the sums fit), int64,
     float32, float64.  An input of another dtype is converted, except where
     the bulk routine reads it as it is (:func:`reads_directly`: 8- and 16-bit
-    integers summed in int32, 8-bit ones in int16).  ``out``, when given, must be a C-contiguous
-    (F, H', W') array of the compute dtype; it is filled and returned (on
-    every device).  On the GPU, ``x`` may already lie there, and
+    integers summed in int32, 8-bit ones in int16).  ``out``, when given,
+    must be a C-contiguous (F, H', W') array of the compute dtype; it is
+    filled and returned (on every device).  On the GPU, ``x`` may already lie there, and
     ``resident`` (a name) keeps the result there too, in that device
     buffer of the calling thread, for the next step of a chain.  ``sums``:
     a narrower dtype than ``dtype`` the fused 3×3, 5×5 and 7×7 loops may add

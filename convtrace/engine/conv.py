@@ -56,10 +56,12 @@ def correlate_bulk(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, d
     The output goes in blocks of ROWS_PER_BLOCK rows, each made by one call of
     the block routine on one thread; so each thread also first-touches the
     pages of a fresh output it writes.  ``x`` may be of a narrower integer
-    dtype than ``out`` (``pad_value`` a value of it): the row of constant
-    padding, like the rows the fused loops copy, is of ``x``'s dtype, so
-    every loop reads one array type.  ``sum_dtype`` (``w``'s): a narrower integer dtype a fused
-    routine adds in, storing each pair of rows widened into ``out`` (see :func:`correlate`).
+    dtype than ``out`` (``pad_value`` a value of it): the general loop's row
+    of constant padding is of ``x``'s dtype, so every loop reads one array
+    type (the fused loops copy a pass's rows into their sums' dtype).
+    ``sum_dtype`` (``w``'s): a narrower integer dtype a fused routine adds
+    in, storing each pair of rows widened into ``out`` (see
+    :func:`convtrace.engine.correlate`).
     """
     n_filters, n_rows, n_cols = out.shape
     kh, kw = w.shape[2], w.shape[3]

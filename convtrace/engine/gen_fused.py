@@ -163,8 +163,8 @@ ROWS_PER_BLOCK = {rows_per_block}
 
 
 def widens(x, rows):
-    """Whether ``x``'s values are widened into ``rows`` (an 8-bit image summed in int32) before the
-    fused loops read them; known when the routine is compiled."""
+    """Whether ``x``'s values are widened into ``rows`` (an 8-bit image summed in int16 or int32)
+    before the fused loops read them; known when the routine is compiled."""
 
 
 def readable(x, rows):
