@@ -49,6 +49,9 @@ CASES = {
         "conv(small, small_w, False)\nrun = lambda: conv(small, read_only(small_w), False)",
     "trace_correlate {dt}": "run = lambda: engine.trace_correlate_cells(small, small_w, 1, pads, 'reflect', 0, "
                             "(1, 1), (1, 1), cells)",
+    "conv2d uint8 photo, sharpen (the image path)":
+        "import convtrace\nphoto = np.random.default_rng(1).integers(0, 256, (3, 300, 400)).astype(np.uint8)\n"
+        "run = lambda: convtrace.conv2d(photo, 'sharpen', padding='same', pad_mode='reflect')",
     "max pool serial {dt}": "run = lambda: pool(False)",
     "max pool parallel {dt}": "run = lambda: pool(True)",
 }
