@@ -11,39 +11,28 @@ FUSED_SIZES = (3, 5, 7)
 ROWS_PER_BLOCK = 64
 
 
-def widens(x, rows):
-    """Whether ``x``'s values are widened into ``rows`` (an 8-bit image summed in int16 or int32)
-    before the fused loops read them; known when the routine is compiled."""
+def converts(a, b):
+    """Whether values pass between ``a`` and ``b`` of different dtypes (an 8-bit image's rows widened
+    into the sums' dtype, int16 sums widened into an int32 result); known when the routine is compiled."""
 
 
-def readable(x, rows):
-    """``x`` where the fused loops can read it as it is, else ``rows`` (its rows copied, widened)."""
+def readable(a, b):
+    """``a`` where its dtype is ``b``'s (the loops read or write it as it is), else ``b`` (a buffer the
+    values are converted through)."""
 
 
-@overload(widens, jit_options={"cache": True})
-def _widens(x, rows):
-    if x.dtype == rows.dtype:
-        return lambda x, rows: False
-    return lambda x, rows: True
+@overload(converts, jit_options={"cache": True})
+def _converts(a, b):
+    if a.dtype == b.dtype:
+        return lambda a, b: False
+    return lambda a, b: True
 
 
 @overload(readable, jit_options={"cache": True})
-def _readable(x, rows):
-    if x.dtype == rows.dtype:
-        return lambda x, rows: x
-    return lambda x, rows: rows
-
-
-def narrows(out, pair):
-    """Whether the sums are made in ``pair`` (two rows of a narrower dtype, an 8-bit image's int16
-    sums) and stored widened into ``out``; known when the routine is compiled."""
-
-
-@overload(narrows, jit_options={"cache": True})
-def _narrows(out, pair):
-    if out.dtype == pair.dtype:
-        return lambda out, pair: False
-    return lambda out, pair: True
+def _readable(a, b):
+    if a.dtype == b.dtype:
+        return lambda a, b: a
+    return lambda a, b: b
 
 
 @jit_inline
@@ -1413,7 +1402,7 @@ def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     xs = readable(xf, stack)
     pair = np.empty(2 * out.shape[2], dtype=zero.dtype)
     sums = readable(outf, pair)
-    narrow = narrows(outf, pair)
+    narrow = converts(outf, pair)
     for t in range(t_first, t_last):
         f = t // n_blocks
         i = (t - f * n_blocks) * ROWS_PER_BLOCK
@@ -1437,7 +1426,7 @@ def block3(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
                 wo = g * n_taps
                 if n > 0:
                     src = xs
-                    if padded or widens(xf, stack):  # copy the rows, constant ones included, in the compute dtype
+                    if padded or converts(xf, stack):  # copy the rows, constant ones included, in the compute dtype
                         span = n + 3 - 1
                         for a in range(3 + 1):
                             sb = U(a * span)
@@ -1481,7 +1470,7 @@ def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     xs = readable(xf, stack)
     pair = np.empty(2 * out.shape[2], dtype=zero.dtype)
     sums = readable(outf, pair)
-    narrow = narrows(outf, pair)
+    narrow = converts(outf, pair)
     for t in range(t_first, t_last):
         f = t // n_blocks
         i = (t - f * n_blocks) * ROWS_PER_BLOCK
@@ -1505,7 +1494,7 @@ def block5(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
                 wo = g * n_taps
                 if n > 0:
                     src = xs
-                    if padded or widens(xf, stack):  # copy the rows, constant ones included, in the compute dtype
+                    if padded or converts(xf, stack):  # copy the rows, constant ones included, in the compute dtype
                         span = n + 5 - 1
                         for a in range(5 + 1):
                             sb = U(a * span)
@@ -1549,7 +1538,7 @@ def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
     xs = readable(xf, stack)
     pair = np.empty(2 * out.shape[2], dtype=zero.dtype)
     sums = readable(outf, pair)
-    narrow = narrows(outf, pair)
+    narrow = converts(outf, pair)
     for t in range(t_first, t_last):
         f = t // n_blocks
         i = (t - f * n_blocks) * ROWS_PER_BLOCK
@@ -1573,7 +1562,7 @@ def block7(x, w, filters_per_group, rmap, cmap, pad_value, sh, sw, dh, dw, pl, j
                 wo = g * n_taps
                 if n > 0:
                     src = xs
-                    if padded or widens(xf, stack):  # copy the rows, constant ones included, in the compute dtype
+                    if padded or converts(xf, stack):  # copy the rows, constant ones included, in the compute dtype
                         span = n + 7 - 1
                         for a in range(7 + 1):
                             sb = U(a * span)

@@ -26,7 +26,7 @@ image).  The one-row loops (``taps*``, the edges, pooling) widen each value as
 it is loaded.  The fused loops do not: LLVM leaves a two-row loop that widens
 its loads scalar (on every x86 target tried, AVX-512 included), so a fused
 block copies the rows of each pass into a small buffer of the compute dtype
-first (:func:`widens`, :func:`readable`: decided when the routine is compiled),
+first (:func:`converts`, :func:`readable`: decided when the routine is compiled),
 as it copies the rows of a pass that reads constant padding.  The row of
 constant padding of the general loop is an array of the input's dtype, so
 each routine reads one array type; the engine only passes a narrow input whose
@@ -162,39 +162,28 @@ FUSED_SIZES = {fused_sizes}
 ROWS_PER_BLOCK = {rows_per_block}
 
 
-def widens(x, rows):
-    """Whether ``x``'s values are widened into ``rows`` (an 8-bit image summed in int16 or int32)
-    before the fused loops read them; known when the routine is compiled."""
+def converts(a, b):
+    """Whether values pass between ``a`` and ``b`` of different dtypes (an 8-bit image's rows widened
+    into the sums' dtype, int16 sums widened into an int32 result); known when the routine is compiled."""
 
 
-def readable(x, rows):
-    """``x`` where the fused loops can read it as it is, else ``rows`` (its rows copied, widened)."""
+def readable(a, b):
+    """``a`` where its dtype is ``b``'s (the loops read or write it as it is), else ``b`` (a buffer the
+    values are converted through)."""
 
 
-@overload(widens, jit_options={{"cache": True}})
-def _widens(x, rows):
-    if x.dtype == rows.dtype:
-        return lambda x, rows: False
-    return lambda x, rows: True
+@overload(converts, jit_options={{"cache": True}})
+def _converts(a, b):
+    if a.dtype == b.dtype:
+        return lambda a, b: False
+    return lambda a, b: True
 
 
 @overload(readable, jit_options={{"cache": True}})
-def _readable(x, rows):
-    if x.dtype == rows.dtype:
-        return lambda x, rows: x
-    return lambda x, rows: rows
-
-
-def narrows(out, pair):
-    """Whether the sums are made in ``pair`` (two rows of a narrower dtype, an 8-bit image's int16
-    sums) and stored widened into ``out``; known when the routine is compiled."""
-
-
-@overload(narrows, jit_options={{"cache": True}})
-def _narrows(out, pair):
-    if out.dtype == pair.dtype:
-        return lambda out, pair: False
-    return lambda out, pair: True
+def _readable(a, b):
+    if a.dtype == b.dtype:
+        return lambda a, b: a
+    return lambda a, b: b
 
 
 @jit_inline
@@ -288,7 +277,7 @@ FUSED_SETUP = """\
     xs = readable(xf, stack)
     pair = np.empty(2 * out.shape[2], dtype=zero.dtype)
     sums = readable(outf, pair)
-    narrow = narrows(outf, pair)
+    narrow = converts(outf, pair)
 """
 
 # Rows go in pairs (sh == dh: the second row's window is the first's moved
@@ -315,7 +304,7 @@ BLOCK_FUSED = BLOCK_HEAD + '''\
                 wo = g * n_taps
                 if n > 0:
                     src = xs
-                    if padded or widens(xf, stack):  # copy the rows, constant ones included, in the compute dtype
+                    if padded or converts(xf, stack):  # copy the rows, constant ones included, in the compute dtype
                         span = n + {size} - 1
                         for a in range({size} + 1):
                             sb = U(a * span)
