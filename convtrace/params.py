@@ -99,10 +99,16 @@ def _check_range(value: int, name: str, minimum: int) -> int:
     return value
 
 
+#: An x or × between two numbers, as in 3x3 or 2 × 2.
+_TIMES = re.compile(r"(?<=\d)\s*[x×]\s*(?=[-+]?\d)")
+
+
 def _split(value: object) -> object:
-    """'2,3' / '2x3' / '2 3' as a tuple of strings; other values unchanged."""
+    """'2,3' / '2x3' / '2 × 3' / '2 3' as a tuple of strings; other values unchanged.  An x or × only
+    separates two numbers: in '1,1,x' it is a part (and refused), not a separator to drop."""
     if isinstance(value, str):
-        parts = [p for p in re.split(r"[\s,;x×]+", value.strip().strip("()[]")) if p]
+        text = _TIMES.sub(",", value.strip().strip("()[]"))
+        parts = [p for p in re.split(r"[\s,;]+", text) if p]
         if len(parts) > 1:
             return tuple(parts)
         if parts:
@@ -130,7 +136,7 @@ def as_pair(value: object, name: str, minimum: int = 1) -> tuple[int, int]:
 
 def parse_padding(value: object) -> str | tuple[int, int, int, int]:
     """'valid' / 'same' / 'full', or explicit (top, bottom, left, right)."""
-    value = _split(value)
+    raw, value = value, _split(value)
     if isinstance(value, str) and value.strip().lower() in PADDING_KEYWORDS:
         return value.strip().lower()
     try:
@@ -139,15 +145,15 @@ def parse_padding(value: object) -> str | tuple[int, int, int, int]:
         else:
             sides = (_as_int(value, "padding", ""),)
     except ConvtraceValueError:
-        raise ConvtraceValueError(BAD_PADDING, value=value) from None
+        raise ConvtraceValueError(BAD_PADDING, value=raw) from None
     if len(sides) == 1:
         sides = sides * 4
     elif len(sides) == 2:
         sides = (sides[0], sides[0], sides[1], sides[1])
     elif len(sides) != 4:
-        raise ConvtraceValueError(BAD_PADDING, value=value)
+        raise ConvtraceValueError(BAD_PADDING, value=raw)
     if any(s < 0 for s in sides):
-        raise ConvtraceValueError(NEGATIVE_PADDING, value=value)
+        raise ConvtraceValueError(NEGATIVE_PADDING, value=raw)
     for side in sides:
         _check_range(side, "padding", 0)
     return sides  # type: ignore[return-value]

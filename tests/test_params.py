@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -18,6 +20,19 @@ from convtrace.params import PAD_MODE_ALIASES, parse_padding, size_arithmetic
 )
 def test_padding_specs(spec, sides):
     assert parse_padding(spec) == sides
+
+
+@pytest.mark.parametrize("typed", ["1,1,x", "1;2;x", "1,x", "x,1", "2x", "1 x", "(1, 2, x, 4)"])
+def test_a_stray_x_in_a_padding_is_refused_not_dropped(typed):
+    # x and × separate two numbers (3x3, 2 × 2); anywhere else they are a typo to report, with what was typed
+    with pytest.raises(convtrace.ConvtraceError, match=re.escape(repr(typed))):
+        parse_padding(typed)
+
+
+@pytest.mark.parametrize("typed, sides", [("2x3", (2, 2, 3, 3)), ("2 × 3", (2, 2, 3, 3)), ("1 2 3 4", (1, 2, 3, 4)),
+                                          ("(1, 2)", (1, 1, 2, 2)), ("3×3", (3, 3, 3, 3))])
+def test_padding_separators_students_type(typed, sides):
+    assert parse_padding(typed) == sides
 
 
 @given(st.integers(1, 40), st.integers(1, 7), st.integers(1, 4), st.integers(1, 3))
