@@ -17,6 +17,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 import pytest  # noqa: E402
 
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (pyproject's addopts): a process per CPU this process may use, at most 8.
+
+    Most of a cold run is Numba compiling, one core per process; more than 8 processes would each
+    compile the same routines again for little gain.
+    """
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
 #: A fixed, colourless 100-column terminal in English with no user kernels: CLI output is comparable.
 CLI_ENV = {"NO_COLOR": "1", "COLUMNS": "100", "LANG": "en_US.UTF-8", "LC_ALL": "", "CONVTRACE_KERNELS": ""}
 
