@@ -52,6 +52,13 @@ CASES = {
     "conv2d uint8 photo, sharpen (the image path)":
         "import convtrace\nphoto = np.random.default_rng(1).integers(0, 256, (3, 300, 400)).astype(np.uint8)\n"
         "run = lambda: convtrace.conv2d(photo, 'sharpen', padding='same', pad_mode='reflect')",
+    "pixels of int32 sums, clip (the image path)":
+        "from convtrace.engine.pixels import interleaved_pixels\n"
+        "sums = np.random.default_rng(1).integers(-99, 400, (3, 30, 40)).astype(np.int32)\n"
+        "run = lambda: interleaved_pixels(sums, 1.0, 0, np.float32(255), np.empty((30, 40, 3), np.uint8))",
+    "pixels of float32 values, clip": "from convtrace.engine.pixels import interleaved_pixels\n"
+        "values = np.random.default_rng(1).random((3, 30, 40)).astype(np.float32) * 300\n"
+        "run = lambda: interleaved_pixels(values, np.float32(1), 0, np.float32(255), np.empty((30, 40, 3), np.uint8))",
     "max pool serial {dt}": "run = lambda: pool(False)",
     "max pool parallel {dt}": "run = lambda: pool(True)",
 }

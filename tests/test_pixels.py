@@ -53,6 +53,40 @@ def test_one_pass_equals_numpy(data, shape, mode, maxval, dtype, scale):
     np.testing.assert_array_equal(got, want)
 
 
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), channels=st.sampled_from([1, 3]), height=st.integers(1, 5), width=st.integers(17, 300),
+       mode=st.sampled_from(sorted(MODES)), maxval=st.sampled_from([255, 65535]),
+       dtype=st.sampled_from([np.float32, np.int32, np.int64]), scale=st.sampled_from([1, 1 / 16, 3]))
+def test_vectorised_loops_equal_numpy_on_rows_past_a_vector(data, channels, height, width, mode, maxval, dtype,
+                                                              scale):
+    """One and three channels go through vectorised loops: rows long enough for whole vectors and a
+    tail, values on both sides of 0 and maxval."""
+    seed = data.draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    sums = rng.integers(-2 * maxval, 2 * maxval, (channels, height, width)).astype(dtype)
+    if np.dtype(dtype).kind == "f":
+        sums[rng.random(sums.shape) < 0.05] = rng.choice(np.array([np.nan, np.inf, -np.inf, 0.5, 2.5], dtype))
+    got = pixels(sums, mode, maxval, scale)
+    with np.errstate(invalid="ignore", over="ignore"):
+        want = reference(sums, scale, mode, maxval)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_a_photo_sized_rgb_result_equals_numpy_in_every_mode():
+    sums = np.random.default_rng(3).integers(-400, 700, (3, 97, 1031)).astype(np.int32)
+    for mode in MODES:
+        for scale in (1, 1 / 16):
+            np.testing.assert_array_equal(pixels(sums, mode, 255, scale), reference(sums, scale, mode, 255))
+
+
+def test_an_out_that_is_not_a_fresh_c_contiguous_array_is_refused():
+    sums = np.zeros((3, 4, 5), np.int32)
+    with pytest.raises(ValueError, match="C-contiguous"):
+        interleaved_pixels(sums, 1.0, CLIP, np.float32(255), np.empty((5, 4, 3), np.uint8).transpose(1, 0, 2))
+    with pytest.raises(ValueError, match="shape"):
+        interleaved_pixels(sums, 1.0, CLIP, np.float32(255), np.empty((4, 5, 1), np.uint8))
+
+
 def test_half_rounds_to_even_and_edges_clip():
     sums = np.array([[[0.5, 1.5, 2.5, -0.4, -3.0, 254.5, 255.5, 300.0]]], dtype=np.float32)
     got = interleaved_pixels(sums, np.float32(1), CLIP, np.float32(255), np.empty((1, 8, 1), np.uint8))

@@ -75,73 +75,83 @@ def _range(sums, scale, maxval):
 
 
 @jit_inline
-def _interleave(line_pixels, out, i, c):
-    row = out[i]
-    for j in range(line_pixels.shape[0]):
-        row[j, c] = line_pixels[j]
+def _converted(sums, out, convert, params):
+    """``out`` (H, W, C) = ``convert(v, params)`` of every value of ``sums`` (C, H, W), both C-contiguous.
 
-
-@jit
-def _clipped_pixels(sums, scale, maxval, out):
-    channels, height, width = sums.shape
-    line_pixels = np.empty(width, dtype=out.dtype)
-    for i in range(height):
+    Flat arrays and unsigned offsets, with the three channels of a pixel stored in one loop body:
+    so LLVM vectorises the loop for one or three channels, interleaving the stores (a row at a time
+    through views, each channel on its own, it stayed scalar: 5–9× slower).
+    """
+    one = np.uint64(1)
+    three = np.uint64(3)
+    s = sums.reshape(-1)
+    o = out.reshape(-1)
+    channels = np.uint64(sums.shape[0])
+    plane = np.uint64(sums.shape[1]) * np.uint64(sums.shape[2])
+    if channels == three:
+        two_planes = plane + plane
+        for q in range(plane):
+            k = three * q
+            o[k] = convert(s[q], params)
+            o[k + one] = convert(s[plane + q], params)
+            o[k + one + one] = convert(s[two_planes + q], params)
+    else:
         for c in range(channels):
-            line = sums[c, i]
-            for j in range(width):
-                line_pixels[j] = _clipped(_value(line[j], scale), maxval)
-            _interleave(line_pixels, out, i, c)
+            first = c * plane
+            for q in range(plane):
+                o[q * channels + c] = convert(s[first + q], params)
     return out
 
 
 @jit_inline
-def _clip_integer(v, maxval):
-    return 0 if v < 0 else (maxval if v > maxval else v)
+def _clip_value(v, params):
+    scale, maxval = params
+    return _clipped(_value(v, scale), maxval)
+
+
+@jit_inline
+def _clip_integer(v, params):
+    maxval = params[0]
+    r = v if v < maxval else maxval
+    return r if r > 0 else maxval - maxval
+
+
+@jit_inline
+def _absolute_value(v, params):
+    scale, maxval = params
+    f = _value(v, scale)
+    return _clipped(abs(f) if f > -np.inf else np.float32(0.0), maxval)
+
+
+@jit_inline
+def _stretched_value(v, params):
+    scale, maxval, lo, stretch = params
+    f = np.float64(_finite(_value(v, scale), maxval))
+    return min(max(np.rint((f - lo) * stretch), 0.0), np.float64(maxval))
+
+
+@jit
+def _clipped_pixels(sums, scale, maxval, out):
+    return _converted(sums, out, _clip_value, (scale, maxval))
 
 
 @jit
 def _clipped_integers(sums, maxval, out):
     # Integer sums with no scale: clipping them is what rounding and clipping float32(sum) gives
     # (a sum past float32's 2**24 clips to maxval either way), without the float round trip.
-    channels, height, width = sums.shape
-    line_pixels = np.empty(width, dtype=out.dtype)
-    for i in range(height):
-        for c in range(channels):
-            line = sums[c, i]
-            for j in range(width):
-                line_pixels[j] = _clip_integer(line[j], maxval)
-            _interleave(line_pixels, out, i, c)
-    return out
+    return _converted(sums, out, _clip_integer, (maxval,))
 
 
 @jit
 def _absolute_pixels(sums, scale, maxval, out):
-    channels, height, width = sums.shape
-    line_pixels = np.empty(width, dtype=out.dtype)
-    for i in range(height):
-        for c in range(channels):
-            line = sums[c, i]
-            for j in range(width):
-                v = _value(line[j], scale)
-                line_pixels[j] = _clipped(abs(v) if v > -np.inf else np.float32(0.0), maxval)
-            _interleave(line_pixels, out, i, c)
-    return out
+    return _converted(sums, out, _absolute_value, (scale, maxval))
 
 
 @jit
 def _stretched_pixels(sums, scale, maxval, out):
     lo, hi = _range(sums, scale, maxval)
     stretch = np.float64(maxval) / (hi - lo) if hi > lo else 0.0
-    channels, height, width = sums.shape
-    line_pixels = np.empty(width, dtype=out.dtype)
-    for i in range(height):
-        for c in range(channels):
-            line = sums[c, i]
-            for j in range(width):
-                v = np.float64(_finite(_value(line[j], scale), maxval))
-                line_pixels[j] = min(max(np.rint((v - lo) * stretch), 0.0), np.float64(maxval))
-            _interleave(line_pixels, out, i, c)
-    return out
+    return _converted(sums, out, _stretched_value, (scale, maxval, lo, stretch))
 
 
 _BY_MODE = {CLIP: _clipped_pixels, ABS: _absolute_pixels, NORMALIZE: _stretched_pixels}
@@ -152,10 +162,15 @@ def interleaved_pixels(sums, scale, mode, maxval, out):
 
     Each value is ``float32(sum × scale)`` (``scale`` 1 for results already scaled), NaN as 0 and
     ±inf as maxval or 0, then clipped, made absolute, or stretched min–max (``mode``); rounding is half
-    to even, as np.rint.  ``maxval`` is a float32.  Each row is converted into a small buffer first and
-    then interleaved, so the arithmetic runs on contiguous values.  One compiled routine per mode, so
-    a first run compiles only the one it uses.
+    to even, as np.rint.  ``maxval`` is a float32.  ``out`` must be C-contiguous (a fresh array); one or
+    three channels convert in vectorised loops.  One compiled routine per mode, so a first run
+    compiles only the one it uses.
     """
+    if out.shape != sums.shape[1:] + sums.shape[:1] or not out.flags.c_contiguous:
+        raise ValueError(f"out must be a C-contiguous array of shape {sums.shape[1:] + sums.shape[:1]}")
+    sums = np.ascontiguousarray(sums)
     if mode == CLIP and sums.dtype.kind in "iu" and scale == 1:
-        return _clipped_integers(sums, np.int64(maxval), out)
+        # Clipped in the sums' own integers where maxval is one of them (narrower vectors).
+        bound = sums.dtype.type(maxval) if maxval <= np.iinfo(sums.dtype).max else np.int64(maxval)
+        return _clipped_integers(sums, bound, out)
     return _BY_MODE[mode](sums, scale, maxval, out)
