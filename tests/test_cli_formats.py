@@ -87,7 +87,7 @@ def test_an_unknown_suffix_without_format_lists_the_suffixes(run, tmp_path):
     out = tmp_path / "out.xyz"
     result = _conv(run, out)
     assert result.exit_code == 2
-    for suffix in (".txt", ".json", ".csv", ".md", ".tex", ".npy", ".png"):
+    for suffix in (".txt", ".json", ".csv", ".md", ".tex", ".npy", ".png", ".jpg", ".jpeg"):
         assert suffix in result.output
     assert not out.exists()
 
@@ -190,3 +190,56 @@ def test_a_png_of_two_maps_is_refused(run, tmp_path):
     assert result.exit_code == 2, result.output
     assert "2 maps" in result.output and ".npy" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("suffix", [".jpg", ".jpeg"])
+@pytest.mark.parametrize("shape", [(30, 41), (33, 47, 3)])
+def test_conv_jpeg_is_the_jpeg_batch_writes(run, tmp_path, suffix, shape):
+    """A photographer's ``conv photo.jpg -o out.jpg``: the bytes a batch writes for the same photo (the
+    same pixels, JPEG quality 92), gray and RGB."""
+    src = tmp_path / "in"
+    src.mkdir()
+    rng = np.random.default_rng(len(shape) + len(suffix))
+    Image.fromarray(rng.integers(0, 256, size=shape, dtype=np.uint8)).save(src / f"photo{suffix}", quality=95)
+    out = tmp_path / f"conv{suffix}"
+    conv = run("conv", src / f"photo{suffix}", "-k", "sharpen", "--padding", "same", "--pad-mode", "replicate",
+               "-o", out)
+    assert conv.exit_code == 0, conv.output
+    assert out.read_bytes()[:3] == b"\xff\xd8\xff"
+    batch = run("batch", src, tmp_path / "batch", "-k", "sharpen", "--quiet")
+    assert batch.exit_code == 0, batch.output
+    assert out.read_bytes() == (tmp_path / "batch" / f"photo{suffix}").read_bytes()
+
+
+def test_a_16_bit_result_is_written_as_an_8_bit_jpeg_of_the_png_pixels(run, tmp_path):
+    photo = tmp_path / "deep.png"
+    Image.fromarray(np.random.default_rng(5).integers(0, 65536, size=(12, 17), dtype=np.uint16)).save(photo)
+    assert run("conv", photo, "-k", "box-blur", "-o", tmp_path / "r.png").exit_code == 0
+    result = run("conv", photo, "-k", "box-blur", "-o", tmp_path / "r.jpg")
+    assert result.exit_code == 0, result.output
+    deep = np.asarray(Image.open(tmp_path / "r.png"))
+    assert deep.dtype == np.uint16
+    expected = io.BytesIO()
+    Image.fromarray((deep >> 8).astype(np.uint8)).save(expected, format="JPEG", quality=92)
+    assert (tmp_path / "r.jpg").read_bytes() == expected.getvalue()
+
+
+@pytest.mark.parametrize("lang, words", [("en", "a JPEG holds 1 (gray) or 3 (RGB) channels but this result has 4"),
+                                         ("es", "un JPEG guarda 1 (gris) o 3 (RGB) canales pero este resultado tiene 4")])
+def test_a_jpeg_of_four_maps_is_refused_naming_png(run, tmp_path, lang, words):
+    photo = tmp_path / "rgba.png"
+    Image.fromarray(np.random.default_rng(6).integers(0, 256, size=(6, 7, 4), dtype=np.uint8), "RGBA").save(photo)
+    out = tmp_path / "out.jpg"
+    result = run("conv", photo, "-k", "sharpen", "-o", out, "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert words in result.output and ".png" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_jpg_as_a_format_needs_a_matching_name(run, tmp_path):
+    assert _conv(run, tmp_path / "r.jpg", "-f", "jpg").exit_code == 0
+    mismatch = _conv(run, tmp_path / "r.png", "-f", "jpg")
+    assert mismatch.exit_code == 2 and ".jpg .jpeg" in mismatch.output
+    assert not (tmp_path / "r.png").exists()
+    to_screen = run("conv", MATRIX, "-k", KERNEL, "-f", "jpg")
+    assert to_screen.exit_code == 2 and "-o" in to_screen.output

@@ -51,6 +51,7 @@ def register(app) -> None:
             "convtrace conv samples/binary_5x5.txt -k samples/x_kernel.txt --trace",
             'convtrace conv "21 16 11; 25 22 18; 19 20 21" -k sharpen --trace --lang es',
             "convtrace conv photo.png -k gaussian-5 --padding same --pad-mode reflect -o blurred.png",
+            "convtrace conv photo.jpg -k sharpen --padding same -o sharp.jpg",
             "convtrace conv image.txt -k sobel-x --stride 2 --at 1,1 -o step.md",
         ),
     )(conv)

@@ -44,6 +44,7 @@ class OutFormat(str, Enum):
     latex = "latex"
     npy = "npy"
     png = "png"
+    jpg = "jpg"
     gif = "gif"
     html = "html"
 
@@ -66,6 +67,8 @@ SUFFIX_FORMATS = {
     ".tex": OutFormat.latex,
     ".npy": OutFormat.npy,
     ".png": OutFormat.png,
+    ".jpg": OutFormat.jpg,
+    ".jpeg": OutFormat.jpg,
     ".gif": OutFormat.gif,
     ".html": OutFormat.html,
     ".htm": OutFormat.html,
@@ -172,7 +175,7 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
     if trace_wanted and cells is None and max_steps > 0:
         # Trace only what will be shown, even for a photo.
         cells = first_cells(operation.out_shape3, max_steps, operation.squeeze)
-    if fmt in (OutFormat.npy, OutFormat.png):  # the whole output as a file: no trace to show
+    if fmt in (OutFormat.npy, OutFormat.png, OutFormat.jpg):  # the whole output as a file: no trace to show
         if out_path is None:
             raise ConvtraceValueError(BINARY_NEEDS_OUTPUT, fmt=fmt.value)
         if fmt == OutFormat.npy:
@@ -182,7 +185,8 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
         else:
             from convtrace.io.images import result_png
 
-            data = result_png(operation, RangeMode(range_mode).value, device)
+            data = result_png(operation, RangeMode(range_mode).value, device,
+                              "JPEG" if fmt == OutFormat.jpg else "PNG")
         write_file(out_path, data, force, lang)
         return
     trace = operation.trace(cells) if (trace_wanted or cells) else None

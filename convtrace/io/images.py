@@ -12,7 +12,7 @@ import io
 import numpy as np
 
 from convtrace.errors import ConvtraceValueError
-from convtrace.messages.options import PNG_CHANNELS
+from convtrace.messages.options import JPEG_CHANNELS, PNG_CHANNELS
 
 #: ``--range`` names and the engine's codes for them (convtrace.engine.pixels).
 RANGE_CODES = {"clip": 0, "abs": 1, "normalize": 2}
@@ -51,32 +51,45 @@ def pixels(output, range_mode: str = "clip", maxval: int = 255, scale=1) -> np.n
     return interleaved_pixels(values, factor, RANGE_CODES[range_mode], np.float32(maxval), out)
 
 
-def result_png(operation, range_mode: str = "clip", device: str = "cpu") -> bytes:
-    """An operation's whole output as a PNG.  A convolution's sums go to pixels with its kernel's scale
-    applied in the same pass, so a 1/256 Gaussian on a photo makes no full-size float64 copy."""
+def result_png(operation, range_mode: str = "clip", device: str = "cpu", image_format: str = "PNG") -> bytes:
+    """An operation's whole output as a PNG (or a JPEG: ``image_format="JPEG"``).  A convolution's sums
+    go to pixels with its kernel's scale applied in the same pass, so a 1/256 Gaussian on a photo makes
+    no full-size float64 copy."""
     from convtrace.convolution import Conv2d
 
     maxval = image_maxval(operation.source_input)
     if isinstance(operation, Conv2d):
-        return png_bytes(operation.sums(device=device), range_mode, maxval, scale=operation.scale)
-    return png_bytes(operation.run(device=device), range_mode, maxval)
+        return png_bytes(operation.sums(device=device), range_mode, maxval, scale=operation.scale,
+                         image_format=image_format)
+    return png_bytes(operation.run(device=device), range_mode, maxval, image_format=image_format)
+
+
+#: JPEG quality of image results, as ``convtrace batch`` writes them.
+JPEG_QUALITY = 92
 
 
 def png_bytes(output, range_mode: str = "clip", maxval: int = 255, alpha: np.ndarray | None = None,
-              scale=1) -> bytes:
+              scale=1, image_format: str = "PNG") -> bytes:
     """The result as a PNG: one channel is grayscale (16-bit when ``maxval`` is 65535), three are RGB,
     four RGBA (the fourth channel, filtered, as alpha); ``alpha`` (H, W) is added as is.  Any other
-    number of maps is refused: a PNG cannot hold them.  ``scale``: see :func:`pixels`."""
+    number of maps is refused: a PNG cannot hold them.  ``scale``: see :func:`pixels`.
+
+    ``image_format="JPEG"``: the same pixels as an 8-bit JPEG (quality 92, as a batch writes), gray or
+    RGB only, without alpha: a JPEG has neither an alpha channel nor 16 bits.
+    """
     from PIL import Image
 
+    jpeg = image_format == "JPEG"
     shape = np.shape(output)
     channels = shape[0] if len(shape) == 3 else 1
-    if channels not in (1, 3, 4):
-        raise ConvtraceValueError(PNG_CHANNELS, n=channels)
+    if channels not in ((1, 3) if jpeg else (1, 3, 4)):
+        raise ConvtraceValueError(JPEG_CHANNELS if jpeg else PNG_CHANNELS, n=channels)
     px = pixels(output, range_mode, maxval, scale)
+    if jpeg and px.dtype != np.uint8:
+        px = (px >> 8).astype(np.uint8)
     if channels == 1:
         img = Image.fromarray(px[..., 0])
-        if alpha is not None and px.dtype == np.uint8:
+        if alpha is not None and px.dtype == np.uint8 and not jpeg:
             img = Image.merge("LA", (img, Image.fromarray(np.asarray(alpha, dtype=np.uint8))))
     else:
         if px.dtype != np.uint8:
@@ -84,8 +97,12 @@ def png_bytes(output, range_mode: str = "clip", maxval: int = 255, alpha: np.nda
         mode = "RGBA" if channels == 4 else "RGB"
         px = np.ascontiguousarray(px)
         img = Image.frombuffer(mode, (px.shape[1], px.shape[0]), px, "raw", mode, 0, 1)  # shares px
-        if alpha is not None and channels == 3:
+        if alpha is not None and channels == 3 and not jpeg:
             img.putalpha(Image.fromarray(np.asarray(alpha, dtype=np.uint8)))
+    if jpeg:
+        buffer = io.BytesIO()
+        img.save(buffer, format="JPEG", quality=JPEG_QUALITY)
+        return buffer.getvalue()
     buffer = io.BytesIO()
     img.save(buffer, format="PNG", compress_level=PNG_LEVEL)
     return buffer.getvalue()

@@ -306,8 +306,8 @@ MESSAGES: dict[str, dict[str, object]] = {
     HELP_HEADING_OPTIONS: {"en": "Options", "es": "Opciones"},
     HELP_HEADING_COMMANDS: {"en": "Commands", "es": "Comandos"},
     HELP_RESULT_FORMAT: {
-        "en": "Output format (default: from the -o file's name: .txt .json .csv .md .tex .npy .png; else table).",
-        "es": "Formato de salida (por defecto: según el nombre del archivo -o: .txt .json .csv .md .tex .npy .png; "
+        "en": "Output format (default: from the -o file's name: .txt .json .csv .md .tex .npy .png .jpg; else table).",
+        "es": "Formato de salida (por defecto: según el nombre del archivo -o: .txt .json .csv .md .tex .npy .png .jpg; "
               "si no, table).",
     },
     HELP_IMAGE_RANGE: {

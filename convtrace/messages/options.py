@@ -55,6 +55,7 @@ TRACE_TOO_LONG_EXPORT = "trace_too_long_export"
 FORMAT_SUFFIX_MISMATCH = "format_suffix_mismatch"
 FORMAT_UNKNOWN_SUFFIX = "format_unknown_suffix"
 PNG_CHANNELS = "png_channels"
+JPEG_CHANNELS = "jpeg_channels"
 #: Said on standard error when Numba compiles (an empty cache: the first run on a machine).
 COMPILING = "compiling"
 
@@ -237,6 +238,12 @@ MESSAGES: dict[str, dict[str, object]] = {
               "{suffixes}, or give --format",
         "es": "{where}: el formato no se deduce de la terminación {suffix}; termina el nombre en "
               "{suffixes}, o indica --format",
+    },
+    JPEG_CHANNELS: {
+        "en": "a JPEG holds 1 (gray) or 3 (RGB) channels but this result has {n} maps; "
+              "write a .png (4 channels: RGBA) or -o FILE.npy",
+        "es": "un JPEG guarda 1 (gris) o 3 (RGB) canales pero este resultado tiene {n} mapas; "
+              "escribe un .png (4 canales: RGBA) o -o ARCHIVO.npy",
     },
     PNG_CHANNELS: {
         "en": "a PNG holds 1, 3 (RGB) or 4 (RGBA) channels but this result has {n} maps; "
