@@ -85,15 +85,13 @@ def png_bytes(output, range_mode: str = "clip", maxval: int = 255, alpha: np.nda
     if channels not in ((1, 3) if jpeg else (1, 3, 4)):
         raise ConvtraceValueError(JPEG_CHANNELS if jpeg else PNG_CHANNELS, n=channels)
     px = pixels(output, range_mode, maxval, scale)
-    if jpeg and px.dtype != np.uint8:
+    if px.dtype != np.uint8 and (jpeg or channels != 1):  # only a gray PNG keeps 16 bits
         px = (px >> 8).astype(np.uint8)
     if channels == 1:
         img = Image.fromarray(px[..., 0])
         if alpha is not None and px.dtype == np.uint8 and not jpeg:
             img = Image.merge("LA", (img, Image.fromarray(np.asarray(alpha, dtype=np.uint8))))
     else:
-        if px.dtype != np.uint8:
-            px = (px >> 8).astype(np.uint8)
         mode = "RGBA" if channels == 4 else "RGB"
         px = np.ascontiguousarray(px)
         img = Image.frombuffer(mode, (px.shape[1], px.shape[0]), px, "raw", mode, 0, 1)  # shares px
