@@ -56,7 +56,7 @@ def test_one_pass_equals_numpy(data, shape, mode, maxval, dtype, scale):
 @settings(max_examples=40, deadline=None)
 @given(data=st.data(), channels=st.sampled_from([1, 3]), height=st.integers(1, 5), width=st.integers(17, 300),
        mode=st.sampled_from(sorted(MODES)), maxval=st.sampled_from([255, 65535]),
-       dtype=st.sampled_from([np.float32, np.int32, np.int64]), scale=st.sampled_from([1, 1 / 16, 3]))
+       dtype=st.sampled_from([np.float32, np.int32, np.int64]), scale=st.sampled_from([1, 1 / 16, 3, -0.25]))
 def test_vectorised_loops_equal_numpy_on_rows_past_a_vector(data, channels, height, width, mode, maxval, dtype,
                                                               scale):
     """One and three channels go through vectorised loops: rows long enough for whole vectors and a
@@ -77,6 +77,20 @@ def test_a_photo_sized_rgb_result_equals_numpy_in_every_mode():
     for mode in MODES:
         for scale in (1, 1 / 16):
             np.testing.assert_array_equal(pixels(sums, mode, 255, scale), reference(sums, scale, mode, 255))
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.int32, np.int64, np.uint8])
+@pytest.mark.parametrize("scale", [1, 1 / 16, -1, -1 / 9, 0])
+def test_integer_sums_stretch_between_their_converted_extremes(dtype, scale):
+    """Normalize finds an integer result's range from its least and greatest sums (a vectorised
+    integer scan): with a negative scale those swap ends, with 0 the image is flat."""
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(7)
+    sums = rng.integers(max(info.min, -5000), min(info.max, 5000), (3, 21, 67), endpoint=True).astype(dtype)
+    got = pixels(sums, "normalize", 255, scale)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(got, reference(sums, scale, "normalize", 255))
+    assert got.min() == 0 and got.max() == (0 if scale == 0 else 255)
 
 
 def test_an_out_that_is_not_a_fresh_c_contiguous_array_is_refused():

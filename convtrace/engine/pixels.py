@@ -74,6 +74,25 @@ def _range(sums, scale, maxval):
     return lo, hi
 
 
+@jit
+def _integer_range(sums, scale, maxval):
+    """:func:`_range` of integer sums: their least and greatest, then those two converted.  The
+    conversion (× scale in float64, to float32) never decreases or, for a negative scale, never
+    increases, so the extremes land on the ends; an integer min–max loop is vectorised, a float one
+    (NaN to respect) is not."""
+    s = sums.reshape(-1)
+    if s.size == 0:
+        return np.float64(np.inf), np.float64(-np.inf)
+    least = s[0]
+    greatest = s[0]
+    for q in range(s.size):
+        least = min(least, s[q])
+        greatest = max(greatest, s[q])
+    a = np.float64(_finite(_value(least, scale), maxval))
+    b = np.float64(_finite(_value(greatest, scale), maxval))
+    return min(a, b), max(a, b)
+
+
 @jit_inline
 def _converted(sums, out, convert, params):
     """``out`` (H, W, C) = ``convert(v, params)`` of every value of ``sums`` (C, H, W), both C-contiguous.
@@ -148,13 +167,12 @@ def _absolute_pixels(sums, scale, maxval, out):
 
 
 @jit
-def _stretched_pixels(sums, scale, maxval, out):
-    lo, hi = _range(sums, scale, maxval)
+def _stretched_pixels(sums, scale, maxval, lo, hi, out):
     stretch = np.float64(maxval) / (hi - lo) if hi > lo else 0.0
     return _converted(sums, out, _stretched_value, (scale, maxval, lo, stretch))
 
 
-_BY_MODE = {CLIP: _clipped_pixels, ABS: _absolute_pixels, NORMALIZE: _stretched_pixels}
+_BY_MODE = {CLIP: _clipped_pixels, ABS: _absolute_pixels}
 
 
 def interleaved_pixels(sums, scale, mode, maxval, out):
@@ -173,4 +191,7 @@ def interleaved_pixels(sums, scale, mode, maxval, out):
         # Clipped in the sums' own integers where maxval is one of them (narrower vectors).
         bound = sums.dtype.type(maxval) if maxval <= np.iinfo(sums.dtype).max else np.int64(maxval)
         return _clipped_integers(sums, bound, out)
+    if mode == NORMALIZE:
+        lo, hi = (_integer_range if sums.dtype.kind in "iu" else _range)(sums, scale, maxval)
+        return _stretched_pixels(sums, scale, maxval, lo, hi, out)
     return _BY_MODE[mode](sums, scale, maxval, out)
