@@ -93,6 +93,17 @@ def test_integer_sums_stretch_between_their_converted_extremes(dtype, scale):
     assert got.min() == 0 and got.max() == (0 if scale == 0 else 255)
 
 
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_absolute_integers_at_the_ends_of_their_dtype(dtype):
+    """abs of integer sums is made in their integers: the most negative one (whose negation wraps)
+    is still far past maxval, and maxval itself stays."""
+    info = np.iinfo(dtype)
+    sums = np.array([[[info.min, info.min + 1, -256, -255, -1, 0, 254, 255, 256, info.max] * 2]], dtype=dtype)
+    got = pixels(sums, "abs", 255)
+    np.testing.assert_array_equal(got, reference(sums, 1, "abs", 255))
+    assert got[0, :10, 0].tolist() == [255, 255, 255, 255, 1, 0, 254, 255, 255, 255]
+
+
 def test_an_out_that_is_not_a_fresh_c_contiguous_array_is_refused():
     sums = np.zeros((3, 4, 5), np.int32)
     with pytest.raises(ValueError, match="C-contiguous"):

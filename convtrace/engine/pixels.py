@@ -136,6 +136,13 @@ def _clip_integer(v, params):
 
 
 @jit_inline
+def _absolute_integer(v, params):
+    maxval = params[0]
+    r = v if v > 0 else -v  # the most negative integer stays negative: past maxval, as its true |v| is
+    return r if maxval > r >= 0 else maxval
+
+
+@jit_inline
 def _absolute_value(v, params):
     scale, maxval = params
     f = _value(v, scale)
@@ -159,6 +166,12 @@ def _clipped_integers(sums, maxval, out):
     # Integer sums with no scale: clipping them is what rounding and clipping float32(sum) gives
     # (a sum past float32's 2**24 clips to maxval either way), without the float round trip.
     return _converted(sums, out, _clip_integer, (maxval,))
+
+
+@jit
+def _absolute_integers(sums, maxval, out):
+    # As _clipped_integers: |sum| clipped, what rounding and clipping float32(|sum|) gives.
+    return _converted(sums, out, _absolute_integer, (maxval,))
 
 
 @jit
@@ -187,10 +200,10 @@ def interleaved_pixels(sums, scale, mode, maxval, out):
     if out.shape != sums.shape[1:] + sums.shape[:1] or not out.flags.c_contiguous:
         raise ValueError(f"out must be a C-contiguous array of shape {sums.shape[1:] + sums.shape[:1]}")
     sums = np.ascontiguousarray(sums)
-    if mode == CLIP and sums.dtype.kind in "iu" and scale == 1:
+    if mode in (CLIP, ABS) and sums.dtype.kind in "iu" and scale == 1:
         # Clipped in the sums' own integers where maxval is one of them (narrower vectors).
         bound = sums.dtype.type(maxval) if maxval <= np.iinfo(sums.dtype).max else np.int64(maxval)
-        return _clipped_integers(sums, bound, out)
+        return (_clipped_integers if mode == CLIP else _absolute_integers)(sums, bound, out)
     if mode == NORMALIZE:
         lo, hi = (_integer_range if sums.dtype.kind in "iu" else _range)(sums, scale, maxval)
         return _stretched_pixels(sums, scale, maxval, lo, hi, out)
