@@ -96,6 +96,20 @@ def test_metavars_say_what_the_value_is(run, lang):
     assert re.search(r"--range\s+clip\|abs\|normalize", conv)
 
 
+@pytest.mark.parametrize("lang, metavar, words", [("en", "FORMAT", "Output format: table, json"),
+                                                   ("es", "FORMATO", "Formato de salida: table, json")])
+@pytest.mark.parametrize("command", [["conv"], ["pool"]])
+def test_the_formats_are_listed_whole_at_80_columns(run, command, lang, metavar, words):
+    """--format's choices are words in its help, not a metavar column that a narrow terminal cuts
+    inside a word ("…|gif|ht" / "ml")."""
+    text = _help(run, command, lang)
+    assert re.search(rf"--format\s+-f\s+{metavar}\s", text)
+    described = _option_text(text, "--format")
+    assert words in described
+    for name in ("table", "json", "csv", "markdown", "latex", "npy", "png", "jpg", "gif", "html"):
+        assert re.search(rf"\b{name}\b", described), name
+
+
 def test_force_and_stride_texts_fit_each_command(run):
     assert "Overwrite the -o file" in _option_text(_help(run, ["conv"], "en"), "--force")
     assert "Overwrite the -o file" in _option_text(_help(run, ["pool"], "en"), "--force")

@@ -74,7 +74,8 @@ SUFFIX_FORMATS = {
     ".htm": OutFormat.html,
 }
 
-FormatOpt = Annotated[OutFormat | None, typer.Option("--format", "-f", help=h(HELP_RESULT_FORMAT), show_default=False)]
+FormatOpt = Annotated[OutFormat | None, typer.Option("--format", "-f", help=h(HELP_RESULT_FORMAT), metavar="FORMAT",
+                                                     show_default=False)]
 RangeOpt = Annotated[RangeMode, typer.Option("--range", help=h(HELP_IMAGE_RANGE))]
 NoIndexOpt = Annotated[bool, typer.Option("--no-index", help=h(HELP_NO_INDEX))]
 StandaloneOpt = Annotated[bool, typer.Option("--standalone", help=h(HELP_STANDALONE))]

@@ -306,13 +306,15 @@ MESSAGES: dict[str, dict[str, object]] = {
     HELP_HEADING_OPTIONS: {"en": "Options", "es": "Opciones"},
     HELP_HEADING_COMMANDS: {"en": "Commands", "es": "Comandos"},
     HELP_RESULT_FORMAT: {
-        "en": "Output format (default: from the -o file's name: .txt .json .csv .md .tex .npy .png .jpg; else table).",
-        "es": "Formato de salida (por defecto: según el nombre del archivo -o: .txt .json .csv .md .tex .npy .png .jpg; "
-              "si no, table).",
+        "en": "Output format: table, json, csv, markdown, latex, npy, png, jpg, gif or html (default: from the -o "
+              "file's suffix, else table).",
+        "es": "Formato de salida: table, json, csv, markdown, latex, npy, png, jpg, gif o html (por defecto: según "
+              "la extensión del archivo -o; si no, table).",
     },
     HELP_IMAGE_RANGE: {
-        "en": "PNG output, values outside 0…255: clip, abs (edge maps) or normalize (min–max), as 'convtrace batch'.",
-        "es": "Salida PNG, valores fuera de 0…255: clip, abs (mapas de bordes) o normalize (mín–máx), como "
+        "en": "PNG or JPEG output, values outside 0…255: clip, abs (edge maps) or normalize (min–max), as "
+              "'convtrace batch'.",
+        "es": "Salida PNG o JPEG, valores fuera de 0…255: clip, abs (mapas de bordes) o normalize (mín–máx), como "
               "'convtrace batch'.",
     },
     HELP_NO_INDEX: {
@@ -377,6 +379,7 @@ metavar_words: dict[str, dict[str, str]] = {
     "LOW": {"es": "BAJO"},
     "HIGH": {"es": "ALTO"},
     "PATTERN": {"es": "PATRÓN"},
+    "FORMAT": {"es": "FORMATO"},
 }
 
 
