@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import numpy as np
 import pytest
@@ -243,3 +244,21 @@ def test_jpg_as_a_format_needs_a_matching_name(run, tmp_path):
     assert not (tmp_path / "r.png").exists()
     to_screen = run("conv", MATRIX, "-k", KERNEL, "-f", "jpg")
     assert to_screen.exit_code == 2 and "-o" in to_screen.output
+
+
+@pytest.mark.parametrize("suffix", [".md", ".tex"])
+def test_picked_cells_are_counted_as_the_terminal_counts_them(run, tmp_path, suffix):
+    """``--at`` picks two windows of four: every format says "Step 1/2", "Step 2/2" (before, the
+    Markdown and LaTeX sheets said "1/4", and a student looked for two more steps); a whole trace
+    still counts every window."""
+    matrix = "1 2 3 4 5; 6 7 8 9 10; 11 12 13 14 15; 16 17 18 19 20; 21 22 23 24 25"
+    picked = ("--at", "1,1", "--at", "0,0")
+    screen = run("conv", matrix, "-k", "sobel-x", "--stride", "2", *picked)
+    assert screen.exit_code == 0, screen.output
+    out = tmp_path / f"picked{suffix}"
+    assert run("conv", matrix, "-k", "sobel-x", "--stride", "2", *picked, "-o", out).exit_code == 0
+    steps = re.findall(r"Step (\d+/\d+)", out.read_text())
+    assert steps == re.findall(r"Step (\d+/\d+)", screen.output) == ["1/2", "2/2"]
+    whole = tmp_path / f"whole{suffix}"
+    assert run("conv", matrix, "-k", "sobel-x", "--stride", "2", "--trace", "-o", whole).exit_code == 0
+    assert re.findall(r"Step (\d+/\d+)", whole.read_text()) == ["1/4", "2/4", "3/4", "4/4"]

@@ -214,9 +214,10 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
     elif fmt == OutFormat.csv:
         text = export.to_csv(output, precision, trace=trace)
     elif fmt == OutFormat.markdown:
-        text = export.to_markdown(*title, output, precision, lang, trace=trace, index=index)
+        text = export.to_markdown(*title, output, precision, lang, trace=trace, index=index, selected=bool(at))
     else:
-        text = export.to_latex(*title, output, precision, lang, trace=trace, standalone=standalone)
+        text = export.to_latex(*title, output, precision, lang, trace=trace, standalone=standalone,
+                               selected=bool(at))
     if out_path is None:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -205,9 +205,10 @@ TEX_PREAMBLE = {
 
 
 def to_latex(title: str, subtitle: str, output, precision: int, lang: str, trace=None, *,
-             standalone: bool = False, channel_names=None) -> str:
+             standalone: bool = False, channel_names=None, selected: bool = False) -> str:
     """The result (and with ``trace`` the input, padding, kernel and every window's working) as LaTeX
-    for amsmath, every line within an A4 page's margin; ``standalone``: a whole compilable document."""
+    for amsmath, every line within an A4 page's margin; ``standalone``: a whole compilable document;
+    ``selected``: see :func:`~convtrace.render.markdown.to_markdown`."""
     parts = []
     if standalone:
         parts += [r"\section*{" + tex_text(title) + "}", tex_text(subtitle), ""]
@@ -229,7 +230,7 @@ def to_latex(title: str, subtitle: str, output, precision: int, lang: str, trace
             parts += tex_display(symbol, values[cut], precision, lang,
                                  padding=None if pad_mask is None else pad_mask[cut], pad_text=tex_pad)
         for n, step in enumerate(trace.steps):
-            heading = _md_step_heading(trace, n, step, lang)
+            heading = _md_step_heading(trace, n, step, lang, selected)
             parts.append(r"\paragraph{" + tex_text(heading) + "}" if standalone else f"% {heading}")
             parts.append(_tex_conv_step(trace, step, precision) if isinstance(trace, ConvTrace)
                          else _tex_pool_step(trace, step, precision))

@@ -152,16 +152,19 @@ def _context_mats(trace, lang: str):
     return mats
 
 
-def _md_step_heading(trace, n: int, step, lang: str) -> str:
+def _md_step_heading(trace, n: int, step, lang: str, selected: bool = False) -> str:
+    """"Step n/total …": of every window of the operation, or of the cells picked (``selected``, as the
+    terminal's trace counts them)."""
     index = "[" + ", ".join(str(v) for v in step.out_index) + "]"
-    return translate(LABEL_STEP, lang, n=n + 1, total=math.prod(trace_output(trace)[2]), index=index,
-                     row=step.origin[0], col=step.origin[1])
+    total = len(trace) if selected else math.prod(trace_output(trace)[2])
+    return translate(LABEL_STEP, lang, n=n + 1, total=total, index=index, row=step.origin[0], col=step.origin[1])
 
 
 def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, trace=None, *, index: bool = True,
-                channel_names=None) -> str:
+                channel_names=None, selected: bool = False) -> str:
     """A solution sheet: with ``trace``, the input (padding marked), the kernel, each window with its
-    products and sum (or winner / divisor), then the output; ``index``: row and column numbers."""
+    products and sum (or winner / divisor), then the output; ``index``: row and column numbers;
+    ``selected``: the trace holds cells picked (``--at``), counted as its steps."""
     parts = [f"## {title}", "", subtitle, ""]
     if trace is not None:
         names = output_names(trace.operation)
@@ -175,7 +178,7 @@ def to_markdown(title: str, subtitle: str, output, precision: int, lang: str, tr
             parts += [md_matrix(values[cut], precision, index=index, row0=rows[0], col0=cols[0],
                                 padding=None if pad_mask is None else pad_mask[cut], pad_text=pad_text), ""]
         for n, step in enumerate(trace.steps):
-            parts += [f"### {_md_step_heading(trace, n, step, lang)}", ""]
+            parts += [f"### {_md_step_heading(trace, n, step, lang, selected)}", ""]
             if isinstance(trace, ConvTrace):
                 parts += _md_conv_step(trace, step, precision, lang, index)
             else:
