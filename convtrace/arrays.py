@@ -233,6 +233,13 @@ def resolve_device(device: str, work: int, moved_bytes: int | None = None) -> st
     return "cuda"
 
 
+def bad_cells(shape: tuple[int, ...], value) -> ConvtraceValueError:
+    """The error for cells outside an output of ``shape`` (or not cells at all), naming its first and
+    last cell: a student reading "shape (1, 1), got (1, 1)" sees no mistake without "counted from 0"."""
+    return ConvtraceValueError(BAD_CELLS, shape=tuple(shape), value=value, first=(0,) * len(shape),
+                               last=tuple(max(n - 1, 0) for n in shape))
+
+
 def as_cell_list(cells, out_shape3: tuple[int, int, int], squeeze: bool):
     """``cells`` as a sized collection (a generator is read once), or an error when it is no collection."""
     if cells is None or hasattr(cells, "__len__"):
@@ -241,7 +248,7 @@ def as_cell_list(cells, out_shape3: tuple[int, int, int], squeeze: bool):
         return list(cells)
     except TypeError:
         shape = out_shape3[1:] if squeeze else out_shape3
-        raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cells) from None
+        raise bad_cells(shape, cells) from None
 
 
 def cells_for(out_shape3: tuple[int, int, int], cells, squeeze: bool) -> np.ndarray:
@@ -252,19 +259,19 @@ def cells_for(out_shape3: tuple[int, int, int], cells, squeeze: bool) -> np.ndar
         return np.stack([f.ravel(), i.ravel(), j.ravel()], axis=1).astype(np.int64)
     shape = out_shape3[1:] if squeeze else out_shape3
     if isinstance(cells, (str, bytes)) or not hasattr(cells, "__iter__"):
-        raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cells)
+        raise bad_cells(shape, cells)
     rows = []
     for cell in cells:
         try:
             idx = tuple(int(v) for v in cell)
         except (TypeError, ValueError):
-            raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cell) from None
+            raise bad_cells(shape, cell) from None
         if len(idx) == 2:
             idx = (0,) + idx
         if len(idx) != 3 or (squeeze and idx[0] != 0):
-            raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cell)
+            raise bad_cells(shape, cell)
         if not all(0 <= v < n for v, n in zip(idx, out_shape3, strict=True)):
-            raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cell)
+            raise bad_cells(shape, cell)
         rows.append(idx)
     return np.array(rows, dtype=np.int64).reshape(-1, 3)
 

@@ -28,6 +28,7 @@ from convtrace.arrays import (
     WHAT_INPUT,
     WHAT_KERNEL,
     as_numeric_array,
+    bad_cells,
     check_finite,
     compute_dtype,
     max_abs,
@@ -46,7 +47,6 @@ from convtrace.messages.network import (
     WHAT_TCONV_TRACE,
 )
 from convtrace.messages.params import (
-    BAD_CELLS,
     PART_CELLS,
     PART_INPUT,
     PART_OUTPUT,
@@ -257,17 +257,17 @@ def _cells(cells, out_shape3, squeeze) -> np.ndarray:
     try:
         items = list(cells)
     except TypeError:
-        raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cells) from None
+        raise bad_cells(shape, cells) from None
     for cell in items:
         try:
             idx = tuple(int(v) for v in cell)
         except (TypeError, ValueError):
-            raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cell) from None
+            raise bad_cells(shape, cell) from None
         if len(idx) == 2:
             idx = (0,) + idx
         if len(idx) != 3 or (squeeze and idx[0] != 0) or not all(
                 0 <= v < m for v, m in zip(idx, out_shape3, strict=True)):
-            raise ConvtraceValueError(BAD_CELLS, shape=shape, value=cell)
+            raise bad_cells(shape, cell)
         rows.append(idx)
     return np.array(rows, dtype=np.int64).reshape(-1, 3)
 

@@ -262,3 +262,15 @@ def test_picked_cells_are_counted_as_the_terminal_counts_them(run, tmp_path, suf
     whole = tmp_path / f"whole{suffix}"
     assert run("conv", matrix, "-k", "sobel-x", "--stride", "2", "--trace", "-o", whole).exit_code == 0
     assert re.findall(r"Step (\d+/\d+)", whole.read_text()) == ["1/4", "2/4", "3/4", "4/4"]
+
+
+@pytest.mark.parametrize("lang, words", [("en", "counted from 0: from (0, 0) to (0, 0); got (1, 1)"),
+                                         ("es", "contados desde 0: de (0, 0) a (0, 0); se recibió (1, 1)")])
+def test_a_cell_past_the_output_names_the_last_cell(run, lang, words):
+    """A 4×4 input under a 3×3 kernel with stride 2 has one output cell: "--at 1,1" is refused naming
+    (0, 0) as the first and last cell, not only "shape (1, 1), got (1, 1)"."""
+    matrix = "1 2 3 4; 5 6 7 8; 9 10 11 12; 13 14 15 16"
+    result = run("conv", matrix, "-k", "sobel-x", "--stride", "2", "--at", "1,1", "--lang", lang)
+    assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output
+    three = run("conv", matrix + "\n\n" + matrix, "-k", "1 0; 0 1", "--at", "0,3,3", "--lang", lang)
+    assert three.exit_code == 2 and "(0, 0, 0)" in three.output and "(1, 2, 2)" in three.output

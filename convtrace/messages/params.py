@@ -95,8 +95,8 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": "una ventana de pooling cubre solo relleno (en {axis}); las entradas enteras no tienen -inf, así que usa menos relleno o una entrada float",
     },
     BAD_CELLS: {
-        "en": "cells to trace must be (row, col) or (map, row, col) indices inside the output of shape {shape}, got {value!r}",
-        "es": "las celdas a trazar deben ser índices (fila, columna) o (mapa, fila, columna) dentro de la salida de forma {shape}, se recibió {value!r}",
+        "en": "cells to trace must be (row, col) or (map, row, col) indices inside the output of shape {shape}, counted from 0: from {first} to {last}; got {value!r}",
+        "es": "las celdas a trazar deben ser índices (fila, columna) o (mapa, fila, columna) dentro de la salida de forma {shape}, contados desde 0: de {first} a {last}; se recibió {value!r}",
     },
     CUDA_UNAVAILABLE: {
         "en": "device 'cuda' needs an NVIDIA GPU with its driver and numba-cuda (pip install 'convtrace[cuda]'); none is usable here, so use device 'cpu' or 'auto'",
