@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from convtrace.cli import app
 
@@ -348,3 +349,23 @@ def test_kernel_names_follow_the_folder_as_it_changes(tmp_path, monkeypatch):
 
     with pytest.raises(ValueError):
         named_kernel("sharpen").weights[0, 0] = 9
+
+
+def test_choices_are_read_in_any_case_as_names_and_kernels_are(run, tmp_path):
+    """Students type "PNG", "Max", "ES": every listed choice is read whatever its case, as kernel
+    names and padding words already were; a misspelling in capitals still gets its suggestion."""
+    assert run("conv", "1 2; 3 4", "-k", "1", "-f", "PNG", "-o", tmp_path / "a.png").exit_code == 0
+    assert run("conv", "1 2; 3 4", "-k", "1", "--range", "ABS", "-o", tmp_path / "b.png").exit_code == 0
+    spanish = run("conv", "1 2; 3 4", "-k", "1", "--lang", "ES", "--device", "CPU")
+    assert spanish.exit_code == 0 and "Salida" in spanish.output
+    pooled = run("pool", "1 2; 3 4", "--size", "2", "--mode", "Max")
+    assert pooled.exit_code == 0 and "4" in pooled.output
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    Image.fromarray(np.arange(48, dtype=np.uint8).reshape(4, 4, 3)).save(photos / "p.png")
+    batch = run("batch", photos, tmp_path / "out", "-k", "sharpen", "--format", "JPG", "--channels", "Gray", "--quiet")
+    assert batch.exit_code == 0, batch.output
+    with Image.open(tmp_path / "out" / "p.jpg") as written:
+        assert written.mode == "L"
+    misspelt = run("conv", "1 2; 3 4", "-k", "1", "-f", "Jsn")
+    assert misspelt.exit_code == 2 and "did you mean json?" in misspelt.output

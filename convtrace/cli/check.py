@@ -117,8 +117,8 @@ class ReportFormat(str, Enum):
 
 
 PointsOpt = Annotated[float | None, typer.Option("--points", help=h(HELP_POINTS), show_default=False)]
-ShapeCreditOpt = Annotated[ShapeCredit, typer.Option("--shape-credit", help=h(HELP_SHAPE_CREDIT))]
-ReportFormatOpt = Annotated[ReportFormat | None, typer.Option("--report-format", help=h(HELP_REPORT_FORMAT),
+ShapeCreditOpt = Annotated[ShapeCredit, typer.Option("--shape-credit", help=h(HELP_SHAPE_CREDIT), case_sensitive=False)]
+ReportFormatOpt = Annotated[ReportFormat | None, typer.Option("--report-format", help=h(HELP_REPORT_FORMAT), case_sensitive=False,
                                                               show_default=False)]
 
 
@@ -223,8 +223,8 @@ def check(
     ceil: CeilOpt = False,
     exclude_pad: ExcludePadOpt = False,
     tol: Annotated[float, typer.Option("--tol", min=0, help=h(HELP_TOL))] = 0.005,
-    decimal_comma: Annotated[DecimalComma, typer.Option("--decimal-comma", help=h(HELP_DECIMAL_COMMA))] = "auto",
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT))] = CheckFormat.table,
+    decimal_comma: Annotated[DecimalComma, typer.Option("--decimal-comma", help=h(HELP_DECIMAL_COMMA), case_sensitive=False)] = "auto",
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT), case_sensitive=False)] = CheckFormat.table,
     report: Annotated[Path | None, typer.Option("--report", help=h(HELP_REPORT), show_default=False)] = None,
     report_format: ReportFormatOpt = None,
     points: PointsOpt = None,

@@ -48,7 +48,7 @@ SpecArg = Annotated[Path, typer.Argument(help=h(HELP_NET_SPEC), metavar="SPEC", 
 NetTraceOpt = Annotated[str | None, typer.Option("--trace", "-t", help=h(HELP_NET_TRACE), metavar="LAYER[:I,J]",
                                                  show_default=False)]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help=h(HELP_NET_SEED), show_default=False)]
-NetFormatOpt = Annotated[NetFormat, typer.Option("--format", "-f", help=h(HELP_NET_FORMAT))]
+NetFormatOpt = Annotated[NetFormat, typer.Option("--format", "-f", help=h(HELP_NET_FORMAT), case_sensitive=False)]
 
 
 def register(app) -> None:

@@ -61,7 +61,7 @@ def register(app) -> None:
 
 def pool(
     input: InputArg,
-    mode: Annotated[PoolMode, typer.Option("--mode", help=h(HELP_POOL_MODE))] = PoolMode["max"],
+    mode: Annotated[PoolMode, typer.Option("--mode", help=h(HELP_POOL_MODE), case_sensitive=False)] = PoolMode["max"],
     size: Annotated[str, typer.Option("--size", help=h(HELP_SIZE), metavar="SIZE")] = "2",
     stride: PoolStrideOpt = None,
     padding: PaddingOpt = "0",

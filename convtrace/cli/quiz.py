@@ -101,7 +101,7 @@ def quiz(
     values: Annotated[str, typer.Option("--values", help=h(HELP_VALUES))] = "0..9",
     seed: Annotated[int | None, typer.Option("--seed", help=h(HELP_SEED), show_default=False)] = None,
     count: Annotated[int, typer.Option("--count", min=1, max=500, help=h(HELP_COUNT))] = 1,
-    format: Annotated[QuizFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT))] = QuizFormat.markdown,
+    format: Annotated[QuizFormat, typer.Option("--format", "-f", help=h(HELP_FORMAT), case_sensitive=False)] = QuizFormat.markdown,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=h(HELP_QUIZ_OUTPUT),
                                                 show_default=False)] = None,
     force: ForceQuizOpt = False,

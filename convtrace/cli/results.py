@@ -74,9 +74,9 @@ SUFFIX_FORMATS = {
     ".htm": OutFormat.html,
 }
 
-FormatOpt = Annotated[OutFormat | None, typer.Option("--format", "-f", help=h(HELP_RESULT_FORMAT), metavar="FORMAT",
+FormatOpt = Annotated[OutFormat | None, typer.Option("--format", "-f", help=h(HELP_RESULT_FORMAT), case_sensitive=False, metavar="FORMAT",
                                                      show_default=False)]
-RangeOpt = Annotated[RangeMode, typer.Option("--range", help=h(HELP_IMAGE_RANGE))]
+RangeOpt = Annotated[RangeMode, typer.Option("--range", help=h(HELP_IMAGE_RANGE), case_sensitive=False)]
 NoIndexOpt = Annotated[bool, typer.Option("--no-index", help=h(HELP_NO_INDEX))]
 StandaloneOpt = Annotated[bool, typer.Option("--standalone", help=h(HELP_STANDALONE))]
 

@@ -104,7 +104,8 @@ def _find_param(command, option_name: str):
 
 
 def _suggestion(word: str, candidates: Sequence[str], lang: str) -> str:
-    close = get_close_matches(word, list(candidates), n=3)
+    by_lower = {c.lower(): c for c in candidates}  # "Jsn" is as close to "json" as "jsn" is
+    close = [by_lower[c] for c in get_close_matches(word.lower(), list(by_lower), n=3)]
     if not close:
         return ""
     return translate(USAGE_DID_YOU_MEAN, lang, names=", ".join(close))
