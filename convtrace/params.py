@@ -16,10 +16,16 @@ import numpy as np
 
 from convtrace.errors import ConvtraceValueError
 from convtrace.limits import MAX_PARAM
+from convtrace.messages import Term
 from convtrace.messages.params import (
     BAD_BOOL_PARAM,
     BAD_INT_PARAM,
     BAD_PADDING,
+    EXPECTED_INT_PAIR,
+    EXPECTED_PAIR_OF_POSITIVE_INTS,
+    EXPECTED_POSITIVE_INT,
+    EXPECTED_POSITIVE_INT_PAIR,
+    KERNEL_EXTENT_DILATED,
     KERNEL_TOO_LARGE,
     NEGATIVE_PADDING,
     PARAM_TOO_LARGE,
@@ -73,7 +79,7 @@ def as_bool(value: object, name: str) -> bool:
     raise ConvtraceValueError(BAD_BOOL_PARAM, name=name, value=value)
 
 
-def _as_int(value: object, name: str, expected: str) -> int:
+def _as_int(value: object, name: str, expected: str | Term) -> int:
     if type(value) is int:  # the common case, before the costlier checks below
         return value
     if isinstance(value, (bool, np.bool_)):
@@ -118,7 +124,7 @@ def _split(value: object) -> object:
 
 def as_pair(value: object, name: str, minimum: int = 1) -> tuple[int, int]:
     """An int or a pair of ints (each >= ``minimum``) as (rows, cols)."""
-    expected = "an int or a pair of ints" if minimum <= 0 else "a positive int or a pair of positive ints"
+    expected = Term(EXPECTED_INT_PAIR if minimum <= 0 else EXPECTED_POSITIVE_INT_PAIR)
     value = _split(value)
     if isinstance(value, (tuple, list)):
         if len(value) == 1:
@@ -161,12 +167,12 @@ def parse_padding(value: object) -> str | tuple[int, int, int, int]:
 
 def _positive(value: object, name: str) -> int:
     """A positive int setting (1 … MAX_PARAM), or an error naming it."""
-    return _check_range(_as_int(value, name, "a positive int"), name, 1)
+    return _check_range(_as_int(value, name, Term(EXPECTED_POSITIVE_INT)), name, 1)
 
 
 def _positive_pair(value: object, name: str) -> tuple[int, int]:
     if not isinstance(value, (tuple, list, np.ndarray)) or len(value) != 2:
-        raise ConvtraceValueError(BAD_INT_PARAM, name=param_name(name), expected="a pair of positive ints",
+        raise ConvtraceValueError(BAD_INT_PARAM, name=param_name(name), expected=Term(EXPECTED_PAIR_OF_POSITIVE_INTS),
                                   value=value)
     return _positive(value[0], name), _positive(value[1], name)
 
@@ -335,9 +341,10 @@ def _extent_text(k: int, dilation: int) -> str:
 
 
 def kernel_extent_text(kh: int, kw: int, dilation: tuple[int, int]) -> str:
-    """'3×3', or '3×3 spanning 5×5 with dilation 2' — for error messages."""
-    text = f"{kh}×{kw}"
-    if dilation != (1, 1):
-        text += f" spanning {dilation[0] * (kh - 1) + 1}×{dilation[1] * (kw - 1) + 1} with dilation {dilation[0]},{dilation[1]}"
-    return text
+    """'3×3', or '3×3 spanning 5×5 with dilation 2,2' in the message's language — for error messages."""
+    size = f"{kh}×{kw}"
+    if dilation == (1, 1):
+        return size
+    return Term(KERNEL_EXTENT_DILATED, size=size, extent=f"{dilation[0] * (kh - 1) + 1}×{dilation[1] * (kw - 1) + 1}",
+                dilation=f"{dilation[0]},{dilation[1]}")
 

@@ -89,3 +89,24 @@ def test_library_names_for_the_same_border():
     assert convtrace.normalize_pad_mode("mirror") == "reflect"
     assert convtrace.normalize_pad_mode("nearest") == "replicate"
     assert convtrace.normalize_pad_mode("wrap") == "circular"
+
+
+@pytest.mark.parametrize("call, spanish", [
+    (lambda: convtrace.conv2d([[1, 2], [3, 4]], [[1]], stride="2,x"),
+     "el paso (stride) debe ser un entero positivo o un par de enteros positivos"),
+    (lambda: convtrace.conv2d([[1, 2], [3, 4]], [[1]], dilation=(1, 1, 1)),
+     "la dilatación (dilation) debe ser un entero positivo o un par de enteros positivos"),
+    (lambda: convtrace.conv2d(np.ones((4, 4)), np.ones((3, 3)), dilation=3),
+     "el kernel (3×3 que abarca 7×7 con dilatación 3,3) es más grande"),
+    (lambda: convtrace.pool2d(np.ones((4, 4)), size=2, dilation=4),
+     "la ventana de pooling (2×2 que abarca 5×5 con dilatación 4,4) es más grande"),
+])
+def test_what_a_setting_must_be_is_said_in_the_users_language(call, spanish):
+    """The phrases inside these messages ("a positive int …", "spanning … with dilation") were English
+    in a Spanish sentence; they are translated with it."""
+    with pytest.raises(convtrace.ConvtraceError) as caught:
+        call()
+    said = caught.value.message("es")
+    assert spanish in said
+    for english in ("int", "pair", "spanning", "with dilation"):
+        assert not re.search(rf"\b{english}\b", said), (english, said)

@@ -62,7 +62,13 @@ MESSAGES: dict[str, dict[str, str]] = _merge(DOMAINS)
 
 
 class Term(str):
-    """A message key used as a parameter: translated along with its message."""
+    """A message key used as a parameter: translated along with its message, with its own ``params``
+    (``Term(KERNEL_EXTENT_DILATED, size="3×3", …)``) if it has any."""
+
+    def __new__(cls, key: str, **params: object):
+        term = super().__new__(cls, key)
+        term.params = params
+        return term
 
 
 class _Formatter(string.Formatter):
@@ -87,7 +93,8 @@ def translate(key: str, lang: str = "en", /, **params: object) -> str:
     if entry is None:
         raise KeyError(f"no message {key!r}")
     template = entry.get(lang) or entry["en"]
-    params = {k: translate(v, lang) if isinstance(v, Term) else v for k, v in params.items()}
+    params = {k: translate(v, lang, **getattr(v, "params", {})) if isinstance(v, Term) else v
+              for k, v in params.items()}
     return _FORMATTER.format(template, **params)
 
 

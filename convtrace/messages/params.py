@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 BAD_INT_PARAM = "bad_int_param"
+EXPECTED_INT_PAIR = "expected_int_pair"
+EXPECTED_POSITIVE_INT = "expected_positive_int"
+EXPECTED_POSITIVE_INT_PAIR = "expected_positive_int_pair"
+EXPECTED_PAIR_OF_POSITIVE_INTS = "expected_pair_of_positive_ints"
+KERNEL_EXTENT_DILATED = "kernel_extent_dilated"
 PARAM_TOO_SMALL = "param_too_small"
 BAD_PADDING = "bad_padding"
 NEGATIVE_PADDING = "negative_padding"
@@ -46,6 +51,15 @@ HINT_TRACE = "hint_trace"
 HINT_GENERAL = "hint_general"
 
 MESSAGES: dict[str, dict[str, object]] = {
+    # What a setting must be, as the {expected} of BAD_INT_PARAM.
+    EXPECTED_INT_PAIR: {"en": "an int or a pair of ints", "es": "un entero o un par de enteros"},
+    EXPECTED_POSITIVE_INT: {"en": "a positive int", "es": "un entero positivo"},
+    EXPECTED_POSITIVE_INT_PAIR: {"en": "a positive int or a pair of positive ints",
+                                 "es": "un entero positivo o un par de enteros positivos"},
+    EXPECTED_PAIR_OF_POSITIVE_INTS: {"en": "a pair of positive ints", "es": "un par de enteros positivos"},
+    # A dilated window, as the {kernel} of KERNEL_TOO_LARGE and WINDOW_TOO_LARGE.
+    KERNEL_EXTENT_DILATED: {"en": "{size} spanning {extent} with dilation {dilation}",
+                            "es": "{size} que abarca {extent} con dilatación {dilation}"},
     BAD_INT_PARAM: {
         "en": "{name} must be {expected}, got {value!r}",
         "es": "{name} debe ser {expected}, se recibió {value!r}",
