@@ -17,7 +17,7 @@ from convtrace.batch.folders import _inside
 from convtrace.batch.outcomes import Outcome, _error_outcome, _first_line, _outcome
 from convtrace.batch.plan import BatchPlan, KernelStep
 from convtrace.errors import ConvtraceError
-from convtrace.io.images import PNG_LEVEL
+from convtrace.io.images import JPEG_QUALITY, PNG_LEVEL
 from convtrace.io.writers import TEMP_PREFIX, write_atomic
 from convtrace.kernel import Kernel
 from convtrace.messages.batch import (
@@ -216,7 +216,7 @@ def output_image(pixels: np.ndarray, alpha: np.ndarray | None, suffix: str):
             img.putalpha(Image.fromarray(_fit(alpha, size)))
     if fmt == "GIF":
         img = img.convert("P") if img.mode in ("RGB", "L", "LA", "RGBA") else img
-    options = {"quality": 92} if fmt in ("JPEG", "WEBP") else {"compress_level": PNG_LEVEL} if fmt == "PNG" else {}
+    options = {"quality": JPEG_QUALITY} if fmt in ("JPEG", "WEBP") else {"compress_level": PNG_LEVEL} if fmt == "PNG" else {}
     return img, fmt, options
 
 

@@ -64,7 +64,7 @@ def result_png(operation, range_mode: str = "clip", device: str = "cpu", image_f
     return png_bytes(operation.run(device=device), range_mode, maxval, image_format=image_format)
 
 
-#: JPEG quality of image results, as ``convtrace batch`` writes them.
+#: JPEG (and WebP) quality of image results: ``conv -o out.jpg`` and ``convtrace batch``.
 JPEG_QUALITY = 92
 
 
