@@ -204,18 +204,19 @@ def test_quick_start_loads_only_what_it_uses():
     Markdown and traceback modules), nor the other commands' modules, nor SciPy's linear algebra,
     nor the engine's bulk and pooling loops (their dispatchers take 20 ms to make)."""
     code = textwrap.dedent("""
-        import sys
+        import atexit, sys
         from convtrace.cli import main
+
+        def report():  # main ends the process: its exit handlers still run
+            loaded = [m for m in ("pydantic", "typer.rich_utils", "rich.markdown", "rich.traceback",
+                                  "convtrace.cli.check", "convtrace.cli.batch", "convtrace.render.export",
+                                  "scipy.linalg", "convtrace.engine._fused", "convtrace.engine.pool_loops")
+                      if m in sys.modules]
+            print("LOADED", loaded)
+
+        atexit.register(report)
         sys.argv = ["convtrace", "conv", "1 2 3; 4 5 6; 7 8 9", "-k", "1 0; 0 1", "--trace", "--at", "1,1"]
-        try:
-            main()
-        except SystemExit as exit:
-            assert not exit.code, exit.code
-        loaded = [m for m in ("pydantic", "typer.rich_utils", "rich.markdown", "rich.traceback",
-                              "convtrace.cli.check", "convtrace.cli.batch", "convtrace.render.export",
-                              "scipy.linalg", "convtrace.engine._fused", "convtrace.engine.pool_loops")
-                  if m in sys.modules]
-        print("LOADED", loaded)
+        main()
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), cwd=ROOT,
                          timeout=600)
@@ -498,6 +499,52 @@ def test_a_quiet_batch_does_not_announce_compiling(run, tmp_path, monkeypatch, f
     Image.fromarray(np.zeros((4, 4), np.uint8)).save(src / "a.png")
     assert run("batch", src, tmp_path / "out", "-k", "sharpen", *flags).exit_code == 0
     assert asked == [quiet]
+
+
+_MAIN = "import sys\nsys.argv = ['convtrace', *sys.argv[1:]]\nfrom convtrace.cli import main\nmain()\n"
+
+
+def test_a_command_ends_without_teardown_but_with_its_exit_handlers_and_all_its_output(tmp_path):
+    """``main`` ends a command with ``os._exit`` (no interpreter teardown): every line of a long output
+    still arrives, exit handlers still run (after the output), and the status is the command's."""
+    matrix = tmp_path / "m.txt"
+    matrix.write_text("\n".join(" ".join(str((i * 7 + j) % 10) for j in range(60)) for i in range(300)))
+    code = ("import atexit\natexit.register(lambda: print('HANDLER RAN', flush=True))\n" + _MAIN)
+    done = subprocess.run([sys.executable, "-c", code, "conv", str(matrix), "-k", "1 0; 0 2", "-f", "csv"],
+                          capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "HANDLER RAN" and len(lines) == 299 + 1
+    x = np.loadtxt(matrix, dtype=np.int64)
+    assert lines[-2] == ",".join(str(v) for v in x[-2, :-1] + 2 * x[-1, 1:])
+    refused = subprocess.run([sys.executable, "-c", code, "conv", str(matrix), "-k", "nope"], capture_output=True,
+                             text=True, env=_env(), cwd=ROOT, timeout=600)
+    assert refused.returncode == 2 and refused.stdout == "HANDLER RAN\n"
+    assert refused.stderr.startswith("error: unknown kernel 'nope'") and "Traceback" not in refused.stderr
+
+
+def test_a_thread_still_working_is_waited_for_by_the_ordinary_exit():
+    code = ("import threading, time\n"
+            "def late():\n    time.sleep(1.0)\n    print('THREAD DONE', flush=True)\n"
+            "threading.Thread(target=late).start()\n" + _MAIN)
+    done = subprocess.run([sys.executable, "-c", code, "conv", "1 2; 3 4", "-k", "1 1", "-f", "csv"],
+                          capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=600)
+    assert done.returncode == 0 and done.stdout.splitlines() == ["3", "7", "THREAD DONE"]
+
+
+def test_a_reader_that_stops_early_ends_a_command_quietly(tmp_path):
+    """``convtrace conv … | head``: the reader gone, no traceback and status 1 (as Click ends a command)."""
+    matrix = tmp_path / "m.txt"
+    matrix.write_text("\n".join(" ".join("1" for _ in range(40)) for _ in range(40)))
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-c", _MAIN, "conv", str(matrix), "-k", "1 1; 1 1", "--trace"],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, env=_env(), cwd=ROOT,
+                              timeout=600)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1 and done.stderr == ""
 
 
 @pytest.mark.parametrize("flag", ["--help", "--version"])
