@@ -9,7 +9,8 @@ first batch of 20 JPEGs ≤ 8 s, warm Quick start trace ≤ 0.5 s, ``--help`` �
 The "floor" rows time what any program built the same way pays, measured in the same run: importing
 NumPy and Numba, one cached ``@njit`` call in a fresh process (Numba's first dispatch loads its
 registries; SciPy's BLAS probe is skipped, as the command line does), the same call through the
-engine's ``jit`` (whose cache loads without them), and the ``--help`` of a two-command Typer app with
+engine's ``jit`` (whose cache loads without them), that call ended by ``os._exit`` (as a command
+ends: no interpreter teardown), and the ``--help`` of a two-command Typer app with
 Rich help.
 """
 
@@ -44,6 +45,9 @@ one(1)
 #: The same call compiled by the engine's ``jit``, whose cache loads without Numba's compiler set-up.
 ENGINE_FLOOR = NJIT_FLOOR.replace("import numba\n@numba.njit(cache=True)",
                                   "from convtrace.engine.config import jit\n@jit")
+
+#: The engine's call, the process ended as a command ends it (``convtrace.cli._exit_now``: no teardown).
+QUICK_EXIT_FLOOR = ENGINE_FLOOR + "import os\nos._exit(0)\n"
 
 #: A Typer app with two commands and Rich help (the ``--help`` floor).
 TYPER_FLOOR = """
@@ -143,12 +147,16 @@ def main() -> None:
             engine_script = tmp / "engine_floor.py"
             engine_script.write_text(ENGINE_FLOOR)
             timed([sys.executable, str(engine_script)], env)
-            numba_calls, engine_calls = [], []
+            quick_exit_script = tmp / "quick_exit_floor.py"
+            quick_exit_script.write_text(QUICK_EXIT_FLOOR)
+            numba_calls, engine_calls, quick_exit_calls = [], [], []
             for _ in range(args.warm_repeat):
                 numba_calls.append(timed([sys.executable, str(floor_script)], env))
                 engine_calls.append(timed([sys.executable, str(engine_script)], env))
+                quick_exit_calls.append(timed([sys.executable, str(quick_exit_script)], env))
             row("floor: one cached @njit call", numba_calls, "")
             row("floor: the same, engine's loader", engine_calls, "")
+            row("floor: the same, no teardown", quick_exit_calls, "")
             bare, helps, typer_helps = [], [], []
             for _ in range(args.warm_repeat):  # interleaved: the machine's load hits all three alike
                 bare.append(timed([sys.executable, "-c", "import typer, rich"], env))
