@@ -428,6 +428,12 @@ def test_the_settings_are_kept_in_out_and_a_rerun_with_them_resumes(run, tmp_pat
     as_json = json.loads(run("batch", src, out, "-k", "sharpen", "--stride", "2", "--pool", "avg:2",
                              "--range", "abs", "--json").output)
     assert as_json["skipped"] == 3 and as_json["done"] == 0
+    assert as_json["images_per_second"] is None  # nothing made: no rate, not "0.0 images/s"
+    resumed = run("batch", src, out, "-k", "sharpen", "--stride", "2", "--pool", "avg:2", "--range", "abs",
+                  "--lang", "es")
+    summary = " ".join(resumed.output.split())
+    assert resumed.exit_code == 0 and "0 hechas, 3 omitidas (ya existían), 0 fallidas en " in summary
+    assert summary.endswith(" s (— imágenes/s)") and "." not in summary.split(" en ")[-1]
     # The same settings spelled differently are the same settings; device and workers do not count.
     spelled = run("batch", src, out, "-k", "sharpen", "--stride", "2x2", "--pool", "average:2", "--range", "abs",
                   "-j", "1")

@@ -76,7 +76,7 @@ class Summary:
         return {
             "done": done, "skipped": self.count("skipped"), "failed": self.count("failed"),
             "planned": self.count("planned"), "seconds": round(self.seconds, 3),
-            "images_per_second": round(done / self.seconds, 2) if self.seconds > 0 else None,
+            "images_per_second": round(done / self.seconds, 2) if self.seconds > 0 and done else None,
             "interrupted": self.interrupted,
             "failures": [{"file": str(o.source), "reason": o.reason} for o in self.outcomes if o.status == "failed"],
         }

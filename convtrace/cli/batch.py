@@ -322,6 +322,8 @@ def report(summary, dry_run, quiet, json_summary, lang):
                             skipped=summary.count("skipped")), markup=False)
         return
     stats = summary.as_dict()
-    rate = stats["images_per_second"] if stats["images_per_second"] is not None else "—"
+    comma = lang == "es"  # "en 2,5 s (80,4 imágenes/s)"
+    rate = stats["images_per_second"]  # None when nothing was made (a resumed batch): no rate to give
     say(translate(BATCH_SUMMARY, lang, done=stats["done"], skipped=stats["skipped"], failed=stats["failed"],
-                  seconds=stats["seconds"], rate=rate))
+                  seconds=f"{stats['seconds']:.1f}".replace(".", "," if comma else "."),
+                  rate="—" if rate is None else f"{rate:.1f}".replace(".", "," if comma else ".")))

@@ -68,8 +68,8 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": "{where}: no se encontraron imágenes{pattern}",
     },
     BATCH_SUMMARY: {
-        "en": "{done} done, {skipped} skipped (already there), {failed} failed in {seconds:.1f} s ({rate} images/s)",
-        "es": "{done} {done:plural:hecha|hechas}, {skipped} {skipped:plural:omitida|omitidas} (ya {skipped:plural:existía|existían}), {failed} {failed:plural:fallida|fallidas} en {seconds:.1f} s ({rate} imágenes/s)",
+        "en": "{done} done, {skipped} skipped (already there), {failed} failed in {seconds} s ({rate} images/s)",
+        "es": "{done} {done:plural:hecha|hechas}, {skipped} {skipped:plural:omitida|omitidas} (ya {skipped:plural:existía|existían}), {failed} {failed:plural:fallida|fallidas} en {seconds} s ({rate} imágenes/s)",
     },
     BATCH_DRY_RUN: {
         "en": "{planned} to write, {skipped} already there (dry run: nothing written)",
