@@ -747,3 +747,36 @@ def test_a_disk_full_while_encoding_is_a_write_failure(tmp_path, monkeypatch):
     reasons = [o.reason for o in summary.outcomes]
     assert len(reasons) == 2 and all("No space left" in r and "damaged" not in r for r in reasons)
     assert not any(out.rglob("*.png")) and not any(out.rglob(".convtrace-*"))
+
+
+def test_files_that_are_not_images_are_named_as_not_read(run, tmp_path):
+    """A batch says what it left alone: files of IN without an image's suffix (not hidden ones), in
+    the summary, the dry run and --json; none when --pattern chooses the files."""
+    src = _images(tmp_path / "in", ("a.png", "b.jpg"))
+    for name in ("notes.txt", "data.csv", "README", ".DS_Store"):
+        (src / name).write_text("x")
+    (src / "sub").mkdir()
+    (src / "sub" / "c.txt").write_text("x")
+    _images(src / "sub", ("d.png",))
+
+    ignored = []
+    found = batch.find_images(src, True, None, ignored=ignored)
+    assert [rel.as_posix() for _, rel in found] == ["a.png", "b.jpg", "sub/d.png"]
+    assert [rel.as_posix() for rel in ignored] == ["README", "data.csv", "notes.txt", "sub/c.txt"]
+    chosen = []
+    batch.find_images(src, True, "*.txt", ignored=chosen)
+    assert chosen == []
+
+    done = run("batch", src, tmp_path / "out", "-k", "sharpen")
+    text = " ".join(done.output.split())
+    assert done.exit_code == 0
+    assert "3 files not read (no image suffix such as .png or .jpg): README, data.csv, notes.txt;" in text
+    assert ".DS_Store" not in text and "2 done" in text
+    dry = " ".join(run("batch", src, tmp_path / "dry", "-k", "sharpen", "--dry-run", "--lang", "es").output.split())
+    assert "3 archivos sin leer (sin extensión de imagen como .png o .jpg): README, data.csv, notes.txt;" in dry
+    as_json = json.loads(run("batch", src, tmp_path / "out", "-k", "sharpen", "--json").output)
+    assert as_json["ignored"] == ["README", "data.csv", "notes.txt"]
+    deep = " ".join(run("batch", src, tmp_path / "deep", "-k", "sharpen", "--recursive").output.split())
+    assert "4 files not read" in deep and "notes.txt (+1);" in deep
+    assert "not read" not in run("batch", src, tmp_path / "png", "-k", "sharpen", "--pattern", "*.png").output
+    assert run("batch", src, tmp_path / "quiet", "-k", "sharpen", "--quiet").output == ""

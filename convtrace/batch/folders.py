@@ -86,8 +86,10 @@ def prepare_out(out_dir: Path, dry_run: bool = False) -> None:
 
 
 def find_images(in_dir: Path, recursive: bool, pattern: str | None,
-                errors: list[Outcome] | None = None) -> list[tuple[Path, Path]]:
-    """(path, path relative to IN) of every candidate image, sorted; unreadable folders go to ``errors``."""
+                errors: list[Outcome] | None = None, ignored: list[Path] | None = None) -> list[tuple[Path, Path]]:
+    """(path, path relative to IN) of every candidate image, sorted; unreadable folders go to ``errors``,
+    and files left out for their name's suffix (not hidden ones, nor any when ``pattern`` chooses) to
+    ``ignored``, relative to IN: a batch says what it did not read."""
     found = []
 
     def onerror(err: OSError) -> None:
@@ -113,6 +115,8 @@ def find_images(in_dir: Path, recursive: bool, pattern: str | None,
                 if not fnmatch.fnmatch(name.lower(), pattern.lower()):
                     continue
             elif path.suffix.lower() not in IMAGE_SUFFIXES:
+                if ignored is not None and not name.startswith("."):
+                    ignored.append(path.relative_to(in_dir))
                 continue
             found.append((path, path.relative_to(in_dir)))
     return found

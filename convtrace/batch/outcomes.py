@@ -67,6 +67,8 @@ class Summary:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    #: Files in IN not read, their names not an image's (relative to IN).
+    ignored: list = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -78,6 +80,7 @@ class Summary:
             "planned": self.count("planned"), "seconds": round(self.seconds, 3),
             "images_per_second": round(done / self.seconds, 2) if self.seconds > 0 and done else None,
             "interrupted": self.interrupted,
+            "ignored": [str(path) for path in self.ignored],
             "failures": [{"file": str(o.source), "reason": o.reason} for o in self.outcomes if o.status == "failed"],
         }
 

@@ -34,6 +34,7 @@ from convtrace.messages import translate
 from convtrace.messages.batch import (
     BATCH_DRY_RUN,
     BATCH_FAILED_ITEM,
+    BATCH_IGNORED,
     BATCH_INTERRUPTED,
     BATCH_NEEDS_STEP,
     BATCH_NO_IMAGES,
@@ -162,19 +163,20 @@ def batch(
                                   range_mode=range_mode.value, out_format=format.value, overwrite=overwrite,
                                   device=device.value)
         if scheduler is not None:
-            summary, folder_errors = on_cluster(batching, in_dir, out_dir, plan, recursive, pattern, format.value,
-                                                dry_run, quiet or json_summary, lang_code, scheduler,
-                                                connect_timeout)
+            summary, folder_errors, ignored = on_cluster(batching, in_dir, out_dir, plan, recursive, pattern,
+                                                         format.value, dry_run, quiet or json_summary, lang_code,
+                                                         scheduler, connect_timeout)
         else:
             from convtrace.cluster import is_url
 
             for folder in (in_dir, out_dir):
                 if is_url(folder):
                     raise ConvtraceValueError(BATCH_URL_NEEDS_SCHEDULER, where=batching.shown(folder))
-            summary, folder_errors = on_this_machine(batching, Path(in_dir), Path(out_dir), plan, recursive,
-                                                     pattern, format.value, workers, dry_run,
-                                                     quiet or json_summary, lang_code)
+            summary, folder_errors, ignored = on_this_machine(batching, Path(in_dir), Path(out_dir), plan,
+                                                              recursive, pattern, format.value, workers, dry_run,
+                                                              quiet or json_summary, lang_code)
         summary.outcomes[:0] = folder_errors
+        summary.ignored = ignored
         report(summary, dry_run, quiet, json_summary, lang_code)
         raise typer.Exit(1 if summary.count("failed") else 0)
 
@@ -185,7 +187,8 @@ def on_this_machine(batching, in_dir, out_dir, plan, recursive, pattern, out_for
     batching.check_folders(in_dir, out_dir, recursive)
     batching.check_plan(plan)
     folder_errors: list = []
-    found = batching.find_images(in_dir, recursive, pattern, folder_errors)
+    ignored: list = []
+    found = batching.find_images(in_dir, recursive, pattern, folder_errors, ignored)
     if not found and not folder_errors:
         raise ConvtraceValueError(BATCH_NO_IMAGES, where=batching.shown(in_dir),
                                   pattern=f" ({batching.shown(pattern)})" if pattern else "")
@@ -196,7 +199,7 @@ def on_this_machine(batching, in_dir, out_dir, plan, recursive, pattern, out_for
     jobs = [(src, batching.target_for(rel, out_dir, out_format)) for src, rel in found]
     runner = lambda advance: batching.run(jobs, plan, workers, progress=advance, dry_run=dry_run,  # noqa: E731
                                           forbidden=in_dir.resolve())
-    return run_with_progress(runner, len(jobs), dry_run, quiet, lang), folder_errors
+    return run_with_progress(runner, len(jobs), dry_run, quiet, lang), folder_errors, ignored
 
 
 def on_cluster(batching, in_arg, out_arg, plan, recursive, pattern, out_format, dry_run, quiet, lang,
@@ -210,6 +213,7 @@ def on_cluster(batching, in_arg, out_arg, plan, recursive, pattern, out_format, 
     in_dir = in_arg if cluster.is_url(in_arg) else cluster.local_path(in_arg)
     out_dir = out_arg if cluster.is_url(out_arg) else cluster.local_path(out_arg)
     folder_errors: list = []
+    ignored: list = []  # files of a local IN only
     forbidden = None
     if urls:
         cluster.check_url_folders(str(in_dir), str(out_dir))
@@ -218,11 +222,11 @@ def on_cluster(batching, in_arg, out_arg, plan, recursive, pattern, out_format, 
             found = cluster.find_url_images(in_dir, recursive, pattern, folder_errors)
         else:
             found = [(str(src), rel.as_posix()) for src, rel in batching.find_images(in_dir, recursive, pattern,
-                                                                                     folder_errors)]
+                                                                                     folder_errors, ignored)]
     else:
         batching.check_folders(in_dir, out_dir, recursive)
         batching.check_plan(plan)
-        found = batching.find_images(in_dir, recursive, pattern, folder_errors)
+        found = batching.find_images(in_dir, recursive, pattern, folder_errors, ignored)
         forbidden = in_dir.resolve()
     if not found and not folder_errors:
         raise ConvtraceValueError(BATCH_NO_IMAGES, where=batching.shown(in_arg),
@@ -238,7 +242,7 @@ def on_cluster(batching, in_arg, out_arg, plan, recursive, pattern, out_format, 
             if out_dir.is_dir():
                 batching.check_manifest(out_dir, plan)
             batching.prepare_out(out_dir, dry_run=True)
-        return cluster.dry_run(jobs, plan, forbidden), folder_errors
+        return cluster.dry_run(jobs, plan, forbidden), folder_errors, ignored
     # Refuse other settings before connecting; write the record only once a scheduler answers.
     record = (not urls) and (batching.check_manifest(out_dir, plan) if out_dir.is_dir() else True)
     client, local = cluster.connect(scheduler, timeout)
@@ -252,7 +256,7 @@ def on_cluster(batching, in_arg, out_arg, plan, recursive, pattern, out_format, 
             batching.write_manifest(out_dir, plan)
         runner = lambda advance: cluster.run(jobs, plan, client, progress=advance,  # noqa: E731
                                              forbidden=forbidden, run_id=run_id)
-        return run_with_progress(runner, len(jobs), dry_run, quiet, lang), folder_errors
+        return run_with_progress(runner, len(jobs), dry_run, quiet, lang), folder_errors, ignored
     finally:
         cluster.close(client, local)
         # A local cluster's workers stopped mid-write (Ctrl-C) leave temporary files: this run's go.
@@ -295,6 +299,10 @@ def _run_with_bar(runner, total, errors):
         return runner(advance)
 
 
+#: Names of files not read that the summary shows (then a count of the others).
+IGNORED_SHOWN = 3
+
+
 def report(summary, dry_run, quiet, json_summary, lang):
     from convtrace.batch import shown
 
@@ -311,6 +319,11 @@ def report(summary, dry_run, quiet, json_summary, lang):
             say(translate(BATCH_FAILED_ITEM, lang, file=shown(outcome.source), reason=shown(outcome.message(lang))))
     if quiet:
         return
+    if summary.ignored:
+        names = ", ".join(shown(path) for path in summary.ignored[:IGNORED_SHOWN])
+        more = len(summary.ignored) - IGNORED_SHOWN
+        say(translate(BATCH_IGNORED, lang, count=len(summary.ignored),
+                      names=names + (f" (+{more})" if more > 0 else "")))
     if dry_run:
         from rich.console import Console
 

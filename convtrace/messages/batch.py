@@ -10,6 +10,7 @@ BATCH_NEEDS_STEP = "batch_needs_step"
 BATCH_NO_IMAGES = "batch_no_images"
 BATCH_SUMMARY = "batch_summary"
 BATCH_DRY_RUN = "batch_dry_run"
+BATCH_IGNORED = "batch_ignored"
 BATCH_FAILED_ITEM = "batch_failed_item"
 BATCH_INTERRUPTED = "batch_interrupted"
 BATCH_BAD_PLAN = "batch_bad_plan"
@@ -70,6 +71,10 @@ MESSAGES: dict[str, dict[str, object]] = {
     BATCH_SUMMARY: {
         "en": "{done} done, {skipped} skipped (already there), {failed} failed in {seconds} s ({rate} images/s)",
         "es": "{done} {done:plural:hecha|hechas}, {skipped} {skipped:plural:omitida|omitidas} (ya {skipped:plural:existía|existían}), {failed} {failed:plural:fallida|fallidas} en {seconds} s ({rate} imágenes/s)",
+    },
+    BATCH_IGNORED: {
+        "en": "{count} {count:plural:file|files} not read (no image suffix such as .png or .jpg): {names}; --pattern chooses which files are read",
+        "es": "{count} {count:plural:archivo|archivos} sin leer (sin extensión de imagen como .png o .jpg): {names}; --pattern elige qué archivos se leen",
     },
     BATCH_DRY_RUN: {
         "en": "{planned} to write, {skipped} already there (dry run: nothing written)",
