@@ -780,3 +780,26 @@ def test_files_that_are_not_images_are_named_as_not_read(run, tmp_path):
     assert "4 files not read" in deep and "notes.txt (+1);" in deep
     assert "not read" not in run("batch", src, tmp_path / "png", "-k", "sharpen", "--pattern", "*.png").output
     assert run("batch", src, tmp_path / "quiet", "-k", "sharpen", "--quiet").output == ""
+
+
+def test_a_jpeg_batch_names_the_images_whose_transparency_it_could_not_keep(run, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    pixels = np.zeros((6, 6, 4), np.uint8)
+    pixels[..., 3] = 90
+    Image.fromarray(pixels, "RGBA").save(src / "b.png")
+    Image.fromarray(pixels[..., [0, 3]], "LA").save(src / "a.png")
+    Image.fromarray(pixels[..., :3], "RGB").save(src / "c.png")
+    done = run("batch", src, tmp_path / "jpg", "-k", "sharpen", "-f", "jpg")
+    text = " ".join(done.output.split())
+    assert done.exit_code == 0 and "3 done" in text
+    assert f"2 images lost their transparency, which JPEG cannot hold: {src / 'a.png'}, {src / 'b.png'};" in text
+    assert sorted(p.name for p in (tmp_path / "jpg").iterdir() if p.suffix == ".jpg") == ["a.jpg", "b.jpg", "c.jpg"]
+    es = " ".join(run("batch", src, tmp_path / "es", "-k", "sharpen", "-f", "jpg", "--lang", "es").output.split())
+    assert "2 imágenes perdieron su transparencia, que JPEG no admite:" in es
+    as_json = json.loads(run("batch", src, tmp_path / "js", "-k", "sharpen", "-f", "jpg", "--json").output)
+    assert as_json["transparency_dropped"] == [str(src / "a.png"), str(src / "b.png")]
+    kept = run("batch", src, tmp_path / "png", "-k", "sharpen")
+    assert kept.exit_code == 0 and "transparency" not in kept.output
+    with Image.open(tmp_path / "png" / "b.png") as img:
+        assert img.mode == "RGBA"

@@ -240,12 +240,15 @@ def _fit(alpha: np.ndarray, shape) -> np.ndarray:
 
 
 def _filtered_image(source, plan: BatchPlan, suffix: str):
-    """Read and filter one image: the Pillow image to save, its format and options."""
+    """Read and filter one image: the Pillow image to save, its format and options, and whether the
+    input's transparency is lost (a JPEG holds none): the summary says so."""
     channels, alpha, maxval, _ = decode(source, keep_integers=plan.filters_integers)
     if filter_device(channels, plan) == "cuda":
-        return output_image(filter_on_gpu(channels, plan, maxval), alpha, suffix)
-    sums, scale = filter_pixels(channels, plan, scaled=False)
-    return output_image(to_pixels(sums, plan.range_mode, maxval, scale), alpha, suffix)
+        img, fmt, options = output_image(filter_on_gpu(channels, plan, maxval), alpha, suffix)
+    else:
+        sums, scale = filter_pixels(channels, plan, scaled=False)
+        img, fmt, options = output_image(to_pixels(sums, plan.range_mode, maxval, scale), alpha, suffix)
+    return img, fmt, options, alpha is not None and "A" not in img.mode and "transparency" not in img.info
 
 
 def _failed(source, target: Path, err: Exception) -> Outcome:
@@ -277,7 +280,7 @@ def render(source, target: Path, plan: BatchPlan, suffix: str | None = None) -> 
     import io
 
     try:
-        img, fmt, options = _filtered_image(source, plan, suffix or target.suffix)
+        img, fmt, options, _ = _filtered_image(source, plan, suffix or target.suffix)
         buffer = io.BytesIO()
         img.save(buffer, format=fmt, **options)
         return buffer.getvalue()
@@ -313,7 +316,7 @@ def process(source: Path, target: Path, plan: BatchPlan, forbidden: Path | None 
     if target.exists() and source.resolve() == target.resolve():
         return _outcome(source, target, "failed", BATCH_REASON_REPLACES_INPUT)
     try:  # reading and filtering
-        img, fmt, options = _filtered_image(source, plan, target.suffix)
+        img, fmt, options, dropped_alpha = _filtered_image(source, plan, target.suffix)
     except Exception as err:  # noqa: BLE001 - one image never stops the folder nor prints a traceback
         return _failed(source, target, err)
 
@@ -344,4 +347,4 @@ def process(source: Path, target: Path, plan: BatchPlan, forbidden: Path | None 
     except OSError as err:
         return _outcome(source, target, "failed", BATCH_REASON_CANNOT_WRITE, path=str(target),
                         reason=err.strerror or _first_line(err))
-    return Outcome(source, target, "done")
+    return Outcome(source, target, "done", dropped_alpha=dropped_alpha)

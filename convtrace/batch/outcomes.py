@@ -24,6 +24,7 @@ class Outcome:
     reason: str = ""               # English, as in the JSON summary
     key: str = ""                  # the reason's message key, to show it in another language
     params: dict = field(default_factory=dict)
+    dropped_alpha: bool = False    # done, but the input's transparency could not be kept (a JPEG output)
 
     def message(self, lang: str = "en") -> str:
         """The reason in ``lang``."""
@@ -81,6 +82,7 @@ class Summary:
             "images_per_second": round(done / self.seconds, 2) if self.seconds > 0 and done else None,
             "interrupted": self.interrupted,
             "ignored": [str(path) for path in self.ignored],
+            "transparency_dropped": sorted(str(o.source) for o in self.outcomes if o.dropped_alpha),
             "failures": [{"file": str(o.source), "reason": o.reason} for o in self.outcomes if o.status == "failed"],
         }
 

@@ -32,6 +32,7 @@ from convtrace.cli.common import (
 from convtrace.errors import ConvtraceValueError
 from convtrace.messages import translate
 from convtrace.messages.batch import (
+    BATCH_ALPHA_DROPPED,
     BATCH_DRY_RUN,
     BATCH_FAILED_ITEM,
     BATCH_IGNORED,
@@ -299,8 +300,15 @@ def _run_with_bar(runner, total, errors):
         return runner(advance)
 
 
-#: Names of files not read that the summary shows (then a count of the others).
-IGNORED_SHOWN = 3
+#: Files a summary line names (then a count of the others).
+NAMES_SHOWN = 3
+
+
+def _some_names(paths) -> str:
+    from convtrace.batch import shown
+
+    more = len(paths) - NAMES_SHOWN
+    return ", ".join(shown(path) for path in paths[:NAMES_SHOWN]) + (f" (+{more})" if more > 0 else "")
 
 
 def report(summary, dry_run, quiet, json_summary, lang):
@@ -320,10 +328,12 @@ def report(summary, dry_run, quiet, json_summary, lang):
     if quiet:
         return
     if summary.ignored:
-        names = ", ".join(shown(path) for path in summary.ignored[:IGNORED_SHOWN])
-        more = len(summary.ignored) - IGNORED_SHOWN
-        say(translate(BATCH_IGNORED, lang, count=len(summary.ignored),
-                      names=names + (f" (+{more})" if more > 0 else "")))
+        say(translate(BATCH_IGNORED, lang, count=len(summary.ignored), names=_some_names(summary.ignored)))
+    flattened = sorted(o.source for o in summary.outcomes if o.dropped_alpha)
+    if flattened:
+        suffix = next(o.target.suffix.lower() for o in summary.outcomes if o.dropped_alpha)
+        say(translate(BATCH_ALPHA_DROPPED, lang, count=len(flattened), names=_some_names(flattened),
+                      fmt="JPEG" if suffix in (".jpg", ".jpeg") else suffix[1:].upper()))
     if dry_run:
         from rich.console import Console
 

@@ -11,6 +11,7 @@ BATCH_NO_IMAGES = "batch_no_images"
 BATCH_SUMMARY = "batch_summary"
 BATCH_DRY_RUN = "batch_dry_run"
 BATCH_IGNORED = "batch_ignored"
+BATCH_ALPHA_DROPPED = "batch_alpha_dropped"
 BATCH_FAILED_ITEM = "batch_failed_item"
 BATCH_INTERRUPTED = "batch_interrupted"
 BATCH_BAD_PLAN = "batch_bad_plan"
@@ -75,6 +76,10 @@ MESSAGES: dict[str, dict[str, object]] = {
     BATCH_IGNORED: {
         "en": "{count} {count:plural:file|files} not read (no image suffix such as .png or .jpg): {names}; --pattern chooses which files are read",
         "es": "{count} {count:plural:archivo|archivos} sin leer (sin extensión de imagen como .png o .jpg): {names}; --pattern elige qué archivos se leen",
+    },
+    BATCH_ALPHA_DROPPED: {
+        "en": "{count} {count:plural:image|images} lost {count:plural:its|their} transparency, which {fmt} cannot hold: {names}; --format png keeps it",
+        "es": "{count} {count:plural:imagen perdió su transparencia|imágenes perdieron su transparencia}, que {fmt} no admite: {names}; --format png la conserva",
     },
     BATCH_DRY_RUN: {
         "en": "{planned} to write, {skipped} already there (dry run: nothing written)",
