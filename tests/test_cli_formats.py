@@ -246,6 +246,22 @@ def test_jpg_as_a_format_needs_a_matching_name(run, tmp_path):
     assert to_screen.exit_code == 2 and "-o" in to_screen.output
 
 
+@pytest.mark.parametrize("word", ["jpeg", "JPEG"])
+def test_jpeg_is_another_name_for_jpg(run, tmp_path, word):
+    """``-f jpeg`` (as ``-o x.jpeg``): the same file as ``-f jpg``, for conv and for a batch."""
+    for suffix in (".jpg", ".jpeg"):
+        assert _conv(run, tmp_path / f"a{suffix}", "-f", word).exit_code == 0
+        assert _conv(run, tmp_path / f"b{suffix}", "-f", "jpg").exit_code == 0
+        assert (tmp_path / f"a{suffix}").read_bytes() == (tmp_path / f"b{suffix}").read_bytes()
+    assert _conv(run, tmp_path / "c.png", "-f", word).exit_code == 2
+    src = tmp_path / "in"
+    src.mkdir()
+    Image.fromarray(np.full((5, 6), 77, np.uint8)).save(src / "p.png")
+    for fmt in (word, "jpg"):
+        assert run("batch", src, tmp_path / fmt, "-k", "sharpen", "-f", fmt, "--quiet").exit_code == 0
+    assert (tmp_path / word / "p.jpg").read_bytes() == (tmp_path / "jpg" / "p.jpg").read_bytes()
+
+
 @pytest.mark.parametrize("suffix", [".md", ".tex"])
 def test_picked_cells_are_counted_as_the_terminal_counts_them(run, tmp_path, suffix):
     """``--at`` picks two windows of four: every format says "Step 1/2", "Step 2/2" (before, the

@@ -83,6 +83,7 @@ class ImageFormat(str, Enum):
     same = "same"
     png = "png"
     jpg = "jpg"
+    jpeg = "jpeg"  # the same as jpg (files named .jpg)
 
 
 def register(app) -> None:
@@ -140,6 +141,8 @@ def batch(
     kernels_dir: KernelsDirOpt = None,
 ) -> None:
     lang_code = language(lang)
+    if format is ImageFormat.jpeg:
+        format = ImageFormat.jpg
     with user_errors(lang_code, quiet=quiet or json_summary):
         from convtrace import batch as batching
         from convtrace.spec import ConvSpec, PoolSpec

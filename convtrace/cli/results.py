@@ -45,6 +45,7 @@ class OutFormat(str, Enum):
     npy = "npy"
     png = "png"
     jpg = "jpg"
+    jpeg = "jpeg"  # the same as jpg: both names are in use
     gif = "gif"
     html = "html"
 
@@ -87,6 +88,8 @@ def choose_format(fmt: OutFormat | None, out_path: Path | None) -> OutFormat:
     ``-o out.png -f json`` (a suffix naming another format) and ``-o out.xyz`` without ``--format``
     are errors: a file is never written in a format its name does not say.
     """
+    if fmt is OutFormat.jpeg:
+        fmt = OutFormat.jpg
     if out_path is None:
         return fmt if fmt is not None else OutFormat.table
     suffix = out_path.suffix.lower()

@@ -306,9 +306,9 @@ MESSAGES: dict[str, dict[str, object]] = {
     HELP_HEADING_OPTIONS: {"en": "Options", "es": "Opciones"},
     HELP_HEADING_COMMANDS: {"en": "Commands", "es": "Comandos"},
     HELP_RESULT_FORMAT: {
-        "en": "Output format: table, json, csv, markdown, latex, npy, png, jpg, gif or html (default: from the -o "
+        "en": "Output format: table, json, csv, markdown, latex, npy, png, jpg (or jpeg), gif or html (default: from the -o "
               "file's suffix, else table).",
-        "es": "Formato de salida: table, json, csv, markdown, latex, npy, png, jpg, gif o html (por defecto: según "
+        "es": "Formato de salida: table, json, csv, markdown, latex, npy, png, jpg (o jpeg), gif o html (por defecto: según "
               "la extensión del archivo -o; si no, table).",
     },
     HELP_IMAGE_RANGE: {
