@@ -438,6 +438,12 @@ def test_the_settings_are_kept_in_out_and_a_rerun_with_them_resumes(run, tmp_pat
     spelled = run("batch", src, out, "-k", "sharpen", "--stride", "2x2", "--pool", "average:2", "--range", "abs",
                   "-j", "1")
     assert spelled.exit_code == 0, spelled.output
+    # So is the same filter by another name: sharpen's weights typed inline, or in a file.
+    (tmp_path / "mine.txt").write_text("0 -1 0\n-1 5 -1\n0 -1 0\n")
+    for same in ("0 -1 0; -1 5 -1; 0 -1 0", tmp_path / "mine.txt"):
+        renamed = run("batch", src, out, "-k", same, "--stride", "2", "--pool", "avg:2", "--range", "abs", "--json")
+        assert renamed.exit_code == 0, renamed.output
+        assert json.loads(renamed.output)["skipped"] == 3
 
 
 @pytest.mark.parametrize("other, named", [

@@ -97,10 +97,11 @@ def settings_changes(old: dict, new: dict) -> list[str]:
         changes.append(f"{before} → {', '.join(_step_text(s) for s in new_steps)}")
     else:
         for a, b in zip(old_steps, new_steps, strict=True):
-            if b["op"] == "conv2d":
+            # The same weights under another name (sharpen, typed inline, a file) are the same filter.
+            if b["op"] == "conv2d" and (a.get("weights") != b["weights"] or a.get("scale") != b["scale"]):
                 if a.get("kernel") != b["kernel"]:
                     changes.append(f"-k: {_brief(a.get('kernel'))} → {_brief(b['kernel'])}")
-                elif a.get("weights") != b["weights"] or a.get("scale") != b["scale"]:
+                else:
                     changes.append(f"-k {_brief(b['kernel'])}: {_brief(a.get('weights'))} × {_brief(a.get('scale'))}"
                                    f" → {_brief(b['weights'])} × {_brief(b['scale'])}")
             old_params = a.get("params") if isinstance(a.get("params"), dict) else {}
