@@ -22,6 +22,15 @@ class ConvtraceError(Exception):
     def message(self, lang: str = "en") -> str:
         return translate(self.key, lang, **self.params)
 
+    def __reduce__(self):
+        # Rebuilt from its key and parameters (a Dask worker's error reaches the client whole):
+        # the default would pass the English message back as the key.
+        return _rebuilt, (type(self), self.key, self.params)
+
+
+def _rebuilt(cls, key: str, params: dict) -> ConvtraceError:
+    return cls(key, **params)
+
 
 class ConvtraceValueError(ConvtraceError, ValueError):
     """A value is out of range, the wrong shape, or inconsistent with another."""

@@ -79,3 +79,20 @@ def test_nan_in_the_input_propagates_like_scipy():
     x[1, 1] = np.nan
     out = convtrace.conv2d(x, np.ones((2, 2)))
     assert np.isnan(out).all()
+
+
+def test_an_error_survives_pickling_whole():
+    """A Dask worker's error is pickled to reach the client: the same type, key, parameters and message
+    (in both languages) come back."""
+    import pickle
+
+    for call in (lambda: convtrace.conv2d(X, K, stride=0), lambda: convtrace.conv2d(X, K, dilation=2),
+                 lambda: convtrace.conv2d(X, np.array([[1.0, np.nan], [0, 1]]))):
+        with pytest.raises(ConvtraceError) as caught:
+            call()
+        err = caught.value
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is type(err) and isinstance(back, ValueError)
+        assert back.key == err.key and str(back) == str(err) and back.message("es") == err.message("es")
+        assert back.message("es") != back.message("en")
+        assert all(type(back.params[k]) is type(v) for k, v in err.params.items())
