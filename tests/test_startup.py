@@ -524,9 +524,24 @@ def test_a_command_ends_without_teardown_but_with_its_exit_handlers_and_all_its_
 
 
 def test_a_thread_still_working_is_waited_for_by_the_ordinary_exit():
-    code = ("import threading, time\n"
-            "def late():\n    time.sleep(1.0)\n    print('THREAD DONE', flush=True)\n"
-            "threading.Thread(target=late).start()\n" + _MAIN)
+    """A thread still working when the command ends (it starts its last step only then) is waited for."""
+    code = textwrap.dedent("""
+        import sys, threading, time
+        sys.argv = ["convtrace", *sys.argv[1:]]
+        from convtrace import cli
+        ending = threading.Event()
+        exit_now = cli._exit_now
+        def ended(code):
+            ending.set()
+            exit_now(code)
+        cli._exit_now = ended
+        def late():
+            ending.wait()
+            time.sleep(0.3)
+            print("THREAD DONE", flush=True)
+        threading.Thread(target=late).start()
+        cli.main()
+    """)
     done = subprocess.run([sys.executable, "-c", code, "conv", "1 2; 3 4", "-k", "1 1", "-f", "csv"],
                           capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=600)
     assert done.returncode == 0 and done.stdout.splitlines() == ["3", "7", "THREAD DONE"]
