@@ -169,3 +169,24 @@ def test_single_answer_report_is_one_row(run, tmp_path):
     with report.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 1 and rows[0]["all_correct"] == "True" and rows[0]["credit"] == "1"
+
+
+@pytest.mark.parametrize("lang, words", [("en", "a picture of 300×400 pixels cannot be an answer of 3×3 values"),
+                                         ("es", "una imagen de 300×400 píxeles no puede ser una respuesta de 3×3")])
+def test_a_photo_given_as_the_answer_is_refused_before_its_pixels_are_read(run, tmp_path, monkeypatch, lang, words):
+    """A phone photo given with -a (4000×3000 took minutes and gigabytes to mark): one line, exit 2, the
+    pixels never read; a picture of the answer's own size is still read as the answer."""
+    from PIL import Image
+
+    from convtrace.io import readers
+
+    Image.fromarray(np.zeros((300, 400, 3), np.uint8)).save(tmp_path / "photo.jpg")
+    answer = np.array([[60, 70, 50], [60, 70, 50], [20, 30, 20]], np.uint8)
+    Image.fromarray(answer).save(tmp_path / "answer.png")
+    read = readers.read_matrix
+    monkeypatch.setattr(readers, "read_matrix", lambda source, *a, **k: (
+        pytest.fail(f"pixels read: {source}") if Path(source).name == "photo.jpg" else read(source, *a, **k)))
+    refused = run("check", *SLIDES, "-a", tmp_path / "photo.jpg", "--lang", lang)
+    assert refused.exit_code == 2 and words in refused.output and len(refused.output.strip().splitlines()) == 1
+    graded = run("check", *SLIDES, "-a", tmp_path / "answer.png")
+    assert graded.exit_code == 0, graded.output

@@ -45,6 +45,7 @@ ANSWER_MIXED_NESTING = "answer_mixed_nesting"
 ANSWER_TOO_MANY_DIMS = "answer_too_many_dims"
 ANSWER_COMMA_AMBIGUOUS = "answer_comma_ambiguous"
 ANSWER_NPY_NOT_NUMBERS = "answer_npy_not_numbers"
+ANSWER_PICTURE_SHAPE = "answer_picture_shape"
 
 MESSAGES: dict[str, dict[str, object]] = {
     ANSWER_NOTE_DECIMAL_COMMA: {
@@ -194,6 +195,10 @@ MESSAGES: dict[str, dict[str, object]] = {
     ANSWER_COMMA_AMBIGUOUS: {
         "en": "{where}: {token!r} may be one number with a decimal comma ({decimal}; the answer would be {shape_comma}) or two values ({spaced}; the answer would be {shape_separator}); write {decimal} or '{spaced}', or pass --decimal-comma",
         "es": "{where}: {token!r} puede ser un número con coma decimal ({decimal}; la respuesta sería {shape_comma}) o dos valores ({spaced}; la respuesta sería {shape_separator}); escribe {decimal} o '{spaced}', o usa --decimal-comma",
+    },
+    ANSWER_PICTURE_SHAPE: {
+        "en": "{where}: a picture of {size} pixels cannot be an answer of {shape} values; write the answer's numbers in a text file (.txt, .csv) or type them on the command line",
+        "es": "{where}: una imagen de {size} píxeles no puede ser una respuesta de {shape} valores; escribe los números de la respuesta en un archivo de texto (.txt, .csv) o en la línea de órdenes",
     },
     ANSWER_NPY_NOT_NUMBERS: {
         "en": "{where}: the array holds {dtype} values, not real numbers; save the answer as numbers (numpy.save(path, answer.astype(float)))",

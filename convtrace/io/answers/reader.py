@@ -35,6 +35,7 @@ from convtrace.messages.answers import (
     ANSWER_NOTE_SEMICOLON_CSV,
     ANSWER_NOTE_SEPARATOR_SHAPE,
     ANSWER_NPY_NOT_NUMBERS,
+    ANSWER_PICTURE_SHAPE,
 )
 from convtrace.messages.parsing import (
     HINT_TEXT_MATRIX,
@@ -177,6 +178,23 @@ def _looks_like_answer_text(spec: str) -> bool:
     return bool(re.search(r"\d", s)) and bool(re.search(r"\s", s))
 
 
+def _check_picture_size(path: Path, source: str, expected_shape: tuple[int, ...] | None) -> None:
+    """Refuse a picture whose size is not the answer's before reading its pixels (a phone photo given
+    as the answer to a 3×3 exercise took minutes and gigabytes to show as a marked table)."""
+    if expected_shape is None or len(expected_shape) < 2:
+        return
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            width, height = img.size
+    except Exception:  # noqa: BLE001 - not readable as a picture: read_matrix says why
+        return
+    if (height, width) != tuple(expected_shape[-2:]):
+        raise ConvtraceValueError(ANSWER_PICTURE_SHAPE, where=source, size=f"{height}×{width}",
+                                  shape=_shape_text(expected_shape))
+
+
 def read_answer(source: str, *, expected_shape: tuple[int, ...] | None = None, decimal_comma: bool | None = None,
                 lang: str = "en", stdin=None) -> Answer:
     """A student's answer from ``source``: a path, ``-`` (standard input) or the answer written inline.
@@ -207,6 +225,7 @@ def read_answer(source: str, *, expected_shape: tuple[int, ...] | None = None, d
         if suffix == ".npy":
             return _from_array(read_npy(path, source), source)
         if suffix in IMAGE_SUFFIXES:
+            _check_picture_size(path, source, expected_shape)
             return _from_array(read_matrix(source).values, source)
         text = read_text_file(path)
         if suffix == ".json":
