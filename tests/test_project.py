@@ -111,3 +111,26 @@ def test_cli_help_loads_neither_numpy_nor_numba():
     code = "import sys, convtrace.cli; print('numpy' in sys.modules, 'numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_every_name_the_readme_calls_on_convtrace_exists():
+    """``convtrace.conv_transpose2d(…)`` in the README was an AttributeError: each ``convtrace.NAME`` and
+    ``from convtrace import NAME`` the README writes is an attribute or a module of the package."""
+    import importlib
+    import re
+
+    import convtrace
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"\bconvtrace\.([A-Za-z_]\w*)", text))
+    for imported in re.findall(r"from convtrace import ([\w, ]+)", text):
+        names |= {name.strip() for name in imported.split(",") if name.strip()}
+    assert {"conv2d", "conv_transpose2d", "trace_conv2d"} <= names
+    missing = []
+    for name in sorted(names):
+        if not hasattr(convtrace, name):
+            try:
+                importlib.import_module(f"convtrace.{name}")
+            except ImportError:
+                missing.append(name)
+    assert missing == []
