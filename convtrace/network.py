@@ -400,16 +400,21 @@ def _add_bias(out: np.ndarray, bias, where: str) -> np.ndarray:
     return out.astype(dtype) + b.astype(dtype).reshape((-1,) + (1,) * (out.ndim - 1))
 
 
+#: Largest |x| for which softmax is shown as the slides write it, exp(x_i) / Σ exp(x_j), unshifted.
+SOFTMAX_PLAIN_LIMIT = 80
+
+
 def softmax_parts(x: np.ndarray) -> tuple[float, np.ndarray, float, np.ndarray]:
     """(shift, exp(x − shift), their sum, the probabilities), from one computation.
 
-    shift is 0 (the slides' exp(x_i) / Σ exp(x_j)) unless a value passes 80,
-    where exp would come close to overflowing; then it is the largest value,
-    which changes nothing in the result.
+    shift is 0 (the slides' exp(x_i) / Σ exp(x_j)) unless the largest value is
+    past ±80, where exp would come close to overflowing, or to underflowing
+    (exp(−1000) is 0: 0 / 0); then it is the largest value, which changes
+    nothing in the result.
     """
     v = np.asarray(x, dtype=np.float64).ravel()
     top = float(np.max(v))
-    shift = top if top > 80 else 0.0
+    shift = top if abs(top) > SOFTMAX_PLAIN_LIMIT else 0.0
     exps = np.exp(v - shift)
     total = float(np.sum(exps))
     return shift, exps, total, (exps / total).reshape(np.shape(x))

@@ -111,7 +111,7 @@ def trace_text_lines(trace, lang: str, precision: int) -> list[str]:
             lines.append(f"  {f(trace.total)} + {f(trace.bias)} = {f(trace.result)}")
         return lines
     if isinstance(trace, SoftmaxTrace):
-        shift = f" − {f(trace.shift)}" if trace.shift else ""
+        shift = _shift_text(trace.shift, f)
         lines = ["Softmax(x_i) = exp(x_i) / Σ exp(x_j)"]
         terms = " + ".join(f"exp({f(v)}{shift})" for v in trace.values)
         lines.append(translate(LABEL_ACT_SUM, lang, terms=terms + " = " + " + ".join(f(e) for e in trace.exps),
@@ -252,6 +252,13 @@ def network_markdown(net, outputs, lang: str, precision: int, trace=None, trace_
 # --------------------------------------------------------------------------- activations
 
 
+def _shift_text(shift: float, f) -> str:
+    """What softmax subtracts inside exp(…): '' (nothing), ' − 1000', or ' + 1000' for a shift of −1000."""
+    if not shift:
+        return ""
+    return f" − {f(shift)}" if shift > 0 else f" + {f(-shift)}"
+
+
 def activation_lines(kind: str, x, y, formula: str, lang: str, precision: int, parts=None) -> list[str]:
     """Each value's computation: ``ReLU(-3) = max(0, -3) = 0`` …; softmax shows the shared sum."""
     f = lambda v: fmt_number(v, precision)  # noqa: E731
@@ -260,7 +267,7 @@ def activation_lines(kind: str, x, y, formula: str, lang: str, precision: int, p
     lines = [formula]
     if kind == "softmax":
         shift, exps, total = parts[:3]
-        s = f" − {f(shift)}" if shift else ""
+        s = _shift_text(shift, f)
         lines.append(translate(LABEL_ACT_SUM, lang, terms=" + ".join(f(e) for e in exps), total=f(total)))
         for k, (v, e, r) in enumerate(zip(xs, exps, ys, strict=True)):
             lines.append(f"  [{k}] exp({f(v)}{s}) / {f(total)} = {f(e)} / {f(total)} = {f(r)}")
