@@ -538,3 +538,60 @@ def test_files(tmp_path):
     crlf = tmp_path / "latin.csv"
     crlf.write_bytes("3,5;2\r\n1;0,25\r\n".encode("latin-1"))
     assert read_answer(str(crlf)).values.tolist() == [[3.5, 2], [1, 0.25]]
+
+
+# --------------------------------------------------------------------------- what an outside pass found
+
+
+@pytest.mark.parametrize("text", ["28 2 -6\n\n7 9 34\n\n20 12 -1\n", "28 2 -6\n7 9 34\n\n20 12 -1",
+                                  "\n28 2 -6\n\n\n7 9 34\n20 12 -1\n\n"])
+def test_rows_spaced_by_blank_lines_are_one_matrix_when_the_exercise_has_one_map(text):
+    """A student who leaves a blank line between rows wrote one 3×3 matrix, not 1×3 maps (graded 0/9)."""
+    answer = read_answer(text, expected_shape=(3, 3))
+    assert answer.values.tolist() == [[28, 2, -6], [7, 9, 34], [20, 12, -1]]
+    assert any(note.key == "answer_note_blank_lines" for note in answer.notes)
+    maps = read_answer("1 2\n3 4\n\n5 6\n7 8", expected_shape=(2, 2, 2))  # blank lines part maps
+    assert maps.values.shape == (2, 2, 2) and not any(n.key == "answer_note_blank_lines" for n in maps.notes)
+    wrong = read_answer("1 2 3\n\n4 5 6", expected_shape=(3, 3))  # too few rows: read as written
+    assert wrong.values.shape == (2, 1, 3)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("3,33;2,78;2,33\r\n3,11;3,89;3,44\r\n2,11;3,11;3,44\r\n;;\r\n", (3, 3)),
+    ("1,2,3\n4,5,6\n,,\n,,\n", (2, 3)),
+    ("1;2\n3;4\n;\n", (2, 2)),
+])
+def test_a_spreadsheets_empty_rows_below_the_table_are_not_rows_of_the_answer(text, expected):
+    answer = read_answer(text, expected_shape=expected)
+    assert answer.values.shape == expected and answer.blanks is None
+
+
+def test_an_empty_row_inside_the_answer_stays_a_row_of_blanks():
+    answer = read_answer("1;2\n;\n5;6", expected_shape=(3, 2))
+    assert answer.values.shape == (3, 2) and answer.blanks.tolist() == [[False, False], [True, True], [False, False]]
+
+
+@pytest.mark.parametrize("text, values", [
+    ("28; 2; -6\n7; 9; 34\n20; 12; -1", [[28, 2, -6], [7, 9, 34], [20, 12, -1]]),
+    ("3,5; 2,25\n1,5; 4\n", [[3.5, 2.25], [1.5, 4]]),
+    ("1;\n2;\n3;", [[1], [2], [3]]),
+])
+def test_semicolons_and_spaces_between_the_values_of_every_line(text, values):
+    """``28; 2; -6`` a line is a row of three values (it was read as three rows of one, 9×1)."""
+    shape = np.array(values).shape
+    for lang in ("en", "es"):
+        assert read_answer(text, expected_shape=shape, lang=lang).values.tolist() == values
+    assert read_answer("1 2; 3 4\n5 6; 7 8", expected_shape=(4, 2)).values.tolist() == [[1, 2], [3, 4], [5, 6],
+                                                                                          [7, 8]]
+
+
+@pytest.mark.parametrize("text, values", [(",5 ,5; ,5 ,5", [[0.5, 0.5], [0.5, 0.5]]),
+                                          (",5 0,25; 1,5 ,75", [[0.5, 0.25], [1.5, 0.75]]),
+                                          ("-,5 ,5", [[-0.5, 0.5]])])
+def test_a_number_written_from_its_decimal_comma_is_read_as_spanish_writes_it(text, values):
+    """``,5`` is 0,5 (it was a blank and a 5); ``6 ,8`` stays two values."""
+    shape = np.array(values).shape
+    for lang in ("en", "es"):
+        answer = read_answer(text, expected_shape=shape, lang=lang)
+        assert answer.values.tolist() == values and answer.blanks is None
+    assert read_answer("6 ,8", expected_shape=(1, 2)).values.tolist() == [[6, 8]]

@@ -21,6 +21,7 @@ ANSWER_NOTE_SEMICOLON_CSV = "answer_note_semicolon_csv"
 ANSWER_NOTE_TABS = "answer_note_tabs"
 ANSWER_NOTE_EMPTY_CELLS = "answer_note_empty_cells"
 ANSWER_NOTE_NAN_BLANK = "answer_note_nan_blank"
+ANSWER_NOTE_BLANK_LINES = "answer_note_blank_lines"
 
 # Errors: an answer that cannot be read, and the real cause.
 ANSWER_EMPTY = "answer_empty"
@@ -103,6 +104,10 @@ MESSAGES: dict[str, dict[str, object]] = {
     ANSWER_NOTE_TABS: {
         "en": "read tabs as separators between cells (a spreadsheet paste)",
         "es": "se leyeron los tabuladores como separadores entre celdas (pegado de una hoja de cálculo)",
+    },
+    ANSWER_NOTE_BLANK_LINES: {
+        "en": "read the rows parted by blank lines as one matrix",
+        "es": "se leyeron las filas separadas por líneas en blanco como una sola matriz",
     },
     ANSWER_NOTE_EMPTY_CELLS: {
         "en": "read {n} empty {n:plural:cell|cells} as blank",

@@ -23,6 +23,7 @@ from convtrace.messages.answers import (
     ANSWER_INFINITE,
     ANSWER_LATEX_RAGGED,
     ANSWER_NOT_NUMBER,
+    ANSWER_NOTE_BLANK_LINES,
     ANSWER_NOTE_EMPTY_CELLS,
     ANSWER_NOTE_NAN_BLANK,
     ANSWER_RAGGED,
@@ -119,7 +120,7 @@ def _number(cell: _Cell, source: str, comma: bool, counts: _Counts, lines: list[
         raise ConvtraceValueError(ANSWER_INFINITE, where=where, token=_shown(text))
     written = text
     if "," in text and (comma or cell.quoted) and _DEC_COMMA.fullmatch(text):
-        text = text.replace(",", ".")
+        text = re.sub(r"^([-+]?)\.", r"\g<1>0.", text.replace(",", "."))  # ',5' is 0,5: shown as 0.5
         counts.commas.append((written, text))
     try:
         value = _plain_number(text)
@@ -149,10 +150,33 @@ def _shape_text(shape) -> str:
     return "×".join(str(n) for n in shape)
 
 
+def _without_trailing_separator_rows(channels: list[list[_Row]], expected_shape) -> list[list[_Row]]:
+    """The answer without the lines of only separators at its end (``;;``: the empty rows a spreadsheet
+    exports below a table), where they are rows past the exercise's (or its shape is unknown)."""
+    if not channels:
+        return channels
+    last = list(channels[-1])
+    want = expected_shape[-2] if expected_shape and len(expected_shape) >= 2 else 0
+    while last and not last[-1].cells and len(last) > want:
+        last.pop()
+    return [*channels[:-1], last] if last else channels[:-1]
+
+
+def _rows_spaced_by_blank_lines(channels: list[list[_Row]], expected_shape) -> bool:
+    """Whether blocks of rows parted by blank lines are one matrix written with its rows spaced out: the
+    exercise has one map, and the rows together are its rows, each as wide as it (a student's
+    ``28 2 -6⏎⏎7 9 34⏎⏎20 12 -1`` is 3×3, not three maps of 1×3)."""
+    if len(channels) < 2 or not expected_shape or len(expected_shape) != 2:
+        return False
+    rows = [row for channel in channels for row in channel]
+    return len(rows) == expected_shape[0] and all(len(row.cells) == expected_shape[1] for row in rows)
+
+
 def _assemble(channels: list[list[_Row]], source: str, comma: bool, lines: list[str],
               expected_shape: tuple[int, ...] | None, latex: bool = False) -> _Reading:
     """Rows of cells as an array: trailing empty cells settled, rows and channels checked, numbers read."""
     reading = _Reading(comma=comma)
+    channels = _without_trailing_separator_rows(channels, expected_shape)
     rows = [row for channel in channels for row in channel]
     longest = max((len(r.cells) for r in rows), default=0)
     target = longest
@@ -171,6 +195,9 @@ def _assemble(channels: list[list[_Row]], source: str, comma: bool, lines: list[
     if not channels:
         reading.error = ConvtraceValueError(ANSWER_EMPTY, where=source)
         return reading
+    if _rows_spaced_by_blank_lines(channels, expected_shape):
+        channels = [[row for channel in channels for row in channel]]
+        reading.notes.append(AnswerNote(ANSWER_NOTE_BLANK_LINES, {}))
     counts = _Counts()
     try:
         flat = [_number(cell, source, comma, counts, lines) for ch in channels for row in ch for cell in row.cells]

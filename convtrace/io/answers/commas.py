@@ -14,6 +14,7 @@ import re
 from convtrace.errors import ConvtraceValueError
 from convtrace.io.answers.answer import AnswerNote
 from convtrace.io.answers.cells import _assemble, _Cell, _Reading, _Row, _where
+from convtrace.io.matrix import BLANK_MARKERS
 from convtrace.messages.answers import (
     ANSWER_NOTE_DECIMAL_COMMA,
     ANSWER_NOTE_MATLAB_DISPLAY,
@@ -23,6 +24,27 @@ from convtrace.messages.answers import (
 )
 
 _DIGIT_COMMA = re.compile(r"\d,\d")
+
+
+def may_have_decimal_commas(text: str) -> bool:
+    """Whether a comma in ``text`` (outside quotes) may be a decimal comma: one between digits, or
+    numbers written ``,5`` (0,5) where every value has a comma (``6 ,8`` is two values, 6 and 8)."""
+    if _DIGIT_COMMA.search(text):
+        return True
+    tokens = [t for t in re.split(r"[\s;]+", text) if t]
+    return any(re.match(r"[-+]?,\d", t) for t in tokens) and all("," in t or t in BLANK_MARKERS for t in tokens)
+
+
+def _leading_decimal_comma(code: str, i: int) -> bool:
+    """Whether the ',' at ``i`` starts a number (``,5`` for 0,5, ``-,5``): a digit follows, and nothing
+    of a value comes before but a sign (the line's start, a space, a tab or ';')."""
+
+    def starts_token(k: int) -> bool:
+        return k == 0 or code[k - 1].isspace() or code[k - 1] in ";\t"
+
+    if not (i + 1 < len(code) and code[i + 1].isdigit()):
+        return False
+    return starts_token(i) or (code[i - 1] in "+-" and starts_token(i - 1))  # ',5', '-,5'
 
 
 def _split_line(code: str, lineno: int, comma: bool, source: str,
@@ -46,7 +68,7 @@ def _split_line(code: str, lineno: int, comma: bool, source: str,
         elif ch == "\t":
             pieces.append(("tab", ch, i + 1))
             i += 1
-        elif ch == ",":
+        elif ch == "," and not (comma and _leading_decimal_comma(code, i)):
             pieces.append(("sep", ch, i + 1))  # a decimal comma is taken inside the value below
             i += 1
         elif ch == ";":
@@ -56,10 +78,11 @@ def _split_line(code: str, lineno: int, comma: bool, source: str,
             pieces.append(("space", ch, i + 1))
             i += 1
         else:
-            j = i
+            j = i + 1 if ch == "," else i  # ',5': the Spanish way of writing 0,5
             while j < n and not code[j].isspace() and (
                     code[j] not in ',;\t"'
-                    or (comma and code[j] == "," and code[j - 1].isdigit() and j + 1 < n and code[j + 1].isdigit())):
+                    or (comma and code[j] == "," and j + 1 < n and code[j + 1].isdigit()
+                        and (code[j - 1].isdigit() or _leading_decimal_comma(code, j)))):
                 j += 1
             pieces.append(("val", code[i:j], i + 1))
             i = j
@@ -105,6 +128,15 @@ def _split_line(code: str, lineno: int, comma: bool, source: str,
 _MATLAB_DISPLAY = re.compile(r"\s*([A-Za-z_]\w*)\s*=\s*")
 
 
+def _one_value_between_semicolons(lines: list[str]) -> bool:
+    """Whether ';' separates values on every line of several (``28; 2; -6`` a line): one value or none
+    between two ';' on every line, where MATLAB's ``1 2; 3 4`` has rows of several, and a text of rows
+    of one value each is no exercise's answer."""
+    codes = [code for code in (line.split("#", 1)[0].strip() for line in lines) if code]
+    return len(codes) >= 2 and all(
+        ";" in code and all(len(part.split()) <= 1 for part in code.split(";")) for code in codes)
+
+
 def _plain(lines: list[str], source: str, comma: bool, expected_shape) -> _Reading:
     # One text, one dialect: where ';' separates values on one line (a spreadsheet's CSV), it does on all.
     semi_csv = None
@@ -113,6 +145,8 @@ def _plain(lines: list[str], source: str, comma: bool, expected_shape) -> _Readi
             semi_csv = True
     except ConvtraceValueError as err:
         return _Reading(comma=comma, error=err)
+    if semi_csv is None and _one_value_between_semicolons(lines):
+        semi_csv = True
     channels: list[list[_Row]] = [[]]
     blank = False
     semi = tabs = False
@@ -158,9 +192,10 @@ def _comma_style(text: str) -> str:
     if not commas:
         return "separator"
     for i in commas:
-        if not (0 < i < len(outside) - 1 and outside[i - 1].isdigit() and outside[i + 1].isdigit()):
+        between_digits = 0 < i < len(outside) - 1 and outside[i - 1].isdigit() and outside[i + 1].isdigit()
+        if not (between_digits or _leading_decimal_comma(outside, i)):
             return "separator"
-    if re.search(r"[\d?_)\]][ \t]+[-+.\d?_]", outside) or "\t" in outside or ";" in outside:
+    if re.search(r"[\d?_)\]][ \t]+[-+.,\d?_]", outside) or "\t" in outside or ";" in outside:
         return "decimal"
     return "separator"
 

@@ -19,7 +19,7 @@ from convtrace.errors import ConvtraceValueError
 from convtrace.io.answers.answer import Answer, AnswerNote
 from convtrace.io.answers.brackets import _ASSIGN, _WRAPPER, _brackets
 from convtrace.io.answers.cells import _Reading, _shape_text, _where
-from convtrace.io.answers.commas import _DIGIT_COMMA, _comma_notes, _comma_style, _plain
+from convtrace.io.answers.commas import _comma_notes, _comma_style, _plain, may_have_decimal_commas
 from convtrace.io.answers.latex import _latex, looks_like_latex
 from convtrace.io.matrix import BLANK_MARKERS, looks_inline
 from convtrace.messages import Term
@@ -108,7 +108,7 @@ def parse_answer_text(text: str, source: str, *, expected_shape: tuple[int, ...]
         return _plain(lines, source, comma, expected)
 
     outside_quotes = re.sub(r'"[^"\n]*"', " ", text)
-    possible = not nested and bool(_DIGIT_COMMA.search(outside_quotes))
+    possible = not nested and may_have_decimal_commas(outside_quotes)
     if decimal_comma is not None:
         reading = read(bool(decimal_comma) and possible)
         if reading.error:
