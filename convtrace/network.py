@@ -43,6 +43,7 @@ from convtrace.messages.network import (
     NET_SHAPE_DENSE_WEIGHTS,
     NET_TRACE_CELL,
     NET_WEIGHTS_SHAPE,
+    NET_WEIGHTS_TRANSPOSED,
 )
 from convtrace.pooling import PoolTrace, prepare_pool2d
 from convtrace.spec import ConvSpec, PoolSpec
@@ -271,12 +272,26 @@ def _random(rng: np.random.Generator, shape) -> np.ndarray:
 def _weights(layer: Layer, expected: tuple[int, ...], layout: Term, name: str) -> np.ndarray:
     arr = as_numeric_array(layer.weights if name == "weights" else layer.bias, WHAT_KERNEL)
     check_finite(arr, WHAT_KERNEL)
-    if arr.shape != expected and arr.size == math.prod(expected):
+    if arr.shape != expected and _blocks_of(arr.shape, expected):
         arr = arr.reshape(expected)  # a text file's 2-D blocks, in row-major order
     if arr.shape != expected:
-        raise ConvtraceValueError(NET_WEIGHTS_SHAPE, where=layer.where, name=name, shape=_shape_text(arr.shape),
+        key = NET_WEIGHTS_TRANSPOSED if arr.shape == expected[::-1] and arr.ndim == 2 else NET_WEIGHTS_SHAPE
+        raise ConvtraceValueError(key, where=layer.where, name=name, shape=_shape_text(arr.shape),
                                   layout=layout, expected=_shape_text(expected))
     return arr
+
+
+def _blocks_of(shape: tuple[int, ...], expected: tuple[int, ...]) -> bool:
+    """Whether an array of ``shape`` holds ``expected``'s values as a text file writes them: its leading
+    axes folded into blocks (F·C blocks of kh×kw for (F, C, kh, kw)), or under a leading axis of one
+    ((1, 3) for 3 biases) — never another layout of as many values, such as Keras' (inputs, units)
+    for a dense layer's (units, inputs), which would compute a different network without a word."""
+    while len(shape) > len(expected) and shape[0] == 1:
+        shape = shape[1:]
+    if tuple(shape) == tuple(expected):
+        return True
+    return (1 <= len(shape) < len(expected) and math.prod(shape) == math.prod(expected)
+            and tuple(shape[1:]) == tuple(expected[len(expected) - len(shape) + 1:]))
 
 
 def _place(layer: Layer, shape: tuple[int, ...], rng) -> tuple[Layer, tuple[int, ...], int, str]:

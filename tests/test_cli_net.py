@@ -130,3 +130,42 @@ def test_flatten_orders(run):
     hwc = json.loads(run("flatten", "[[[1,2],[3,4]],[[5,6],[7,8]]]", "--order", "hwc", "--format", "json").output)
     assert chw["output"] == [1, 2, 3, 4, 5, 6, 7, 8] and x
     assert hwc["output"] == [1, 5, 2, 6, 3, 7, 4, 8]
+
+
+@pytest.mark.parametrize("file, layout, words", [
+    ("w2.npy", lambda w: w.T, "has shape (18, 3); expected"),                     # Keras' (inputs, units)
+    ("w2.npy", lambda w: w.reshape(6, 9), "has shape (6, 9); expected"),
+    ("w1.npy", lambda w: np.transpose(w, (1, 0, 2, 3)), "has shape (3, 2, 3, 3); expected"),  # (C, F, kh, kw)
+])
+def test_weights_of_another_layout_are_refused_not_reshaped(run, tmp_path, file, layout, words):
+    """As many values in another layout computed another network without a word (Keras' dense weights
+    gave logits 12.9 7.0 -17.8 for -17.7 16.5 23.1): now one line, exit 2, naming the shapes."""
+    rng = np.random.default_rng(31)
+    _write_slides_network(tmp_path, rng)
+    np.save(tmp_path / file, layout(np.load(tmp_path / file)))
+    np.save(tmp_path / "image.npy", rng.integers(0, 256, size=(3, 6, 6)))
+    result = run("net", tmp_path / "cnn.txt", tmp_path / "image.npy")
+    assert result.exit_code == 2 and words in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    if file == "w2.npy" and "18, 3" in words:
+        assert "w.T" in result.output
+        spanish = run("net", tmp_path / "cnn.txt", tmp_path / "image.npy", "--lang", "es")
+        assert spanish.exit_code == 2 and "traspuestos" in spanish.output
+
+
+def test_weights_written_as_text_blocks_still_fill_their_layer(run, tmp_path):
+    """A text file's 2-D blocks (F·C blocks of kh×kw) and a row of biases are read in row-major order."""
+    rng = np.random.default_rng(32)
+    _write_slides_network(tmp_path, rng)
+    w1 = np.load(tmp_path / "w1.npy")
+    (tmp_path / "w1.txt").write_text("\n\n".join("\n".join(" ".join(str(v) for v in row) for row in block)
+                                                 for block in w1.reshape(6, 3, 3)), encoding="utf-8")
+    (tmp_path / "b1.txt").write_text(" ".join(str(v) for v in np.load(tmp_path / "b1.npy")), encoding="utf-8")
+    spec = (tmp_path / "cnn.txt").read_text(encoding="utf-8")
+    (tmp_path / "text.txt").write_text(spec.replace("w1.npy", "w1.txt").replace("b1.npy", "b1.txt"),
+                                       encoding="utf-8")
+    np.save(tmp_path / "image.npy", rng.integers(0, 256, size=(3, 6, 6)))
+    from_npy = run("net", tmp_path / "cnn.txt", tmp_path / "image.npy", "--format", "json")
+    from_text = run("net", tmp_path / "text.txt", tmp_path / "image.npy", "--format", "json")
+    assert from_text.exit_code == 0, from_text.output
+    assert json.loads(from_text.output)["output"] == json.loads(from_npy.output)["output"]

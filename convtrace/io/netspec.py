@@ -13,7 +13,7 @@
 ``#`` starts a comment; blank lines are skipped; names are case-insensitive
 (``Conv2D``, ``Dense``, ``MaxPooling2D``, ``leaky-relu`` are accepted).  Weight
 files (``.npy``, or ``.txt``/``.csv``/``.json`` read as matrices; a text file's
-blocks are reshaped to the expected shape) are relative to the spec file's
+2-D blocks fill the expected shape, never another layout) are relative to the spec file's
 folder.  Every error names file:line:col.
 """
 

@@ -27,6 +27,7 @@ NET_BAD_VALUE = "net_bad_value"
 NET_MISSING_OPTION = "net_missing_option"
 NET_NO_WEIGHTS = "net_no_weights"
 NET_WEIGHTS_SHAPE = "net_weights_shape"
+NET_WEIGHTS_TRANSPOSED = "net_weights_transposed"
 NET_LAYER_INPUT = "net_layer_input"
 NET_LAYER_FAILED = "net_layer_failed"
 NET_BAD_TRACE = "net_bad_trace"
@@ -142,6 +143,11 @@ MESSAGES: dict[str, dict[str, object]] = {
     },
     NET_WEIGHTS_SHAPE: {"en": "{where}: {name} has shape {shape}; expected {layout} = {expected}",
                         "es": "{where}: {name} tiene forma {shape}; se esperaba {layout} = {expected}"},
+    NET_WEIGHTS_TRANSPOSED: {
+        "en": "{where}: {name} has shape {shape}; expected {layout} = {expected}: transposed, as Keras keeps a "
+              "dense layer's weights (inputs, units)? Save the transpose (w.T)",
+        "es": "{where}: {name} tiene forma {shape}; se esperaba {layout} = {expected}: ¿traspuestos, como guarda "
+              "Keras los pesos de una capa densa (entradas, unidades)? Guarda la traspuesta (w.T)"},
     NET_LAYER_INPUT: {"en": "{where}: '{layer}' cannot take an input of shape {shape}: {reason}",
                       "es": "{where}: '{layer}' no puede recibir una entrada de forma {shape}: {reason}"},
     NET_LAYER_FAILED: {"en": "{where}: layer {index} ({layer}): {reason}", "es": "{where}: capa {index} ({layer}): {reason}"},
