@@ -169,3 +169,30 @@ def test_weights_written_as_text_blocks_still_fill_their_layer(run, tmp_path):
     from_text = run("net", tmp_path / "text.txt", tmp_path / "image.npy", "--format", "json")
     assert from_text.exit_code == 0, from_text.output
     assert json.loads(from_text.output)["output"] == json.loads(from_npy.output)["output"]
+
+
+@pytest.mark.parametrize("command", [
+    ["tconv", "1 2 3; 4 5 6", "-k", "1 2 3; 4 5 6; 7 8 9", "--stride", "2", "--trace"],
+    ["relu", "-3 2; 4 -1"],
+    ["softmax", "1 2 3"],
+    ["net", "SPEC", "IMAGE"],
+])
+def test_the_output_files_suffix_chooses_the_format_as_conv_does(run, tmp_path, command):
+    """``-o t.json`` wrote the terminal's table for tconv, net and the activations: now JSON (``.md``:
+    Markdown, ``.txt``: the table), and a suffix no format has, or one naming another, is refused."""
+    if command[0] == "net":
+        rng = np.random.default_rng(33)
+        _write_slides_network(tmp_path, rng)
+        np.save(tmp_path / "image.npy", rng.integers(0, 256, size=(3, 6, 6)))
+        command = ["net", tmp_path / "cnn.txt", tmp_path / "image.npy"]
+    assert run(*command, "-o", tmp_path / "r.json").exit_code == 0
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert doc == json.loads(run(*command, "-f", "json").output)
+    assert run(*command, "-o", tmp_path / "r.md").exit_code == 0
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").lstrip().startswith("#")
+    assert run(*command, "-o", tmp_path / "r.txt").exit_code == 0
+    assert not (tmp_path / "r.txt").read_text(encoding="utf-8").lstrip().startswith(("{", "#"))
+    for refused in (["-o", tmp_path / "r.csv"], ["-f", "json", "-o", tmp_path / "s.md"]):
+        result = run(*command, *refused)
+        assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+    assert not (tmp_path / "r.csv").exists() and not (tmp_path / "s.md").exists()

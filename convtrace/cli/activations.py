@@ -22,7 +22,7 @@ from convtrace.cli.common import (
     read_input,
     user_errors,
 )
-from convtrace.cli.net import NetFormat, NetFormatOpt, emit
+from convtrace.cli.net import NetFormat, NetFormatOpt, emit, net_format
 from convtrace.messages import translate
 from convtrace.messages.network import (
     HELP_ACT_FLATTEN,
@@ -74,7 +74,7 @@ def _command(kind: str):
         trace: TraceOpt = False,
         slope: SlopeOpt = 0.01,
         order: OrderOpt = "chw",
-        format: NetFormatOpt = NetFormat.table,
+        format: NetFormatOpt = None,
         output: OutputOpt = None,
         force: ForceOpt = False,
         precision: PrecisionOpt = 4,
@@ -90,6 +90,7 @@ def _command(kind: str):
             from convtrace.render.matrix import MatrixView
             from convtrace.render.network import activation_lines, md_matrix
 
+            format = net_format(format, output)
             x = as_numeric_array(read_input(input), WHAT_INPUT)
             check_finite(x, WHAT_INPUT)
             if kind == "flatten" and order.lower() not in ("chw", "hwc"):

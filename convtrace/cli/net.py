@@ -35,6 +35,7 @@ from convtrace.messages.network import (
     HELP_NET_TRACE,
     NET_BAD_TRACE,
 )
+from convtrace.messages.options import FORMAT_SUFFIX_MISMATCH, FORMAT_UNKNOWN_SUFFIX
 from convtrace.messages.pictures import PIC_NET_GIF_NEEDS_TRACE
 
 
@@ -48,7 +49,32 @@ SpecArg = Annotated[Path, typer.Argument(help=h(HELP_NET_SPEC), metavar="SPEC", 
 NetTraceOpt = Annotated[str | None, typer.Option("--trace", "-t", help=h(HELP_NET_TRACE), metavar="LAYER[:I,J]",
                                                  show_default=False)]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help=h(HELP_NET_SEED), show_default=False)]
-NetFormatOpt = Annotated[NetFormat, typer.Option("--format", "-f", help=h(HELP_NET_FORMAT), case_sensitive=False)]
+NetFormatOpt = Annotated[NetFormat | None, typer.Option("--format", "-f", help=h(HELP_NET_FORMAT), case_sensitive=False,
+                                                       show_default=False)]
+
+#: The format each ``-o`` suffix asks for (``.txt``: the table as plain text), as ``conv``'s.
+NET_SUFFIX_FORMATS = {".txt": NetFormat.table, ".json": NetFormat.json, ".md": NetFormat.markdown,
+                      ".markdown": NetFormat.markdown}
+
+
+def net_format(fmt: NetFormat | None, output: Path | None) -> NetFormat:
+    """``--format`` when given, else the ``-o`` file's suffix, else the table; a suffix naming another
+    format, or none at all without ``--format``, is refused: a file is never written in a format its
+    name does not say (``-o out.json`` wrote the table)."""
+    if output is None:
+        return fmt if fmt is not None else NetFormat.table
+    suffix = output.suffix.lower()
+    by_name = NET_SUFFIX_FORMATS.get(suffix)
+    if fmt is None:
+        if by_name is None:
+            raise ConvtraceValueError(FORMAT_UNKNOWN_SUFFIX, where=str(output), suffix=suffix or "''",
+                                      suffixes=" ".join(NET_SUFFIX_FORMATS))
+        return by_name
+    if by_name is not None and by_name != fmt:
+        expected = " ".join(s for s, f in NET_SUFFIX_FORMATS.items() if f == fmt)
+        raise ConvtraceValueError(FORMAT_SUFFIX_MISMATCH, where=str(output), suffix=suffix, fmt=fmt.value,
+                                  named=by_name.value, expected=expected)
+    return fmt
 
 
 def register(app) -> None:
@@ -80,7 +106,7 @@ def net(
     input: InputArg,
     trace: NetTraceOpt = None,
     seed: SeedOpt = None,
-    format: NetFormatOpt = NetFormat.table,
+    format: NetFormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     precision: PrecisionOpt = 4,
@@ -119,6 +145,7 @@ def net(
                                fps=fps, force=force, lang=lang_code, precision=precision)
             if gif:
                 return
+        format = net_format(format, output)
         if format == NetFormat.json:
             text = to_json(network_document(network, outputs, layer_trace, nl))
         elif format == NetFormat.markdown:

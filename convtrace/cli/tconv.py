@@ -30,7 +30,7 @@ from convtrace.cli.common import (
     user_errors,
 )
 from convtrace.cli.gallery import FpsOpt, FramesOpt
-from convtrace.cli.net import NetFormat, NetFormatOpt, emit
+from convtrace.cli.net import NetFormat, NetFormatOpt, emit, net_format
 from convtrace.messages.network import HELP_TCONV, HELP_TCONV_OUTPUT_PADDING, HELP_TCONV_PADDING
 
 TPaddingOpt = Annotated[str, typer.Option("--padding", "-p", help=h(HELP_TCONV_PADDING))]
@@ -59,7 +59,7 @@ def tconv(
     trace: TraceOpt = False,
     at: AtOpt = None,
     max_steps: MaxStepsOpt = 25,
-    format: NetFormatOpt = NetFormat.table,
+    format: NetFormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     fps: FpsOpt = 1.0,
@@ -100,6 +100,7 @@ def tconv(
 
                 cells = first_cells(op.out_shape3, max_steps, op.squeeze)
             traced = op.trace(cells)
+        format = net_format(format, output)
         out = traced.output if traced is not None else op.run()
         if format == NetFormat.json:
             text = to_json(tconv_document(op, out, traced, max_steps))
