@@ -190,3 +190,40 @@ def test_a_photo_given_as_the_answer_is_refused_before_its_pixels_are_read(run, 
     assert refused.exit_code == 2 and words in refused.output and len(refused.output.strip().splitlines()) == 1
     graded = run("check", *SLIDES, "-a", tmp_path / "answer.png")
     assert graded.exit_code == 0, graded.output
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_wide_answer_is_shown_whole_in_column_blocks(width, lang):
+    """A 10×10 answer with two decimals was cut to '80…  1…' at 80 columns (marks lost with the digits):
+    now the two matrices go one above the other, in blocks of whole columns, every value and mark shown."""
+    import io
+    import re
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from convtrace import ConvSpec, Exercise, grade
+    from convtrace.kernels import KernelLibrary
+    from convtrace.render.check import GradeView
+    from convtrace.render.views import fmt_number
+
+    rng = np.random.default_rng(width)
+    x = rng.integers(0, 256, (10, 10))
+    exercise = Exercise(ConvSpec(padding=1), x, KernelLibrary().get("gaussian-3"))
+    expected = exercise.expected()
+    answer = np.round(expected, 2)
+    answer[2, 3] += 1
+    result = grade(exercise, answer)
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(GradeView(result, "a.txt", lang=lang, precision=4))
+    text = console.file.getvalue()
+    assert "…" not in text
+    matrix_lines = [line for line in text.splitlines() if re.fullmatch(r"[\s\d.✓✗-]+", line) and line.strip()]
+    assert all(cell_len(line) <= width for line in matrix_lines)
+    marks = re.findall(r"(-?\d+(?:\.\d+)?)([✓✗])", text)
+    assert len(marks) == 100 and sum(mark == "✗" for _, mark in marks) == 1
+    shown = sorted(float(v) for v in re.findall(r"(?<![\d.])-?\d+\.\d+|(?<![\d.])\d+(?![\d.])",
+                                                  "\n".join(matrix_lines)))
+    for value in expected.ravel():
+        assert float(fmt_number(value, 4)) in shown

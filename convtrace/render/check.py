@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -30,6 +31,7 @@ from convtrace.messages.grading import (
     CHECK_YOU_WROTE,
     CHECK_YOUR_ANSWER,
 )
+from convtrace.render.matrix import block_label
 from convtrace.render.views import fmt_number, is_plain, title, working_text
 
 
@@ -43,16 +45,23 @@ def score_text(grade, lang: str) -> str:
     return text + (" · " + " · ".join(extra) if extra else "")
 
 
-def _marked(grade, plain: bool, precision: int) -> Table:
+def _rows(values) -> np.ndarray:
+    """A matrix, a map or maps as rows (maps one below another)."""
+    values = np.asarray(values)
+    return np.atleast_2d(values) if values.ndim < 3 else values.reshape(-1, values.shape[-1])
+
+
+def _marked(grade, plain: bool, precision: int, columns: range | None = None) -> Table:
     table = Table(show_header=False, box=None if plain else box.SQUARE, padding=(0, 1), pad_edge=False)
-    answer = np.atleast_2d(grade.answer) if grade.answer.ndim < 3 else grade.answer.reshape(-1, grade.answer.shape[-1])
+    answer = _rows(grade.answer)
     missing = np.atleast_2d(grade.missing).reshape(answer.shape)
     correct = np.atleast_2d(grade.correct).reshape(answer.shape) if grade.shape_ok else None
-    for _ in range(answer.shape[1]):
-        table.add_column(justify="right")
+    columns = range(answer.shape[1]) if columns is None else columns
+    for _ in columns:
+        table.add_column(justify="right", no_wrap=True)
     for r in range(answer.shape[0]):
         cells = []
-        for c in range(answer.shape[1]):
+        for c in columns:
             if missing[r, c]:
                 cells.append(Text("?" if plain else "?", style="" if plain else "bold yellow"))
                 continue
@@ -67,14 +76,36 @@ def _marked(grade, plain: bool, precision: int) -> Table:
     return table
 
 
-def _plain_matrix(values, plain: bool, precision: int) -> Table:
-    values = np.atleast_2d(values) if np.ndim(values) < 3 else np.asarray(values).reshape(-1, np.shape(values)[-1])
+def _plain_matrix(values, plain: bool, precision: int, columns: range | None = None) -> Table:
+    values = _rows(values)
     table = Table(show_header=False, box=None if plain else box.SQUARE, padding=(0, 1), pad_edge=False)
-    for _ in range(values.shape[1]):
-        table.add_column(justify="right")
+    columns = range(values.shape[1]) if columns is None else columns
+    for _ in columns:
+        table.add_column(justify="right", no_wrap=True)
     for row in values:
-        table.add_row(*(fmt_number(v, precision) for v in row))
+        table.add_row(*(fmt_number(row[c], precision) for c in columns))
     return table
+
+
+def _width(console: Console, options: ConsoleOptions, renderable) -> int:
+    return Measurement.get(console, options.update_width(10**6), renderable).maximum
+
+
+def _column_blocks(n_cols: int, make, console: Console, options: ConsoleOptions) -> list[range]:
+    """Consecutive column ranges whose tables (``make(range)``) each fit the console: a wide answer is
+    shown in blocks of whole numbers, never cut to '1…'."""
+    blocks, start = [], 0
+    while start < n_cols:
+        lo, hi = start + 1, n_cols  # the widest block from start that fits: at least one column
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if _width(console, options, make(range(start, mid))) <= options.max_width:
+                lo = mid
+            else:
+                hi = mid - 1
+        blocks.append(range(start, lo))
+        start = lo
+    return blocks
 
 
 class GradeView:
@@ -93,14 +124,7 @@ class GradeView:
         style = "" if plain else ("bold green" if g.all_correct else "bold red")
         yield Text(translate(CHECK_ALL_CORRECT, lang) + " " if g.all_correct else "", style=style) + \
             Text(score_text(g, lang), style=style)
-        grid = Table.grid(padding=(0, 4))
-        grid.add_column(vertical="top")
-        grid.add_column(vertical="top")
-        grid.add_row(Group(Text(translate(CHECK_YOUR_ANSWER, lang), style="" if plain else "bold"),
-                           _marked(g, plain, self.precision)),
-                     Group(Text(translate(CHECK_EXPECTED, lang), style="" if plain else "bold"),
-                           _plain_matrix(g.expected, plain, self.precision)))
-        yield grid
+        yield from self._matrices(console, options)
         if g.all_correct or (g.shape_ok and not g.n_wrong and not g.diagnoses):
             return  # every written cell is right: blanks are missing, not a mistake to name
         yield Text("")
@@ -113,6 +137,33 @@ class GradeView:
         yield from self._working(g.working, g.working_cells, translate(CHECK_WORKING, lang), len(g.wrong_cells))
         yield from self._working(g.slip_working, g.slip_cells, translate(CHECK_SLIP_WORKING, lang),
                                  len(g.slip_cells))
+
+    def _matrices(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The answer beside the expected output; one above the other when the two do not fit side by
+        side, each in blocks of columns when it alone does not fit."""
+        g, lang, plain = self.grade, self.lang, self.plain
+        style = "" if plain else "bold"
+        answer = Group(Text(translate(CHECK_YOUR_ANSWER, lang), style=style), _marked(g, plain, self.precision))
+        expected = Group(Text(translate(CHECK_EXPECTED, lang), style=style),
+                         _plain_matrix(g.expected, plain, self.precision))
+        grid = Table.grid(padding=(0, 4))
+        grid.add_column(vertical="top", no_wrap=True)
+        grid.add_column(vertical="top", no_wrap=True)
+        grid.add_row(answer, expected)
+        if _width(console, options, grid) <= options.max_width:
+            yield grid
+            return
+        for heading, n_cols, make in (
+                (CHECK_YOUR_ANSWER, _rows(g.answer).shape[1], lambda cols: _marked(g, plain, self.precision, cols)),
+                (CHECK_EXPECTED, _rows(g.expected).shape[1],
+                 lambda cols: _plain_matrix(g.expected, plain, self.precision, cols))):
+            blocks = _column_blocks(n_cols, make, console, options)
+            for cols in blocks:
+                label = translate(heading, lang)
+                if len(blocks) > 1:
+                    label += f" · {block_label(lang, cols.start, cols.stop - 1)}"
+                yield Text(label, style=style)
+                yield make(cols)
 
     def _working(self, trace, cells, heading: str, total: int) -> RenderResult:
         """The engine's working (carried by the grade) for ``cells``, each beside what the student wrote."""
