@@ -595,3 +595,13 @@ def test_a_number_written_from_its_decimal_comma_is_read_as_spanish_writes_it(te
         answer = read_answer(text, expected_shape=shape, lang=lang)
         assert answer.values.tolist() == values and answer.blanks is None
     assert read_answer("6 ,8", expected_shape=(1, 2)).values.tolist() == [[6, 8]]
+
+
+@pytest.mark.parametrize("encoding, text", [("utf-16", "28 2 -6\n7 9 34\n"), ("utf-16-be", "\ufeff28 2 -6\n7 9 34\n"),
+                                            ("cp1252", "28 2 \u20136\n7 9 34\n"), ("utf-8-sig", "28 2 −6\n7 9 34\n")])
+def test_an_answer_file_in_windows_encodings_is_read(tmp_path, encoding, text):
+    """Notepad's "Unicode" (UTF-16 with a BOM) and Word's en dash for a minus in code page 1252 (byte 0x96)
+    were refused ('ÿþ2' is not a number)."""
+    path = tmp_path / "answer.txt"
+    path.write_bytes(text.encode(encoding))
+    assert read_answer(str(path), expected_shape=(2, 3)).values.tolist() == [[28, 2, -6], [7, 9, 34]]

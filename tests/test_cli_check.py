@@ -227,3 +227,12 @@ def test_a_wide_answer_is_shown_whole_in_column_blocks(width, lang):
                                                   "\n".join(matrix_lines)))
     for value in expected.ravel():
         assert float(fmt_number(value, 4)) in shown
+
+
+@pytest.mark.parametrize("lang, words", [("en", "is a file, and --answers reads a folder of them; check one answer "
+                                                "with --answer"),
+                                         ("es", "es un archivo, y --answers lee una carpeta de ellos")])
+def test_answers_given_a_file_says_to_use_answer(run, tmp_path, lang, words):
+    (tmp_path / "a.txt").write_text("60 70 50; 60 70 50; 20 30 20")
+    result = run("check", *SLIDES, "--answers", tmp_path / "a.txt", "--lang", lang)
+    assert result.exit_code == 2 and words in result.output and "no such file" not in result.output

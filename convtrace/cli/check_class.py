@@ -22,6 +22,7 @@ from convtrace.messages.grading import (
 from convtrace.messages.options import ANSWER_FAILED
 from convtrace.messages.parsing import NO_SUCH_FILE
 from convtrace.messages.reports import (
+    ANSWERS_IS_A_FILE,
     REPORT_BAD_KEY,
     REPORT_EMPTY,
     REPORT_KEYDIR_EMPTY,
@@ -114,6 +115,8 @@ def folder_entries(folder: Path, lang: str) -> list[tuple[str, object]]:
 def answer_entries(answer: list[str] | None, answers: Path | None, lang: str) -> list[tuple[str, object]]:
     entries: list[tuple[str, object]] = [(source, None) for source in answer or []]
     if answers is not None:
+        if answers.is_file():
+            raise ConvtraceValueError(ANSWERS_IS_A_FILE, where=str(answers))
         if not answers.is_dir():
             raise ConvtraceValueError(NO_SUCH_FILE, where=str(answers))
         found = folder_entries(answers, lang)

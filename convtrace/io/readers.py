@@ -175,8 +175,24 @@ def read_text_file(path: Path) -> str:
         raise ConvtraceValueError(FILE_UNREADABLE, where=str(path), reason="permission denied") from None
     except OSError as exc:
         raise ConvtraceValueError(FILE_UNREADABLE, where=str(path), reason=exc.strerror or str(exc)) from None
+    return decoded_text(data)
+
+
+def decoded_text(data: bytes) -> str:
+    """A text file's characters: UTF-8 (with or without a BOM); UTF-16 with its BOM (Notepad's
+    "Unicode"); else Windows' code page 1252, whose byte 0x96 is the en dash Word puts for a minus;
+    bytes it has no character for as Latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
 

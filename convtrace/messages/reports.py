@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 REPORT_NOT_ANSWER_TYPE = "report_not_answer_type"
+ANSWERS_IS_A_FILE = "answers_is_a_file"
 REPORT_UNREADABLE = "report_unreadable"
 REPORT_EMPTY = "report_empty"
 REPORT_NO_KEY = "report_no_key"
@@ -35,6 +36,10 @@ HELP_REPORT_FORMAT = "help_report_format"
 HELP_STUDENTS = "help_students"
 
 MESSAGES: dict[str, dict[str, object]] = {
+    ANSWERS_IS_A_FILE: {
+        "en": "{where} is a file, and --answers reads a folder of them; check one answer with --answer {where}",
+        "es": "{where} es un archivo, y --answers lee una carpeta de ellos; para revisar una sola respuesta usa --answer {where}",
+    },
     REPORT_NOT_ANSWER_TYPE: {
         "en": "not an answer file type ({suffix}); answers are read from {types} files",
         "es": "no es un tipo de archivo de respuesta ({suffix}); las respuestas se leen de archivos {types}",
