@@ -196,3 +196,26 @@ def test_the_output_files_suffix_chooses_the_format_as_conv_does(run, tmp_path, 
         result = run(*command, *refused)
         assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
     assert not (tmp_path / "r.csv").exists() and not (tmp_path / "s.md").exists()
+
+
+def test_a_tconv_trace_shows_the_kernels_of_the_traced_cells_map_and_says_what_it_leaves_out(run, tmp_path):
+    """A cell of output map 1 was traced under map 0's kernels (its sums used map 1's); the scatter view
+    shows four input cells and now says how many more add their blocks; the gather view says the rows'
+    and the columns' zeros and padding when they differ."""
+    x = np.array([[[2, -2, -2], [-1, -2, 2], [2, 0, -2]]])
+    w = np.array([[[[-2, -1], [0, 1]], [[0, -1], [-2, 1]]]])
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "w.npy", w)
+    text = run("tconv", tmp_path / "x.npy", "-k", tmp_path / "w.npy", "--stride", "2", "--trace", "--at", "1,1,2",
+               env={"COLUMNS": "200"}).output
+    assert "Flipped kernel · for output map 1" in text and "Kernel · for output map 1" in text
+    assert "input[0, 0, 0] = 2 × kernel → added at output rows 0…1, cols 0…1" in text
+    block = text.split("input[0, 0, 0] = 2 × kernel")[1].splitlines()[1:4]
+    assert [line.split()[1:] for line in block[1:]] == [["0", "-2"], ["-4", "2"]]  # 2 × map 1's kernel
+    assert "… and 5 more input cells, each adding its block the same way" in text
+    axes = run("tconv", "1 2; 3 4", "-k", "1 2; 3 4", "--stride", "1,2", "--padding", "0,1", "--trace",
+               "--max-steps", "1", env={"COLUMNS": "300"}).output
+    assert "0 zeros stuffed between rows and 1 between columns, 1/1 rows above/below and 0/0 columns" in axes
+    spanish = run("tconv", "1 2; 3 4", "-k", "1 2; 3 4", "--stride", "2", "--trace", "--max-steps", "1",
+                  "--lang", "es", env={"COLUMNS": "300"}).output
+    assert "1 cero intercalado entre celdas" in spanish

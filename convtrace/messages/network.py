@@ -13,6 +13,9 @@ TITLE_TCONV = "title_tconv"
 LABEL_TCONV_PARAMS = "label_tconv_params"
 LABEL_TCONV_SIZE = "label_tconv_size"
 LABEL_SCATTER = "label_scatter"
+LABEL_GATHER_AXES = "label_gather_axes"
+LABEL_SCATTER_MORE = "label_scatter_more"
+LABEL_FOR_MAP = "label_for_map"
 LABEL_GATHER = "label_gather"
 LABEL_STUFFED = "label_stuffed"
 LABEL_FLIPPED_KERNEL = "label_flipped_kernel"
@@ -117,10 +120,19 @@ MESSAGES: dict[str, dict[str, object]] = {
     },
     LABEL_GATHER: {
         "en": "Gather view: a correlation of the flipped kernel over the input with {zeros} {zeros:plural:zero|zeros} stuffed between cells and {pad} around (stride 1, dilation {dilation})",
-        "es": "Vista de recolección: una correlación del kernel volteado sobre la entrada con {zeros} {zeros:plural:cero|ceros} intercalados entre celdas y {pad} alrededor (paso 1, dilatación {dilation})",
+        "es": "Vista de recolección: una correlación del kernel volteado sobre la entrada con {zeros} {zeros:plural:cero intercalado|ceros intercalados} entre celdas y {pad} alrededor (paso 1, dilatación {dilation})",
     },
     LABEL_STUFFED: {"en": "Stuffed, padded input", "es": "Entrada intercalada con ceros y rellena"},
     LABEL_FLIPPED_KERNEL: {"en": "Flipped kernel", "es": "Kernel volteado"},
+    LABEL_GATHER_AXES: {
+        "en": "Gather view: a correlation of the flipped kernel over the input with {zr} {zr:plural:zero|zeros} stuffed between rows and {zc} between columns, {pr} rows above/below and {pc} columns left/right (stride 1, dilation {dilation})",
+        "es": "Vista de recolección: una correlación del kernel volteado sobre la entrada con {zr} {zr:plural:cero intercalado|ceros intercalados} entre filas y {zc} entre columnas, {pr} filas arriba/abajo y {pc} columnas a izquierda/derecha (paso 1, dilatación {dilation})",
+    },
+    LABEL_SCATTER_MORE: {
+        "en": "… and {n} more input {n:plural:cell|cells}, each adding its block the same way",
+        "es": "… y {n} {n:plural:celda|celdas} más de la entrada, cada una sumando su bloque igual",
+    },
+    LABEL_FOR_MAP: {"en": "for output map {m}", "es": "del mapa de salida {m}"},
     LABEL_SCATTER_CELL: {
         "en": "input[{where}] = {value} × kernel → added at output rows {rows}, cols {cols}",
         "es": "entrada[{where}] = {value} × kernel → sumado en filas {rows}, columnas {cols} de la salida",

@@ -18,7 +18,9 @@ from convtrace.messages.network import (
     LABEL_ACT_SUM,
     LABEL_FLATTEN_FROM,
     LABEL_FLIPPED_KERNEL,
+    LABEL_FOR_MAP,
     LABEL_GATHER,
+    LABEL_GATHER_AXES,
     LABEL_NET_DOT,
     LABEL_NET_FC,
     LABEL_NET_INPUT,
@@ -32,6 +34,7 @@ from convtrace.messages.network import (
     LABEL_NO_CONTRIBUTION,
     LABEL_SCATTER,
     LABEL_SCATTER_CELL,
+    LABEL_SCATTER_MORE,
     LABEL_STUFFED,
     LABEL_TCONV_PARAMS,
     LABEL_TCONV_SIZE,
@@ -317,15 +320,19 @@ def tconv_step_lines(trace, n: int, lang: str, precision: int) -> list[str]:
     if step.contributions:
         lines.append("    Σ = " + " + ".join(f(c[-1]) for c in step.contributions) + f" = {f(step.result)}")
     terms = [f"{f(v)}×{f(w)}" for v, w in zip(step.window.ravel(), step.weights.ravel(), strict=True)]
-    lines += [f"  {translate(LABEL_GATHER, lang, **gather_params(trace.operation))}:",
-              "    " + " + ".join(terms) + f" = {f(step.result)}"]
+    lines += [f"  {gather_text(trace.operation, lang)}:", "    " + " + ".join(terms) + f" = {f(step.result)}"]
     return lines
 
 
-def gather_params(op) -> dict:
-    zeros = op.spec.stride[0] - 1
-    pads = op.rows.gather_pad
-    return {"zeros": zeros, "pad": f"{pads[0]}/{pads[1]}", "dilation": op.spec.dilation[0]}
+def gather_text(op, lang: str) -> str:
+    """How the gather view reads the input: the zeros stuffed and the padding around, per axis when the
+    rows' settings are not the columns' (``--stride 1,2``: 0 zeros between rows, 1 between columns)."""
+    (sr, sc), (dr, dc) = op.spec.stride, op.spec.dilation
+    rows, cols = op.rows.gather_pad, op.cols.gather_pad
+    if (sr, dr, tuple(rows)) == (sc, dc, tuple(cols)):
+        return translate(LABEL_GATHER, lang, zeros=sr - 1, pad=f"{rows[0]}/{rows[1]}", dilation=dr)
+    return translate(LABEL_GATHER_AXES, lang, zr=sr - 1, zc=sc - 1, pr=f"{rows[0]}/{rows[1]}",
+                     pc=f"{cols[0]}/{cols[1]}", dilation=f"{dr},{dc}")
 
 
 class TConvView:
@@ -340,25 +347,32 @@ class TConvView:
         yield Text("")
         if self.trace is not None:
             stuffed, _ = op.stuffed_input()
+            # The kernels of the output map the (first) traced cell is in: its sums use those.
+            m = self.trace.step(0).out_map if len(self.trace) else 0
+            of_map = f" · {translate(LABEL_FOR_MAP, lang, m=m)}" if op.weights.shape[1] > 1 else ""
             yield SideBySide([*_maps(np.asarray(self.op.x if not op.squeeze else op.x[0]), prec, lang,
                                      translate(LABEL_INPUT, lang)),
-                              *_maps(op.weights[0, 0] if op.squeeze else op.weights[:, 0], prec, lang,
-                                     translate(LABEL_KERNEL, lang)),
+                              *_maps(op.weights[0, 0] if op.squeeze else op.weights[:, m], prec, lang,
+                                     translate(LABEL_KERNEL, lang) + of_map),
                               *_maps(stuffed[0] if op.squeeze else stuffed, prec, lang, translate(LABEL_STUFFED, lang)),
-                              *_maps(self.trace.flipped[0, 0] if op.squeeze else self.trace.flipped[:, 0], prec, lang,
-                                     translate(LABEL_FLIPPED_KERNEL, lang))])
+                              *_maps(self.trace.flipped[0, 0] if op.squeeze else self.trace.flipped[:, m], prec, lang,
+                                     translate(LABEL_FLIPPED_KERNEL, lang) + of_map)])
             yield Text("")
-            # the scatter view of the first input cells: the block each adds
-            for c in range(min(op.x.shape[0], 1)):
-                for i in range(min(op.x.shape[1], 2)):
-                    for j in range(min(op.x.shape[2], 2)):
-                        block, r0, c0 = self.trace.scatter_block(c, i, j)
+            # the scatter view of the first input cells (of map m's kernel): the block each adds
+            scattered = range(min(op.x.shape[0], 1)), range(min(op.x.shape[1], 2)), range(min(op.x.shape[2], 2))
+            for c in scattered[0]:
+                for i in scattered[1]:
+                    for j in scattered[2]:
+                        block, r0, c0 = self.trace.scatter_block(c, i, j, m)
                         kh, kw = block.shape
                         d = op.spec.dilation
                         yield Text(translate(LABEL_SCATTER_CELL, lang, where=f"{i}, {j}" if op.squeeze else f"{c}, {i}, {j}",
                                              value=fmt_number(op.x[c, i, j], prec),
                                              rows=f"{r0}…{r0 + d[0] * (kh - 1)}", cols=f"{c0}…{c0 + d[1] * (kw - 1)}"))
                         yield MatrixView(block, precision=prec, lang=lang)
+            others = op.x.size - len(scattered[0]) * len(scattered[1]) * len(scattered[2])
+            if others > 0:
+                yield Text(translate(LABEL_SCATTER_MORE, lang, n=others), style="yellow")
             yield Text("")
             shown = len(self.trace) if self.max_steps <= 0 else min(self.max_steps, len(self.trace))
             for n in range(shown):
