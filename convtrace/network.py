@@ -26,7 +26,7 @@ from convtrace import activations
 from convtrace.arrays import WHAT_INPUT, WHAT_KERNEL, as_numeric_array, check_finite
 from convtrace.convolution import ConvTrace, prepare_conv2d
 from convtrace.errors import ConvtraceError, ConvtraceValueError
-from convtrace.limits import INT64_MAX
+from convtrace.limits import INT64_MAX, check_elements
 from convtrace.messages import Term
 from convtrace.messages.arrays import CONV_INT_OVERFLOW
 from convtrace.messages.network import (
@@ -44,6 +44,7 @@ from convtrace.messages.network import (
     NET_TRACE_CELL,
     NET_WEIGHTS_SHAPE,
     NET_WEIGHTS_TRANSPOSED,
+    NET_WHAT_RANDOM_WEIGHTS,
 )
 from convtrace.pooling import PoolTrace, prepare_pool2d
 from convtrace.spec import ConvSpec, PoolSpec
@@ -266,6 +267,7 @@ def _pool_spec(layer: Layer) -> PoolSpec:
 
 
 def _random(rng: np.random.Generator, shape) -> np.ndarray:
+    check_elements(math.prod(shape), 8, Term(NET_WHAT_RANDOM_WEIGHTS))  # before allocating: units=10⁸
     return rng.integers(RANDOM_RANGE[0], RANDOM_RANGE[1] + 1, size=shape, dtype=np.int64)
 
 
@@ -317,9 +319,12 @@ def _place(layer: Layer, shape: tuple[int, ...], rng) -> tuple[Layer, tuple[int,
             if rng is None:
                 raise ConvtraceValueError(NET_NO_WEIGHTS, where=where, layer=kind)
             kh, kw = _int_or_pair(layer.option("size"))
-            layer = dataclasses.replace(layer, weights=_random(rng, (filters or 1, channels, kh, kw)),
-                                        bias=_random(rng, (filters or 1,)) if layer.bias is None else layer.bias,
-                                        random=True)
+            try:
+                layer = dataclasses.replace(layer, weights=_random(rng, (filters or 1, channels, kh, kw)),
+                                            bias=_random(rng, (filters or 1,)) if layer.bias is None else layer.bias,
+                                            random=True)
+            except ConvtraceError as err:
+                refuse(err)
         w = as_numeric_array(layer.weights, WHAT_KERNEL)
         if w.ndim == 3 and filters in (None, 1) and w.shape[0] == channels:
             w = w[None]
@@ -359,9 +364,12 @@ def _place(layer: Layer, shape: tuple[int, ...], rng) -> tuple[Layer, tuple[int,
         if layer.weights is None:
             if rng is None:
                 raise ConvtraceValueError(NET_NO_WEIGHTS, where=where, layer=kind)
-            layer = dataclasses.replace(layer, weights=_random(rng, (units or 1, shape[0])),
-                                        bias=_random(rng, (units or 1,)) if layer.bias is None else layer.bias,
-                                        random=True)
+            try:
+                layer = dataclasses.replace(layer, weights=_random(rng, (units or 1, shape[0])),
+                                            bias=_random(rng, (units or 1,)) if layer.bias is None else layer.bias,
+                                            random=True)
+            except ConvtraceError as err:
+                refuse(err)
         w = as_numeric_array(layer.weights, WHAT_KERNEL)
         units = units if units is not None else (w.shape[0] if w.ndim == 2 else 1)
         w = _weights(layer, (units, shape[0]), Term(NET_SHAPE_DENSE_WEIGHTS), "weights")

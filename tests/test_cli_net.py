@@ -219,3 +219,14 @@ def test_a_tconv_trace_shows_the_kernels_of_the_traced_cells_map_and_says_what_i
     spanish = run("tconv", "1 2; 3 4", "-k", "1 2; 3 4", "--stride", "2", "--trace", "--max-steps", "1",
                   "--lang", "es", env={"COLUMNS": "300"}).output
     assert "1 cero intercalado entre celdas" in spanish
+
+
+@pytest.mark.parametrize("spec, line", [("flatten\ndense units=100000000\n", 2), ("conv filters=1 size=30000\n", 1),
+                                        ("conv filters=100000000 size=3\n", 1)])
+def test_random_weights_past_the_memory_limit_are_refused_before_they_are_made(run, tmp_path, spec, line):
+    """``dense units=100000000`` drew 12 GiB of random weights (a MemoryError traceback under a limit)."""
+    (tmp_path / "net.txt").write_text(spec, encoding="utf-8")
+    result = run("net", tmp_path / "net.txt", "1 2 3 4; 5 6 7 8; 9 10 11 12; 13 14 15 16", "--seed", "1")
+    assert result.exit_code == 2, result.output
+    assert f"net.txt:{line}" in result.output and "random weights would need about" in result.output
+    assert "CONVTRACE_MAX_MEMORY" in result.output and len(result.output.strip().splitlines()) == 1

@@ -31,6 +31,7 @@ NET_MISSING_OPTION = "net_missing_option"
 NET_NO_WEIGHTS = "net_no_weights"
 NET_WEIGHTS_SHAPE = "net_weights_shape"
 NET_WEIGHTS_TRANSPOSED = "net_weights_transposed"
+NET_WHAT_RANDOM_WEIGHTS = "net_what_random_weights"
 NET_LAYER_INPUT = "net_layer_input"
 NET_LAYER_FAILED = "net_layer_failed"
 NET_BAD_TRACE = "net_bad_trace"
@@ -155,6 +156,7 @@ MESSAGES: dict[str, dict[str, object]] = {
     },
     NET_WEIGHTS_SHAPE: {"en": "{where}: {name} has shape {shape}; expected {layout} = {expected}",
                         "es": "{where}: {name} tiene forma {shape}; se esperaba {layout} = {expected}"},
+    NET_WHAT_RANDOM_WEIGHTS: {"en": "the layer's random weights", "es": "la capa con pesos aleatorios"},
     NET_WEIGHTS_TRANSPOSED: {
         "en": "{where}: {name} has shape {shape}; expected {layout} = {expected}: transposed, as Keras keeps a "
               "dense layer's weights (inputs, units)? Save the transpose (w.T)",
