@@ -86,8 +86,9 @@ def _command(kind: str):
 
             from convtrace.arrays import WHAT_INPUT, as_numeric_array, check_finite
             from convtrace.messages.network import LABEL_FLATTEN_FROM
+            from convtrace.messages.views import LABEL_NOT_SHOWN_JSON
             from convtrace.render.export import nested_list, to_json
-            from convtrace.render.matrix import MatrixView
+            from convtrace.render.matrix import MAX_SIDE, OUTPUT_CAP, MatrixView, crop_note
             from convtrace.render.network import activation_lines, md_matrix
 
             format = net_format(format, output)
@@ -122,10 +123,16 @@ def _command(kind: str):
                 from rich.console import Group
                 from rich.text import Text
 
+                grid = np.atleast_2d(y) if np.ndim(y) <= 2 else y.reshape(-1, y.shape[-1])
+                title, notes = f"{NAMES[kind]} {tuple(np.shape(y))}", []
+                if grid.size > OUTPUT_CAP:  # a photo's millions of values: its corner, and how to get them all
+                    rows, cols = (0, min(MAX_SIDE, grid.shape[0])), (0, min(MAX_SIDE, grid.shape[1]))
+                    title += " " + crop_note(lang_code, rows, cols, grid.shape)
+                    grid = grid[:rows[1], :cols[1]]
+                    notes = [Text(translate(LABEL_NOT_SHOWN_JSON, lang_code, hidden=int(np.size(y)) - grid.size,
+                                            total=int(np.size(y))), style="yellow")]
                 view = Group(*[Text(line) for line in lines], Text(""),
-                             MatrixView(np.atleast_2d(y) if np.ndim(y) <= 2 else y.reshape(-1, y.shape[-1]),
-                                        precision=precision, title=f"{NAMES[kind]} {tuple(np.shape(y))}",
-                                        lang=lang_code))
+                             MatrixView(grid, precision=precision, title=title, lang=lang_code), *notes)
                 if output is None:
                     console().print(view)
                     return

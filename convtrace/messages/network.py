@@ -16,6 +16,7 @@ LABEL_SCATTER = "label_scatter"
 LABEL_GATHER_AXES = "label_gather_axes"
 LABEL_SCATTER_MORE = "label_scatter_more"
 LABEL_FOR_MAP = "label_for_map"
+LABEL_MORE_VALUES = "label_more_values"
 LABEL_GATHER = "label_gather"
 LABEL_STUFFED = "label_stuffed"
 LABEL_FLIPPED_KERNEL = "label_flipped_kernel"
@@ -134,6 +135,10 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": "… y {n} {n:plural:celda|celdas} más de la entrada, cada una sumando su bloque igual",
     },
     LABEL_FOR_MAP: {"en": "for output map {m}", "es": "del mapa de salida {m}"},
+    LABEL_MORE_VALUES: {
+        "en": "  … {hidden} more {hidden:plural:value|values} not traced; every output value is in -o out.json",
+        "es": "  … {hidden} {hidden:plural:valor|valores} más sin rastrear; todos los valores de salida están en -o salida.json",
+    },
     LABEL_SCATTER_CELL: {
         "en": "input[{where}] = {value} × kernel → added at output rows {rows}, cols {cols}",
         "es": "entrada[{where}] = {value} × kernel → sumado en filas {rows}, columnas {cols} de la salida",

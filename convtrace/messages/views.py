@@ -43,6 +43,7 @@ LABEL_ALL_PADDING = "label_all_padding"
 LABEL_BLOCK_COLUMNS = "label_block_columns"
 LABEL_BLOCK_COLUMN = "label_block_column"
 LABEL_NOT_SHOWN = "label_not_shown"
+LABEL_NOT_SHOWN_JSON = "label_not_shown_json"
 LABEL_PAD_NEG_INF = "label_pad_neg_inf"
 LABEL_PAD_POS_INF = "label_pad_pos_inf"
 LABEL_CHANNEL_NAMED = "label_channel_named"
@@ -158,6 +159,10 @@ MESSAGES: dict[str, dict[str, object]] = {
     LABEL_NOT_SHOWN: {
         "en": "{hidden} of {total} values not shown; write them all with -o out.csv (or --format csv)",
         "es": "{hidden} de {total} valores sin mostrar; escríbelos todos con -o salida.csv (o --format csv)",
+    },
+    LABEL_NOT_SHOWN_JSON: {
+        "en": "{hidden} of {total} values not shown; write them all with -o out.json (or --format json)",
+        "es": "{hidden} de {total} valores sin mostrar; escríbelos todos con -o salida.json (o --format json)",
     },
     LABEL_PAD_NEG_INF: {
         "en": "padding counts as −∞: it never wins a max",

@@ -293,17 +293,15 @@ def output_maps(output, lang: str, *, title_key=LABEL_OUTPUT, names=None, shape=
     output = np.asarray(output)
     shape = output.shape if shape is None else tuple(shape)
     if output.ndim <= 2:
-        grid = np.atleast_2d(output)
-        return [(translate(title_key, lang, shape=dims(shape)), None, grid)]
-    maps = []
-    for f in range(output.shape[0]):
+        yield translate(title_key, lang, shape=dims(shape)), None, np.atleast_2d(output)
+        return
+    for f in range(output.shape[0]):  # one at a time: a view may stop early (a million maps of 2×2)
         map_shape = dims(shape[1:])
         if names and f < len(names):
             heading = translate(LABEL_CHANNEL_MAP, lang, name=names[f], shape=map_shape)
         else:
             heading = translate(LABEL_FEATURE_MAP, lang, f=f, shape=map_shape)
-        maps.append((heading, f, output[f]))
-    return maps
+        yield heading, f, output[f]
 
 
 def trace_output(trace):

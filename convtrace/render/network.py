@@ -21,6 +21,7 @@ from convtrace.messages.network import (
     LABEL_FOR_MAP,
     LABEL_GATHER,
     LABEL_GATHER_AXES,
+    LABEL_MORE_VALUES,
     LABEL_NET_DOT,
     LABEL_NET_FC,
     LABEL_NET_INPUT,
@@ -262,19 +263,29 @@ def _shift_text(shift: float, f) -> str:
     return f" − {f(shift)}" if shift > 0 else f" + {f(-shift)}"
 
 
-def activation_lines(kind: str, x, y, formula: str, lang: str, precision: int, parts=None) -> list[str]:
-    """Each value's computation: ``ReLU(-3) = max(0, -3) = 0`` …; softmax shows the shared sum."""
+#: Values whose computation an activation's trace shows (then how many more it does not).
+ACTIVATION_TRACE_VALUES = 1000
+
+
+def activation_lines(kind: str, x, y, formula: str, lang: str, precision: int, parts=None,
+                     limit: int = ACTIVATION_TRACE_VALUES) -> list[str]:
+    """Each value's computation: ``ReLU(-3) = max(0, -3) = 0`` …; softmax shows the shared sum.
+    The first ``limit`` values (a photo's millions would take minutes and gigabytes to print)."""
     f = lambda v: fmt_number(v, precision)  # noqa: E731
     xs, ys = np.asarray(x).ravel(), np.asarray(y).ravel()
+    hidden = max(xs.size - limit, 0)
+    xs, ys = xs[:limit], ys[:limit]
     shape = np.asarray(x).shape
     lines = [formula]
+    more = [translate(LABEL_MORE_VALUES, lang, hidden=hidden)] if hidden else []
     if kind == "softmax":
         shift, exps, total = parts[:3]
         s = _shift_text(shift, f)
-        lines.append(translate(LABEL_ACT_SUM, lang, terms=" + ".join(f(e) for e in exps), total=f(total)))
-        for k, (v, e, r) in enumerate(zip(xs, exps, ys, strict=True)):
+        terms = " + ".join(f(e) for e in exps[:limit]) + (" + …" if hidden else "")
+        lines.append(translate(LABEL_ACT_SUM, lang, terms=terms, total=f(total)))
+        for k, (v, e, r) in enumerate(zip(xs, exps[:limit], ys, strict=True)):
             lines.append(f"  [{k}] exp({f(v)}{s}) / {f(total)} = {f(e)} / {f(total)} = {f(r)}")
-        return lines
+        return lines + more
     for k, (v, r) in enumerate(zip(xs, ys, strict=True)):
         where = ", ".join(str(int(i)) for i in np.unravel_index(k, shape))
         if kind == "relu":
@@ -287,7 +298,7 @@ def activation_lines(kind: str, x, y, formula: str, lang: str, precision: int, p
             body = f"tanh({f(v)})"
         name = {"relu": "ReLU", "leaky_relu": "LeakyReLU", "sigmoid": "σ", "tanh": "tanh"}[kind]
         lines.append(f"  [{where}] {name}({f(v)}) = {body} = {f(r)}")
-    return lines
+    return lines + more
 
 
 # --------------------------------------------------------------------------- transposed convolution

@@ -113,6 +113,8 @@ def _output_tables(output, precision, lang, *, index=True, pending=None, title_k
     shown = 0
     out = []
     for heading, f, grid in output_maps(output, lang, title_key=title_key, names=names, shape=shape):
+        if capped and shown >= OUTPUT_CAP:  # many small maps: as many values as one large map shows
+            break
         mask = None
         if pending is not None:
             mask = np.atleast_2d(pending if f is None else pending[f])
