@@ -35,7 +35,6 @@ from convtrace.messages.network import (
     HELP_NET_TRACE,
     NET_BAD_TRACE,
 )
-from convtrace.messages.options import FORMAT_SUFFIX_MISMATCH, FORMAT_UNKNOWN_SUFFIX
 from convtrace.messages.pictures import PIC_NET_GIF_NEEDS_TRACE
 
 
@@ -58,23 +57,11 @@ NET_SUFFIX_FORMATS = {".txt": NetFormat.table, ".json": NetFormat.json, ".md": N
 
 
 def net_format(fmt: NetFormat | None, output: Path | None) -> NetFormat:
-    """``--format`` when given, else the ``-o`` file's suffix, else the table; a suffix naming another
-    format, or none at all without ``--format``, is refused: a file is never written in a format its
-    name does not say (``-o out.json`` wrote the table)."""
-    if output is None:
-        return fmt if fmt is not None else NetFormat.table
-    suffix = output.suffix.lower()
-    by_name = NET_SUFFIX_FORMATS.get(suffix)
-    if fmt is None:
-        if by_name is None:
-            raise ConvtraceValueError(FORMAT_UNKNOWN_SUFFIX, where=str(output), suffix=suffix or "''",
-                                      suffixes=" ".join(NET_SUFFIX_FORMATS))
-        return by_name
-    if by_name is not None and by_name != fmt:
-        expected = " ".join(s for s, f in NET_SUFFIX_FORMATS.items() if f == fmt)
-        raise ConvtraceValueError(FORMAT_SUFFIX_MISMATCH, where=str(output), suffix=suffix, fmt=fmt.value,
-                                  named=by_name.value, expected=expected)
-    return fmt
+    """``--format`` when given, else the ``-o`` file's suffix, else the table, as ``conv`` chooses
+    (``-o out.json`` wrote the table)."""
+    from convtrace.cli.results import format_for
+
+    return format_for(fmt, output, NET_SUFFIX_FORMATS, NetFormat.table)
 
 
 def register(app) -> None:

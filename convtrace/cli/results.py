@@ -83,24 +83,28 @@ StandaloneOpt = Annotated[bool, typer.Option("--standalone", help=h(HELP_STANDAL
 
 
 def choose_format(fmt: OutFormat | None, out_path: Path | None) -> OutFormat:
-    """The output format: ``--format`` when given, else the ``-o`` file's suffix, else the table.
+    """The output format: ``--format`` when given, else the ``-o`` file's suffix, else the table (see
+    :func:`format_for`); ``jpeg`` is ``jpg``."""
+    return format_for(OutFormat.jpg if fmt is OutFormat.jpeg else fmt, out_path, SUFFIX_FORMATS, OutFormat.table)
+
+
+def format_for(fmt, out_path: Path | None, suffix_formats: dict, default):
+    """``fmt`` when given, else what ``out_path``'s suffix names in ``suffix_formats``, else ``default``.
 
     ``-o out.png -f json`` (a suffix naming another format) and ``-o out.xyz`` without ``--format``
     are errors: a file is never written in a format its name does not say.
     """
-    if fmt is OutFormat.jpeg:
-        fmt = OutFormat.jpg
     if out_path is None:
-        return fmt if fmt is not None else OutFormat.table
+        return fmt if fmt is not None else default
     suffix = out_path.suffix.lower()
-    by_name = SUFFIX_FORMATS.get(suffix)
+    by_name = suffix_formats.get(suffix)
     if fmt is None:
         if by_name is None:
             raise ConvtraceValueError(FORMAT_UNKNOWN_SUFFIX, where=str(out_path), suffix=suffix or "''",
-                                      suffixes=" ".join(SUFFIX_FORMATS))
+                                      suffixes=" ".join(suffix_formats))
         return by_name
     if by_name is not None and by_name != fmt:
-        expected = " ".join(s for s, f in SUFFIX_FORMATS.items() if f == fmt)
+        expected = " ".join(s for s, f in suffix_formats.items() if f == fmt)
         raise ConvtraceValueError(FORMAT_SUFFIX_MISMATCH, where=str(out_path), suffix=suffix, fmt=fmt.value,
                                   named=by_name.value, expected=expected)
     return fmt
