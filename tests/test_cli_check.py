@@ -236,3 +236,19 @@ def test_answers_given_a_file_says_to_use_answer(run, tmp_path, lang, words):
     (tmp_path / "a.txt").write_text("60 70 50; 60 70 50; 20 30 20")
     result = run("check", *SLIDES, "--answers", tmp_path / "a.txt", "--lang", lang)
     assert result.exit_code == 2 and words in result.output and "no such file" not in result.output
+
+
+def test_a_missing_key_file_is_named_as_missing_not_as_a_bad_key(run, tmp_path):
+    missing = run("check", "--key", tmp_path / "nope.json", "--answer", "1")
+    assert missing.exit_code == 2 and "no such file" in missing.output and "answer key" not in missing.output
+    (tmp_path / "bad.json").write_text('{"x": 1')
+    bad = run("check", "--key", tmp_path / "bad.json", "--answer", "1")
+    assert bad.exit_code == 2 and "not a convtrace answer key" in bad.output
+
+
+def test_quiz_output_that_is_a_file_says_it_must_be_a_folder(run, tmp_path):
+    (tmp_path / "a.txt").write_text("mine")
+    for extra in ([], ["--force"]):  # --force cannot help: -o names a folder
+        result = run("quiz", "--seed", "2", "-o", tmp_path / "a.txt", *extra)
+        assert result.exit_code == 2 and "is a file, and quiz -o names a folder" in result.output
+    assert (tmp_path / "a.txt").read_text() == "mine"

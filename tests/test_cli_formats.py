@@ -290,3 +290,11 @@ def test_a_cell_past_the_output_names_the_last_cell(run, lang, words):
     assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output
     three = run("conv", matrix + "\n\n" + matrix, "-k", "1 0; 0 1", "--at", "0,3,3", "--lang", lang)
     assert three.exit_code == 2 and "(0, 0, 0)" in three.output and "(1, 2, 2)" in three.output
+
+
+@pytest.mark.parametrize("command", [["conv", "1 2; 3 4", "-k", "1"], ["relu", "1 -2"]])
+def test_an_existing_folder_as_the_output_is_named_as_a_folder(run, tmp_path, command):
+    """``-o adir`` got 'the format cannot be told from the suffix' (the folder is what is wrong)."""
+    (tmp_path / "adir").mkdir()
+    result = run(*command, "-o", tmp_path / "adir")
+    assert result.exit_code == 2 and "is a folder; a folder is never replaced" in result.output

@@ -29,6 +29,7 @@ from convtrace.messages.grading import (
     HELP_OUTPUT_PADDING_EX,
     HELP_QUIZ_PIPELINE,
     HELP_QUIZ_TCONV,
+    QUIZ_OUT_IS_FILE,
     QUIZ_WROTE,
 )
 from convtrace.messages.help import (
@@ -156,8 +157,8 @@ def write_quiz(folder: Path, files: dict[str, str], force: bool) -> None:
     """Every file or none: an existing one stops the whole write unless ``force``."""
     from convtrace.io.writers import write_atomic
 
-    if folder.exists() and not folder.is_dir():
-        raise ConvtraceValueError(OUTPUT_EXISTS, where=str(folder))
+    if folder.exists() and not folder.is_dir():  # --force would not help: -o names a folder here
+        raise ConvtraceValueError(QUIZ_OUT_IS_FILE, where=str(folder))
     if not force:
         for name in files:
             if (folder / name).exists():

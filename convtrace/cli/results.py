@@ -29,6 +29,7 @@ from convtrace.messages.options import (
     TRACE_TOO_LONG_TABLE,
     WROTE_FILE,
 )
+from convtrace.messages.parsing import OUTPUT_IS_FOLDER
 
 #: Most windows a trace prints as a table (Rich lays out each one: about 30 ms apiece).
 MAX_TABLE_STEPS = 2_000
@@ -96,6 +97,8 @@ def format_for(fmt, out_path: Path | None, suffix_formats: dict, default):
     """
     if out_path is None:
         return fmt if fmt is not None else default
+    if out_path.is_dir():  # -o adir: what is wrong is the folder, not its missing suffix
+        raise ConvtraceValueError(OUTPUT_IS_FOLDER, where=str(out_path))
     suffix = out_path.suffix.lower()
     by_name = suffix_formats.get(suffix)
     if fmt is None:

@@ -54,6 +54,7 @@ CHECK_NOTHING_GRADED = "check_nothing_graded"
 CHECK_NEEDS_ANSWER = "check_needs_answer"
 CHECK_NEEDS_EXERCISE = "check_needs_exercise"
 QUIZ_TITLE = "quiz_title"
+QUIZ_OUT_IS_FILE = "quiz_out_is_file"
 QUIZ_SEED = "quiz_seed"
 QUIZ_EXERCISE = "quiz_exercise"
 QUIZ_SOLUTION = "quiz_solution"
@@ -258,6 +259,10 @@ MESSAGES: dict[str, dict[str, object]] = {
     CHECK_NEEDS_EXERCISE: {
         "en": "say what was asked: INPUT with -k KERNEL or --pool MODE:SIZE, or an answer key with --key",
         "es": "indica qué se pidió: ENTRADA con -k KERNEL o --pool MODO:TAMAÑO, o una clave con --key",
+    },
+    QUIZ_OUT_IS_FILE: {
+        "en": "{where} is a file, and quiz -o names a folder for the sheets and keys; choose a folder (e.g. -o quiz/)",
+        "es": "{where} es un archivo, y quiz -o indica una carpeta para las hojas y las claves; elige una carpeta (p. ej. -o quiz/)",
     },
     QUIZ_TITLE: {
         "en": "Exercises: convolution and pooling",
