@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from convtrace.errors import ConvtraceValueError
+from convtrace.errors import ConvtraceError, ConvtraceValueError
 from convtrace.io.matrix import ParsedMatrix, looks_inline, parse_matrix_text
 from convtrace.io.readers import read_matrix, read_text_file
 from convtrace.kernel import Kernel
@@ -124,11 +124,18 @@ class KernelLibrary:
         self.dirs = dirs
         self._kernels: dict[str, Kernel] = {}
         self._aliases: dict[str, str] = {}
+        #: Files that could not be read as kernels, by name: asking for one gives its error; the others
+        #: (and every built-in kernel) still work, as one bad file in a folder used to stop every -k.
+        self.broken: dict[str, ConvtraceError] = {}
         for directory in dirs:
             if not directory.is_dir():
                 raise ConvtraceValueError(KERNELS_DIR_MISSING, where=str(directory))
             for path in sorted(directory.glob("*.txt")):
-                kernel = kernel_from_parsed(parse_matrix_text(read_text_file(path), str(path)), path.stem)
+                try:
+                    kernel = kernel_from_parsed(parse_matrix_text(read_text_file(path), str(path)), path.stem)
+                except ConvtraceError as err:
+                    self.broken[path.stem.lower()] = err
+                    continue
                 self._kernels[kernel.name.lower()] = kernel
                 for alias in kernel.aliases:
                     self._aliases[alias.lower()] = kernel.name.lower()
@@ -147,6 +154,9 @@ class KernelLibrary:
     def get(self, name: str) -> Kernel:
         kernel = self.find(name)
         if kernel is None:
+            broken = self.broken.get(name.strip().lower())
+            if broken is not None:
+                raise broken
             raise ConvtraceValueError(UNKNOWN_KERNEL, name=name, suggestions=self.suggest(name))
         return kernel
 

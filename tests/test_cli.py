@@ -369,3 +369,20 @@ def test_choices_are_read_in_any_case_as_names_and_kernels_are(run, tmp_path):
         assert written.mode == "L"
     misspelt = run("conv", "1 2; 3 4", "-k", "1", "-f", "Jsn")
     assert misspelt.exit_code == 2 and "did you mean json?" in misspelt.output
+
+
+def test_one_bad_file_in_a_kernels_folder_leaves_the_others_working(run, tmp_path):
+    """A ragged kernels/bad.txt made every -k fail, built-in names included: now only asking for it does,
+    and the list says why it is not there."""
+    folder = tmp_path / "kd"
+    folder.mkdir()
+    (folder / "bad.txt").write_text("1 2\n3\n")
+    (folder / "mine.txt").write_text("1 0\n0 1\n")
+    env = {"CONVTRACE_KERNELS": str(folder)}
+    assert run("conv", "1 2; 3 4", "-k", "sharpen", "-p", "1", "-f", "csv", env=env).output == "0,5\n10,15\n"
+    assert run("conv", "1 2; 3 4", "-k", "mine", "-f", "csv", env=env).output == "5\n"
+    asked = run("conv", "1 2; 3 4", "-k", "bad", env=env)
+    assert asked.exit_code == 2 and "bad.txt:2: row 2 has 1 value but row 1 has 2" in asked.output
+    listed = run("kernels", env=env)
+    assert listed.exit_code == 0 and "mine" in listed.output
+    assert "not listed, as it is not a kernel:" in " ".join(listed.output.split())

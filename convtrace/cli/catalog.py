@@ -6,8 +6,19 @@ from typing import Annotated
 
 import typer
 
-from convtrace.cli.common import KernelsDirOpt, LangOpt, console, examples, h, language, user_errors
+from convtrace.cli.common import (
+    KernelsDirOpt,
+    LangOpt,
+    console,
+    examples,
+    h,
+    language,
+    say,
+    user_errors,
+)
+from convtrace.messages import translate
 from convtrace.messages.help import HELP_KERNEL_NAME, HELP_KERNELS, HELP_KERNELS_SHOW, HELP_MODES
+from convtrace.messages.parsing import KERNEL_FILE_SKIPPED
 
 
 def register(app) -> None:
@@ -30,7 +41,10 @@ def kernels_list(ctx: typer.Context, lang: LangOpt = None, kernels_dir: KernelsD
         from convtrace.kernels import KernelLibrary
         from convtrace.render.catalog import kernels_table
 
-        console().print(kernels_table(KernelLibrary(kernels_dir), lang_code))
+        library = KernelLibrary(kernels_dir)
+        console().print(kernels_table(library, lang_code))
+        for error in library.broken.values():  # the kernels that work are listed; these say why not
+            say(translate(KERNEL_FILE_SKIPPED, lang_code, reason=error.message(lang_code)))
 
 
 def kernels_show(

@@ -20,6 +20,7 @@ IMAGE_BOMB = "image_bomb"
 BAD_SCALE = "bad_scale"
 BAD_KERNEL_FILE = "bad_kernel_file"
 KERNELS_DIR_MISSING = "kernels_dir_missing"
+KERNEL_FILE_SKIPPED = "kernel_file_skipped"
 UNKNOWN_KERNEL = "unknown_kernel"
 PARSE_INT_TOO_LARGE = "parse_int_too_large"
 PARSE_FLOAT_TOO_LARGE = "parse_float_too_large"
@@ -107,6 +108,10 @@ MESSAGES: dict[str, dict[str, object]] = {
     BAD_KERNEL_FILE: {
         "en": "{where}: a kernel must be a 2-D matrix, or 2-D slices separated by blank lines",
         "es": "{where}: un kernel debe ser una matriz 2-D, o cortes 2-D separados por líneas en blanco",
+    },
+    KERNEL_FILE_SKIPPED: {
+        "en": "not listed, as it is not a kernel: {reason}",
+        "es": "no se lista, porque no es un kernel: {reason}",
     },
     KERNELS_DIR_MISSING: {
         "en": "{where}: kernel folder not found; check --kernels-dir or CONVTRACE_KERNELS",
