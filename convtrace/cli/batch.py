@@ -348,8 +348,11 @@ def report(summary, dry_run, quiet, json_summary, lang):
                             skipped=summary.count("skipped")), markup=False)
         return
     stats = summary.as_dict()
-    comma = lang == "es"  # "en 2,5 s (80,4 imágenes/s)"
+
+    def decimal(value: float) -> str:  # "en 2,5 s (80,4 imágenes/s)" in Spanish
+        text = f"{value:.1f}"
+        return text.replace(".", ",") if lang == "es" else text
+
     rate = stats["images_per_second"]  # None when nothing was made (a resumed batch): no rate to give
     say(translate(BATCH_SUMMARY, lang, done=stats["done"], skipped=stats["skipped"], failed=stats["failed"],
-                  seconds=f"{stats['seconds']:.1f}".replace(".", "," if comma else "."),
-                  rate="—" if rate is None else f"{rate:.1f}".replace(".", "," if comma else ".")))
+                  seconds=decimal(stats["seconds"]), rate="—" if rate is None else decimal(rate)))

@@ -169,7 +169,8 @@ def write_quiz(folder: Path, files: dict[str, str], force: bool) -> None:
 
 
 def read_roster(path: Path) -> list[str]:
-    """The names in a roster CSV (UTF-8 with or without BOM, or Latin-1; ``,``, ``;`` or tab)."""
+    """The names in a roster CSV (as any text file: UTF-8, UTF-16 with its BOM, or code page 1252; ``,``,
+    ``;`` or tab)."""
     from convtrace.io.readers import read_text_file
     from convtrace.quiz import MAX_STUDENTS, parse_roster
 

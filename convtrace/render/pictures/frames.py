@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from convtrace.io.images import JPEG_QUALITY
 from convtrace.messages import translate
 from convtrace.messages.network import (
     LABEL_FLIPPED_KERNEL,
@@ -433,5 +434,5 @@ def image_bytes(image: Image.Image, suffix: str) -> bytes:
     if fmt == "PNG":
         return png_bytes(image)
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format=fmt, quality=92)
+    image.convert("RGB").save(buffer, format=fmt, quality=JPEG_QUALITY)
     return buffer.getvalue()
