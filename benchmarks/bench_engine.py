@@ -7,7 +7,8 @@ run in turn, round after round (SciPy, Pillow and NumPy, far slower, are timed
 on their own with fewer runs).  Each figure is the median with the fastest and
 slowest run; "vs convtrace" is the tool's median divided by convtrace's: above
 1 means convtrace is faster.  A plain copy of the image is the memory-bandwidth
-floor.  Border handling is the same everywhere for the convolutions:
+floor, and a fresh array written once (``np.full_like``) the floor of every
+tool that allocates its output: the kernel zeroes each new page first.  Border handling is the same everywhere for the convolutions:
 reflect-101 ("reflect" in convtrace and NumPy, BORDER_REFLECT_101 in OpenCV,
 "mirror" in SciPy ndimage).  Every convolution allocates its output, except
 the row marked ``out=``.
@@ -69,12 +70,14 @@ def conv_rows(image, repeat):
             "convtrace engine, out= given": lambda: engine.correlate(image[None], w4, 1, (p, p, p, p), "reflect", 0,
                                                                     (1, 1), (1, 1), out=out_target),
             "memory copy (floor)": lambda: np.copyto(copy_target, image),
+            "fresh output, written once": lambda: np.full_like(image, 1.0),
         }
         if cv2 is not None:
             funcs["OpenCV cv2.filter2D"] = lambda: cv2.filter2D(image, -1, kernel,
                                                                 borderType=cv2.BORDER_REFLECT_101)
         times = race(funcs, repeat)
-        notes = {"memory copy (floor)": "np.copyto of the image", "convtrace engine, out= given": "no allocation"}
+        notes = {"memory copy (floor)": "np.copyto of the image", "convtrace engine, out= given": "no allocation",
+                 "fresh output, written once": "np.full_like: the floor of any tool that allocates"}
         rows += [(case, name, t, notes.get(name, "")) for name, t in times.items()]
         if cv2 is None:
             rows.append((case, "OpenCV cv2.filter2D", None, "opencv-python-headless not installed"))
