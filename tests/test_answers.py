@@ -258,6 +258,31 @@ def test_numpy_repr_and_str_read_back(rows, data):
     assert_read(read_answer(text, expected_shape=arr.shape), rows)
 
 
+@given(rows=matrices(fractions=False), data=st.data())
+def test_pytorch_printouts_read_back(rows, data):
+    """What ``print(t)`` and ``repr(t)`` show, written by PyTorch itself, not by these tests."""
+    torch = pytest.importorskip("torch")
+    arr = float_matrix(rows)
+    ints = all(c is BLANK or exact(c).denominator == 1 for row in rows for c in row) and not np.isnan(arr).any()
+    tensor = torch.from_numpy(arr.astype(np.int64) if ints and data.draw(st.booleans()) else arr)
+    if data.draw(st.booleans()):
+        tensor = tensor[None]  # one channel: tensor([[[…]]])
+    text = data.draw(st.sampled_from([repr(tensor), str(tensor), "torch." + repr(tensor)]))
+    assert "tensor(" in text
+    assert_read(read_answer(text, expected_shape=arr.shape), rows)
+
+
+@given(rows=matrices(fractions=False), data=st.data())
+def test_one_bracketed_row_per_line_reads_back(rows, data):
+    values = [[None if c is BLANK else (int(c) if c.denominator == 1 else float(c)) for c in row] for row in rows]
+    between = data.draw(st.sampled_from(["\n", ",\n", ";\n", "; "]))
+    spaced = data.draw(st.booleans())
+    text = between.join(str(row).replace(",", "") if spaced else str(row) for row in values)
+    answer = read_answer(text.replace("None", "?"), expected_shape=shape(rows))
+    assert_read(answer, rows)
+    assert len(rows) == 1 or keys.ANSWER_NOTE_STACKED in [n.key for n in answer.notes]
+
+
 @given(rows=matrices(fractions=False), spaced=st.booleans())
 def test_python_lists_read_back(rows, spaced):
     values = [[None if c is BLANK else (int(c) if c.denominator == 1 else float(c)) for c in row] for row in rows]
@@ -435,6 +460,18 @@ def test_blank_markers_and_nulls():
     ("array([[1, 2],\n       [3, 4]])", [[1, 2], [3, 4]]),
     ("array([[1., 2.],\n       [3., 4.]], dtype=float32)", [[1, 2], [3, 4]]),
     ("[[1 2]\n [3 4]]", [[1, 2], [3, 4]]),
+    ("tensor([[1., 2.],\n        [3., 4.]])", [[1, 2], [3, 4]]),
+    ("torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)", [[1, 2], [3, 4]]),
+    ("tensor([[1., 2.5]], grad_fn=<ConvolutionBackward0>)", [[1, 2.5]]),
+    ("tensor([[1., 2.5]], requires_grad=True)", [[1, 2.5]]),
+    ("<tf.Tensor: shape=(1, 2), dtype=int32, numpy=array([[1, 2]], dtype=int32)>", [[1, 2]]),
+    ("[1, 2]\n[3, 4]", [[1, 2], [3, 4]]),
+    ("[1 2 3]\n[4 5 6]\n", [[1, 2, 3], [4, 5, 6]]),
+    ("[1, 2],\n[3, 4]", [[1, 2], [3, 4]]),
+    ("[1 2]; [3 4]", [[1, 2], [3, 4]]),
+    ("[[1, 2], [3, 4]]\n[[5, 6], [7, 8]]", [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]),
+    ("{{1, 2}, {3, -4.5}}", [[1, 2], [3, -4.5]]),
+    ("((1, 2), (3, 4))", [[1, 2], [3, 4]]),
     ("[[1, 2], [3, 4]]", [[1, 2], [3, 4]]),
     ("\u22121 +3\n3. .5", [[-1, 3], [3, 0.5]]),
     ("\ufeff1\u00a02\r\n1/9 \u20133   \r\n", [[1, 2], [1 / 9, -3]]),

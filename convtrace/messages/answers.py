@@ -17,6 +17,10 @@ ANSWER_NOTE_MATLAB = "answer_note_matlab"
 ANSWER_NOTE_MATLAB_DISPLAY = "answer_note_matlab_display"
 ANSWER_NOTE_NUMPY = "answer_note_numpy"
 ANSWER_NOTE_LISTS = "answer_note_lists"
+ANSWER_NOTE_STACKED = "answer_note_stacked"
+ANSWER_NOTE_BRACES = "answer_note_braces"
+ANSWER_NOTE_TENSOR = "answer_note_tensor"
+ANSWER_NOTE_TF_TENSOR = "answer_note_tf_tensor"
 ANSWER_NOTE_SEMICOLON_CSV = "answer_note_semicolon_csv"
 ANSWER_NOTE_TABS = "answer_note_tabs"
 ANSWER_NOTE_EMPTY_CELLS = "answer_note_empty_cells"
@@ -96,6 +100,22 @@ MESSAGES: dict[str, dict[str, object]] = {
     ANSWER_NOTE_LISTS: {
         "en": "read as nested lists (Python or JSON)",
         "es": "se leyó como listas anidadas (Python o JSON)",
+    },
+    ANSWER_NOTE_STACKED: {
+        "en": "read one bracketed list per line, each a row (each a channel when it is a matrix)",
+        "es": "se leyó una lista entre corchetes por línea, cada una una fila (un canal si es una matriz)",
+    },
+    ANSWER_NOTE_BRACES: {
+        "en": "read '{open}' and its closing mark as brackets",
+        "es": "se leyó '{open}' y su cierre como corchetes",
+    },
+    ANSWER_NOTE_TENSOR: {
+        "en": "read as a PyTorch tensor",
+        "es": "se leyó como un tensor de PyTorch",
+    },
+    ANSWER_NOTE_TF_TENSOR: {
+        "en": "read as a TensorFlow tensor",
+        "es": "se leyó como un tensor de TensorFlow",
     },
     ANSWER_NOTE_SEMICOLON_CSV: {
         "en": "read ';' as the separator between values (a spreadsheet's CSV)",

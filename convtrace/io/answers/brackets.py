@@ -21,6 +21,9 @@ from convtrace.messages.answers import (
     ANSWER_NOTE_LISTS,
     ANSWER_NOTE_MATLAB,
     ANSWER_NOTE_NUMPY,
+    ANSWER_NOTE_STACKED,
+    ANSWER_NOTE_TENSOR,
+    ANSWER_NOTE_TF_TENSOR,
     ANSWER_TOO_MANY_DIMS,
     ANSWER_TRAILING,
     ANSWER_UNCLOSED,
@@ -50,10 +53,23 @@ def _tokens(text: str, comma: bool) -> list[_Tok]:
 
 _ASSIGN = re.compile(r"\A\s*(?:>>>\s*)?[A-Za-z_][\w.]*\s*=\s*(?=\S)")
 _WRAPPER = re.compile(r"\A\s*(?:(?:np|numpy|sympy|sp)\s*\.\s*)?(?:array|asarray|matrix|Matrix)\s*\(")
+#: PyTorch's printout (``tensor([[1., 2.], …])``) and its constructor (``torch.tensor(…)``).
+_TENSOR = re.compile(r"\A\s*(?:torch\s*\.\s*)?(?:tensor|Tensor|as_tensor|from_numpy)\s*\(")
+#: TensorFlow's printout: ``<tf.Tensor: shape=(2, 2), dtype=int32, numpy=array([[…]], dtype=int32)>``.
+_TF_TENSOR = re.compile(r"\A\s*<\s*tf\.(?:Tensor|Variable)\b[^<>]*?numpy=(?=\s*array\s*\()")
+#: What may follow the list inside the wrapper's parentheses: ``dtype=…``, ``grad_fn=<…>``,
+#: ``requires_grad=True``, ``device='cuda:0'``.
+_WRAPPER_TAIL = re.compile(r"(?:\s*,\s*\w+\s*=\s*(?:<[^<>\n]*>|[\w.'\":]+))*\s*")
 
 
-def _strip_code(text: str, source: str) -> tuple[str, bool]:
-    """Assignment, ``array(…)`` wrapper, comments and a final ';' blanked out; whether a wrapper was there."""
+def looks_like_code(text: str) -> bool:
+    """Whether ``text`` starts as NumPy, PyTorch or TensorFlow code or printout does."""
+    return bool(_WRAPPER.match(text) or _TENSOR.match(text) or _TF_TENSOR.match(text))
+
+
+def _strip_code(text: str, source: str) -> tuple[str, str | None]:
+    """Assignment, ``array(…)`` or ``tensor(…)`` wrapper, comments and a final ';' blanked out; which
+    wrapper was there (a note key), if any."""
     lines = text.split("\n")
     for k, line in enumerate(lines):
         m = re.search(r"[%#]", line)
@@ -63,8 +79,15 @@ def _strip_code(text: str, source: str) -> tuple[str, bool]:
     m = _ASSIGN.match(text)
     if m:
         text = _blank_out(text, 0, m.end())
-    wrapper = _WRAPPER.match(text)
+    kind = None
+    tf = _TF_TENSOR.match(text)
+    if tf and re.search(r">\s*\Z", text):
+        end = text.rfind(">")
+        text = _blank_out(_blank_out(text, end, end + 1), 0, tf.end())
+        kind = ANSWER_NOTE_TF_TENSOR
+    wrapper = _WRAPPER.match(text) or _TENSOR.match(text)
     if wrapper:
+        kind = kind or (ANSWER_NOTE_TENSOR if _TENSOR.match(text) else ANSWER_NOTE_NUMPY)
         text = _blank_out(text, 0, wrapper.end())
         close = text.rfind(")")
         last = text.rfind("]")
@@ -72,14 +95,14 @@ def _strip_code(text: str, source: str) -> tuple[str, bool]:
             line = text.count("\n", 0, wrapper.end()) + 1
             raise ConvtraceValueError(ANSWER_UNCLOSED, where=_where(source, line), bracket="(", closing=")")
         tail = text[last + 1:close]
-        if not tail.strip() or re.fullmatch(r"\s*,\s*dtype\s*=\s*[\w.'\"]+\s*", tail):
+        if _WRAPPER_TAIL.fullmatch(tail):
             text = _blank_out(text, last + 1, close + 1)
         # else left in place: reported as text after the closing bracket
     m = re.search(r"\]\s*;\s*\Z", text)
     if m:
         semi = text.rfind(";")
         text = _blank_out(text, semi, semi + 1)
-    return text, bool(wrapper)
+    return text, kind
 
 
 def _bracket_parse(tokens: list[_Tok], source: str):
@@ -156,13 +179,29 @@ def _bracket_parse(tokens: list[_Tok], source: str):
                                   line=tok.line, col=tok.col)
     pos = tokens.index(first)
     result = parse_list(1)
+    # More lists after the first (``[1, 2]`` then ``[3, 4]``, one per line or with ',' or ';' between):
+    # the rows of a matrix, or the channels when each is a matrix.
+    more = [result]
+    while True:
+        k = pos
+        while k < len(tokens) and tokens[k].text in ("\n", ",", ";"):
+            k += 1
+        if k == pos or k >= len(tokens) or tokens[k].text != "[":
+            break
+        pos = k
+        more.append(parse_list(1))
+    if len(more) > 1:
+        result, matlab = more, False
+        stacked = True
+    else:
+        stacked = False
     for tok in tokens[pos:]:
         if tok.text == "]":
             raise ConvtraceValueError(ANSWER_UNOPENED, where=_where(source, tok.line, tok.col), bracket="]")
         if tok.text not in ("\n", ";"):
             raise ConvtraceValueError(ANSWER_TRAILING, where=_where(source, tok.line, tok.col),
                                       token=_shown(tok.text))
-    return result, matlab
+    return result, matlab, stacked
 
 
 def _first_cell(item) -> _Cell | None:
@@ -186,8 +225,8 @@ def _depth(item, source: str) -> int:
 
 def _brackets(text: str, source: str, comma: bool, lines: list[str], expected_shape, json: bool) -> _Reading:
     try:
-        code, wrapped = (text, False) if json else _strip_code(text, source)
-        nested, matlab = _bracket_parse(_tokens(code, comma), source)
+        code, wrapper = (text, None) if json else _strip_code(text, source)
+        nested, matlab, stacked = _bracket_parse(_tokens(code, comma), source)
         depth = _depth(nested, source)
     except ConvtraceValueError as err:
         return _Reading(comma=comma, error=err)
@@ -206,7 +245,7 @@ def _brackets(text: str, source: str, comma: bool, lines: list[str], expected_sh
         return _Reading(comma=comma, error=ConvtraceValueError(
             ANSWER_TOO_MANY_DIMS, where=_where(source, cell.line) if cell else source, ndim=depth))
     reading = _assemble(channels, source, comma, lines, expected_shape)
-    kind = ANSWER_NOTE_NUMPY if wrapped else ANSWER_NOTE_MATLAB if matlab else None
+    kind = wrapper or (ANSWER_NOTE_STACKED if stacked else ANSWER_NOTE_MATLAB if matlab else None)
     if kind is None and depth >= 2 and not json:
         kind = ANSWER_NOTE_LISTS
     if kind:

@@ -17,7 +17,7 @@ import numpy as np
 
 from convtrace.errors import ConvtraceValueError
 from convtrace.io.answers.answer import Answer, AnswerNote
-from convtrace.io.answers.brackets import _ASSIGN, _WRAPPER, _brackets
+from convtrace.io.answers.brackets import _ASSIGN, _brackets, looks_like_code
 from convtrace.io.answers.cells import _Reading, _shape_text, _where
 from convtrace.io.answers.commas import _comma_notes, _comma_style, _plain, may_have_decimal_commas
 from convtrace.io.answers.latex import _latex, looks_like_latex
@@ -27,6 +27,7 @@ from convtrace.messages.answers import (
     ANSWER_COMMA_AMBIGUOUS,
     ANSWER_EMPTY,
     ANSWER_INFINITE,
+    ANSWER_NOTE_BRACES,
     ANSWER_NOTE_COMMA_FORCED,
     ANSWER_NOTE_COMMA_LOCALE,
     ANSWER_NOTE_COMMA_SHAPE,
@@ -81,11 +82,26 @@ def _answer(reading: _Reading, source: str, extra: list[AnswerNote] | None = Non
     return Answer(values=reading.values, blanks=reading.blanks, source=source, notes=notes)
 
 
+#: Braces or parentheses around every row: Mathematica's and C's ``{{1, 2}, {3, 4}}``, Python's
+#: tuples ``((1, 2), (3, 4))``.
+_BRACED = re.compile(r"\A\s*(?:\{|\(\s*\()")
+
+
 def parse_answer_text(text: str, source: str, *, expected_shape: tuple[int, ...] | None = None,
                       decimal_comma: bool | None = None, lang: str = "en", json: bool = False) -> Answer:
     """An answer written as text (any format of the module docstring), or an error naming the real cause."""
     _check_size(text, source)
     text = _clean(text)
+    if not json and _BRACED.match(text) and not looks_like_latex(text) and not re.search(r"[&\\]", text):
+        # read as brackets, one character for one: positions stay right
+        answer = _parse_clean(text.translate(str.maketrans("{}()", "[][]")), source, expected_shape,
+                              decimal_comma, lang, json)
+        answer.notes.append(AnswerNote(ANSWER_NOTE_BRACES, {"open": text.lstrip()[0]}))
+        return answer
+    return _parse_clean(text, source, expected_shape, decimal_comma, lang, json)
+
+
+def _parse_clean(text: str, source: str, expected_shape, decimal_comma, lang: str, json: bool) -> Answer:
     lines = text.split("\n")
     content = [re.sub(r"(?<!\\)[#%].*", "", line) for line in lines] if not looks_like_latex(text) else lines
     if not any(line.strip() for line in content):
@@ -98,9 +114,9 @@ def parse_answer_text(text: str, source: str, *, expected_shape: tuple[int, ...]
         extra = [AnswerNote(ANSWER_NOTE_COMMA_FORCED)] if decimal_comma and reading.comma_tokens else []
         return _answer(reading, source, extra)
     stripped = text.lstrip()
-    bracketed = json or stripped.startswith("[") or bool(_ASSIGN.match(text) and "[" in text) or bool(
-        _WRAPPER.match(text))
-    nested = bracketed and bool(json or re.search(r"(?:array|matrix|Matrix)\s*\(|\[\s*\[", text))
+    bracketed = json or stripped.startswith("[") or bool(_ASSIGN.match(text) and "[" in text) or looks_like_code(
+        text)
+    nested = bracketed and bool(json or re.search(r"(?:array|matrix|Matrix|tensor|Tensor)\s*\(|\[\s*\[", text))
 
     def read(comma: bool) -> _Reading:
         if bracketed:
@@ -169,7 +185,7 @@ def _looks_like_answer_text(spec: str) -> bool:
     s = spec.strip()
     if not s or all(t in BLANK_MARKERS for t in s.split()):
         return True  # empty, or only blanks: read (and refused or graded) as an answer
-    if looks_inline(spec) or looks_like_latex(s) or "\n" in spec or "\t" in spec or s[0] in '["#' or _WRAPPER.match(s):
+    if looks_inline(spec) or looks_like_latex(s) or "\n" in spec or "\t" in spec or s[0] in '["#<' or looks_like_code(s):
         return True
     if re.search(r"\barray\s*\(|\[", s) or re.match(r"[A-Za-z_]\w*\s*=", s):
         return True  # NumPy's or MATLAB's notation, or an assignment: `x = np.array([[nan]])`
