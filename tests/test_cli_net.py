@@ -124,6 +124,19 @@ def test_activation_commands_show_each_value(run, command, text):
     assert text in result.output
 
 
+@pytest.mark.parametrize("command", ["relu", "leaky-relu", "sigmoid", "tanh", "softmax", "flatten"])
+@pytest.mark.parametrize("option, value, owner", [("--slope", "0.2", "leaky-relu"), ("--order", "hwc", "flatten")])
+def test_an_option_of_another_activation_is_refused_not_ignored(run, command, option, value, owner):
+    result = run(command, "-3 0 2", option, value)
+    if command == owner:
+        assert result.exit_code == 0, result.output
+        assert ("0.2·x" if option == "--slope" else "hwc order") in result.output
+    else:
+        assert result.exit_code == 2
+        assert result.output.strip().count("\n") == 0 and option in result.output
+        assert option not in run(command, "--help", env={"COLUMNS": "100"}).output
+
+
 def test_flatten_orders(run):
     x = "1 2; 3 4\n\n5 6; 7 8"
     chw = json.loads(run("flatten", "[[[1,2],[3,4]],[[5,6],[7,8]]]", "--format", "json").output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 from typing import Annotated
 
@@ -142,6 +143,14 @@ def _command(kind: str):
             emit(text, output, force, lang_code)
 
     command.__name__ = kind.replace("-", "_")
+    # Each command offers only the options it uses: `relu --slope 0.1` is refused as an unknown option
+    # (with the framework's own message, translated), never accepted and ignored.
+    unused = {"slope"} if kind != "leaky-relu" else set()
+    if kind != "flatten":
+        unused.add("order")
+    signature = inspect.signature(command, eval_str=True)
+    command.__signature__ = signature.replace(
+        parameters=[p for p in signature.parameters.values() if p.name not in unused])
     return command
 
 
