@@ -386,3 +386,28 @@ def test_one_bad_file_in_a_kernels_folder_leaves_the_others_working(run, tmp_pat
     listed = run("kernels", env=env)
     assert listed.exit_code == 0 and "mine" in listed.output
     assert "not listed, as it is not a kernel:" in " ".join(listed.output.split())
+
+
+@pytest.mark.parametrize("args, option", [
+    (["conv", "1 2; 3 4", "--kernel", "--trace"], "--kernel"),
+    (["conv", "1 2; 3 4", "-k", "sharpen", "--padding", "-t"], "--padding"),
+    (["conv", "1 2; 3 4", "-k", "sharpen", "--stride", "--output=x.txt"], "--stride"),
+    (["pool", "1 2; 3 4", "--size", "--trace"], "--size"),
+    (["quiz", "--seed", "--count", "2"], "--seed"),
+    (["kernels", "show", "--kernels-dir", "--lang", "en"], "--kernels-dir"),
+])
+def test_an_option_whose_value_is_forgotten_is_named_not_the_next_option(run, args, option):
+    """`--kernel --trace`: the framework took --trace as the kernel's name and blamed the kernel."""
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [result.output.strip()]
+    assert f"option {option} needs a value after it" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["conv", "1 2; 3 4", "-k", "-1", "--trace"],           # a negative number is a value, not an option
+    ["conv", "1 2; 3 4", "-k", "-1 0; 0 1"],
+    ["conv", "1 2; 3 4", "-k", "1", "--pad-value", "-2", "--padding", "1"],
+])
+def test_values_that_start_with_a_minus_are_still_values(run, args):
+    assert run(*args).exit_code == 0

@@ -21,6 +21,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer._click import exceptions as click_exceptions
 from typer._click.parser import _OptionParser
 from typer.core import TyperCommand
 
@@ -128,7 +129,26 @@ KernelsDirOpt = Annotated[list[Path] | None, typer.Option("--kernels-dir", help=
 NEGATIVE_MATRIX = re.compile(r"-(?:\d|\.\d)[\d\s.,;:/eE+\-\[\]]*")
 
 
-class _MatrixParser(_OptionParser):
+class _Parser(_OptionParser):
+    """The option parser, except that an option's value is never another of the command's options.
+
+    ``--kernel --trace`` (the value forgotten) is refused as "--kernel needs a value", where the
+    framework took ``--trace`` as the kernel's name and the error then blamed the kernel.
+    """
+
+    def _names_an_option(self, arg: str) -> bool:
+        name = arg.split("=", 1)[0]
+        return name in self._long_opt or name in self._short_opt or (
+            len(arg) > 2 and arg[0] == "-" and arg[1] != "-" and arg[:2] in self._short_opt)
+
+    def _get_value_from_state(self, option_name, option, state):
+        if option.nargs == 1 and state.rargs and isinstance(state.rargs[0], str) \
+                and self._names_an_option(state.rargs[0]) and not getattr(option.obj, "_flag_needs_value", False):
+            raise click_exceptions.BadOptionUsage(option_name, f"Option {option_name!r} requires an argument.")
+        return super()._get_value_from_state(option_name, option, state)
+
+
+class _MatrixParser(_Parser):
     """The option parser, except that a negative inline matrix in place of INPUT is INPUT, not an option.
 
     Option values are taken before this is asked, so ``--pad-value -1`` and
@@ -143,13 +163,21 @@ class _MatrixParser(_OptionParser):
         super()._process_opts(arg, state)
 
 
-class MatrixCommand(TyperCommand):
-    """A command whose INPUT may be a matrix starting with a minus: ``convtrace pool "-1 -2; -3 -4"``."""
+class Command(TyperCommand):
+    """Every command: its parser refuses an option given as another option's value (:class:`_Parser`)."""
+
+    parser_class = _Parser
 
     def make_parser(self, ctx):
         parser = super().make_parser(ctx)
-        parser.__class__ = _MatrixParser
+        parser.__class__ = self.parser_class
         return parser
+
+
+class MatrixCommand(Command):
+    """A command whose INPUT may be a matrix starting with a minus: ``convtrace pool "-1 -2; -3 -4"``."""
+
+    parser_class = _MatrixParser
 
 
 def language(lang: Lang | None) -> str:

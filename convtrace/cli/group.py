@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from convtrace import __version__
-from convtrace.cli.common import h
+from convtrace.cli.common import Command, h
 from convtrace.cli.localize import LocalizedGroup
 from convtrace.messages.help import HELP_APP, HELP_VERSION
 
@@ -26,6 +26,15 @@ def main_options(
     """See, check and run convolutions."""
 
 
+def _with_own_parser(app: typer.Typer) -> None:
+    """Every command of ``app`` and of its sub-apps made as a :class:`Command` (unless it is one)."""
+    for info in app.registered_commands:
+        if not (isinstance(info.cls, type) and issubclass(info.cls, Command)):
+            info.cls = Command
+    for group in app.registered_groups:
+        _with_own_parser(group.typer_instance)
+
+
 def make_app(modules) -> typer.Typer:
     """The command line with the commands of ``modules`` (names in :data:`convtrace.cli.MODULES`)."""
     made = typer.Typer(
@@ -39,5 +48,6 @@ def make_app(modules) -> typer.Typer:
     )
     for name in modules:
         importlib.import_module(f"convtrace.cli.{name}").register(made)
+    _with_own_parser(made)
     made.callback()(main_options)
     return made
