@@ -7,6 +7,7 @@ Runs anything that could allocate without bound under an address-space limit
 from __future__ import annotations
 
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from convtrace.errors import ConvtraceValueError
 from convtrace.io.keys import read_key
 from convtrace.io.matrix import MAX_NESTING, parse_matrix_text
 from convtrace.io.readers import read_matrix
+from convtrace.messages import parsing
 from convtrace.syntax import NumberTooLarge, float_spelling, parse_number
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -412,3 +414,38 @@ def test_large_images_are_read_band_by_band_to_the_same_array(monkeypatch, shape
     got = readers._array_of(img)
     assert got.dtype == np.asarray(img).dtype and not got.flags.writeable
     np.testing.assert_array_equal(got, np.asarray(img))
+
+
+@pytest.mark.parametrize("pil_format, suffix", [("PNG", ".png"), ("JPEG", ".jpg"), ("GIF", ".gif"), ("BMP", ".bmp"),
+                                                ("TIFF", ".tif"), ("WEBP", ".webp")])
+def test_a_picture_saved_under_a_text_name_is_named_with_the_suffix_that_reads_it(tmp_path, pil_format, suffix):
+    from PIL import Image
+
+    path = tmp_path / "matrix.txt"
+    Image.fromarray(np.arange(16, dtype=np.uint8).reshape(4, 4)).save(path, format=pil_format)
+    with pytest.raises(ConvtraceValueError) as err:
+        read_matrix(str(path))
+    assert err.value.key == parsing.NOT_TEXT_FILE
+    assert f"give it its own ending ({suffix})" in str(err.value)
+    assert "no es un archivo de texto" in err.value.message("es")
+
+
+def test_binary_files_are_refused_as_such_and_utf16_text_is_still_text(tmp_path):
+    npy = tmp_path / "array.txt"
+    with open(npy, "wb") as handle:
+        np.save(handle, np.eye(2))
+    program = tmp_path / "program.txt"
+    program.write_bytes(Path(sys.executable).read_bytes()[:2000])
+    for path, words in ((npy, "a NumPy array; give it its own ending (.npy)"), (program, "binary data; give a matrix")):
+        with pytest.raises(ConvtraceValueError, match=f"is not a text file but {re.escape(words)}"):
+            read_matrix(str(path))
+    notepad = tmp_path / "unicode.txt"
+    notepad.write_bytes("1 2\r\n3 4\r\n".encode("utf-16"))
+    assert read_matrix(str(notepad)).values.tolist() == [[1, 2], [3, 4]]
+
+
+@pytest.mark.parametrize("spec", ["", " ", "\t"])
+def test_an_empty_argument_is_called_empty_not_a_folder(spec):
+    with pytest.raises(ConvtraceValueError) as err:
+        read_matrix(spec)
+    assert err.value.key == parsing.EMPTY_ARGUMENT and "folder" not in str(err.value)

@@ -134,8 +134,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(ConvtraceValueError, match=r"out\.txt: cannot be written \(No space left on device\)"):
+    with pytest.raises(ConvtraceValueError, match=r"out\.txt: cannot be written \(the disk is full; free some space\)") as err:
         write_atomic(target, b"new", overwrite=True)
+    assert "el disco está lleno" in err.value.message("es")  # the system's reason in the user's language
     assert target.read_bytes() == b"old"
     assert leftovers(tmp_path) == []
 

@@ -26,7 +26,7 @@ from typer._click.parser import _OptionParser
 from typer.core import TyperCommand
 
 from convtrace.cli.trimmed import TrimmedLines as _TrimmedLines
-from convtrace.errors import ConvtraceError
+from convtrace.errors import ConvtraceError, os_reason
 from convtrace.messages import detect_lang, translate
 from convtrace.messages.help import (
     HELP_AT,
@@ -59,13 +59,6 @@ from convtrace.messages.options import (
     COMPILING,
     ERROR_PREFIX,
     OS_ERROR,
-    OS_IS_DIR,
-    OS_NAME_TOO_LONG,
-    OS_NO_SPACE,
-    OS_NOT_DIR,
-    OS_NOT_FOUND,
-    OS_PERMISSION,
-    OS_READ_ONLY,
     SOURCE_ARGUMENT,
     SOURCE_STDIN,
 )
@@ -208,23 +201,9 @@ def say(text: str) -> None:
     (_LIVE_CONSOLES[-1] if _LIVE_CONSOLES else err_console()).print(text, markup=False)
 
 
-#: The operating system's refusals a user can fix, and how each is said.
-_OS_REASONS = {
-    errno.ENOENT: OS_NOT_FOUND,
-    errno.EACCES: OS_PERMISSION,
-    errno.EPERM: OS_PERMISSION,
-    errno.EISDIR: OS_IS_DIR,
-    errno.ENOTDIR: OS_NOT_DIR,
-    errno.ENOSPC: OS_NO_SPACE,
-    errno.EROFS: OS_READ_ONLY,
-    errno.ENAMETOOLONG: OS_NAME_TOO_LONG,
-}
-
-
 def os_error_message(err: OSError, lang: str) -> str:
     """An operating-system error on a file as one plain sentence: the file, what is wrong, what to do."""
-    key = _OS_REASONS.get(err.errno)
-    reason = translate(key, lang) if key is not None else (err.strerror or type(err).__name__)
+    reason = os_reason(err)
     where = err.filename if err.filename is not None else "?"
     return translate(OS_ERROR, lang, where=os.fsdecode(where) if isinstance(where, bytes) else where,
                      reason=reason)

@@ -9,10 +9,24 @@ from pathlib import Path
 
 import numpy as np
 
-from convtrace.errors import ConvtraceValueError
+from convtrace.errors import ConvtraceValueError, os_reason
 from convtrace.io.matrix import ParsedMatrix, looks_inline, parse_matrix_text
 from convtrace.messages import Term
+from convtrace.messages.options import OS_NOT_ENOUGH_MEMORY
 from convtrace.messages.parsing import (
+    BINARY_BMP,
+    BINARY_DATA,
+    BINARY_GIF,
+    BINARY_JPEG,
+    BINARY_NPY,
+    BINARY_PDF,
+    BINARY_PNG,
+    BINARY_RENAME,
+    BINARY_TIFF,
+    BINARY_WEBP,
+    BINARY_WHAT_WORKS,
+    BINARY_ZIP,
+    EMPTY_ARGUMENT,
     FILE_UNREADABLE,
     HINT_NPY_ARRAY,
     IMAGE_BOMB,
@@ -21,6 +35,7 @@ from convtrace.messages.parsing import (
     IS_DIRECTORY,
     JSON_NOT_MATRIX,
     NO_SUCH_FILE,
+    NOT_TEXT_FILE,
     NPY_EMPTY,
     NPY_OBJECTS,
     NPY_TRUNCATED,
@@ -103,7 +118,7 @@ def read_image(path: Path) -> np.ndarray:
     except UnidentifiedImageError:
         raise ConvtraceValueError(IMAGE_UNREADABLE, where=str(path)) from None
     except OSError as exc:
-        raise ConvtraceValueError(IMAGE_BROKEN, where=str(path), reason=str(exc)) from None
+        raise ConvtraceValueError(IMAGE_BROKEN, where=str(path), reason=os_reason(exc)) from None
     if arr.ndim == 3:
         arr = np.moveaxis(arr, -1, 0)
     return np.ascontiguousarray(arr)
@@ -157,24 +172,51 @@ def read_npy(path: Path, where: str | None = None) -> np.ndarray:
             check_parts(Term(WHAT_NPY_ARRAY), [(where, shape, dtype.itemsize)], hint=Term(HINT_NPY_ARRAY))
             handle.seek(0)
             arr = np.load(handle, allow_pickle=False)
-    except PermissionError:
-        raise ConvtraceValueError(FILE_UNREADABLE, where=where, reason="permission denied") from None
+    except PermissionError as exc:
+        raise ConvtraceValueError(FILE_UNREADABLE, where=where, reason=os_reason(exc)) from None
     except (ValueError, OSError, EOFError) as exc:
         if isinstance(exc, ConvtraceValueError):
             raise
         raise ConvtraceValueError(NPY_UNREADABLE, where=where, reason=str(exc) or type(exc).__name__) from None
     except MemoryError:
-        raise ConvtraceValueError(NPY_UNREADABLE, where=where, reason="not enough memory") from None
+        raise ConvtraceValueError(NPY_UNREADABLE, where=where, reason=Term(OS_NOT_ENOUGH_MEMORY)) from None
     return np.asarray(arr)
+
+
+#: The first bytes of files that are not text, and what each is (a photo saved as ``.txt`` …).
+_BINARY_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", BINARY_PNG, ".png"), (b"\xff\xd8\xff", BINARY_JPEG, ".jpg"),
+    (b"GIF8", BINARY_GIF, ".gif"), (b"BM", BINARY_BMP, ".bmp"), (b"II*\x00", BINARY_TIFF, ".tif"),
+    (b"MM\x00*", BINARY_TIFF, ".tif"), (b"\x93NUMPY", BINARY_NPY, ".npy"),
+    (b"PK\x03\x04", BINARY_ZIP, None), (b"%PDF", BINARY_PDF, None),
+)
+
+
+def _binary_kind(data: bytes) -> tuple[str, str | None] | None:
+    """What ``data`` is when it is not text: (what, the suffix to give it), or None for text."""
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return BINARY_WEBP, ".webp"
+    for signature, what, suffix in _BINARY_SIGNATURES:
+        if data.startswith(signature) and (signature != b"BM" or b"\x00" in data[:64]):
+            return what, suffix
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has a zero byte in every ASCII character
+        return None
+    head = data[:4096]
+    if b"\x00" in head:
+        return BINARY_DATA, None
+    return None
 
 
 def read_text_file(path: Path) -> str:
     try:
         data = path.read_bytes()
-    except PermissionError:
-        raise ConvtraceValueError(FILE_UNREADABLE, where=str(path), reason="permission denied") from None
     except OSError as exc:
-        raise ConvtraceValueError(FILE_UNREADABLE, where=str(path), reason=exc.strerror or str(exc)) from None
+        raise ConvtraceValueError(FILE_UNREADABLE, where=str(path), reason=os_reason(exc)) from None
+    kind = _binary_kind(data)
+    if kind is not None:
+        what, suffix = kind
+        raise ConvtraceValueError(NOT_TEXT_FILE, where=str(path), what=Term(what), hint=Term(
+            BINARY_RENAME, suffix=suffix) if suffix and path.suffix.lower() != suffix else Term(BINARY_WHAT_WORKS))
     return decoded_text(data)
 
 
@@ -221,6 +263,8 @@ def _json_without_matrix(text: str) -> bool:
 
 def read_matrix(spec: str, *, allow_blank: bool = False, stdin=None) -> ParsedMatrix:
     """The matrix that ``spec`` names: a path, ``-`` (standard input) or an inline matrix."""
+    if not spec.strip():
+        raise ConvtraceValueError(EMPTY_ARGUMENT, shown=repr(spec))
     if spec == "-":
         stream = sys.stdin if stdin is None else stdin
         return parse_matrix_text(stream.read(), "<stdin>", allow_blank=allow_blank)

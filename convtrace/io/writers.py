@@ -23,7 +23,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from convtrace.errors import ConvtraceValueError
+from convtrace.errors import ConvtraceValueError, os_reason
 from convtrace.messages.options import OUTPUT_EXISTS
 from convtrace.messages.parsing import (
     OUTPUT_FOLDER_MISSING,
@@ -47,7 +47,7 @@ def current_umask() -> int:
 def _os_error(exc: OSError, path: Path) -> ConvtraceValueError:
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return ConvtraceValueError(OUTPUT_PERMISSION, where=str(path))
-    return ConvtraceValueError(OUTPUT_UNWRITABLE, where=str(path), reason=exc.strerror or str(exc))
+    return ConvtraceValueError(OUTPUT_UNWRITABLE, where=str(path), reason=os_reason(exc))
 
 
 def _target_mode(path: Path, overwrite: bool) -> int:

@@ -49,6 +49,8 @@ OS_NOT_DIR = "os_not_dir"
 OS_NO_SPACE = "os_no_space"
 OS_READ_ONLY = "os_read_only"
 OS_NAME_TOO_LONG = "os_name_too_long"
+OS_NOT_ENOUGH_MEMORY = "os_not_enough_memory"
+OS_FILE_CUT_SHORT = "os_file_cut_short"
 ANSWER_FAILED = "answer_failed"
 TRACE_TOO_LONG_TABLE = "trace_too_long_table"
 TRACE_TOO_LONG_EXPORT = "trace_too_long_export"
@@ -223,6 +225,8 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": "el sistema de archivos es de solo lectura; escribe en otro sitio",
     },
     OS_NAME_TOO_LONG: {"en": "the name is too long; use a shorter one", "es": "el nombre es demasiado largo; usa uno más corto"},
+    OS_NOT_ENOUGH_MEMORY: {"en": "not enough memory", "es": "no hay memoria suficiente"},
+    OS_FILE_CUT_SHORT: {"en": "the file ends early", "es": "el archivo termina antes de tiempo"},
     ANSWER_FAILED: {
         "en": "could not be read ({error}); an answer is a matrix in a .txt, .csv, .tsv, .dat, .json or .npy file",
         "es": "no se pudo leer ({error}); una respuesta es una matriz en un archivo .txt, .csv, .tsv, .dat, .json o .npy",

@@ -12,6 +12,20 @@ PARSE_EMPTY = "parse_empty"
 NO_SUCH_FILE = "no_such_file"
 JSON_NOT_MATRIX = "json_not_matrix"
 IS_DIRECTORY = "is_directory"
+EMPTY_ARGUMENT = "empty_argument"
+NOT_TEXT_FILE = "not_text_file"
+BINARY_RENAME = "binary_rename"
+BINARY_WHAT_WORKS = "binary_what_works"
+BINARY_PNG = "binary_png"
+BINARY_JPEG = "binary_jpeg"
+BINARY_GIF = "binary_gif"
+BINARY_BMP = "binary_bmp"
+BINARY_TIFF = "binary_tiff"
+BINARY_WEBP = "binary_webp"
+BINARY_NPY = "binary_npy"
+BINARY_ZIP = "binary_zip"
+BINARY_PDF = "binary_pdf"
+BINARY_DATA = "binary_data"
 FILE_UNREADABLE = "file_unreadable"
 NPY_UNREADABLE = "npy_unreadable"
 IMAGE_UNREADABLE = "image_unreadable"
@@ -69,6 +83,35 @@ MESSAGES: dict[str, dict[str, object]] = {
         "en": "{where}: no numbers found; write one row per line, e.g. \"1 2 3\"",
         "es": "{where}: no se encontraron números; escribe una fila por línea, p. ej. \"1 2 3\"",
     },
+    EMPTY_ARGUMENT: {
+        "en": "an empty argument ({shown}) where a matrix is needed; give a file, '-' for standard input, "
+              "or a matrix in quotes such as \"1 2; 3 4\"",
+        "es": "un argumento vacío ({shown}) donde hace falta una matriz; da un archivo, '-' para la entrada "
+              "estándar, o una matriz entre comillas como \"1 2; 3 4\"",
+    },
+    NOT_TEXT_FILE: {
+        "en": "{where}: is not a text file but {what}; {hint}",
+        "es": "{where}: no es un archivo de texto sino {what}; {hint}",
+    },
+    BINARY_RENAME: {
+        "en": "give it its own ending ({suffix}) and it is read as one",
+        "es": "dale su terminación ({suffix}) y se leerá como tal",
+    },
+    BINARY_WHAT_WORKS: {
+        "en": "give a matrix as text (.txt, .csv), an image (.png, .jpg) or a NumPy array (.npy)",
+        "es": "da una matriz como texto (.txt, .csv), una imagen (.png, .jpg) o un arreglo de NumPy (.npy)",
+    },
+    BINARY_PNG: {"en": "a PNG image", "es": "una imagen PNG"},
+    BINARY_JPEG: {"en": "a JPEG image", "es": "una imagen JPEG"},
+    BINARY_GIF: {"en": "a GIF image", "es": "una imagen GIF"},
+    BINARY_BMP: {"en": "a BMP image", "es": "una imagen BMP"},
+    BINARY_TIFF: {"en": "a TIFF image", "es": "una imagen TIFF"},
+    BINARY_WEBP: {"en": "a WebP image", "es": "una imagen WebP"},
+    BINARY_NPY: {"en": "a NumPy array", "es": "un arreglo de NumPy"},
+    BINARY_ZIP: {"en": "a ZIP archive (an .xlsx or .docx is one)",
+                                                 "es": "un archivo ZIP (un .xlsx o .docx lo es)"},
+    BINARY_PDF: {"en": "a PDF document", "es": "un documento PDF"},
+    BINARY_DATA: {"en": "binary data", "es": "datos binarios"},
     NO_SUCH_FILE: {
         "en": "{where}: no such file; give a path, '-' for standard input, or a matrix in quotes such as \"1 2; 3 4\"",
         "es": "{where}: no existe el archivo; da una ruta, '-' para la entrada estándar, o una matriz entre comillas como \"1 2; 3 4\"",
