@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -252,3 +254,39 @@ def test_quiz_output_that_is_a_file_says_it_must_be_a_folder(run, tmp_path):
         result = run("quiz", "--seed", "2", "-o", tmp_path / "a.txt", *extra)
         assert result.exit_code == 2 and "is a file, and quiz -o names a folder" in result.output
     assert (tmp_path / "a.txt").read_text() == "mine"
+
+
+@given(values=st.lists(st.integers(1000, 999_999), min_size=4, max_size=4),
+       style=st.sampled_from(["es", "en", "es-decimals", "en-decimals"]))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_right_answers_written_with_thousands_separators_are_right(run, values, style):
+    """1.200 (Spanish) and 1,200 (English) are 1200 where that makes the answer right."""
+    x = np.array(values, dtype=np.int64).reshape(2, 2)
+
+    def written(v: int) -> str:
+        grouped = f"{v:,}"
+        if style.startswith("es"):
+            grouped = grouped.replace(",", ".")
+        return grouped + ({"es-decimals": ",0", "en-decimals": ".0"}.get(style, ""))
+
+    answer = "; ".join(" ".join(written(v) for v in row) for row in x.tolist())
+    result = run("check", "; ".join(" ".join(map(str, r)) for r in x.tolist()), "-k", "1", "--answer", answer)
+    assert result.exit_code == 0, result.output
+    assert "All correct" in result.output and "thousands separator" in result.output
+    wrong = answer.replace(written(values[0]), written(values[0] + 1), 1)
+    assert run("check", "; ".join(" ".join(map(str, r)) for r in x.tolist()), "-k", "1", "--answer",
+               wrong).exit_code == 1
+
+
+def test_a_decimal_answer_with_three_decimals_keeps_its_decimals(run):
+    result = run("check", "1.5 2.25; 3 4", "-k", "1", "--answer", "1.500 2.250; 3.000 4")
+    assert result.exit_code == 0 and "thousands" not in result.output
+
+
+def test_maps_written_one_below_another_without_a_blank_line_are_the_maps(run, tmp_path):
+    x = tmp_path / "two.txt"
+    x.write_text("1 2 3 4\n5 6 7 8\n9 10 11 12\n13 14 15 16\n\n16 15 14 13\n12 11 10 9\n8 7 6 5\n4 3 2 1\n")
+    result = run("check", x, "--pool", "max:2", "--answer", "6 8; 14 16; 16 14; 8 6")
+    assert result.exit_code == 0, result.output
+    assert "read the 4 rows as the exercise's 2 maps of 2 rows" in result.output
+    assert run("check", x, "--pool", "max:2", "--answer", "16 14; 8 6; 6 8; 14 16").exit_code == 1

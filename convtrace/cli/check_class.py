@@ -66,9 +66,16 @@ def grade_source(exercise, source: str, policy: Policy, *, notes: list | None = 
     from convtrace.grading import grade
 
     answer = read_source(exercise, source, policy)
+    result = grade(exercise, answer.values, answer.blanks, policy.tol)
+    for other in answer.alternatives:  # 1.200 as 1200: taken only where more cells are then right
+        if result.all_correct:
+            break
+        other_result = grade(exercise, other.values, other.blanks, policy.tol)
+        if other_result.n_correct > result.n_correct:
+            answer, result = other, other_result
     if notes is not None:
         notes.extend(answer.note_messages(policy.lang))
-    return grade(exercise, answer.values, answer.blanks, policy.tol)
+    return result
 
 
 def scored(grade, policy: Policy):

@@ -26,6 +26,8 @@ ANSWER_NOTE_TABS = "answer_note_tabs"
 ANSWER_NOTE_EMPTY_CELLS = "answer_note_empty_cells"
 ANSWER_NOTE_NAN_BLANK = "answer_note_nan_blank"
 ANSWER_NOTE_BLANK_LINES = "answer_note_blank_lines"
+ANSWER_NOTE_STACKED_MAPS = "answer_note_stacked_maps"
+ANSWER_NOTE_THOUSANDS = "answer_note_thousands"
 
 # Errors: an answer that cannot be read, and the real cause.
 ANSWER_EMPTY = "answer_empty"
@@ -124,6 +126,14 @@ MESSAGES: dict[str, dict[str, object]] = {
     ANSWER_NOTE_TABS: {
         "en": "read tabs as separators between cells (a spreadsheet paste)",
         "es": "se leyeron los tabuladores como separadores entre celdas (pegado de una hoja de cálculo)",
+    },
+    ANSWER_NOTE_THOUSANDS: {
+        "en": "read '{token}' as {value} (a thousands separator)",
+        "es": "se leyó '{token}' como {value} (separador de miles)",
+    },
+    ANSWER_NOTE_STACKED_MAPS: {
+        "en": "read the {rows} rows as the exercise's {maps} maps of {each} rows, one below another",
+        "es": "se leyeron las {rows} filas como los {maps} mapas del ejercicio, de {each} filas cada uno, uno debajo de otro",
     },
     ANSWER_NOTE_BLANK_LINES: {
         "en": "read the rows parted by blank lines as one matrix",

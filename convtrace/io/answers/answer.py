@@ -32,6 +32,9 @@ class Answer:
     blanks: np.ndarray | None            # bool, True where blank; None when no cell is blank
     source: str
     notes: list[AnswerNote] = field(default_factory=list)
+    #: Other readings of the same text a grader may prefer when they fit the exercise better
+    #: (``1.200`` as 1200, a thousands separator), each with the note that says so.
+    alternatives: list[Answer] = field(default_factory=list)
 
     @property
     def shape(self) -> tuple[int, ...]:

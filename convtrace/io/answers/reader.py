@@ -35,6 +35,8 @@ from convtrace.messages.answers import (
     ANSWER_NOTE_NAN_BLANK,
     ANSWER_NOTE_SEMICOLON_CSV,
     ANSWER_NOTE_SEPARATOR_SHAPE,
+    ANSWER_NOTE_STACKED_MAPS,
+    ANSWER_NOTE_THOUSANDS,
     ANSWER_NPY_NOT_NUMBERS,
     ANSWER_PICTURE_SHAPE,
 )
@@ -92,13 +94,73 @@ def parse_answer_text(text: str, source: str, *, expected_shape: tuple[int, ...]
     """An answer written as text (any format of the module docstring), or an error naming the real cause."""
     _check_size(text, source)
     text = _clean(text)
-    if not json and _BRACED.match(text) and not looks_like_latex(text) and not re.search(r"[&\\]", text):
-        # read as brackets, one character for one: positions stay right
-        answer = _parse_clean(text.translate(str.maketrans("{}()", "[][]")), source, expected_shape,
-                              decimal_comma, lang, json)
-        answer.notes.append(AnswerNote(ANSWER_NOTE_BRACES, {"open": text.lstrip()[0]}))
+    try:
+        if not json and _BRACED.match(text) and not looks_like_latex(text) and not re.search(r"[&\\]", text):
+            # read as brackets, one character for one: positions stay right
+            answer = _parse_clean(text.translate(str.maketrans("{}()", "[][]")), source, expected_shape,
+                                  decimal_comma, lang, json)
+            answer.notes.append(AnswerNote(ANSWER_NOTE_BRACES, {"open": text.lstrip()[0]}))
+        else:
+            answer = _parse_clean(text, source, expected_shape, decimal_comma, lang, json)
+    except ConvtraceValueError:
+        readings = [] if json else _thousands_readings(text, None, source, expected_shape, lang)
+        if readings:  # 12.345.678: no number without its thousands separators
+            return readings[0]
+        raise
+    answer = _maps_one_below_another(answer, expected_shape)
+    if not json:
+        answer.alternatives = _thousands_readings(text, answer, source, expected_shape, lang)
+    return answer
+
+
+def _maps_one_below_another(answer: Answer, expected_shape) -> Answer:
+    """An exercise of C maps of H×W answered as C·H rows of W, no blank line between the maps: the maps."""
+    if not expected_shape or len(expected_shape) != 3 or expected_shape[0] < 2 or answer.values.ndim != 2:
         return answer
-    return _parse_clean(text, source, expected_shape, decimal_comma, lang, json)
+    maps, rows, cols = expected_shape
+    if answer.values.shape != (maps * rows, cols):
+        return answer
+    answer.values = answer.values.reshape(expected_shape)
+    if answer.blanks is not None:
+        answer.blanks = answer.blanks.reshape(expected_shape)
+    answer.notes.append(AnswerNote(ANSWER_NOTE_STACKED_MAPS, {"rows": maps * rows, "maps": maps, "each": rows}))
+    return answer
+
+
+#: A number written with thousands separators: 1.200, 12,345,678, 1.200,5 (Spanish), 1,200.5 (English).
+_THOUSANDS = re.compile(
+    r"(?<![\d.,])[1-9]\d{0,2}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*(?:(?!(?P=sep))[.,]\d+)?(?![\d.,])")
+
+
+def _thousands_value(token: str) -> str:
+    """``1.200,5`` → ``1200.5``: the first separator groups thousands, the other marks decimals."""
+    sep = token[len(re.match(r"\d+", token).group(0))]
+    whole, _, fraction = token.partition("," if sep == "." else ".")
+    return whole.replace(sep, "") + ("." + fraction if fraction else "")
+
+
+def _thousands_readings(text: str, answer: Answer | None, source: str, expected_shape, lang: str) -> list[Answer]:
+    """The answer with every number that can carry thousands separators read with them (``1.200`` as
+    1200), when that gives a shape that fits: a grader prefers it where more cells are then right."""
+    found = []
+
+    def without_separators(m: re.Match) -> str:
+        found.append(m.group(0))
+        return _thousands_value(m.group(0)).ljust(len(m.group(0)))  # later positions stay where they were
+
+    rewritten = _THOUSANDS.sub(without_separators, text)
+    if not found:
+        return []
+    try:
+        other = _parse_clean(rewritten, source, expected_shape, False, lang, False)
+    except ConvtraceValueError:
+        return []
+    other = _maps_one_below_another(other, expected_shape)
+    if not (expected_shape and _fits(other.values.shape, tuple(expected_shape))) and (
+            answer is None or other.values.shape != answer.values.shape):
+        return []
+    other.notes = [AnswerNote(ANSWER_NOTE_THOUSANDS, {"token": found[0], "value": _thousands_value(found[0])})]
+    return [other]
 
 
 def _parse_clean(text: str, source: str, expected_shape, decimal_comma, lang: str, json: bool) -> Answer:
