@@ -22,6 +22,7 @@ from convtrace.messages.parsing import (
     BINARY_PDF,
     BINARY_PNG,
     BINARY_RENAME,
+    BINARY_SAVE_AS,
     BINARY_TIFF,
     BINARY_WEBP,
     BINARY_WHAT_WORKS,
@@ -215,8 +216,11 @@ def read_text_file(path: Path) -> str:
     kind = _binary_kind(data)
     if kind is not None:
         what, suffix = kind
-        raise ConvtraceValueError(NOT_TEXT_FILE, where=str(path), what=Term(what), hint=Term(
-            BINARY_RENAME, suffix=suffix) if suffix and path.suffix.lower() != suffix else Term(BINARY_WHAT_WORKS))
+        if suffix and path.suffix.lower() != suffix:
+            hint = Term(BINARY_RENAME, suffix=suffix)
+        else:
+            hint = Term(BINARY_SAVE_AS if what in (BINARY_ZIP, BINARY_PDF) else BINARY_WHAT_WORKS)
+        raise ConvtraceValueError(NOT_TEXT_FILE, where=str(path), what=Term(what), hint=hint)
     return decoded_text(data)
 
 

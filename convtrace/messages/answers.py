@@ -28,6 +28,10 @@ ANSWER_NOTE_NAN_BLANK = "answer_note_nan_blank"
 ANSWER_NOTE_BLANK_LINES = "answer_note_blank_lines"
 ANSWER_NOTE_STACKED_MAPS = "answer_note_stacked_maps"
 ANSWER_NOTE_THOUSANDS = "answer_note_thousands"
+ANSWER_NOTE_LABEL = "answer_note_label"
+ANSWER_NOTE_MARKDOWN = "answer_note_markdown"
+ANSWER_NOTE_PERCENT = "answer_note_percent"
+ANSWER_NOTE_PIPES = "answer_note_pipes"
 
 # Errors: an answer that cannot be read, and the real cause.
 ANSWER_EMPTY = "answer_empty"
@@ -126,6 +130,22 @@ MESSAGES: dict[str, dict[str, object]] = {
     ANSWER_NOTE_TABS: {
         "en": "read tabs as separators between cells (a spreadsheet paste)",
         "es": "se leyeron los tabuladores como separadores entre celdas (pegado de una hoja de cálculo)",
+    },
+    ANSWER_NOTE_LABEL: {
+        "en": "left out {text!r}: a label, not values",
+        "es": "se dejó fuera {text!r}: una etiqueta, no valores",
+    },
+    ANSWER_NOTE_MARKDOWN: {
+        "en": "read as a Markdown table ('|' between cells; its header and rule left out)",
+        "es": "se leyó como una tabla de Markdown ('|' entre celdas; su encabezado y su raya quedan fuera)",
+    },
+    ANSWER_NOTE_PERCENT: {
+        "en": "read '{token}' as {value} (a percentage)",
+        "es": "se leyó '{token}' como {value} (un porcentaje)",
+    },
+    ANSWER_NOTE_PIPES: {
+        "en": "read '|' as the end of a row",
+        "es": "se leyó '|' como el final de una fila",
     },
     ANSWER_NOTE_THOUSANDS: {
         "en": "read '{token}' as {value} (a thousands separator)",

@@ -16,6 +16,7 @@ EMPTY_ARGUMENT = "empty_argument"
 NOT_TEXT_FILE = "not_text_file"
 BINARY_RENAME = "binary_rename"
 BINARY_WHAT_WORKS = "binary_what_works"
+BINARY_SAVE_AS = "binary_save_as"
 BINARY_PNG = "binary_png"
 BINARY_JPEG = "binary_jpeg"
 BINARY_GIF = "binary_gif"
@@ -108,8 +109,12 @@ MESSAGES: dict[str, dict[str, object]] = {
     BINARY_TIFF: {"en": "a TIFF image", "es": "una imagen TIFF"},
     BINARY_WEBP: {"en": "a WebP image", "es": "una imagen WebP"},
     BINARY_NPY: {"en": "a NumPy array", "es": "un arreglo de NumPy"},
-    BINARY_ZIP: {"en": "a ZIP archive (an .xlsx or .docx is one)",
-                                                 "es": "un archivo ZIP (un .xlsx o .docx lo es)"},
+    BINARY_ZIP: {"en": "a ZIP archive (an .xlsx, .ods or .docx is one)",
+                 "es": "un archivo ZIP (un .xlsx, .ods o .docx lo es)"},
+    BINARY_SAVE_AS: {
+        "en": "save it as text — a spreadsheet with 'Save as CSV', a document as plain text (.txt) — and give that",
+        "es": "guárdalo como texto — una hoja de cálculo con 'Guardar como CSV', un documento como texto plano (.txt) — y da ese archivo",
+    },
     BINARY_PDF: {"en": "a PDF document", "es": "un documento PDF"},
     BINARY_DATA: {"en": "binary data", "es": "datos binarios"},
     NO_SUCH_FILE: {

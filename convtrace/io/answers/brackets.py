@@ -234,6 +234,9 @@ def _brackets(text: str, source: str, comma: bool, lines: list[str], expected_sh
     def row(cells: list[_Cell]) -> _Row:
         return _Row(cells, cells[0].line if cells else 1)
 
+    while depth > 3 and len(nested) == 1:  # a batch of one, as PyTorch prints it: (1, C, H, W)
+        nested, depth = nested[0], depth - 1
+
     if depth == 1:
         channels = [[row(nested)]]
     elif depth == 2:

@@ -21,6 +21,7 @@ from convtrace.io.answers.brackets import _ASSIGN, _brackets, looks_like_code
 from convtrace.io.answers.cells import _Reading, _shape_text, _where
 from convtrace.io.answers.commas import _comma_notes, _comma_style, _plain, may_have_decimal_commas
 from convtrace.io.answers.latex import _latex, looks_like_latex
+from convtrace.io.answers.tidy import tidied
 from convtrace.io.matrix import BLANK_MARKERS, looks_inline
 from convtrace.messages import Term
 from convtrace.messages.answers import (
@@ -94,6 +95,15 @@ def parse_answer_text(text: str, source: str, *, expected_shape: tuple[int, ...]
     """An answer written as text (any format of the module docstring), or an error naming the real cause."""
     _check_size(text, source)
     text = _clean(text)
+    tidy_notes: list[AnswerNote] = []
+    if not json and not looks_like_latex(text):
+        text, tidy_notes = tidied(text)
+    answer = _read_tidy(text, source, expected_shape, decimal_comma, lang, json)
+    answer.notes[:0] = tidy_notes
+    return answer
+
+
+def _read_tidy(text: str, source: str, expected_shape, decimal_comma, lang: str, json: bool) -> Answer:
     try:
         if not json and _BRACED.match(text) and not looks_like_latex(text) and not re.search(r"[&\\]", text):
             # read as brackets, one character for one: positions stay right
