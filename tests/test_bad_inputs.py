@@ -49,6 +49,8 @@ CLI_CASES: list[tuple[str, list[str], dict]] = [
     ("conv-missing-kernel-es", ["conv", "1 2; 3 4", "--lang", "es"], {"es": "falta la opción"}),
     ("conv-kernel-without-value", ["conv", "1 2; 3 4", "-k"], {}),
     ("conv-kernel-value-is-an-option", ["conv", "1 2; 3 4", "--kernel", "--trace"], {}),
+    ("check-kernel-and-pool", ["check", "1 2; 3 4", "-k", "1", "--pool", "max:2", "--answer", "1"], {}),
+    ("check-stdin-twice", ["check", "-", "-k", "1", "--answer", "-"], {}),
     ("quiz-seed-value-is-an-option-es", ["quiz", "--seed", "--lang", "es"], {"es": "necesita un valor"}),
     ("conv-extra-arguments", ["conv", "1", "2", "3", "-k", "1"], {}),
     ("conv-extra-arguments-es", ["conv", "1", "2", "-k", "1", "--lang", "es"], {"es": "de más"}),

@@ -751,7 +751,7 @@ def test_a_disk_full_while_encoding_is_a_write_failure(tmp_path, monkeypatch):
     plan = batch.BatchPlan(steps=(batch.KernelStep(SHARPEN, ConvSpec(padding="same")),))
     summary = batch.run(jobs, plan, workers=1)
     reasons = [o.reason for o in summary.outcomes]
-    assert len(reasons) == 2 and all("No space left" in r and "damaged" not in r for r in reasons)
+    assert len(reasons) == 2 and all("the disk is full" in r and "damaged" not in r for r in reasons)
     assert not any(out.rglob("*.png")) and not any(out.rglob(".convtrace-*"))
 
 

@@ -290,3 +290,19 @@ def test_maps_written_one_below_another_without_a_blank_line_are_the_maps(run, t
     assert result.exit_code == 0, result.output
     assert "read the 4 rows as the exercise's 2 maps of 2 rows" in result.output
     assert run("check", x, "--pool", "max:2", "--answer", "16 14; 8 6; 6 8; 14 16").exit_code == 1
+
+
+@pytest.mark.parametrize("args, words", [
+    (["check", "1 2; 3 4", "-k", "1", "--pool", "max:2", "--answer", "1"], "-k and --pool were both given"),
+    (["check", "-", "-k", "1", "--answer", "-"], "both read standard input"),
+])
+def test_exercises_asked_two_ways_at_once_say_which_two(run, args, words):
+    result = run(*args, input="1 2; 3 4\n")
+    assert result.exit_code == 2 and words in result.output
+
+
+def test_the_title_names_standard_input_and_shows_an_inline_answer_on_one_line(run):
+    inline = run("check", "1 2; 3 4", "-k", "1", "--answer", "1 2\n3 4")
+    assert inline.exit_code == 0 and inline.output.splitlines()[0] == "Checking 1 2; 3 4"
+    piped = run("check", "1 2; 3 4", "-k", "1", "--answer", "-", input="1 2\n3 4\n")
+    assert piped.exit_code == 0 and piped.output.splitlines()[0] == "Checking <stdin>"

@@ -6,6 +6,7 @@ one row per file, the report files) are in :mod:`convtrace.cli.check_class`.
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -57,8 +58,10 @@ from convtrace.errors import ConvtraceValueError
 from convtrace.messages import translate
 from convtrace.messages.answers import HELP_DECIMAL_COMMA, NOTE_PREFIX
 from convtrace.messages.grading import (
+    CHECK_KERNEL_OR_POOL,
     CHECK_NEEDS_EXERCISE,
     CHECK_NOTHING_GRADED,
+    CHECK_STDIN_TWICE,
     CHECK_TCONV_NEEDS_KERNEL,
     HELP_CHECK_BIAS,
     HELP_OUTPUT_PADDING_EX,
@@ -77,7 +80,7 @@ from convtrace.messages.help import (
     HELP_REPORT,
     HELP_TOL,
 )
-from convtrace.messages.options import ANSWER_FAILED
+from convtrace.messages.options import ANSWER_FAILED, SOURCE_STDIN
 from convtrace.messages.reports import (
     HELP_POINTS,
     HELP_REPORT_FORMAT,
@@ -177,6 +180,8 @@ def exercise_from_options(input, kernel, pool, key, spec_options: dict, kernels_
         spec = TConvSpec(stride=spec_options["stride"] or 1, padding=spec_options["padding"],
                          output_padding=spec_options["output_padding"], dilation=spec_options["dilation"])
         return Exercise(spec, read_input(input), load_kernel(kernel, kernels_dir))
+    if kernel is not None and pool is not None:
+        raise ConvtraceValueError(CHECK_KERNEL_OR_POOL)
     if input is None or (kernel is None) == (pool is None):
         raise ConvtraceValueError(CHECK_NEEDS_EXERCISE)
     x = read_input(input)
@@ -189,6 +194,14 @@ def exercise_from_options(input, kernel, pool, key, spec_options: dict, kernels_
     pooling = {k: v for k, v in spec_options.items()
                if k in ("stride", "padding", "dilation", "ceil_mode", "count_include_pad")}
     return Exercise(PoolSpec(size=size, mode=mode, **pooling), x)
+
+
+def shown_source(source: str, lang: str) -> str:
+    """The answer's name in a title: standard input by name, an inline answer of several lines on one."""
+    if source == "-":
+        return translate(SOURCE_STDIN, lang)
+    one = re.sub(r"\s*\n\s*", "; ", source.strip())
+    return one if len(one) <= 60 else one[:59] + "…"
 
 
 def report_form(report: Path, explicit: ReportFormat | None, lang: str) -> str:
@@ -246,6 +259,8 @@ def check(
         spec_options = {"padding": padding, "pad_mode": pad_mode, "pad_value": parse_number_option(pad_value, "--pad-value"), "stride": stride,
                         "dilation": dilation, "flip": flip, "ceil_mode": ceil, "count_include_pad": not exclude_pad,
                         "output_padding": output_padding}
+        if input == "-" and answer and "-" in answer:
+            raise ConvtraceValueError(CHECK_STDIN_TWICE)
         if key is not None and key.is_dir():
             exercise = KeyFolder(key)
         else:
@@ -269,7 +284,7 @@ def check(
                     say(f"{translate(NOTE_PREFIX, lang_code)}: {note}")
             if form is not None:
                 write_single_report(report, form, grade, score, source, lang_code, force)
-            show_grade(grade, source, format, lang_code, precision, score)
+            show_grade(grade, shown_source(source, lang_code), format, lang_code, precision, score)
             raise typer.Exit(0 if grade.all_correct else 1)
         if format == CheckFormat.gradescope or form == "gradescope":
             raise ConvtraceValueError(REPORT_GRADESCOPE_CLASS)

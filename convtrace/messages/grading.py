@@ -52,6 +52,8 @@ CHECK_SUMMARY = "check_summary"
 CHECK_NO_ANSWERS = "check_no_answers"
 CHECK_NOTHING_GRADED = "check_nothing_graded"
 CHECK_NEEDS_ANSWER = "check_needs_answer"
+CHECK_STDIN_TWICE = "check_stdin_twice"
+CHECK_KERNEL_OR_POOL = "check_kernel_or_pool"
 CHECK_NEEDS_EXERCISE = "check_needs_exercise"
 QUIZ_TITLE = "quiz_title"
 QUIZ_OUT_IS_FILE = "quiz_out_is_file"
@@ -255,6 +257,18 @@ MESSAGES: dict[str, dict[str, object]] = {
     CHECK_NEEDS_ANSWER: {
         "en": "give the student's answer with --answer FILE (or several, or --answers DIR)",
         "es": "da la respuesta del estudiante con --answer ARCHIVO (o varios, o --answers CARPETA)",
+    },
+    CHECK_STDIN_TWICE: {
+        "en": "INPUT and --answer both read standard input ('-'), which can be read only once; give one of "
+              "them as a file or inline",
+        "es": "ENTRADA y --answer leen ambos la entrada estándar ('-'), que solo se puede leer una vez; da uno "
+              "de los dos como archivo o en línea",
+    },
+    CHECK_KERNEL_OR_POOL: {
+        "en": "-k and --pool were both given, and one exercise is one of them; for a convolution then a "
+              "pooling, give --pipeline conv,maxpool:2",
+        "es": "se dieron -k y --pool, y un ejercicio es uno de los dos; para una convolución y luego un "
+              "pooling, da --pipeline conv,maxpool:2",
     },
     CHECK_NEEDS_EXERCISE: {
         "en": "say what was asked: INPUT with -k KERNEL or --pool MODE:SIZE, or an answer key with --key",
