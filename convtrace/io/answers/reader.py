@@ -99,7 +99,8 @@ def parse_answer_text(text: str, source: str, *, expected_shape: tuple[int, ...]
     if not json and not looks_like_latex(text):
         text, tidy_notes = tidied(text)
     answer = _read_tidy(text, source, expected_shape, decimal_comma, lang, json)
-    answer.notes[:0] = tidy_notes
+    for reading in (answer, *answer.alternatives):
+        reading.notes[:0] = tidy_notes
     return answer
 
 
