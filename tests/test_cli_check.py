@@ -306,3 +306,15 @@ def test_the_title_names_standard_input_and_shows_an_inline_answer_on_one_line(r
     assert inline.exit_code == 0 and inline.output.splitlines()[0] == "Checking 1 2; 3 4"
     piped = run("check", "1 2; 3 4", "-k", "1", "--answer", "-", input="1 2\n3 4\n")
     assert piped.exit_code == 0 and piped.output.splitlines()[0] == "Checking <stdin>"
+
+
+def test_an_exercise_whose_output_overflows_is_refused_not_graded_all_correct(run):
+    result = run("check", "1 2; 3 4", "-k", "1e308 1e308; 1e308 1e308", "--answer", "5")
+    assert result.exit_code == 2 and "overflows to infinity" in result.output
+
+
+def test_an_infinite_expected_value_agrees_only_with_itself():
+    from convtrace.grading.explain import _close
+
+    expected = np.array([np.inf, np.inf, -np.inf, 1.0])
+    assert _close(np.array([5.0, np.inf, np.inf, 1.0]), expected, 1e-6).tolist() == [False, True, False, True]

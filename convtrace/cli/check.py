@@ -58,6 +58,7 @@ from convtrace.errors import ConvtraceValueError
 from convtrace.messages import translate
 from convtrace.messages.answers import HELP_DECIMAL_COMMA, NOTE_PREFIX
 from convtrace.messages.grading import (
+    CHECK_EXPECTED_NOT_FINITE,
     CHECK_KERNEL_OR_POOL,
     CHECK_NEEDS_EXERCISE,
     CHECK_NOTHING_GRADED,
@@ -266,7 +267,11 @@ def check(
         else:
             exercise = exercise_from_options(input, kernel, pool, key, spec_options, kernels_dir, tconv=tconv,
                                              pipeline=pipeline, bias=bias)
-            exercise.expected()  # a bad exercise is a usage error, before any answer is read
+            import numpy as np
+
+            if not np.isfinite(np.asarray(exercise.expected(), dtype=np.float64)).all():
+                # a bad exercise is a usage error, before any answer is read; one that overflows cannot be graded
+                raise ConvtraceValueError(CHECK_EXPECTED_NOT_FINITE)
         form = report_form(report, report_format, lang_code) if report is not None else None
         entries = answer_entries(answer, answers, lang_code)
         if len(entries) == 1 and answers is None:

@@ -39,7 +39,8 @@ def _close(answer: np.ndarray, expected: np.ndarray, tol: float) -> np.ndarray:
     exp = expected.astype(np.float64)
     both_nan = np.isnan(answer) & np.isnan(exp)
     with np.errstate(invalid="ignore"):
-        return both_nan | (np.abs(answer - exp) <= tol + 1e-9 * np.maximum(1.0, np.abs(exp)))
+        near = np.isfinite(exp) & (np.abs(answer - exp) <= tol + 1e-9 * np.maximum(1.0, np.abs(exp)))
+    return both_nan | near | (answer == exp)  # an infinite value agrees only with itself
 
 
 

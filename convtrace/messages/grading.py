@@ -52,6 +52,7 @@ CHECK_SUMMARY = "check_summary"
 CHECK_NO_ANSWERS = "check_no_answers"
 CHECK_NOTHING_GRADED = "check_nothing_graded"
 CHECK_NEEDS_ANSWER = "check_needs_answer"
+CHECK_EXPECTED_NOT_FINITE = "check_expected_not_finite"
 CHECK_STDIN_TWICE = "check_stdin_twice"
 CHECK_KERNEL_OR_POOL = "check_kernel_or_pool"
 CHECK_NEEDS_EXERCISE = "check_needs_exercise"
@@ -257,6 +258,12 @@ MESSAGES: dict[str, dict[str, object]] = {
     CHECK_NEEDS_ANSWER: {
         "en": "give the student's answer with --answer FILE (or several, or --answers DIR)",
         "es": "da la respuesta del estudiante con --answer ARCHIVO (o varios, o --answers CARPETA)",
+    },
+    CHECK_EXPECTED_NOT_FINITE: {
+        "en": "the exercise's output overflows to infinity (or holds NaN), so no answer can be graded against it; "
+              "use smaller values in the input or the kernel",
+        "es": "la salida del ejercicio se desborda a infinito (o contiene NaN), así que ninguna respuesta se puede "
+              "calificar con ella; usa valores más pequeños en la entrada o el kernel",
     },
     CHECK_STDIN_TWICE: {
         "en": "INPUT and --answer both read standard input ('-'), which can be read only once; give one of "
