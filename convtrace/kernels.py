@@ -36,6 +36,7 @@ from convtrace.kernel import Kernel
 from convtrace.messages.parsing import (
     BAD_KERNEL_FILE,
     BAD_SCALE,
+    BAD_SCALE_RANGE,
     KERNELS_DIR_MISSING,
     UNKNOWN_KERNEL,
 )
@@ -55,9 +56,16 @@ def builtin_dir() -> Path:
 
 def _parse_scale(text: str, where: str) -> Fraction:
     try:
-        return Fraction(text.replace(" ", "").replace("\u2212", "-"))
+        scale = Fraction(text.replace(" ", "").replace("\u2212", "-"))
     except (ValueError, ZeroDivisionError):
         raise ConvtraceValueError(BAD_SCALE, where=where, value=text) from None
+    try:
+        size = abs(float(scale))
+    except OverflowError:
+        size = math.inf
+    if not 0 < size < math.inf or size < 1e-300:  # 0 zeroes every output; 1e400 is past any float
+        raise ConvtraceValueError(BAD_SCALE_RANGE, where=where, value=text)
+    return scale
 
 
 def kernel_from_parsed(parsed: ParsedMatrix, name: str) -> Kernel:

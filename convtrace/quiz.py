@@ -252,7 +252,7 @@ def parse_roster(text: str) -> list[str]:
     import csv
     import io
 
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # old Macs end lines with CR alone
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     delimiter = max((";", "\t", ","), key=first.count) if any(d in first for d in ";\t,") else ","

@@ -411,3 +411,48 @@ def test_an_option_whose_value_is_forgotten_is_named_not_the_next_option(run, ar
 ])
 def test_values_that_start_with_a_minus_are_still_values(run, args):
     assert run(*args).exit_code == 0
+
+
+@pytest.mark.parametrize("scale, words", [("1e400", "beyond what a number can hold"), ("0", "is zero")])
+def test_a_kernel_scale_of_zero_or_past_any_float_is_one_line(run, tmp_path, scale, words):
+    kernel = tmp_path / "k.txt"
+    kernel.write_text(f"# scale: {scale}\n1 1\n1 1\n")
+    result = run("conv", "1 2; 3 4", "-k", kernel)
+    assert result.exit_code == 2 and words in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_truncated_photo_in_the_gallery_is_one_line_in_spanish(run, tmp_path):
+    from PIL import Image
+
+    whole = tmp_path / "whole.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (120, 120, 3), dtype=np.uint8)).save(whole)
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(whole.read_bytes()[:whole.stat().st_size // 2])
+    result = run("gallery", cut, "-o", tmp_path / "g.png", "--lang", "es")
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {cut}: la imagen está dañada o truncada (el archivo termina antes de tiempo)"
+
+
+def test_a_roster_with_old_mac_line_endings_lists_its_students(run, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(b"name\rAna\rBob\r")
+    result = run("quiz", "--students", roster, "-o", tmp_path / "quiz")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "quiz").glob("key-*.json")) == ["key-ana.json", "key-bob.json"]
+
+
+def test_running_out_of_memory_past_the_checks_is_one_line(run, monkeypatch):
+    import convtrace.convolution as convolution
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(convolution, "conv2d", exhausted)
+    monkeypatch.setattr(convolution, "prepare_conv2d", exhausted)
+    result = run("conv", "1 2; 3 4", "-k", "1")
+    assert result.exit_code == 2 and "ran out of memory" in result.output
+
+
+def test_a_negative_network_seed_is_refused_as_usage(run):
+    result = run("net", "conv:1", "1 2; 3 4", "--seed", "-1")
+    assert result.exit_code == 2 and "--seed -1 is out of range" in result.output

@@ -59,6 +59,7 @@ from convtrace.messages.options import (
     COMPILING,
     ERROR_PREFIX,
     OS_ERROR,
+    OUT_OF_MEMORY,
     SOURCE_ARGUMENT,
     SOURCE_STDIN,
 )
@@ -332,6 +333,9 @@ def user_errors(lang: str, quiet: bool = False):
         if err.errno in (errno.EPIPE, None):  # a closed pipe is the caller's business; errno None: no file error
             raise
         say(one_line(f"{translate(ERROR_PREFIX, lang)}: {os_error_message(err, lang)}"))
+        raise typer.Exit(2) from None
+    except MemoryError:  # past the memory checks (CONVTRACE_MAX_MEMORY=unlimited on a smaller machine)
+        say(one_line(f"{translate(ERROR_PREFIX, lang)}: {translate(OUT_OF_MEMORY, lang)}"))
         raise typer.Exit(2) from None
 
 

@@ -47,7 +47,7 @@ class NetFormat(str, Enum):
 SpecArg = Annotated[Path, typer.Argument(help=h(HELP_NET_SPEC), metavar="SPEC", show_default=False)]
 NetTraceOpt = Annotated[str | None, typer.Option("--trace", "-t", help=h(HELP_NET_TRACE), metavar="LAYER[:I,J]",
                                                  show_default=False)]
-SeedOpt = Annotated[int | None, typer.Option("--seed", help=h(HELP_NET_SEED), show_default=False)]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help=h(HELP_NET_SEED), show_default=False)]
 NetFormatOpt = Annotated[NetFormat | None, typer.Option("--format", "-f", help=h(HELP_NET_FORMAT), case_sensitive=False,
                                                        show_default=False)]
 

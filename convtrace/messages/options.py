@@ -42,6 +42,7 @@ USAGE_QUOTE_MATRIX = "usage_quote_matrix"
 USAGE_OTHER = "usage_other"
 INTERRUPTED = "interrupted"
 OS_ERROR = "os_error"
+OUT_OF_MEMORY = "out_of_memory"
 OS_NOT_FOUND = "os_not_found"
 OS_PERMISSION = "os_permission"
 OS_IS_DIR = "os_is_dir"
@@ -209,6 +210,12 @@ MESSAGES: dict[str, dict[str, object]] = {
               "traza las celdas que elijas con --at I,J o menos con --max-steps, o quita --trace para obtener el resultado completo",
     },
     OS_ERROR: {"en": "{where}: {reason}", "es": "{where}: {reason}"},
+    OUT_OF_MEMORY: {
+        "en": "the machine ran out of memory for this; ask for less (a smaller input, padding or output), or "
+              "leave CONVTRACE_MAX_MEMORY unset so that sizes are checked before memory is taken",
+        "es": "la máquina se quedó sin memoria para esto; pide menos (una entrada, un relleno o una salida más "
+              "pequeños), o no definas CONVTRACE_MAX_MEMORY para que los tamaños se comprueben antes de tomar memoria",
+    },
     OS_NOT_FOUND: {"en": "no such file or folder; check the name", "es": "no existe el archivo o la carpeta; revisa el nombre"},
     OS_PERMISSION: {
         "en": "permission denied; check that you may read it (or write there)",

@@ -32,6 +32,7 @@ NPY_UNREADABLE = "npy_unreadable"
 IMAGE_UNREADABLE = "image_unreadable"
 IMAGE_BROKEN = "image_broken"
 IMAGE_BOMB = "image_bomb"
+BAD_SCALE_RANGE = "bad_scale_range"
 BAD_SCALE = "bad_scale"
 BAD_KERNEL_FILE = "bad_kernel_file"
 KERNELS_DIR_MISSING = "kernels_dir_missing"
@@ -148,6 +149,10 @@ MESSAGES: dict[str, dict[str, object]] = {
     IMAGE_BOMB: {
         "en": "{where}: the image is too large to open safely (a decompression bomb?)",
         "es": "{where}: la imagen es demasiado grande para abrirla con seguridad (¿una bomba de descompresión?)",
+    },
+    BAD_SCALE_RANGE: {
+        "en": "{where}: scale {value!r} is zero or beyond what a number can hold; write a nonzero scale such as 1/16",
+        "es": "{where}: la escala {value!r} es cero o va más allá de lo que cabe en un número; escribe una escala distinta de cero como 1/16",
     },
     BAD_SCALE: {
         "en": "{where}: scale {value!r} is not a number or fraction such as 1/16",

@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
-from convtrace.errors import ConvtraceValueError
+from convtrace.errors import ConvtraceValueError, os_reason
 from convtrace.messages import translate
+from convtrace.messages.parsing import IMAGE_BOMB, IMAGE_BROKEN
 from convtrace.messages.pictures import (
     GALLERY_CONVOLVED,
     GALLERY_FILTER,
@@ -55,8 +56,12 @@ def load_photo(path: Path, width: int = PHOTO_WIDTH) -> np.ndarray:
         with Image.open(path) as im:
             im.seek(0)
             img = im.convert("L") if im.mode in ("L", "LA", "1", "I", "I;16", "F") else im.convert("RGB")
-    except (UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ConvtraceValueError(IMAGE_BOMB, where=str(path)) from None
+    except (UnidentifiedImageError, ValueError, SyntaxError):
         raise ConvtraceValueError(GALLERY_NOT_IMAGE, where=str(path)) from None
+    except OSError as exc:  # a truncated or damaged file
+        raise ConvtraceValueError(IMAGE_BROKEN, where=str(path), reason=os_reason(exc)) from None
     if img.width > width:
         height = max(1, int(round(img.height * width / img.width)))
         img = img.resize((width, height), Image.Resampling.LANCZOS)
