@@ -190,3 +190,25 @@ def test_a_writer_function_that_fails_leaves_nothing(tmp_path):
     with pytest.raises(ValueError, match="encoder gave up"):
         write_atomic(tmp_path / "out.bin", half)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_input_of_the_command_is_never_written_over_even_with_force(run, tmp_path):
+    matrix = tmp_path / "m.txt"
+    matrix.write_text("1 2\n3 4\n")
+    result = run("conv", matrix, "-k", "1", "-o", matrix, "--force")
+    assert result.exit_code == 2 and "is one of this command's inputs" in result.output
+    assert matrix.read_text() == "1 2\n3 4\n"
+    link = tmp_path / "link.txt"
+    link.symlink_to(matrix)
+    assert run("conv", link, "-k", "1", "-o", matrix, "--force").exit_code == 2  # the same file by another name
+    assert matrix.read_text() == "1 2\n3 4\n"
+
+
+def test_a_class_report_never_replaces_a_students_answer(run, tmp_path):
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    (answers / "ana.txt").write_text("1 2\n3 4\n")
+    (answers / "bob.txt").write_text("1 2\n3 5\n")
+    result = run("check", "1 2; 3 4", "-k", "1", "--answers", answers, "--report", answers / "bob.txt", "--force")
+    assert result.exit_code == 2 and "inputs" in result.output
+    assert (answers / "bob.txt").read_text() == "1 2\n3 5\n"

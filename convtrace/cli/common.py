@@ -27,6 +27,7 @@ from typer.core import TyperCommand
 
 from convtrace.cli.trimmed import TrimmedLines as _TrimmedLines
 from convtrace.errors import ConvtraceError, os_reason
+from convtrace.io.inputs import inputs_protected
 from convtrace.messages import detect_lang, translate
 from convtrace.messages.help import (
     HELP_AT,
@@ -324,7 +325,7 @@ def user_errors(lang: str, quiet: bool = False):
     Inside it, the first real compilation of the engine is announced (see :func:`compile_notice`;
     ``quiet``: never)."""
     try:
-        with compile_notice(lang, quiet), without_blas_probe():
+        with compile_notice(lang, quiet), without_blas_probe(), inputs_protected():
             yield
     except ConvtraceError as err:
         say(one_line(f"{translate(ERROR_PREFIX, lang)}: {_named_sources(err.message(lang), lang)}"))

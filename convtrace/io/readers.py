@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from convtrace.errors import ConvtraceValueError, os_reason
+from convtrace.io.inputs import note_read
 from convtrace.io.matrix import ParsedMatrix, looks_inline, parse_matrix_text
 from convtrace.messages import Term
 from convtrace.messages.options import OS_NOT_ENOUGH_MEMORY
@@ -61,6 +62,7 @@ def opened_image(path: Path):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
+        note_read(path)
         with Image.open(path) as img:
             img.seek(0)
             img.load()
@@ -155,6 +157,7 @@ def read_npy(path: Path, where: str | None = None) -> np.ndarray:
     from convtrace.limits import check_parts
 
     where = str(path) if where is None else where
+    note_read(path)
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -209,6 +212,7 @@ def _binary_kind(data: bytes) -> tuple[str, str | None] | None:
 
 
 def read_text_file(path: Path) -> str:
+    note_read(path)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -24,7 +24,8 @@ import tempfile
 from pathlib import Path
 
 from convtrace.errors import ConvtraceValueError, os_reason
-from convtrace.messages.options import OUTPUT_EXISTS
+from convtrace.io.inputs import is_input
+from convtrace.messages.options import OUTPUT_EXISTS, OUTPUT_IS_INPUT
 from convtrace.messages.parsing import (
     OUTPUT_FOLDER_MISSING,
     OUTPUT_FOLDER_NOT_FOLDER,
@@ -91,6 +92,8 @@ def write_atomic(path: Path, data, *, overwrite: bool = False, prefix: str = TEM
     left behind.
     """
     path = Path(path)
+    if is_input(path):
+        raise ConvtraceValueError(OUTPUT_IS_INPUT, where=str(path))
     folder = path.parent if str(path.parent) else Path(".")
     _check_folder(folder, path)
     mode = _target_mode(path, overwrite)

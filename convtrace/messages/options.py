@@ -42,6 +42,7 @@ USAGE_QUOTE_MATRIX = "usage_quote_matrix"
 USAGE_OTHER = "usage_other"
 INTERRUPTED = "interrupted"
 OS_ERROR = "os_error"
+OUTPUT_IS_INPUT = "output_is_input"
 OUT_OF_MEMORY = "out_of_memory"
 OS_NOT_FOUND = "os_not_found"
 OS_PERMISSION = "os_permission"
@@ -210,6 +211,10 @@ MESSAGES: dict[str, dict[str, object]] = {
               "traza las celdas que elijas con --at I,J o menos con --max-steps, o quita --trace para obtener el resultado completo",
     },
     OS_ERROR: {"en": "{where}: {reason}", "es": "{where}: {reason}"},
+    OUTPUT_IS_INPUT: {
+        "en": "{where}: is one of this command's inputs and is never written over, --force or not; name another file",
+        "es": "{where}: es una de las entradas de esta orden y nunca se sobrescribe, con --force o sin él; indica otro archivo",
+    },
     OUT_OF_MEMORY: {
         "en": "the machine ran out of memory for this; ask for less (a smaller input, padding or output), or "
               "leave CONVTRACE_MAX_MEMORY unset so that sizes are checked before memory is taken",
