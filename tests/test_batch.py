@@ -809,3 +809,21 @@ def test_a_jpeg_batch_names_the_images_whose_transparency_it_could_not_keep(run,
     assert kept.exit_code == 0 and "transparency" not in kept.output
     with Image.open(tmp_path / "png" / "b.png") as img:
         assert img.mode == "RGBA"
+
+
+@pytest.mark.parametrize("dry", [False, True])
+def test_two_images_that_would_be_written_to_one_file_are_refused_before_anything_is_written(run, tmp_path, dry):
+    from PIL import Image
+
+    source = tmp_path / "in"
+    source.mkdir()
+    pixels = np.random.default_rng(0).integers(0, 255, (12, 12, 3), dtype=np.uint8)
+    for name in ("a.png", "a.jpg", "b.png"):
+        Image.fromarray(pixels).save(source / name)
+    out = tmp_path / "out"
+    result = run("batch", source, out, "-k", "sharpen", "--format", "png", *(["--dry-run"] if dry else []))
+    assert result.exit_code == 2
+    assert f"{source / 'a.jpg'} and {source / 'a.png'} would both be written as {out / 'a.png'}" in result.output
+    assert not out.exists()
+    assert run("batch", source, out, "-k", "sharpen").exit_code == 0  # each keeping its own format
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.jpg", "a.png", "b.png"]

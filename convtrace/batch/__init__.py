@@ -28,6 +28,7 @@ from __future__ import annotations
 from convtrace.batch.folders import (
     _inside,
     _nearest_existing,
+    check_distinct_targets,
     check_folders,
     find_images,
     prepare_out,
@@ -95,5 +96,5 @@ __all__ = [
     "_nearest_existing", "_outcome",
     "check_folders", "check_manifest", "check_plan", "check_record", "decode", "encode", "filter_pixels",
     "find_images", "manifest_text", "plan_settings", "prepare_out", "process", "render", "run",
-    "settings_changes", "shown", "target_for", "temp_prefix", "to_pixels", "write_manifest",
+    "settings_changes", "shown", "target_for", "check_distinct_targets", "temp_prefix", "to_pixels", "write_manifest",
 ]

@@ -27,6 +27,7 @@ from convtrace.messages.batch import (
     BATCH_OUT_NOT_WRITABLE,
     BATCH_REASON_FOLDER,
     BATCH_SAME_DIR,
+    BATCH_SAME_TARGET,
 )
 
 # ----------------------------------------------------------------------------- finding the work
@@ -127,3 +128,15 @@ def target_for(rel: Path, out_dir: Path, out_format: str) -> Path:
     if out_format in FORMAT_SUFFIX:
         target = target.with_suffix(FORMAT_SUFFIX[out_format])
     return target
+
+
+def check_distinct_targets(jobs) -> None:
+    """Refuse, before anything is written, two images that would be written to one file
+    (``a.png`` and ``a.jpg`` with ``--format png``): one would be skipped as "already there"."""
+    first: dict[str, object] = {}
+    for source, target in jobs:
+        key = str(target)
+        if key in first:
+            raise ConvtraceValueError(BATCH_SAME_TARGET, first=shown(first[key]), second=shown(source),
+                                      target=shown(target))
+        first[key] = source

@@ -196,11 +196,12 @@ def on_this_machine(batching, in_dir, out_dir, plan, recursive, pattern, out_for
     if not found and not folder_errors:
         raise ConvtraceValueError(BATCH_NO_IMAGES, where=batching.shown(in_dir),
                                   pattern=f" ({batching.shown(pattern)})" if pattern else "")
+    jobs = [(src, batching.target_for(rel, out_dir, out_format)) for src, rel in found]
+    batching.check_distinct_targets(jobs)
     record = batching.check_manifest(out_dir, plan) if out_dir.is_dir() else True
     batching.prepare_out(out_dir, dry_run)
     if record and not dry_run:
         batching.write_manifest(out_dir, plan)
-    jobs = [(src, batching.target_for(rel, out_dir, out_format)) for src, rel in found]
     runner = lambda advance: batching.run(jobs, plan, workers, progress=advance, dry_run=dry_run,  # noqa: E731
                                           forbidden=in_dir.resolve())
     return run_with_progress(runner, len(jobs), dry_run, quiet, lang), folder_errors, ignored
@@ -239,6 +240,7 @@ def on_cluster(batching, in_arg, out_arg, plan, recursive, pattern, out_format, 
         jobs = [(src, cluster.url_target(str(rel), str(out_dir), out_format)) for src, rel in found]
     else:
         jobs = [(src, batching.target_for(rel, out_dir, out_format)) for src, rel in found]
+    batching.check_distinct_targets(jobs)
     if dry_run:
         if urls:
             cluster.prepare_url_out(str(out_dir), plan, dry_run=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 BATCH_NO_INPUT_DIR = "batch_no_input_dir"
 BATCH_OUT_NOT_DIR = "batch_out_not_dir"
 BATCH_SAME_DIR = "batch_same_dir"
+BATCH_SAME_TARGET = "batch_same_target"
 BATCH_NESTED_DIR = "batch_nested_dir"
 BATCH_NEEDS_STEP = "batch_needs_step"
 BATCH_NO_IMAGES = "batch_no_images"
@@ -50,6 +51,12 @@ MESSAGES: dict[str, dict[str, object]] = {
     BATCH_OUT_NOT_DIR: {
         "en": "{where}: exists and is not a folder; OUT must be a folder (it is created if missing)",
         "es": "{where}: existe y no es una carpeta; OUT debe ser una carpeta (se crea si no existe)",
+    },
+    BATCH_SAME_TARGET: {
+        "en": "{first} and {second} would both be written as {target}, and one would be lost; rename one of them, "
+              "or keep each image's own format (leave out --format)",
+        "es": "{first} y {second} se escribirían ambos como {target}, y uno se perdería; cambia el nombre de uno, "
+              "o conserva el formato de cada imagen (quita --format)",
     },
     BATCH_SAME_DIR: {
         "en": "{where}: OUT is the input folder; choose another folder so no original is overwritten",
