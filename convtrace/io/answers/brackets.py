@@ -85,9 +85,10 @@ def _strip_code(text: str, source: str) -> tuple[str, str | None]:
         end = text.rfind(">")
         text = _blank_out(_blank_out(text, end, end + 1), 0, tf.end())
         kind = ANSWER_NOTE_TF_TENSOR
-    wrapper = _WRAPPER.match(text) or _TENSOR.match(text)
+    tensor = _TENSOR.match(text)
+    wrapper = _WRAPPER.match(text) or tensor
     if wrapper:
-        kind = kind or (ANSWER_NOTE_TENSOR if _TENSOR.match(text) else ANSWER_NOTE_NUMPY)
+        kind = kind or (ANSWER_NOTE_TENSOR if tensor else ANSWER_NOTE_NUMPY)
         text = _blank_out(text, 0, wrapper.end())
         close = text.rfind(")")
         last = text.rfind("]")
@@ -190,11 +191,9 @@ def _bracket_parse(tokens: list[_Tok], source: str):
             break
         pos = k
         more.append(parse_list(1))
-    if len(more) > 1:
+    stacked = len(more) > 1
+    if stacked:
         result, matlab = more, False
-        stacked = True
-    else:
-        stacked = False
     for tok in tokens[pos:]:
         if tok.text == "]":
             raise ConvtraceValueError(ANSWER_UNOPENED, where=_where(source, tok.line, tok.col), bracket="]")

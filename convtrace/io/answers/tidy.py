@@ -93,9 +93,8 @@ def tidied(text: str) -> tuple[str, list[AnswerNote]]:
             notes.append(AnswerNote(ANSWER_NOTE_PIPES))
             lines = [line.replace("|", ";") for line in lines]
     tidy = "\n".join(lines)
-    percents = _PERCENT.findall(tidy)
-    if percents:
-        notes.append(AnswerNote(ANSWER_NOTE_PERCENT, {"token": percents[0] + "%",
-                                                      "value": _percent_value(_PERCENT.search(tidy))}))
+    first = _PERCENT.search(tidy)
+    if first:
+        notes.append(AnswerNote(ANSWER_NOTE_PERCENT, {"token": first.group(0), "value": _percent_value(first)}))
         tidy = _PERCENT.sub(_percent_value, tidy)
     return tidy, notes
