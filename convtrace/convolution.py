@@ -10,6 +10,7 @@ exact scale, which the bulk and traced paths share.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -36,7 +37,7 @@ from convtrace.arrays import (
     resolve_device,
 )
 from convtrace.errors import ConvtraceValueError
-from convtrace.limits import INT64_MAX, check_parts, check_work
+from convtrace.limits import INT64_MAX, check_parts, check_work, parts_bytes
 from convtrace.messages import Term
 from convtrace.messages.arrays import (
     AXIS_COLS,
@@ -124,6 +125,13 @@ class Conv2d:
     #: 8-bit image whose sums provably fit it (sharpen, Sobel …), from the dtypes; None: ``dtype``.
     sum_dtype: np.dtype | None = None
 
+    @classmethod
+    def _of(cls, **fields) -> Conv2d:
+        """One made from all its fields at once (a frozen dataclass's ``__init__`` sets them one by one)."""
+        op = object.__new__(cls)
+        op.__dict__.update(fields)
+        return op
+
     @cached_property
     def x(self) -> np.ndarray:
         """(C, H, W): the whole input in the compute dtype, contiguous; made when first needed (``run()``,
@@ -184,6 +192,8 @@ class Conv2d:
         return self.dtype if self.scale == 1 or self.dtype.kind == "f" else np.dtype(np.float64)
 
     def _device(self, device: str) -> str:
+        if device == "cpu":
+            return device
         outputs = self.rows.size * self.cols.size * self.weights.shape[0]
         moved = (self.source3.size + outputs) * self.dtype.itemsize
         return resolve_device(device, outputs * self.weights[0].size, moved)
@@ -373,6 +383,7 @@ class ConvTrace(TraceData):
 
 
 _PART_TERMS = (Term(PART_INPUT), Term(PART_WEIGHTS), Term(PART_MAPS), Term(PART_OUTPUT))
+_WHAT_CONV, _HINT_CONV = Term(WHAT_CONV), Term(HINT_CONV)
 
 
 def conv_memory_parts(x_shape, w_shape, pads, out_shape, itemsize: int) -> list:
@@ -412,7 +423,6 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
     ``channel_names`` (e.g. ``("R", "G", "B")``) only labels the input's channels in traces.
     ``dtype``: see :func:`conv2d`.
     """
-    asked_dtype = dtype  # the name is the compute dtype's below
     spec = make_spec(ConvSpec, spec, **options)
     if isinstance(kernel, str):  # a library name: "sharpen", "gaussian-3", "enfocar" …
         from convtrace.kernel import named_kernel
@@ -423,45 +433,16 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
     wa = as_numeric_array(kernel, WHAT_KERNEL)
     check_finite(wa, WHAT_KERNEL)
     x3 = as_channels(xa, WHAT_INPUT)
-    channels, height, width = x3.shape
-
-    if wa.ndim == 1:
-        wa = wa[None, :]
-    if wa.ndim == 2:  # each channel filtered on its own
-        w4 = wa[None, None] if channels == 1 else np.broadcast_to(wa, (channels, 1) + wa.shape)
-        groups, squeeze = channels, xa.ndim < 3
-    elif wa.ndim in (3, 4):
-        w4 = wa[None] if wa.ndim == 3 else wa
-        if w4.shape[1] != channels:
-            raise ConvtraceValueError(CHANNEL_MISMATCH, kc=w4.shape[1], c=channels)
-        groups, squeeze = 1, wa.ndim == 3
+    shape = _conv_shape(x3.shape, xa.ndim, wa.shape, xa.dtype, wa.dtype, spec)
+    check_parts(_WHAT_CONV, shape.memory_parts, _HINT_CONV, need=shape.memory_need)
+    check_work(shape.work, _WHAT_CONV, _HINT_CONV)
+    if wa.ndim < 3:  # each channel filtered on its own
+        wa = wa.reshape(wa.shape[-2:] if wa.ndim == 2 else (1, wa.shape[0]))
+        w4 = wa[None, None] if shape.groups == 1 else np.broadcast_to(wa, (shape.groups, 1) + wa.shape)
     else:
-        raise ConvtraceValueError(BAD_NDIM, what=WHAT_KERNEL, ndim=wa.ndim, shape=wa.shape,
-                                  expected="(kh, kw), (C, kh, kw) or (F, C, kh, kw)")
-    kh, kw = w4.shape[2], w4.shape[3]
+        w4 = wa[None] if wa.ndim == 3 else wa
 
-    stride, dilation = spec.stride, spec.dilation
-    pads = resolved_padding(spec.padding, (int(height), int(width)), (int(kh), int(kw)), stride, dilation)
-    rows = size_arithmetic(height, kh, pads[0], pads[1], stride[0], dilation[0])
-    cols = size_arithmetic(width, kw, pads[2], pads[3], stride[1], dilation[1])
-    if rows.size < 1 or cols.size < 1:
-        raise ConvtraceValueError(
-            KERNEL_TOO_LARGE, kernel=kernel_extent_text(kh, kw, dilation),
-            padded=f"{height + pads[0] + pads[1]}×{width + pads[2] + pads[3]}",
-        )
-    if spec.pad_mode == "reflect":
-        for pad_amount, n, axis in ((max(pads[:2]), height, AXIS_ROWS), (max(pads[2:]), width, AXIS_COLS)):
-            if pad_amount >= n:
-                raise ConvtraceValueError(REFLECT_TOO_LARGE, pad=pad_amount, n=n, axis=Term(axis),
-                                          limit=n - 1)
-
-    dtype = compute_dtype(xa, wa, spec.constant)
-    sum_dtype = None
-    n_filters, group_width = w4.shape[0], w4.shape[1]
-    out_shape = (n_filters, rows.size, cols.size)
-    check_parts(Term(WHAT_CONV), conv_memory_parts(x3.shape, w4.shape, pads, out_shape, dtype.itemsize),
-                Term(HINT_CONV))
-    check_work(n_filters * rows.size * cols.size * group_width * kh * kw, Term(WHAT_CONV), Term(HINT_CONV))
+    dtype_asked, dtype, sum_dtype = dtype, shape.dtype, None
     if dtype.kind == "i":
         bound = dtype_sum_bound(xa.dtype, w4, spec.constant) if INT32_PATH else None  # from the dtypes
         if bound is not None and bound[0] <= INT32_LIMIT:  # no scan of the pixels
@@ -475,18 +456,76 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
                     raise ConvtraceValueError(CONV_INT_OVERFLOW, bound=bound, xmax=xmax, wsum=wsum, max=INT64_MAX)
                 # A scaled kernel's answer is a float anyway: sum in float64 rather than wrap.
                 dtype = np.dtype(np.float64)
-    _check_pad_value(spec.constant, dtype)
-    result_dtype = None if asked_dtype is None else _result_dtype(asked_dtype, dtype, xa.dtype, x3, w4,
+        _check_pad_value(spec.constant, dtype)
+    result_dtype = None if dtype_asked is None else _result_dtype(dtype_asked, dtype, xa.dtype, x3, w4,
                                                                    spec.constant, scale)
     weights = w4[:, :, ::-1, ::-1] if spec.flip else w4
-    return Conv2d(
+    return Conv2d._of(
         spec=spec, source3=x3, dtype=dtype,
         weights=np.ascontiguousarray(weights, dtype=dtype),
-        groups=groups, pads=pads, scale=scale, squeeze=squeeze, rows=rows, cols=cols,
-        source_input=x, source_kernel=kernel,
+        groups=shape.groups, pads=shape.pads, scale=scale, squeeze=shape.squeeze, rows=shape.rows,
+        cols=shape.cols, source_input=x, source_kernel=kernel,
         channel_names=None if channel_names is None else tuple(str(n) for n in channel_names),
         result_dtype=result_dtype, sum_dtype=sum_dtype,
     )
+
+
+@dataclass(frozen=True)
+class _ConvShape:
+    """What a convolution's shapes, dtypes and settings decide, whatever the values."""
+
+    groups: int
+    squeeze: bool
+    pads: tuple[int, int, int, int]
+    rows: SizeArithmetic
+    cols: SizeArithmetic
+    dtype: np.dtype                # the compute dtype before an integer input's bounds narrow it
+    memory_parts: list
+    memory_need: int               # the parts' bytes
+    work: int
+
+
+@functools.lru_cache(maxsize=64)
+def _conv_shape(x3_shape, x_ndim, w_shape, x_dtype, w_dtype, spec: ConvSpec) -> _ConvShape:
+    """Checks and arithmetic made once per shape: a loop over frames or same-sized images repeats
+    only the checks of values (the kernel's, the memory limit's), about half a small call's time."""
+    channels, height, width = x3_shape
+    w_ndim = len(w_shape)
+    if w_ndim in (1, 2):  # a row (1×kw), or a kernel filtering each channel on its own
+        kh, kw = w_shape if w_ndim == 2 else (1, w_shape[0])
+        w4_shape, groups, squeeze = (channels, 1, kh, kw), channels, x_ndim < 3
+    elif w_ndim in (3, 4):
+        w4_shape = (1,) + w_shape if w_ndim == 3 else w_shape
+        if w4_shape[1] != channels:
+            raise ConvtraceValueError(CHANNEL_MISMATCH, kc=w4_shape[1], c=channels)
+        groups, squeeze = 1, w_ndim == 3
+    else:
+        raise ConvtraceValueError(BAD_NDIM, what=WHAT_KERNEL, ndim=w_ndim, shape=w_shape,
+                                  expected="(kh, kw), (C, kh, kw) or (F, C, kh, kw)")
+    n_filters, group_width, kh, kw = (int(v) for v in w4_shape)
+
+    stride, dilation = spec.stride, spec.dilation
+    pads = resolved_padding(spec.padding, (int(height), int(width)), (kh, kw), stride, dilation)
+    rows = size_arithmetic(height, kh, pads[0], pads[1], stride[0], dilation[0])
+    cols = size_arithmetic(width, kw, pads[2], pads[3], stride[1], dilation[1])
+    if rows.size < 1 or cols.size < 1:
+        raise ConvtraceValueError(
+            KERNEL_TOO_LARGE, kernel=kernel_extent_text(kh, kw, dilation),
+            padded=f"{height + pads[0] + pads[1]}×{width + pads[2] + pads[3]}",
+        )
+    if spec.pad_mode == "reflect":
+        for pad_amount, n, axis in ((max(pads[:2]), height, AXIS_ROWS), (max(pads[2:]), width, AXIS_COLS)):
+            if pad_amount >= n:
+                raise ConvtraceValueError(REFLECT_TOO_LARGE, pad=pad_amount, n=n, axis=Term(axis),
+                                          limit=n - 1)
+
+    dtype = compute_dtype(np.empty(0, x_dtype), np.empty(0, w_dtype), spec.constant)
+    if dtype.kind != "i":  # an integer input's own dtype decides, after its bounds (see prepare_conv2d)
+        _check_pad_value(spec.constant, dtype)
+    out_shape = (n_filters, rows.size, cols.size)
+    parts = conv_memory_parts(x3_shape, w4_shape, pads, out_shape, dtype.itemsize)
+    return _ConvShape(groups=groups, squeeze=squeeze, pads=pads, rows=rows, cols=cols, dtype=dtype,
+                      memory_parts=parts, memory_need=parts_bytes(parts), work=n_filters * rows.size * cols.size * group_width * kh * kw)
 
 
 #: The narrower exact result a caller may ask for, and the largest |sum| it holds.

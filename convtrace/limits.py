@@ -129,17 +129,24 @@ def shape_text(shape: Iterable[int]) -> str:
     return "×".join(str(int(v)) for v in shape)
 
 
+def parts_bytes(parts: list[tuple[str, tuple[int, ...], int]]) -> int:
+    """The bytes of the allocations ``parts`` together (see :func:`check_parts`)."""
+    return sum(math.prod(map(int, shape)) * int(itemsize) for _, shape, itemsize in parts)
+
+
 def check_parts(what: str, parts: list[tuple[str, tuple[int, ...], int]], hint: str | None = None,
-                environ=None) -> int:
+                environ=None, need: int | None = None) -> int:
     """Refuse when the allocations ``parts`` together exceed the memory limit; returns their bytes.
 
     Each part is (name, shape, itemsize); ``what`` and ``hint`` are text or
-    :class:`~convtrace.messages.Term` s, as in every message.
+    :class:`~convtrace.messages.Term` s, as in every message.  ``need``: their
+    :func:`parts_bytes`, when the caller has it already.
     """
-    sizes = [math.prod(map(int, shape)) * int(itemsize) for _, shape, itemsize in parts]
-    need = sum(sizes)
+    if need is None:
+        need = parts_bytes(parts)
     limit = max_memory(environ)
     if limit is not None and need > limit:
+        sizes = [math.prod(map(int, shape)) * int(itemsize) for _, shape, itemsize in parts]
         name, shape, _ = parts[max(range(len(parts)), key=sizes.__getitem__)]
         raise ConvtraceValueError(MEMORY_LIMIT, what=what, need=format_bytes(need), limit=format_bytes(limit),
                                   part=name, shape=shape_text(shape),

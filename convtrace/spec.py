@@ -234,14 +234,24 @@ def make_spec(cls, spec=None, **options):
     return spec.replace(**options)
 
 
+#: Option values whose type and value make a key as they are (no tuple whose items need their types).
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def _options_key(options: dict) -> tuple | None:
     """The options as a cache key that tells 1, 1.0 and True apart, or None when a value is unhashable."""
+    types = tuple(map(type, options.values()))
+    if _SCALAR_TYPES.issuperset(types):  # the common case, without sorting or a call per value
+        return (_SCALARS_KEY, tuple(options), tuple(options.values()), types)
     try:
         key = tuple(sorted((name, _typed(value)) for name, value in options.items()))
         hash(key)
     except TypeError:
         return None
     return key
+
+
+_SCALARS_KEY = "scalars"  # marks a key of _options_key's common case (a typed key starts with a tuple)
 
 
 def _typed(value):
@@ -253,7 +263,10 @@ def _typed(value):
 @functools.lru_cache(maxsize=64)
 def _spec_from_options(cls, key: tuple):
     """Specs are immutable: a loop over images with the same keywords parses them once (15 µs a call)."""
-    options = {name: _untyped(value) for name, value in key}
+    if key[0] is _SCALARS_KEY:
+        options = dict(zip(key[1], key[2], strict=True))
+    else:
+        options = {name: _untyped(value) for name, value in key}
     _check_fields(cls, options, "options")
     return cls(**options)
 

@@ -264,3 +264,41 @@ def test_bad_out_is_refused(make_out):
     op = prepare_conv2d(x, "sharpen", padding="same")
     with pytest.raises(ConvtraceValueError, match="out="):
         op.run(out=make_out(op.out_shape, op.out_dtype, x))
+
+
+def test_a_second_call_of_the_same_shapes_checks_the_values_and_limits_again(monkeypatch):
+    """What depends on shapes alone is worked out once per shape; values and limits are checked every call."""
+    x = np.arange(4096, dtype=np.float64).reshape(64, 64)  # 32 KiB
+    kernel = np.ones((3, 3))
+    np.testing.assert_array_equal(conv2d(x, kernel, padding=1), naive.correlate(x, kernel, (1, 1, 1, 1)))
+    with pytest.raises(ConvtraceValueError, match="not a finite number|inf|nan"):
+        conv2d(x, np.where(np.eye(3) > 0, np.inf, 1.0), padding=1)
+    monkeypatch.setenv("CONVTRACE_MAX_MEMORY", "1K")
+    with pytest.raises(ConvtraceValueError, match="CONVTRACE_MAX_MEMORY"):
+        conv2d(x, kernel, padding=1)
+    monkeypatch.delenv("CONVTRACE_MAX_MEMORY")
+    monkeypatch.setenv("CONVTRACE_MAX_WORK", "10")
+    with pytest.raises(ConvtraceValueError, match="CONVTRACE_MAX_WORK"):
+        conv2d(x, kernel, padding=1)
+    monkeypatch.delenv("CONVTRACE_MAX_WORK")
+    small = np.full((6, 6), 3, dtype=np.int64)
+    assert conv2d(small, np.ones((3, 3), dtype=np.int64))[0, 0] == 27
+    with pytest.raises(ConvtraceValueError, match="beyond what 64-bit integers hold"):
+        conv2d(np.full((6, 6), 2**62, dtype=np.int64), np.ones((3, 3), dtype=np.int64))
+
+
+def test_settings_spelled_alike_but_typed_apart_stay_apart():
+    """1 and True are equal in Python; a flip of 1 is refused however often flip=True was asked for."""
+    x = np.arange(16.0).reshape(4, 4)
+    assert conv2d(x, np.eye(2), flip=True).shape == (3, 3)
+    with pytest.raises(ConvtraceValueError, match="flip must be True or False"):
+        conv2d(x, np.eye(2), flip=1)
+    np.testing.assert_array_equal(conv2d(x, np.eye(2), padding=1.0), conv2d(x, np.eye(2), padding=1))
+
+
+def test_a_prepared_convolution_has_every_field():
+    import dataclasses
+
+    op = prepare_conv2d(np.ones((5, 5), dtype=np.uint8), "sharpen", padding="same")
+    assert {f.name for f in dataclasses.fields(op)} <= set(vars(op))
+    assert op.sum_dtype == np.int16 and op.dtype == np.int32
