@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -220,6 +221,47 @@ def test_a_bad_scheduler_address_is_one_line(run, tmp_path, address):
     result = run("batch", src, tmp_path / "out", "-k", "sharpen", "--scheduler", address)
     assert result.exit_code == 2 and "not a scheduler address" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("address", "why"), [
+    ("foo://head:8786", "no protocol 'foo'"),
+    ("udp://head:8786", "no protocol 'udp'"),
+    ("tcp://", "no port"),
+    ("head", "no port"),
+    ("tcp://head:http", "the port 'http' is not a number"),
+    ("tcp://head:0", "the port '0' is not a number"),
+    ("tcp://head:70000", "not a number from 1 to 65535"),
+    ("tcp://:8786", "no host"),
+    (":::", "IPv6 address goes in brackets"),
+    ("tcp://[::1", "IPv6 address goes in brackets"),
+    ("inproc://192.0.2.1/1/1", "only from inside the program"),
+    ("tls://head:8786", "needs certificates"),
+])
+def test_an_address_dask_cannot_use_is_refused_at_once(run, tmp_path, address, why):
+    """Refused before any client exists: one made for such an address fails only after its timeout,
+    and prints a traceback while the program exits."""
+    src = many_images(tmp_path / "in", count=1, side=8)
+    started = time.monotonic()
+    result = run("batch", src, tmp_path / "out", "-k", "sharpen", "--scheduler", address)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and why in lines[0] and "tcp://HOST:PORT" in lines[0]
+    assert time.monotonic() - started < 5
+    assert not (tmp_path / "out").exists()
+
+
+def test_addresses_dask_can_use_pass_the_check():
+    for address in ("tcp://head:8786", "head:8786", "localhost:8786", "tcp://[::1]:8786", "ws://head:8786",
+                    "TCP://10.0.0.5:8786", "local", "local:3"):
+        assert cluster.parse_scheduler(address)[0] in ("local", "remote")
+
+
+def test_a_mistyped_local_cluster_is_shown_as_typed(run, tmp_path):
+    """Rich would show ':-1:' as an emoji: what the user typed is printed as it is."""
+    src = many_images(tmp_path / "in", count=1, side=8)
+    for address in ("local:-1", "local:smile:"):
+        result = run("batch", src, tmp_path / "out", "-k", "sharpen", "--scheduler", address)
+        assert result.exit_code == 2 and f"--scheduler {address}: not a scheduler address" in result.output
 
 
 def test_other_settings_are_refused_before_connecting(run, tmp_path):

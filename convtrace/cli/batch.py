@@ -342,7 +342,7 @@ def report(summary, dry_run, quiet, json_summary, lang):
     if dry_run:
         from rich.console import Console
 
-        out = Console(highlight=False, soft_wrap=True)
+        out = Console(highlight=False, soft_wrap=True, emoji=False)
         for outcome in summary.outcomes:
             if outcome.status == "planned":
                 out.print(f"{shown(outcome.source)} → {shown(outcome.target)}", markup=False)

@@ -180,7 +180,7 @@ def language(lang: Lang | None) -> str:
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 #: Consoles showing a live display (batch's progress bar): a line said meanwhile goes above it.
@@ -350,10 +350,10 @@ def _named_sources(message: str, lang: str) -> str:
 
 def console(file=None) -> Console:
     """Rich console for results; piped output is not cut to 80 columns and has no trailing padding."""
-    out = Console(file=file, highlight=False)
+    out = Console(file=file, highlight=False, emoji=False)
     if not out.is_terminal:
         width = None if "COLUMNS" in os.environ else 160
-        out = Console(file=_TrimmedLines(file or sys.stdout), highlight=False, width=width)
+        out = Console(file=_TrimmedLines(file or sys.stdout), highlight=False, width=width, emoji=False)
     return out
 
 

@@ -114,7 +114,7 @@ def _console(highlighter, file=None) -> Console:
         os.environ.get("PY_COLORS") else None
     if os.environ.get("_TYPER_FORCE_DISABLE_TERMINAL"):
         force = False
-    console = Console(theme=Theme(_THEME), highlighter=highlighter, color_system="auto", force_terminal=force,
+    console = Console(theme=Theme(_THEME), highlighter=highlighter, color_system="auto", force_terminal=force, emoji=False,
                       width=int(width) if width else None, file=file)
     if not console.is_terminal:
         console.file = TrimmedLines(console.file)

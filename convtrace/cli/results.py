@@ -217,7 +217,7 @@ def show_operation(operation, *, trace_wanted: bool, at, max_steps: int, fmt: Ou
             console().print(renderable)
             return
         buffer = io.StringIO()
-        Console(file=buffer, width=120, color_system=None, highlight=False).print(renderable)
+        Console(file=buffer, width=120, color_system=None, highlight=False, emoji=False).print(renderable)
         text = "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
     elif fmt == OutFormat.json:
         text = export.to_json(export.result_document(operation, output, trace))

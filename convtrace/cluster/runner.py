@@ -35,13 +35,22 @@ from convtrace.cluster.storage import (
     url_fs,
 )
 from convtrace.errors import ConvtraceValueError
+from convtrace.messages import Term
 from convtrace.messages.batch import (
     BATCH_BAD_SCHEDULER,
+    BATCH_BAD_SCHEDULER_ADDRESS,
     BATCH_NO_DASK,
     BATCH_NO_SCHEDULER,
     BATCH_REASON_EXISTS,
     BATCH_REASON_UNEXPECTED,
     BATCH_REASON_WORKER_LOST,
+    SCHEDULER_BAD_PORT,
+    SCHEDULER_INPROC,
+    SCHEDULER_IPV6,
+    SCHEDULER_NO_HOST,
+    SCHEDULER_NO_PORT,
+    SCHEDULER_NO_TLS,
+    SCHEDULER_UNKNOWN_SCHEME,
 )
 
 #: Seconds the client waits for a scheduler before saying it cannot be reached.
@@ -65,7 +74,9 @@ def require_dask():
 
 
 def parse_scheduler(address: str) -> tuple[str, int | None]:
-    """``("local", N or None)`` for ``local`` / ``local:N``; ``("remote", None)`` for an address."""
+    """``("local", N or None)`` for ``local`` / ``local:N``; ``("remote", None)`` for an address
+    Dask can connect to, checked here: a client made for a bad address fails only after its timeout,
+    and leaves a traceback and a wait of seconds at exit."""
     text = address.strip()
     match = _LOCAL_SCHEDULER.fullmatch(text)
     if match:
@@ -73,9 +84,66 @@ def parse_scheduler(address: str) -> tuple[str, int | None]:
         if workers == 0:
             raise ConvtraceValueError(BATCH_BAD_SCHEDULER, value=shown(address))
         return "local", workers
-    if not text or any(c.isspace() for c in text) or text.startswith("local"):
+    if not text or any(c.isspace() for c in text) or _LOCAL_TYPO.match(text):
         raise ConvtraceValueError(BATCH_BAD_SCHEDULER, value=shown(address))
+    why = _address_problem(text)
+    if why is not None:
+        raise ConvtraceValueError(BATCH_BAD_SCHEDULER_ADDRESS, value=shown(address), why=why)
     return "remote", None
+
+
+#: ``local:-1``, ``local4``: a local cluster mistyped (``localhost:8786`` is an address).
+_LOCAL_TYPO = re.compile(r"local(?![a-z])", re.IGNORECASE)
+_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+_ADDRESS = re.compile(r"(?:(?P<scheme>[A-Za-z][\w+.-]*)://)?(?P<location>.*)")
+
+
+def _address_problem(text: str) -> Term | None:
+    """Why Dask could not connect to ``text`` whatever the network (None: it may)."""
+    parts = _ADDRESS.fullmatch(text)
+    scheme, location = (parts["scheme"] or "tcp").lower(), parts["location"]
+    if scheme == "inproc":
+        return None if _inproc_listening(location) else Term(SCHEDULER_INPROC)
+    if scheme not in _SCHEMES:
+        return Term(SCHEDULER_UNKNOWN_SCHEME, scheme=shown(scheme), known=", ".join(_SCHEMES))
+    if scheme in ("tls", "wss") and not _tls_configured():
+        return Term(SCHEDULER_NO_TLS, scheme=scheme)
+    bracketed = re.fullmatch(r"\[(?P<host>[^\]]*)\](?::(?P<port>.*))?", location)
+    if bracketed:
+        host, port = bracketed["host"], bracketed["port"]
+    elif location.count(":") == 1:
+        host, port = location.split(":")
+    elif location.count(":") > 1:
+        return Term(SCHEDULER_IPV6)
+    else:
+        host, port = location, None
+    if port is None or not port:
+        return Term(SCHEDULER_NO_PORT, scheme=scheme)
+    if not host:
+        return Term(SCHEDULER_NO_HOST, scheme=scheme, port=shown(port))
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        return Term(SCHEDULER_BAD_PORT, port=shown(port))
+    return None
+
+
+def _inproc_listening(location: str) -> bool:
+    """Whether a scheduler of this process listens at inproc://``location`` (a library user's, a test's)."""
+    try:
+        from distributed.comm.inproc import global_manager
+
+        return global_manager.get_listener_for(location) is not None
+    except Exception:  # noqa: BLE001 - no Dask, or an address it cannot read: not listening
+        return False
+
+
+def _tls_configured() -> bool:
+    """Whether Dask's configuration names the certificates a tls:// client needs."""
+    try:
+        import dask
+
+        return bool(dask.config.get("distributed.comm.tls.ca-file", None))
+    except ImportError:  # no Dask: connecting says so
+        return True
 
 
 def connect(address: str, timeout: float = DEFAULT_CONNECT_TIMEOUT):
@@ -97,7 +165,7 @@ def connect(address: str, timeout: float = DEFAULT_CONNECT_TIMEOUT):
             raise
     try:
         return distributed.Client(address, timeout=timeout, set_as_default=False), None
-    except (OSError, TimeoutError, ValueError) as err:
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
         reason = _first_line(err) if str(err).strip() else type(err).__name__
         raise ConvtraceValueError(BATCH_NO_SCHEDULER, address=shown(address), seconds=f"{timeout:g}",
                                   reason=shown(reason)) from None

@@ -38,6 +38,14 @@ BATCH_NO_DASK = "batch_no_dask"
 BATCH_NO_FSSPEC = "batch_no_fsspec"
 BATCH_BAD_SCHEDULER = "batch_bad_scheduler"
 BATCH_NO_SCHEDULER = "batch_no_scheduler"
+BATCH_BAD_SCHEDULER_ADDRESS = "batch_bad_scheduler_address"
+SCHEDULER_UNKNOWN_SCHEME = "scheduler_unknown_scheme"
+SCHEDULER_INPROC = "scheduler_inproc"
+SCHEDULER_NO_TLS = "scheduler_no_tls"
+SCHEDULER_IPV6 = "scheduler_ipv6"
+SCHEDULER_NO_PORT = "scheduler_no_port"
+SCHEDULER_NO_HOST = "scheduler_no_host"
+SCHEDULER_BAD_PORT = "scheduler_bad_port"
 BATCH_URL_NEEDS_SCHEDULER = "batch_url_needs_scheduler"
 BATCH_BAD_STORAGE = "batch_bad_storage"
 HELP_SCHEDULER = "help_scheduler"
@@ -186,6 +194,40 @@ MESSAGES: dict[str, dict[str, object]] = {
               "local (a Dask cluster on this machine, one worker per CPU) or local:N (N workers)",
         "es": "--scheduler {value}: no es una dirección de planificador; usa tcp://HOST:PUERTO (un `dask scheduler` en marcha), "
               "local (un clúster Dask en esta máquina, un trabajador por CPU) o local:N (N trabajadores)",
+    },
+    BATCH_BAD_SCHEDULER_ADDRESS: {
+        "en": "--scheduler {value}: {why}; nothing was written. Use tcp://HOST:PORT (a running `dask scheduler`, "
+              "e.g. tcp://head:8786), local or local:N",
+        "es": "--scheduler {value}: {why}; no se escribió nada. Usa tcp://HOST:PUERTO (un `dask scheduler` en marcha, "
+              "p. ej. tcp://head:8786), local o local:N",
+    },
+    SCHEDULER_UNKNOWN_SCHEME: {
+        "en": "Dask has no protocol '{scheme}' (it speaks {known})",
+        "es": "Dask no tiene el protocolo '{scheme}' (usa {known})",
+    },
+    SCHEDULER_INPROC: {
+        "en": "an inproc:// scheduler can be reached only from inside the program that started it",
+        "es": "a un planificador inproc:// solo se llega desde dentro del programa que lo inició",
+    },
+    SCHEDULER_NO_TLS: {
+        "en": "{scheme}:// needs certificates, and Dask's configuration names none (distributed.comm.tls)",
+        "es": "{scheme}:// necesita certificados y la configuración de Dask no nombra ninguno (distributed.comm.tls)",
+    },
+    SCHEDULER_IPV6: {
+        "en": "an IPv6 address goes in brackets before its port, e.g. tcp://[::1]:8786",
+        "es": "una dirección IPv6 va entre corchetes antes de su puerto, p. ej. tcp://[::1]:8786",
+    },
+    SCHEDULER_NO_PORT: {
+        "en": "no port: a scheduler listens on one, e.g. {scheme}://head:8786",
+        "es": "falta el puerto: un planificador escucha en uno, p. ej. {scheme}://head:8786",
+    },
+    SCHEDULER_NO_HOST: {
+        "en": "no host before the port, e.g. {scheme}://head:{port}",
+        "es": "falta la máquina antes del puerto, p. ej. {scheme}://head:{port}",
+    },
+    SCHEDULER_BAD_PORT: {
+        "en": "the port '{port}' is not a number from 1 to 65535",
+        "es": "el puerto '{port}' no es un número del 1 al 65535",
     },
     BATCH_NO_SCHEDULER: {
         "en": "{address}: cannot reach the Dask scheduler in {seconds} s ({reason}); nothing was written: "
