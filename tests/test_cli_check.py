@@ -295,10 +295,33 @@ def test_maps_written_one_below_another_without_a_blank_line_are_the_maps(run, t
 @pytest.mark.parametrize("args, words", [
     (["check", "1 2; 3 4", "-k", "1", "--pool", "max:2", "--answer", "1"], "-k and --pool were both given"),
     (["check", "-", "-k", "1", "--answer", "-"], "both read standard input"),
+    (["check", "1 2; 3 4", "--pool", "max:2", "--tconv", "-k", "1", "--answer", "1"],
+     "--pool and --tconv were both given"),
+    (["check", "1 2; 3 4", "--pipeline", "conv,relu", "--pool", "max:2", "-k", "1", "--answer", "1"],
+     "--pool and --pipeline were both given"),
+    (["check", "1 2; 3 4", "-k", "1", "--bias", "2", "--answer", "1"], "--bias only applies with --pipeline"),
+    (["check", "1 2; 3 4", "-k", "1", "--output-padding", "1", "--answer", "1"],
+     "--output-padding only applies with --tconv"),
+    (["quiz", "--tconv", "--pool", "max:2", "--seed", "1"], "--pool and --tconv were both given"),
+    (["quiz", "--pool", "max:2", "-k", "sharpen", "--seed", "1"], "-k and --pool were both given"),
+    (["quiz", "--output-padding", "1", "--seed", "1"], "--output-padding only applies with --tconv"),
 ])
 def test_exercises_asked_two_ways_at_once_say_which_two(run, args, words):
     result = run(*args, input="1 2; 3 4\n")
     assert result.exit_code == 2 and words in result.output
+
+
+def test_an_answer_key_with_the_exercise_given_again_is_refused(run, tmp_path):
+    """The key says the exercise; an INPUT or -k beside it was ignored, and the student graded against
+    something other than what the teacher typed."""
+    assert run("quiz", "--size", "3x3", "--seed", "4", "-f", "json", "-o", tmp_path / "q").exit_code == 0
+    key = next((tmp_path / "q").glob("*key*.json"))
+    assert run("check", "--key", key, "--answer", "1").exit_code in (0, 1)
+    for extra in (["1 2; 3 4"], ["-k", "sharpen"], ["--pool", "max:2"]):
+        result = run("check", *extra, "--key", key, "--answer", "1")
+        assert result.exit_code == 2 and "the answer key already says the exercise" in result.output
+    es = run("check", "1 2; 3 4", "--key", key, "--answer", "1", "--lang", "es")
+    assert es.exit_code == 2 and "la clave ya dice el ejercicio" in es.output
 
 
 def test_the_title_names_standard_input_and_shows_an_inline_answer_on_one_line(run):

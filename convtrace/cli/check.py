@@ -51,6 +51,8 @@ from convtrace.cli.common import (
     language,
     load_kernel,
     read_input,
+    refuse_together,
+    refuse_without,
     say,
     user_errors,
 )
@@ -81,7 +83,7 @@ from convtrace.messages.help import (
     HELP_REPORT,
     HELP_TOL,
 )
-from convtrace.messages.options import ANSWER_FAILED, SOURCE_STDIN
+from convtrace.messages.options import ANSWER_FAILED, KEY_SAYS_EXERCISE, SOURCE_STDIN
 from convtrace.messages.reports import (
     HELP_POINTS,
     HELP_REPORT_FORMAT,
@@ -262,6 +264,15 @@ def check(
                         "output_padding": output_padding}
         if input == "-" and answer and "-" in answer:
             raise ConvtraceValueError(CHECK_STDIN_TWICE)
+        exercise_options = (("INPUT", input is not None), ("-k", kernel is not None), ("--pool", pool is not None),
+                            ("--pipeline", pipeline is not None), ("--tconv", tconv), ("--bias", bias is not None))
+        if key is not None:
+            for name, given in exercise_options:
+                if given:
+                    raise ConvtraceValueError(KEY_SAYS_EXERCISE, other=name)
+        refuse_together(("--pool", pool is not None), ("--pipeline", pipeline is not None), ("--tconv", tconv))
+        refuse_without("--bias", bias is not None, "--pipeline", pipeline is not None)
+        refuse_without("--output-padding", output_padding.strip() not in ("0", "0,0"), "--tconv", tconv)
         if key is not None and key.is_dir():
             exercise = KeyFolder(key)
         else:

@@ -26,7 +26,7 @@ from typer._click.parser import _OptionParser
 from typer.core import TyperCommand
 
 from convtrace.cli.trimmed import TrimmedLines as _TrimmedLines
-from convtrace.errors import ConvtraceError, os_reason
+from convtrace.errors import ConvtraceError, ConvtraceValueError, os_reason
 from convtrace.io.inputs import inputs_protected
 from convtrace.messages import detect_lang, translate
 from convtrace.messages.help import (
@@ -59,6 +59,8 @@ from convtrace.messages.help import (
 from convtrace.messages.options import (
     COMPILING,
     ERROR_PREFIX,
+    OPTION_NEEDS,
+    OPTIONS_EXCLUSIVE,
     OS_ERROR,
     OUT_OF_MEMORY,
     SOURCE_ARGUMENT,
@@ -173,6 +175,20 @@ class MatrixCommand(Command):
     """A command whose INPUT may be a matrix starting with a minus: ``convtrace pool "-1 -2; -3 -4"``."""
 
     parser_class = _MatrixParser
+
+
+def refuse_together(*options: tuple[str, bool]) -> None:
+    """Refuse two of ``options`` (name, given) given together: each says what the exercise is."""
+    given = [name for name, on in options if on]
+    if len(given) > 1:
+        raise ConvtraceValueError(OPTIONS_EXCLUSIVE, first=given[0], second=given[1])
+
+
+def refuse_without(option: str, given: bool, needs: str, needs_given: bool) -> None:
+    """Refuse ``option`` given without ``needs``, which it only changes: silently ignored, it would
+    leave the user believing it applied."""
+    if given and not needs_given:
+        raise ConvtraceValueError(OPTION_NEEDS, option=option, needs=needs)
 
 
 def language(lang: Lang | None) -> str:

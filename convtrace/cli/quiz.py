@@ -20,6 +20,8 @@ from convtrace.cli.common import (
     h,
     language,
     load_kernel,
+    refuse_together,
+    refuse_without,
     say,
     user_errors,
 )
@@ -118,6 +120,9 @@ def quiz(
         from convtrace.render import quiz as sheets
         from convtrace.syntax import parse_pool_step, parse_size
 
+        refuse_together(("--pool", pool is not None), ("--pipeline", pipeline is not None), ("--tconv", tconv))
+        refuse_together(("-k", kernel.strip().lower() not in ("random", "none")), ("--pool", pool is not None))
+        refuse_without("--output-padding", output_padding.strip() not in ("0", "0,0"), "--tconv", tconv)
         chosen_kernel = kernel
         if pool is not None and kernel == "random":
             chosen_kernel = None

@@ -40,6 +40,9 @@ USAGE_INVALID_VALUE = "usage_invalid_value"
 USAGE_EXTRA_ARGS = "usage_extra_args"
 USAGE_QUOTE_MATRIX = "usage_quote_matrix"
 USAGE_OTHER = "usage_other"
+OPTIONS_EXCLUSIVE = "options_exclusive"
+OPTION_NEEDS = "option_needs"
+KEY_SAYS_EXERCISE = "key_says_exercise"
 INTERRUPTED = "interrupted"
 OS_ERROR = "os_error"
 OUTPUT_IS_INPUT = "output_is_input"
@@ -190,6 +193,20 @@ MESSAGES: dict[str, dict[str, object]] = {
     USAGE_QUOTE_MATRIX: {
         "en": " (the command takes one INPUT; put an inline matrix in quotes: \"1 2; 3 4\")",
         "es": " (la orden toma una sola ENTRADA; pon una matriz en línea entre comillas: \"1 2; 3 4\")",
+    },
+    OPTIONS_EXCLUSIVE: {
+        "en": "{first} and {second} were both given, and one exercise is one of them; keep one",
+        "es": "se dieron {first} y {second}, y un ejercicio es uno de los dos; deja uno",
+    },
+    OPTION_NEEDS: {
+        "en": "{option} only applies with {needs}, which was not given; add {needs} or drop {option}",
+        "es": "{option} solo se aplica con {needs}, que no se dio; añade {needs} o quita {option}",
+    },
+    KEY_SAYS_EXERCISE: {
+        "en": "--key and {other} were both given, and the answer key already says the exercise (input, kernel "
+              "and settings); give --key alone, or INPUT with -k/--pool instead of it",
+        "es": "se dieron --key y {other}, y la clave ya dice el ejercicio (entrada, kernel y ajustes); da "
+              "--key sola, o ENTRADA con -k/--pool en su lugar",
     },
     USAGE_OTHER: {
         "en": "the command line is not understood: {message}",
