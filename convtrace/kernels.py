@@ -37,6 +37,7 @@ from convtrace.messages.parsing import (
     BAD_KERNEL_FILE,
     BAD_SCALE,
     BAD_SCALE_RANGE,
+    KERNELS_DIR_IS_FILE,
     KERNELS_DIR_MISSING,
     UNKNOWN_KERNEL,
 )
@@ -137,7 +138,8 @@ class KernelLibrary:
         self.broken: dict[str, ConvtraceError] = {}
         for directory in dirs:
             if not directory.is_dir():
-                raise ConvtraceValueError(KERNELS_DIR_MISSING, where=str(directory))
+                key = KERNELS_DIR_IS_FILE if directory.exists() else KERNELS_DIR_MISSING
+                raise ConvtraceValueError(key, where=str(directory))
             for path in sorted(directory.glob("*.txt")):
                 try:
                     kernel = kernel_from_parsed(parse_matrix_text(read_text_file(path), str(path)), path.stem)

@@ -227,6 +227,21 @@ CLI_CASES: list[tuple[str, list[str], dict]] = [
     ("batch-stride-2**63", ["batch", D + "/images", D + "/out-g", "-k", "box-3", "--stride", BIG], {}),
     ("batch-pool-zero-es", ["batch", D + "/images", D + "/out-h", "--pool", "max:0", "--lang", "es"],
      {"es": True}),
+    # --- empty values, as an unset shell variable gives them
+    ("conv-output-empty", ["conv", "1 2; 3 4", "-k", "1", "-o", ""], {}),
+    ("conv-output-equals-empty", ["conv", "1 2; 3 4", "-k", "1", "--output="], {}),
+    ("conv-kernel-blank-es", ["conv", "1 2; 3 4", "-k", " ", "--lang", "es"], {"es": "valor vacío"}),
+    ("batch-out-empty", ["batch", D + "/images", "", "-k", "box-blur"], {}),
+    ("batch-in-empty-es", ["batch", "", D + "/out-i", "-k", "box-blur", "--lang", "es"], {"es": "IN está vacío"}),
+    # --- options that need another, or name a thing of the wrong kind
+    ("check-bias-alone", ["check", "1 2; 3 4", "-k", "1", "--bias", "1", "--answer", "1"], {}),
+    ("check-key-and-input", ["check", "1 2; 3 4", "--key", D + "/empty.txt", "--answer", "1"], {}),
+    ("quiz-tconv-and-pool-es", ["quiz", "--tconv", "--pool", "max:2", "--lang", "es"], {"es": "deja uno"}),
+    ("conv-kernels-dir-is-file", ["conv", "1 2; 3 4", "-k", "1", "--kernels-dir", D + "/empty.txt"], {}),
+    ("check-report-pdf", ["check", "1 2; 3 4", "-k", "1", "--answer", "1 2; 3 4", "--report", D + "/r.pdf"], {}),
+    ("batch-scheduler-udp", ["batch", D + "/images", D + "/out-j", "-k", "box-blur", "--scheduler", "udp://h:1"], {}),
+    ("batch-scheduler-no-port-es", ["batch", D + "/images", D + "/out-k", "-k", "box-blur", "--scheduler", "tcp://h",
+                                    "--lang", "es"], {"es": "falta el puerto"}),
 ]
 
 # (id, Python expression, options): every one must raise a ConvtraceError that is a ValueError or TypeError.

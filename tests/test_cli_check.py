@@ -341,3 +341,15 @@ def test_an_infinite_expected_value_agrees_only_with_itself():
 
     expected = np.array([np.inf, np.inf, -np.inf, 1.0])
     assert _close(np.array([5.0, np.inf, np.inf, 1.0]), expected, 1e-6).tolist() == [False, True, False, True]
+
+
+def test_a_pooling_window_larger_than_the_images_is_reported_per_image_with_their_size(run, tmp_path):
+    """Not as a settings error about the stand-in image the settings are tried on (512×512)."""
+    from PIL import Image
+
+    src = tmp_path / "in"
+    src.mkdir()
+    Image.fromarray(np.arange(32 * 32, dtype=np.uint8).reshape(32, 32)).save(src / "a.png")
+    result = run("batch", src, tmp_path / "out", "--pool", "max:9999")
+    assert "a.png: the pooling window (9999×9999) is larger than the padded input (32×32)" in result.output
+    assert "512" not in result.output and "--pool MODE:N" in result.output

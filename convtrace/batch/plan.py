@@ -20,7 +20,12 @@ from convtrace.messages.batch import (
     BATCH_BAD_PLAN,
     BATCH_BAD_SETTINGS,
 )
-from convtrace.messages.params import KERNEL_TOO_LARGE, POOL_WINDOW_EMPTY, REFLECT_TOO_LARGE
+from convtrace.messages.params import (
+    KERNEL_TOO_LARGE,
+    POOL_WINDOW_EMPTY,
+    REFLECT_TOO_LARGE,
+    WINDOW_TOO_LARGE,
+)
 from convtrace.names import DEVICES
 from convtrace.spec import ConvSpec, PoolSpec
 
@@ -94,7 +99,7 @@ class BatchPlan:
 
 
 #: Errors that depend on an image's size: reported per image, never as a settings error.
-SIZE_KEYS = frozenset({KERNEL_TOO_LARGE, REFLECT_TOO_LARGE, POOL_WINDOW_EMPTY})
+SIZE_KEYS = frozenset({KERNEL_TOO_LARGE, WINDOW_TOO_LARGE, REFLECT_TOO_LARGE, POOL_WINDOW_EMPTY})
 
 #: The side of the stand-in images the settings are tried on (grown to fit a window, up to the cap).
 _PROBE_SIDE, _PROBE_CAP = 8, 512

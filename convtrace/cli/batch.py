@@ -34,6 +34,7 @@ from convtrace.messages import translate
 from convtrace.messages.batch import (
     BATCH_ALPHA_DROPPED,
     BATCH_DRY_RUN,
+    BATCH_EMPTY_FOLDER,
     BATCH_FAILED_ITEM,
     BATCH_IGNORED,
     BATCH_INTERRUPTED,
@@ -148,6 +149,9 @@ def batch(
         from convtrace.spec import ConvSpec, PoolSpec
         from convtrace.syntax import parse_pool_step
 
+        for name, folder in (("IN", in_dir), ("OUT", out_dir)):
+            if not folder.strip():  # "$OUT" unset: '' would be the current folder
+                raise ConvtraceValueError(BATCH_EMPTY_FOLDER, name=name, shown=repr(folder))
         if kernel is None and pool is None:
             raise ConvtraceValueError(BATCH_NEEDS_STEP)
         if device.value == "cuda":

@@ -92,6 +92,7 @@ from convtrace.messages.reports import (
     REPORT_GRADESCOPE_CLASS,
     REPORT_OVERLAP_NOTE,
     REPORT_POINTS_POSITIVE,
+    REPORT_UNKNOWN_SUFFIX,
 )
 from convtrace.syntax import parse_number_option
 
@@ -214,7 +215,13 @@ def report_form(report: Path, explicit: ReportFormat | None, lang: str) -> str:
     suffix = report.suffix.lower()
     if suffix in (".xlsx", ".json"):
         return suffix[1:]
+    if suffix not in REPORT_CSV_SUFFIXES:  # grades.pdf, notas.xls: CSV under that name opens as nonsense
+        raise ConvtraceValueError(REPORT_UNKNOWN_SUFFIX, where=str(report), suffix=suffix)
     return "csv-es" if lang == "es" else "csv"
+
+
+#: Report names written as CSV when --report-format does not say: a spreadsheet opens them as one.
+REPORT_CSV_SUFFIXES = ("", ".csv", ".txt", ".tsv")
 
 
 def check(

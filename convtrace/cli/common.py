@@ -142,7 +142,19 @@ class _Parser(_OptionParser):
         if option.nargs == 1 and state.rargs and isinstance(state.rargs[0], str) \
                 and self._names_an_option(state.rargs[0]) and not getattr(option.obj, "_flag_needs_value", False):
             raise click_exceptions.BadOptionUsage(option_name, f"Option {option_name!r} requires an argument.")
-        return super()._get_value_from_state(option_name, option, state)
+        value = super()._get_value_from_state(option_name, option, state)
+        if option.nargs == 1 and isinstance(value, str) and not value.strip():
+            # -o "$OUT" with OUT unset: an empty path is the current folder, an empty kernel no kernel
+            raise EmptyOptionValue(option_name, f"Option {option_name!r} was given an empty value.", value=value)
+        return value
+
+
+class EmptyOptionValue(click_exceptions.BadOptionUsage):
+    """An option given '' (or blanks) as its value: never what was meant."""
+
+    def __init__(self, option_name: str, message: str, value: str = "") -> None:
+        super().__init__(option_name, message)
+        self.value = value
 
 
 class _MatrixParser(_Parser):

@@ -13,12 +13,14 @@ from difflib import get_close_matches
 
 from typer._click import exceptions as click_exceptions
 
+from convtrace.cli.common import EmptyOptionValue
 from convtrace.cli.localize import _base_type, _choices, _metavar
 from convtrace.messages import Term, translate
 from convtrace.messages.options import (
     USAGE_BAD_CHOICE,
     USAGE_BAD_VALUE,
     USAGE_DID_YOU_MEAN,
+    USAGE_EMPTY_VALUE,
     USAGE_EXTRA_ARGS,
     USAGE_INVALID_VALUE,
     USAGE_MISSING_ARGUMENT,
@@ -196,6 +198,10 @@ def usage_message(err: click_exceptions.UsageError, args: Sequence[str], lang: s
         close = get_close_matches(err.option_name, list(err.possibilities or []) or candidates, n=3, cutoff=0.7)
         hint = translate(USAGE_DID_YOU_MEAN, lang, names=", ".join(close)) if close else ""
         message = translate(USAGE_NO_SUCH_OPTION, lang, option=err.option_name, hint=hint)
+    elif isinstance(err, EmptyOptionValue):
+        param = _find_param(command, err.option_name)
+        metavar = _metavar(param) if param is not None else "VALUE"
+        message = translate(USAGE_EMPTY_VALUE, lang, option=err.option_name, metavar=metavar, shown=repr(err.value))
     elif isinstance(err, click_exceptions.BadOptionUsage):
         param = _find_param(command, err.option_name)
         if param is not None and getattr(param, "is_flag", False):

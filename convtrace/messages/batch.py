@@ -38,6 +38,7 @@ BATCH_NO_DASK = "batch_no_dask"
 BATCH_NO_FSSPEC = "batch_no_fsspec"
 BATCH_BAD_SCHEDULER = "batch_bad_scheduler"
 BATCH_NO_SCHEDULER = "batch_no_scheduler"
+BATCH_EMPTY_FOLDER = "batch_empty_folder"
 BATCH_BAD_SCHEDULER_ADDRESS = "batch_bad_scheduler_address"
 SCHEDULER_UNKNOWN_SCHEME = "scheduler_unknown_scheme"
 SCHEDULER_INPROC = "scheduler_inproc"
@@ -194,6 +195,12 @@ MESSAGES: dict[str, dict[str, object]] = {
               "local (a Dask cluster on this machine, one worker per CPU) or local:N (N workers)",
         "es": "--scheduler {value}: no es una dirección de planificador; usa tcp://HOST:PUERTO (un `dask scheduler` en marcha), "
               "local (un clúster Dask en esta máquina, un trabajador por CPU) o local:N (N trabajadores)",
+    },
+    BATCH_EMPTY_FOLDER: {
+        "en": "{name} is empty ({shown}), as an unset shell variable gives; give a folder: IN holds the images, "
+              "OUT receives the results",
+        "es": "{name} está vacío ({shown}), como da una variable de la shell sin definir; da una carpeta: IN "
+              "tiene las imágenes, OUT recibe los resultados",
     },
     BATCH_BAD_SCHEDULER_ADDRESS: {
         "en": "--scheduler {value}: {why}; nothing was written. Use tcp://HOST:PORT (a running `dask scheduler`, "

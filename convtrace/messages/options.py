@@ -27,6 +27,7 @@ USAGE_DID_YOU_MEAN = "usage_did_you_mean"
 USAGE_MISSING_ARGUMENT = "usage_missing_argument"
 USAGE_MISSING_OPTION = "usage_missing_option"
 USAGE_NEEDS_VALUE = "usage_needs_value"
+USAGE_EMPTY_VALUE = "usage_empty_value"
 USAGE_TAKES_NO_VALUE = "usage_takes_no_value"
 USAGE_BAD_CHOICE = "usage_bad_choice"
 USAGE_NOT_WHOLE = "usage_not_whole"
@@ -154,6 +155,12 @@ MESSAGES: dict[str, dict[str, object]] = {
     USAGE_NEEDS_VALUE: {
         "en": "option {option} needs a value after it, e.g. {option} {metavar}",
         "es": "la opción {option} necesita un valor detrás, p. ej. {option} {metavar}",
+    },
+    USAGE_EMPTY_VALUE: {
+        "en": "option {option} was given an empty value ({shown}), as an unset shell variable gives; "
+              "give a value, e.g. {option} {metavar}",
+        "es": "la opción {option} recibió un valor vacío ({shown}), como da una variable de la shell sin definir; "
+              "da un valor, p. ej. {option} {metavar}",
     },
     USAGE_TAKES_NO_VALUE: {
         "en": "option {option} is a switch and takes no value: write just {option}",

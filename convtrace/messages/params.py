@@ -93,8 +93,8 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": "el kernel ({kernel}) es más grande que la entrada con relleno ({padded}); usa relleno same o full (--padding same), más relleno, un kernel más pequeño o menos dilatación",
     },
     WINDOW_TOO_LARGE: {
-        "en": "the pooling window ({kernel}) is larger than the padded input ({padded}); use a smaller window (--size), some padding (at most half the window) or less dilation",
-        "es": "la ventana de pooling ({kernel}) es más grande que la entrada con relleno ({padded}); usa una ventana más pequeña (--size), algo de relleno (como mucho la mitad de la ventana) o menos dilatación",
+        "en": "the pooling window ({kernel}) is larger than the padded input ({padded}); use a smaller window (pool --size N; --pool MODE:N in check, quiz and batch), some padding (at most half the window) or less dilation",
+        "es": "la ventana de pooling ({kernel}) es más grande que la entrada con relleno ({padded}); usa una ventana más pequeña (pool --size N; --pool MODO:N en check, quiz y batch), algo de relleno (como mucho la mitad de la ventana) o menos dilatación",
     },
     UNKNOWN_POOL_MODE: {
         "en": "unknown pooling mode {value!r}; use one of {choices}",

@@ -36,6 +36,7 @@ BAD_SCALE_RANGE = "bad_scale_range"
 BAD_SCALE = "bad_scale"
 BAD_KERNEL_FILE = "bad_kernel_file"
 KERNELS_DIR_MISSING = "kernels_dir_missing"
+KERNELS_DIR_IS_FILE = "kernels_dir_is_file"
 KERNEL_FILE_SKIPPED = "kernel_file_skipped"
 UNKNOWN_KERNEL = "unknown_kernel"
 PARSE_INT_TOO_LARGE = "parse_int_too_large"
@@ -165,6 +166,12 @@ MESSAGES: dict[str, dict[str, object]] = {
     KERNEL_FILE_SKIPPED: {
         "en": "not listed, as it is not a kernel: {reason}",
         "es": "no se lista, porque no es un kernel: {reason}",
+    },
+    KERNELS_DIR_IS_FILE: {
+        "en": "{where}: is a file, and --kernels-dir (or CONVTRACE_KERNELS) names a folder of kernel files "
+              "(one .txt each); give its folder, or the file itself with -k {where}",
+        "es": "{where}: es un archivo, y --kernels-dir (o CONVTRACE_KERNELS) nombra una carpeta de kernels "
+              "(un .txt cada uno); da su carpeta, o el archivo mismo con -k {where}",
     },
     KERNELS_DIR_MISSING: {
         "en": "{where}: kernel folder not found; check --kernels-dir or CONVTRACE_KERNELS",

@@ -15,6 +15,7 @@ REPORT_OVERLAP_NOTE = "report_overlap_note"
 REPORT_GRADESCOPE_CLASS = "report_gradescope_class"
 REPORT_GRADESCOPE_TEST = "report_gradescope_test"
 REPORT_POINTS_POSITIVE = "report_points_positive"
+REPORT_UNKNOWN_SUFFIX = "report_unknown_suffix"
 REPORT_KEYDIR_EMPTY = "report_keydir_empty"
 SUMMARY_TITLE = "summary_title"
 SUMMARY_MISTAKES = "summary_mistakes"
@@ -64,6 +65,12 @@ MESSAGES: dict[str, dict[str, object]] = {
         "es": "el formato gradescope es para una entrega (Gradescope ejecuta el autocalificador una vez por estudiante): da un solo --answer ARCHIVO",
     },
     REPORT_GRADESCOPE_TEST: {"en": "Output cells", "es": "Celdas de la salida"},
+    REPORT_UNKNOWN_SUFFIX: {
+        "en": "{where}: a report is written as CSV (.csv), Excel (.xlsx) or JSON (.json), and '{suffix}' is none "
+              "of them; end the name with one, or choose with --report-format",
+        "es": "{where}: el informe se escribe como CSV (.csv), Excel (.xlsx) o JSON (.json), y '{suffix}' no es "
+              "ninguno; termina el nombre con uno, o elige con --report-format",
+    },
     REPORT_POINTS_POSITIVE: {
         "en": "--points must be a positive number, got {value}",
         "es": "--points debe ser un número positivo; se recibió {value}",
