@@ -18,7 +18,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from convtrace.errors import ConvtraceValueError
-from convtrace.io.answers import Answer, read_answer
+from convtrace.io.answers import Answer, best_reading, read_answer
 from convtrace.messages import answers as keys
 from convtrace.messages import parsing
 
@@ -667,3 +667,163 @@ def test_an_answer_file_in_windows_encodings_is_read(tmp_path, encoding, text):
     path = tmp_path / "answer.txt"
     path.write_bytes(text.encode(encoding))
     assert read_answer(str(path), expected_shape=(2, 3)).values.tolist() == [[28, 2, -6], [7, 9, 34]]
+
+
+# --------------------------------------------------------------------------- commas for both, a spaced minus, fractions
+
+
+def right_cells(expected):
+    """What the grader counts for a reading: its cells equal to ``expected`` (0 for another shape)."""
+    expected = np.asarray(expected, dtype=float)
+    return lambda reading: int(np.isclose(reading.values, expected, rtol=0, atol=1e-9).sum()) \
+        if reading.values.shape == expected.shape else 0
+
+
+def test_a_spanish_row_with_commas_for_both_is_offered_in_the_exercises_width():
+    """``0,25,1,75`` (0.25 and 1.75 with decimal commas and commas between) was four values, 0, 25, 1, 75."""
+    text = "Resultado:\n0,25,1,75\n2,5,0,125\n"
+    answer = read_answer(text, expected_shape=(2, 2), lang="es")
+    assert answer.values.tolist() == [[0, 25, 1, 75], [2, 5, 0, 125]]  # as written: a grader may name the shape
+    assert [alt.values.tolist() for alt in answer.alternatives] == [[[0.25, 1.75], [2.5, 0.125]]]
+    chosen = best_reading(answer, right_cells([[0.25, 1.75], [2.5, 0.125]]))
+    assert chosen.values.tolist() == [[0.25, 1.75], [2.5, 0.125]]
+    assert note_keys(chosen) == [keys.ANSWER_NOTE_LABEL, keys.ANSWER_NOTE_COMMA_GROUPS]
+    assert chosen.note_messages("es")[1].startswith("se leyó '0,25,1,75' como 0.25 1.75 (comas decimales")
+    assert "2 filas leídas así" in chosen.note_messages("es")[1]
+    assert chosen.note_messages("en")[1].startswith("read '0,25,1,75' as 0.25 1.75 (decimal commas")
+    # Nothing right either way: the answer as written is graded (its shape is what is wrong).
+    assert best_reading(answer, right_cells([[9, 9], [9, 9]])) is answer
+
+
+@pytest.mark.parametrize("text, shape", [("0,25,1,75", None), ("0,25,1,75", (1, 4)), ("0,25, 1,75", (1, 2)),
+                                         ("0,25 1,75", (1, 2)), ("[0,25,1,75]", (1, 2)), ("1,5 2", (1, 2))])
+def test_no_other_reading_where_the_row_fits_or_the_shape_is_unknown(text, shape):
+    assert read_answer(text, expected_shape=shape).alternatives == []
+
+
+def test_commas_for_both_read_or_not_as_asked():
+    forced = read_answer("1,5,0,25\n2,0,75", expected_shape=(2, 2), decimal_comma=True)
+    assert [forced.values.tolist()] + [alt.values.tolist() for alt in forced.alternatives] == [
+        [[1.5, 0.25], [2, 75]], [[1.5, 0.25], [2, 0.75]]]  # '2,0,75': 2,0 and 75, or 2 and 0,75
+    assert keys.ANSWER_NOTE_COMMA_FORCED in note_keys(forced)
+    assert best_reading(forced, right_cells([[1.5, 0.25], [2, 0.75]])).values.tolist()[1] == [2, 0.75]
+    separators = read_answer("1,5,0,25", expected_shape=(1, 2), decimal_comma=False)
+    assert separators.values.tolist() == [[1, 5, 0, 25]] and separators.alternatives == []
+
+
+def test_rows_that_cannot_be_read_as_written_are_read_with_their_decimal_commas():
+    """``0,375,0,5`` then ``1,25,2``: 4 and 3 values as written (refused); 0.375 0.5 and 1.25 2 meant."""
+    answer = read_answer("0,375,0,5\n1,25,2", expected_shape=(2, 2), lang="es")
+    readings = [answer.values.tolist()] + [alt.values.tolist() for alt in answer.alternatives]
+    assert readings == [[[0.375, 0.5], [1.25, 2]], [[0.375, 0.5], [1, 25.2]]]
+    assert best_reading(answer, right_cells([[0.375, 0.5], [1, 25.2]])).values.tolist()[1] == [1, 25.2]
+
+
+def test_two_readings_that_make_as_many_cells_right_are_both_named():
+    answer = read_answer("Respuesta: 1,5,2", expected_shape=(1, 2), lang="es")
+    assert answer.values.tolist() == [[1, 5, 2]]
+    assert sorted(alt.values.tolist()[0] for alt in answer.alternatives) == [[1, 5.2], [1.5, 2]]
+    assert best_reading(answer, right_cells([[1.5, 7]])).values.tolist() == [[1.5, 2]]
+    assert best_reading(answer, right_cells([[4, 5.2]])).values.tolist() == [[1, 5.2]]
+    tied = best_reading(answer, right_cells([[1.5, 5.2]]))  # one cell right either way
+    assert note_keys(tied)[-1] == keys.ANSWER_NOTE_COMMA_GROUPS_TIED
+    assert tied.note_messages("en")[-1].startswith("row 1 may also be read as '1 5.2' (instead of '1.5 2')")
+    assert "la nota es la misma" in tied.note_messages("es")[-1]
+
+
+@pytest.mark.parametrize("text, shape, values", [
+    ("1 - 3 4", (1, 3), [[1, -3, 4]]),
+    ("Salida:\n2 − 7 0\n− 1 5 6", (2, 3), [[2, -7, 0], [-1, 5, 6]]),
+    ("resultado: 4 – 2", (1, 2), [[4, -2]]),                    # Word's en dash
+    ("- 0,5 1", (1, 2), [[-0.5, 1]]),
+    ("- 1/9 2", (1, 2), [[-1 / 9, 2]]),
+    ("10; - 12", (2, 1), [[10], [-12]]),
+])
+def test_a_minus_written_apart_from_its_number_is_its_sign_where_the_row_needs_it(text, shape, values):
+    answer = read_answer(text, expected_shape=shape, lang="es")
+    assert np.allclose(answer.values, values, rtol=0, atol=1e-12) and answer.blanks is None
+    assert keys.ANSWER_NOTE_SPACED_MINUS in note_keys(answer)
+
+
+def test_a_lone_minus_stays_a_blank_where_the_row_needs_it_or_nothing_says():
+    four = read_answer("1 - 3 4", expected_shape=(1, 4))
+    assert four.blanks.tolist() == [[False, True, False, False]]
+    assert read_answer("1 - 3 4").blanks.tolist() == [[False, True, False, False]]
+    attached = read_answer("1 -3 4", expected_shape=(1, 3))
+    assert attached.values.tolist() == [[1, -3, 4]] and keys.ANSWER_NOTE_SPACED_MINUS not in note_keys(attached)
+    # A '-' between tabs is a spreadsheet's empty cell; and the signs never decide what a comma is.
+    assert read_answer("1\t-\t3\n4\t5\t6", expected_shape=(2, 2)).blanks.tolist() == [[False, True, False],
+                                                                                       [False, False, False]]
+    assert read_answer("- 12 -0,75", expected_shape=(1, 3)).values.tolist()[0][1:] == [12, -0.75]
+    # Which of two minuses is the sign? Neither is taken as read.
+    both = read_answer("- 1 - 3", expected_shape=(1, 3))
+    assert both.values.shape == (1, 4) and len(both.alternatives) == 2
+    message = read_answer("7 − 3", expected_shape=(1, 2)).note_messages("es")[0]
+    assert message.startswith("se leyó '- 3' como -3 (un signo menos separado de su número")
+
+
+@pytest.mark.parametrize("text, values", [
+    ("(1/9) (2/9) (1/9)\n-2/3 5/16 −(1/3)", [[1 / 9, 2 / 9, 1 / 9], [-2 / 3, 5 / 16, -1 / 3]]),
+    ("(−1/16); (3/8)", [[-1 / 16], [3 / 8]]),
+    ("[(1/9), (2/9)]", [[1 / 9, 2 / 9]]),
+    ("(0,5) (1,25)", [[0.5, 1.25]]),
+])
+def test_fractions_in_parentheses_are_values(text, values):
+    shape = np.array(values).shape
+    assert np.allclose(read_answer(text, expected_shape=shape).values, values, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("text, values", [
+    ("1/9 * [[9, 18], [27, 0]]", [[1, 2], [3, 0]]),
+    ("Respuesta: (1/9)[[9, 18], [27, 0]]", [[1, 2], [3, 0]]),
+    ("1/16·[1 2 1; 2 4 2]", [[1 / 16, 2 / 16, 1 / 16], [2 / 16, 4 / 16, 2 / 16]]),
+    ("A = -1/4 * np.array([[4, 2], [1, 0]])", [[-1, -0.5], [-0.25, 0]]),
+    ("(1/49) * {{49, 98}, {147, 0}}", [[1, 2], [3, 0]]),
+    ("$\\frac{1}{9}\\begin{bmatrix} 9 & 18 \\\\ 27 & 0 \\end{bmatrix}$", [[1, 2], [3, 0]]),
+    ("\\tfrac19 \\cdot \\begin{pmatrix} 9 & 18 \\\\ 27 & 0 \\end{pmatrix}", [[1, 2], [3, 0]]),
+])
+def test_a_factor_before_the_matrix_multiplies_every_value_exactly(text, values):
+    answer = read_answer(text, expected_shape=np.array(values).shape, lang="es")
+    assert answer.values.tolist() == values  # exactly: 49 × 1/49 is 1, where 49 × 0.0204… is 0.9999…
+    assert note_keys(answer)[-1] == keys.ANSWER_NOTE_FACTOR
+    assert answer.note_messages("es")[-1].startswith("se multiplicó cada valor por")
+
+
+def test_a_fraction_alone_is_an_answer_and_a_number_before_a_matrix_needs_a_sign_to_be_a_factor():
+    assert read_answer("(1/9)").values.tolist() == [[1 / 9]]
+    assert read_answer("−(2/3)").values.tolist() == [[-2 / 3]]
+    with pytest.raises(ConvtraceValueError):
+        read_answer("2 [1 2]")
+    with pytest.raises(ConvtraceValueError) as err:
+        read_answer("1/0 * [1 2]")
+    assert err.value.key == parsing.PARSE_ZERO_DIVISION
+
+
+@pytest.mark.parametrize("text", ["0,375; 0,5", "0,375 ; 0,5 "])
+def test_one_line_of_values_parted_by_semicolons_is_the_exercises_one_row(text):
+    """``0,375; 0,5`` for a 1×2 answer was read as a column (2×1) and graded 0/2."""
+    assert read_answer(text, expected_shape=(1, 2)).values.tolist() == [[0.375, 0.5]]
+    assert read_answer(text, expected_shape=(2, 1)).values.tolist() == [[0.375], [0.5]]
+    assert read_answer("1; 2").values.tolist() == [[1], [2]]  # MATLAB's column where nothing says otherwise
+
+
+def spanish(c: Fraction) -> str:
+    return decimal_text(c, comma=True)
+
+
+@given(data=st.data())
+def test_rows_written_with_commas_for_both_are_read_back_by_the_cells_they_make_right(data):
+    """Random decimals (and integers, negatives) written as a Spanish student does with commas between
+    values too: the reading that makes every cell right is the one the grader takes."""
+    h, w = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    rows = [[data.draw(cell(fractions=False).filter(lambda c: c is not BLANK)) for _ in range(w)]
+            for _ in range(h)]
+    text = "\n".join(",".join(spanish(c) for c in row) for row in rows)
+    truth = [[float(c) for c in row] for row in rows]
+    lang = data.draw(st.sampled_from(["en", "es"]))
+    try:
+        answer = read_answer(text, expected_shape=(h, w), lang=lang)
+    except ConvtraceValueError as err:  # '1,5' alone, neither reading fitting: the reader's own choice
+        assert err.key == keys.ANSWER_COMMA_AMBIGUOUS and lang == "en"
+        return
+    assert best_reading(answer, right_cells(truth)).values.tolist() == truth

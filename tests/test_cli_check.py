@@ -353,3 +353,57 @@ def test_a_pooling_window_larger_than_the_images_is_reported_per_image_with_thei
     result = run("batch", src, tmp_path / "out", "--pool", "max:9999")
     assert "a.png: the pooling window (9999×9999) is larger than the padded input (32×32)" in result.output
     assert "512" not in result.output and "--pool MODE:N" in result.output
+
+
+AVERAGED = ["0.25 0.5 0.5", "-k", "0.5 0.5"]           # 0.375 and 0.5
+BOX = ["1 2 0 1; 0 0 3 1; 2 1 1 1; 0 4 1 0", "-k", "1/9 1/9 1/9; 1/9 1/9 1/9; 1/9 1/9 1/9"]  # 10/9 10/9; 4/3 4/3
+
+
+@pytest.mark.parametrize("answer", ["0,375,0,5", "Resultado: 0,375; 0,5", "0,375 0,5", "0,375, 0,5",
+                                    "(3/8) (1/2)", "3/8; 1/2"])
+def test_a_spanish_students_answer_is_graded_as_they_meant_it(run, answer):
+    result = run("check", *AVERAGED, "--answer", answer, "--lang", "es")
+    assert result.exit_code == 0, result.output
+    assert "¡Todo correcto! 2/2 celdas correctas" in result.output
+
+
+def test_commas_for_both_are_named_and_an_english_csv_of_the_wrong_width_keeps_its_shape(run):
+    spanish = run("check", *AVERAGED, "--answer", "0,375,0,5", "--lang", "es")
+    assert "nota: se leyó '0,375,0,5' como 0.375 0.5 (comas decimales" in spanish.output
+    wrong = run("check", "1 2 3 4", "-k", "1 1 1", "--answer", "1,2,3,4")  # 6 and 9: the input copied
+    assert wrong.exit_code == 1 and "the answer is 1×4 but the output is 1×2" in wrong.output
+    assert "decimal commas" not in wrong.output
+    half = run("check", *AVERAGED, "--answer", "0,375,0,7")  # one cell right: the decimal reading
+    assert half.exit_code == 1 and "1/2 cells correct" in half.output and "0.7✗" in half.output
+
+
+def test_two_readings_as_good_as_each_other_are_both_named(run):
+    result = run("check", "1 2 8.4", "-k", "0.5 0.5", "--answer", "1,5,2")  # 1.5 and 5.2 expected
+    assert result.exit_code == 1 and "1/2 cells correct" in result.output
+    assert "row 1 may also be read as '1 5.2' (instead of '1.5 2')" in result.output
+
+
+@pytest.mark.parametrize("answer", ["3 - 5 4", "Respuesta: 3 − 5 4", "3 – 5 4", "3 -5 4"])
+def test_a_minus_apart_from_its_number_is_its_sign(run, answer):
+    result = run("check", "3 0 5 1", "-k", "1 -1", "--answer", answer)  # 3, -5 and 4
+    assert result.exit_code == 0, result.output
+    assert ("a minus written apart from its number" in result.output) == (answer != "3 -5 4")
+
+
+@pytest.mark.parametrize("answer", ["1/9 * [[10, 10], [12, 12]]", "(1/9)[10 10; 12 12]", "10/9 10/9; 4/3 4/3",
+                                    "(10/9) (10/9)\n(4/3) (4/3)",
+                                    "$\\frac{1}{9} \\begin{bmatrix} 10 & 10 \\\\ 12 & 12 \\end{bmatrix}$"])
+def test_an_average_filters_answer_in_fractions_is_right(run, answer):
+    result = run("check", *BOX, "--answer", answer)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_class_of_spanish_answers_is_graded_as_meant(run, tmp_path):
+    folder = tmp_path / "respuestas"
+    folder.mkdir()
+    for name, text in {"ana.txt": "0,375,0,5\n", "luis.csv": "0,375;0,5\n", "eva.txt": "Respuesta:\n(3/8) (1/2)\n",
+                       "juan.txt": "1/8 * [3 4]\n"}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    doc = json.loads(run("check", *AVERAGED, "--answers", folder, "-f", "json").output)
+    assert {row["file"]: row["all_correct"] for row in doc["answers"]} == {
+        "ana.txt": True, "luis.csv": True, "eva.txt": True, "juan.txt": True}

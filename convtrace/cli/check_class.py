@@ -64,15 +64,15 @@ def read_source(exercise, source: str, policy: Policy):
 def grade_source(exercise, source: str, policy: Policy, *, notes: list | None = None):
     """Read one answer (a file, '-', or inline) and grade it; readings taken go to ``notes``."""
     from convtrace.grading import grade
+    from convtrace.grading.grades import cells_right
+    from convtrace.io.answers import best_reading
 
     answer = read_source(exercise, source, policy)
+    if answer.alternatives:  # 1.200 as 1200, 1,5,2 as 1.5 2: taken only where more cells are then right
+        expected = exercise.expected()
+        answer = best_reading(answer, lambda reading: cells_right(exercise, reading.values, reading.blanks,
+                                                                  policy.tol, expected=expected))
     result = grade(exercise, answer.values, answer.blanks, policy.tol)
-    for other in answer.alternatives:  # 1.200 as 1200: taken only where more cells are then right
-        if result.all_correct:
-            break
-        other_result = grade(exercise, other.values, other.blanks, policy.tol)
-        if other_result.n_correct > result.n_correct:
-            answer, result = other, other_result
     if notes is not None:
         notes.extend(answer.note_messages(policy.lang))
     return result

@@ -94,10 +94,8 @@ Grade.__module__ = "convtrace.grading"
 
 
 
-def grade(ex: Exercise, answer, missing=None, tol: float = DEFAULT_TOL) -> Grade:
-    """Mark every cell of ``answer`` against the engine's output for ``ex``, and diagnose mistakes."""
-    operation = ex.operation()
-    expected = operation.run()
+def _aligned(ex: Exercise, expected: np.ndarray, answer, missing) -> tuple[np.ndarray, np.ndarray]:
+    """The answer and its blanks as they are compared with ``expected``: a row for a vector, and so on."""
     answer = np.asarray(answer, dtype=np.float64)
     if answer.ndim == 1 and expected.ndim == 2 and expected.shape[0] == 1:
         answer = answer[None, :]
@@ -106,6 +104,24 @@ def grade(ex: Exercise, answer, missing=None, tol: float = DEFAULT_TOL) -> Grade
         if missing is not None:
             missing = np.asarray(missing, dtype=bool).ravel()
     missing = np.zeros(answer.shape, dtype=bool) if missing is None else np.asarray(missing, dtype=bool)
+    return answer, missing
+
+
+def cells_right(ex: Exercise, answer, missing=None, tol: float = DEFAULT_TOL,
+                expected: np.ndarray | None = None) -> int:
+    """How many cells :func:`grade` would mark right, without its diagnosis (choosing among readings)."""
+    expected = ex.expected() if expected is None else expected
+    answer, missing = _aligned(ex, expected, answer, missing)
+    if answer.shape != expected.shape:
+        return 0
+    return int((_close(answer, expected, tol) & ~missing).sum())
+
+
+def grade(ex: Exercise, answer, missing=None, tol: float = DEFAULT_TOL) -> Grade:
+    """Mark every cell of ``answer`` against the engine's output for ``ex``, and diagnose mistakes."""
+    operation = ex.operation()
+    expected = operation.run()
+    answer, missing = _aligned(ex, expected, answer, missing)
     shape_ok = answer.shape == expected.shape
     correct = _close(answer, expected, tol) & ~missing if shape_ok else np.zeros(expected.shape, dtype=bool)
     all_ok = shape_ok and bool(correct.all())

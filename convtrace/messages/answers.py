@@ -32,6 +32,10 @@ ANSWER_NOTE_LABEL = "answer_note_label"
 ANSWER_NOTE_MARKDOWN = "answer_note_markdown"
 ANSWER_NOTE_PERCENT = "answer_note_percent"
 ANSWER_NOTE_PIPES = "answer_note_pipes"
+ANSWER_NOTE_SPACED_MINUS = "answer_note_spaced_minus"
+ANSWER_NOTE_COMMA_GROUPS = "answer_note_comma_groups"
+ANSWER_NOTE_COMMA_GROUPS_TIED = "answer_note_comma_groups_tied"
+ANSWER_NOTE_FACTOR = "answer_note_factor"
 
 # Errors: an answer that cannot be read, and the real cause.
 ANSWER_EMPTY = "answer_empty"
@@ -150,6 +154,22 @@ MESSAGES: dict[str, dict[str, object]] = {
     ANSWER_NOTE_THOUSANDS: {
         "en": "read '{token}' as {value} (a thousands separator)",
         "es": "se leyó '{token}' como {value} (separador de miles)",
+    },
+    ANSWER_NOTE_SPACED_MINUS: {
+        "en": "read '{token}' as {value} (a minus written apart from its number, not a blank: the row then has the exercise's number of values; {count} {count:plural:number|numbers} written this way)",
+        "es": "se leyó '{token}' como {value} (un signo menos separado de su número, no una celda en blanco: así la fila tiene el número de valores del ejercicio; {count} {count:plural:número escrito|números escritos} así)",
+    },
+    ANSWER_NOTE_COMMA_GROUPS: {
+        "en": "read '{token}' as {value} (decimal commas in a row whose values commas also separate: the row then has the exercise's number of values; {count} {count:plural:row|rows} read this way)",
+        "es": "se leyó '{token}' como {value} (comas decimales en una fila cuyos valores también separan comas: así la fila tiene el número de valores del ejercicio; {count} {count:plural:fila leída|filas leídas} así)",
+    },
+    ANSWER_NOTE_COMMA_GROUPS_TIED: {
+        "en": "row {row} may also be read as '{other}' (instead of '{value}'), which makes as many cells right: the grade is the same either way; write a space or ';' between values to say which",
+        "es": "la fila {row} también puede leerse como '{other}' (en lugar de '{value}'), con tantas celdas correctas: la nota es la misma en los dos casos; escribe un espacio o ';' entre los valores para dejarlo claro",
+    },
+    ANSWER_NOTE_FACTOR: {
+        "en": "multiplied every value by {factor}, the factor written before the matrix ('{token}')",
+        "es": "se multiplicó cada valor por {factor}, el factor escrito delante de la matriz ('{token}')",
     },
     ANSWER_NOTE_STACKED_MAPS: {
         "en": "read the {rows} rows as the exercise's {maps} maps of {each} rows, one below another",

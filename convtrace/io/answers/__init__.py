@@ -35,9 +35,15 @@ reader takes, besides the plain rows every convtrace matrix accepts:
   [3, 4]], dtype=float)``, the printed ``[[1 2]\\n [3 4]]``, lists
   ``[[1, 2], [3, 4]]``; ``nan``, ``None`` and ``null`` are blanks.
 - **numbers**: integers, decimals (``3.``, ``.5``, ``+3``, ``1e-3``),
-  fractions (``1/9``, ``1.5/2``), the typographic minus ``−`` and other
-  dashes; blank markers ``? _ - —``.  ``inf`` is refused; thousands
-  separators are not read (``1 000`` is two values).
+  fractions (``1/9``, ``1.5/2``, ``(1/9)``, ``-(2/3)``), the typographic minus
+  ``−`` and other dashes; blank markers ``? _ - —``.  ``inf`` is refused;
+  thousands separators are not read (``1 000`` is two values).
+- **a factor before the matrix**: ``1/9 * [[1, 2], [3, 4]]``, ``(1/9)[1 2; 3 4]``,
+  ``\\frac{1}{9} \\begin{bmatrix}…``: every value is multiplied by it, exactly.
+- **rows longer than the exercise's** (:mod:`.rows`, where the expected shape
+  is known): ``1 - 3 4`` is 1, -3 and 4 where the row has three values (a lone
+  ``-`` is otherwise a blank); ``0,375,0,5`` may be 0.375 and 0.5, a reading
+  the grader takes where it makes more cells right (:func:`best_reading`).
 - BOM, non-breaking and thin spaces, CRLF line ends, trailing spaces and
   Markdown code fences are ignored; ``# comments`` are skipped.  A line of
   text (a header such as ``Answer:``) is never ignored: it is refused.
@@ -52,8 +58,9 @@ message key and its parameters, shown in English or Spanish.
 The readers live in submodules, one concern each: :mod:`.answer` (the
 :class:`Answer` and :class:`AnswerNote` types), :mod:`.cells` (cells, numbers
 and assembling an array), :mod:`.commas` (plain rows, CSV separators and
-decimal commas), :mod:`.brackets` (MATLAB, NumPy, lists, JSON), :mod:`.latex`
-and :mod:`.reader` (choosing a reading; files and standard input).
+decimal commas), :mod:`.rows` (rows read to the exercise's width), :mod:`.brackets`
+(MATLAB, NumPy, lists, JSON), :mod:`.latex` and :mod:`.reader` (choosing a
+reading; a factor before the matrix; files and standard input).
 """
 
 from __future__ import annotations
@@ -64,6 +71,7 @@ from convtrace.io.answers.latex import MATRIX_ENVS, WRAPPING_ENVS, looks_like_la
 from convtrace.io.answers.reader import (
     BYTES_PER_TEXT_VALUE,
     TEXT_SUFFIXES,
+    best_reading,
     parse_answer_text,
     read_answer,
 )
@@ -76,6 +84,7 @@ __all__ = [
     "WRAPPING_ENVS",
     "Answer",
     "AnswerNote",
+    "best_reading",
     "looks_like_latex",
     "parse_answer_text",
     "read_answer",

@@ -35,6 +35,9 @@ class Answer:
     #: Other readings of the same text a grader may prefer when they fit the exercise better
     #: (``1.200`` as 1200, a thousands separator), each with the note that says so.
     alternatives: list[Answer] = field(default_factory=list)
+    #: Whether this is one of several readings of a row's commas or signs (``1,5,2`` as 1.5 and 2, or
+    #: 1 and 5.2): where another makes as many cells right, the grader says so.
+    regrouped: bool = False
 
     @property
     def shape(self) -> tuple[int, ...]:

@@ -41,6 +41,8 @@ from convtrace.syntax import NumberTooLarge, float_spelling, parse_number
 NULL_WORDS = frozenset({"nan", "none", "null"})
 
 _DEC_COMMA = re.compile(r"[+-]?(?:\d+,\d+|,\d+)(?:[eE][+-]?\d+)?")
+#: One number in parentheses, a sign before them or inside: ``(1/9)``, ``-(2/3)``, ``(-0,5)``.
+_PARENTHESISED = re.compile(r"([+-]?)\(\s*([^()\s]+)\s*\)")
 
 
 @dataclass(slots=True)
@@ -68,6 +70,10 @@ class _Reading:
     error: ConvtraceValueError | None = None
     notes: list[AnswerNote] = field(default_factory=list)
     comma_tokens: list[tuple[str, str]] = field(default_factory=list)
+    #: Other readings that fit the exercise's rows as well (``1,5,2`` as 1.5 and 2, or 1 and 5.2):
+    #: the grader takes the one that makes the most cells right (see :mod:`.rows`).
+    alternatives: list[_Reading] = field(default_factory=list)
+    regrouped: bool = False   # a reading of a row's commas or signs, one of several (see .rows)
 
 
 class _Counts:
@@ -119,6 +125,9 @@ def _number(cell: _Cell, source: str, comma: bool, counts: _Counts, lines: list[
     if lowered.lstrip("+-") in ("inf", "infinity", "∞"):
         raise ConvtraceValueError(ANSWER_INFINITE, where=where, token=_shown(text))
     written = text
+    inner = _PARENTHESISED.fullmatch(text)
+    if inner and not (inner.group(1) and inner.group(2)[0] in "+-"):
+        text = inner.group(1) + inner.group(2)  # (1/9) is 1/9; -(2/3) is -2/3
     if "," in text and (comma or cell.quoted) and _DEC_COMMA.fullmatch(text):
         text = re.sub(r"^([-+]?)\.", r"\g<1>0.", text.replace(",", "."))  # ',5' is 0,5: shown as 0.5
         counts.commas.append((written, text))

@@ -14,6 +14,7 @@ import re
 from convtrace.errors import ConvtraceValueError
 from convtrace.io.answers.answer import AnswerNote
 from convtrace.io.answers.cells import _assemble, _Cell, _Reading, _Row, _where
+from convtrace.io.answers.rows import RowFits
 from convtrace.io.matrix import BLANK_MARKERS
 from convtrace.messages.answers import (
     ANSWER_NOTE_DECIMAL_COMMA,
@@ -137,7 +138,22 @@ def _one_value_between_semicolons(lines: list[str]) -> bool:
         ";" in code and all(len(part.split()) <= 1 for part in code.split(";")) for code in codes)
 
 
-def _plain(lines: list[str], source: str, comma: bool, expected_shape) -> _Reading:
+def _one_row_between_semicolons(lines: list[str], expected_shape) -> bool:
+    """Whether one line of values parted by ';' (``0,375; 0,5``) is the exercise's one row: it has one
+    row of as many values, where MATLAB's reading (a column) could never be right."""
+    codes = [code for code in (line.split("#", 1)[0].strip() for line in lines) if code]
+    if len(codes) != 1 or ";" not in codes[0] or not expected_shape or len(expected_shape) < 2:
+        return False
+    parts = [part for part in codes[0].split(";") if part.strip()]
+    return (all(n == 1 for n in expected_shape[:-1]) and expected_shape[-1] == len(parts) >= 2
+            and all(len(part.split()) == 1 for part in parts))
+
+
+def _plain(lines: list[str], source: str, comma: bool, expected_shape, groups: bool = True,
+           signs: bool = False) -> _Reading:
+    """Plain rows read with decimal commas (``comma``) or with commas as separators; rows longer than
+    the expected shape's are read to its width as :class:`.rows.RowFits` says (``groups``: whether
+    a comma between digits may be a decimal comma there; ``signs``: whether a lone '-' may be a sign)."""
     # One text, one dialect: where ';' separates values on one line (a spreadsheet's CSV), it does on all.
     semi_csv = None
     try:
@@ -145,7 +161,8 @@ def _plain(lines: list[str], source: str, comma: bool, expected_shape) -> _Readi
             semi_csv = True
     except ConvtraceValueError as err:
         return _Reading(comma=comma, error=err)
-    if semi_csv is None and _one_value_between_semicolons(lines):
+    if semi_csv is None and (_one_value_between_semicolons(lines)
+                             or _one_row_between_semicolons(lines, expected_shape)):
         semi_csv = True
     channels: list[list[_Row]] = [[]]
     blank = False
@@ -175,13 +192,28 @@ def _plain(lines: list[str], source: str, comma: bool, expected_shape) -> _Readi
             channels.append([])
         blank = False
         channels[-1].extend(rows)
-    reading = _assemble(channels, source, comma, lines, expected_shape)
-    if display:
-        reading.notes.insert(0, AnswerNote(ANSWER_NOTE_MATLAB_DISPLAY, {"name": display}))
-    if semi:
-        reading.notes.insert(0, AnswerNote(ANSWER_NOTE_SEMICOLON_CSV))
-    if tabs:
-        reading.notes.insert(0, AnswerNote(ANSWER_NOTE_TABS))
+    fits = RowFits(channels, lines, expected_shape, groups=groups and not comma, signs=signs)
+    reading = _assemble(fits.channels, source, comma, lines, expected_shape)
+    reading.notes[:0] = fits.notes
+    for other, note in zip(fits.alternatives, fits.comma_notes, strict=True):
+        alternative = _assemble(other, source, comma, lines, expected_shape)
+        if alternative.error is None:
+            alternative.comma_tokens = []  # said by the note, row by row
+            alternative.notes[:0] = [*fits.notes, note]
+            alternative.regrouped = True
+            reading.alternatives.append(alternative)
+    if reading.error is not None and reading.alternatives:
+        # As written it cannot be read at all (rows of 4 and 3 values): a reading of its commas is the answer.
+        first, *others = reading.alternatives
+        first.alternatives = others
+        reading = first
+    for each in (reading, *reading.alternatives):
+        if display:
+            each.notes.insert(0, AnswerNote(ANSWER_NOTE_MATLAB_DISPLAY, {"name": display}))
+        if semi:
+            each.notes.insert(0, AnswerNote(ANSWER_NOTE_SEMICOLON_CSV))
+        if tabs:
+            each.notes.insert(0, AnswerNote(ANSWER_NOTE_TABS))
     return reading
 
 

@@ -1,9 +1,12 @@
 """Reading an answer: :func:`read_answer` (a path, standard input or inline text) and :func:`parse_answer_text`.
 
-This is where a text is cleaned (BOM, odd spaces, code fences), sent to the
-right reader (LaTeX, brackets or plain rows), and where, when a comma between
-digits could be a decimal comma or a separator, the reading that fits the
-expected shape, the text's style or the language is chosen.  Files (``.npy``,
+This is where a text is cleaned (BOM, odd spaces, code fences), a factor
+written before the matrix is taken out (``1/9 * [[…]]``), the text is sent to
+the right reader (LaTeX, brackets or plain rows), and where, when a comma
+between digits could be a decimal comma or a separator, the reading that fits
+the expected shape, the text's style or the language is chosen; a lone ``-``
+is read as a sign only when the answer does not fit otherwise.
+:func:`best_reading` chooses among the readings a grader is offered.  Files (``.npy``,
 ``.json``, images, text) are read here too.
 """
 
@@ -11,6 +14,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +23,7 @@ import numpy as np
 from convtrace.errors import ConvtraceValueError
 from convtrace.io.answers.answer import Answer, AnswerNote
 from convtrace.io.answers.brackets import _ASSIGN, _brackets, looks_like_code
-from convtrace.io.answers.cells import _Reading, _shape_text, _where
+from convtrace.io.answers.cells import _blank_out, _Reading, _shape_text, _where
 from convtrace.io.answers.commas import _comma_notes, _comma_style, _plain, may_have_decimal_commas
 from convtrace.io.answers.latex import _latex, looks_like_latex
 from convtrace.io.answers.tidy import tidied
@@ -30,9 +35,11 @@ from convtrace.messages.answers import (
     ANSWER_INFINITE,
     ANSWER_NOTE_BRACES,
     ANSWER_NOTE_COMMA_FORCED,
+    ANSWER_NOTE_COMMA_GROUPS_TIED,
     ANSWER_NOTE_COMMA_LOCALE,
     ANSWER_NOTE_COMMA_SHAPE,
     ANSWER_NOTE_COMMA_SPREADSHEET,
+    ANSWER_NOTE_FACTOR,
     ANSWER_NOTE_NAN_BLANK,
     ANSWER_NOTE_SEMICOLON_CSV,
     ANSWER_NOTE_SEPARATOR_SHAPE,
@@ -82,7 +89,9 @@ def _check_size(text: str, source: str) -> None:
 
 def _answer(reading: _Reading, source: str, extra: list[AnswerNote] | None = None) -> Answer:
     notes = list(reading.notes) + _comma_notes(reading) + list(extra or [])
-    return Answer(values=reading.values, blanks=reading.blanks, source=source, notes=notes)
+    return Answer(values=reading.values, blanks=reading.blanks, source=source, notes=notes,
+                  alternatives=[_answer(other, source) for other in reading.alternatives],
+                  regrouped=reading.regrouped)
 
 
 #: Braces or parentheses around every row: Mathematica's and C's ``{{1, 2}, {3, 4}}``, Python's
@@ -98,10 +107,67 @@ def parse_answer_text(text: str, source: str, *, expected_shape: tuple[int, ...]
     tidy_notes: list[AnswerNote] = []
     if not json and not looks_like_latex(text):
         text, tidy_notes = tidied(text)
+    factor = None if json else _factor_in_front(text)
+    if factor:
+        text = _blank_out(text, factor.start(2), factor.end(3))
     answer = _read_tidy(text, source, expected_shape, decimal_comma, lang, json)
     for reading in (answer, *answer.alternatives):
         reading.notes[:0] = tidy_notes
+        if factor:
+            _scaled(reading, factor)
     return answer
+
+
+#: A number, a fraction or a LaTeX fraction, as a factor is written: 1/9, -2, 0.5, \frac{1}{16}, \tfrac19.
+_FACTOR_NUMBER = (r"[-+]?\s*(?:\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?"
+                  r"|\\[dt]?frac\s*(?:\{\s*\d+\s*\}\s*\{\s*\d+\s*\}|\d\d))")
+#: A factor written before the matrix: ``1/9 * [[…]]``, ``(1/9)[[…]]``, ``1/16·[1 2; 3 4]``,
+#: ``A = 1/9 * np.array(…)``, ``\frac{1}{9} \begin{bmatrix}…``.  Groups: what comes before it
+#: (a ``$`` or ``A =``), the factor, the multiplication sign.
+_FACTOR = re.compile(
+    r"\A(\s*(?:\$\$?|\\\[)?\s*(?:>>>\s*)?(?:[A-Za-z_][\w.]*\s*=\s*)?)"
+    rf"((?:[-+]?\(\s*{_FACTOR_NUMBER}\s*\)|{_FACTOR_NUMBER}))"
+    r"(\s*(?:\*|·|⋅|×|\\cdot|\\times)\s*|[ \t]*)"
+    r"(?=\[|\{|(?:np\.|numpy\.|torch\.)?(?:array|asarray|matrix|tensor)\s*\(|\\left|\\begin)")
+
+
+def _factor_in_front(text: str) -> re.Match | None:
+    """The factor written before the answer's matrix, where there is one (and no other number before it)."""
+    m = _FACTOR.match(text)
+    if not m or (not m.group(3).strip() and "(" not in m.group(2) and "/" not in m.group(2)
+                 and "frac" not in m.group(2) and not re.search(r"\\begin|\\left", text[m.end():m.end() + 6])):
+        return None  # '2 [1 2]': a factor needs a sign, parentheses, or to be a fraction
+    try:
+        _factor_value(m.group(2))
+    except ZeroDivisionError:
+        return None  # '1/0 * [1 2]': read as written, and refused where 1/0 is
+    return m
+
+
+def _factor_value(written: str) -> Fraction:
+    """``(1/9)`` → 1/9, ``-\\frac{2}{3}`` → -2/3, ``0.5`` → 1/2."""
+    text = re.sub(r"\s+", "", written)
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("+-").strip("()")
+    if text.startswith(("+", "-")):
+        sign *= -1 if text[0] == "-" else 1
+        text = text[1:]
+    frac = re.fullmatch(r"\\[dt]?frac(?:\{(\d+)\}\{(\d+)\}|(\d)(\d))", text)
+    if frac:
+        num, den = (frac.group(1), frac.group(2)) if frac.group(1) else (frac.group(3), frac.group(4))
+        text = f"{num}/{den}"
+    num, _, den = text.partition("/")
+    return sign * Fraction(num) / Fraction(den or 1)
+
+
+def _scaled(answer: Answer, factor: re.Match) -> None:
+    """Every value of ``answer`` times the factor, exactly (9 × 1/9 is 1, where 9 × 0.111… need not be)."""
+    value = _factor_value(factor.group(2))
+    flat = [v if v != v else float(value * Fraction(v)) for v in answer.values.ravel().tolist()]
+    answer.values = np.array(flat, dtype=np.float64).reshape(answer.values.shape)
+    shown = str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    answer.notes.append(AnswerNote(ANSWER_NOTE_FACTOR, {"factor": shown,
+                                                        "token": (factor.group(2) + factor.group(3)).strip()}))
 
 
 def _read_tidy(text: str, source: str, expected_shape, decimal_comma, lang: str, json: bool) -> Answer:
@@ -119,8 +185,9 @@ def _read_tidy(text: str, source: str, expected_shape, decimal_comma, lang: str,
             return readings[0]
         raise
     answer = _maps_one_below_another(answer, expected_shape)
+    answer.alternatives = [_maps_one_below_another(other, expected_shape) for other in answer.alternatives]
     if not json:
-        answer.alternatives = _thousands_readings(text, answer, source, expected_shape, lang)
+        answer.alternatives += _thousands_readings(text, answer, source, expected_shape, lang)
     return answer
 
 
@@ -191,55 +258,123 @@ def _parse_clean(text: str, source: str, expected_shape, decimal_comma, lang: st
         text)
     nested = bracketed and bool(json or re.search(r"(?:array|matrix|Matrix|tensor|Tensor)\s*\(|\[\s*\[", text))
 
-    def read(comma: bool) -> _Reading:
-        if bracketed:
-            return _brackets(text, source, comma, lines, expected, json)
-        return _plain(lines, source, comma, expected)
-
     outside_quotes = re.sub(r'"[^"\n]*"', " ", text)
     possible = not nested and may_have_decimal_commas(outside_quotes)
+
+    def read(comma: bool, signs: bool) -> _Reading:
+        if bracketed:
+            return _brackets(text, source, comma, lines, expected, json)
+        return _plain(lines, source, comma, expected, groups=decimal_comma is not False, signs=signs)
+
+    try:
+        reading, extra = _chosen(text, source, lines, expected, decimal_comma, lang, bracketed, possible,
+                                 lambda comma: read(comma, False))
+    except ConvtraceValueError as err:
+        # Refused as written (rows of 4 and 3 values): a lone '-' before a number may be its sign.
+        if err.key == ANSWER_COMMA_AMBIGUOUS or bracketed or not expected or not _LONE_MINUS.search(text):
+            raise
+        try:
+            reading, extra = _chosen(text, source, lines, expected, decimal_comma, lang, bracketed, possible,
+                                     lambda comma: read(comma, True))
+        except ConvtraceValueError:
+            raise err from None
+        if not (_fits(reading.values.shape, expected) or reading.alternatives):
+            raise
+        return _answer(reading, source, extra)
+    if expected and not bracketed and not _fits(reading.values.shape, expected) and _LONE_MINUS.search(text):
+        # Read, but not to the exercise's shape: read the same way again with a lone '-' as a sign.
+        signed = read(reading.comma, True)
+        if signed.error is None and (_fits(signed.values.shape, expected) or signed.alternatives):
+            reading = signed
+    return _answer(reading, source, extra)
+
+
+#: A lone '-' with a number after it, spaces between: a sign or a blank cell (see :mod:`.rows`).
+_LONE_MINUS = re.compile(r"(?<!\S)- +[\d.,(]")
+
+
+def _chosen(text: str, source: str, lines: list[str], expected, decimal_comma, lang: str, bracketed: bool,
+            possible: bool, read: Callable[[bool], _Reading]) -> tuple[_Reading, list[AnswerNote]]:
+    """The reading to take, with decimal commas or with commas as separators, and the notes that say why."""
     if decimal_comma is not None:
         reading = read(bool(decimal_comma) and possible)
+        if reading.error and decimal_comma and possible and not bracketed:
+            separated = read(False)  # '0,375,0,5': commas of both kinds
+            decimal = separated if separated.regrouped else (separated.alternatives or [None])[0]
+            if decimal is not None:
+                decimal.alternatives = [r for r in separated.alternatives if r is not decimal]
+                return decimal, [AnswerNote(ANSWER_NOTE_COMMA_FORCED)]
         if reading.error:
             raise reading.error
-        extra = [AnswerNote(ANSWER_NOTE_COMMA_FORCED)] if decimal_comma and reading.comma_tokens else []
-        return _answer(reading, source, extra)
+        return reading, [AnswerNote(ANSWER_NOTE_COMMA_FORCED)] if decimal_comma and reading.comma_tokens else []
     if not possible:
         reading = read(False)
         if reading.error:
             raise reading.error
-        return _answer(reading, source)
+        return reading, []
     style = _comma_style(text)
     separator, comma = read(False), read(True)
+    if separator.regrouped and comma.error is None:
+        # Unreadable with commas as separators, and then read with some as decimal commas: the reading
+        # with decimal commas is the one to take, as it was when the other was refused.
+        return comma, []
     valid = [r for r in (separator, comma) if r.error is None]
     if not valid:
         raise (comma if style == "decimal" else separator).error
     if len(valid) == 1:
-        return _answer(valid[0], source)
+        return valid[0], []
     if expected:
         fitting = [r for r in valid if _fits(r.values.shape, expected)]
         if len(fitting) == 1:
             chosen = fitting[0]
             other = separator if chosen is comma else comma
             key = ANSWER_NOTE_COMMA_SHAPE if chosen is comma else ANSWER_NOTE_SEPARATOR_SHAPE
-            return _answer(chosen, source, [AnswerNote(key, {"shape": _shape_text(chosen.values.shape),
-                                                             "other": _shape_text(other.values.shape)})])
+            return chosen, [AnswerNote(key, {"shape": _shape_text(chosen.values.shape),
+                                             "other": _shape_text(other.values.shape)})]
     if style == "separator":
-        return _answer(separator, source)
+        return separator, []
     # In a spreadsheet's CSV (';' between values) or paste (tabs), a comma never separates values.
     spreadsheet = "\t" in text or any(n.key == ANSWER_NOTE_SEMICOLON_CSV for n in comma.notes)
     if spreadsheet:
-        return _answer(comma, source, [AnswerNote(ANSWER_NOTE_COMMA_SPREADSHEET,
-                                                  {"other": _shape_text(separator.values.shape)})])
+        return comma, [AnswerNote(ANSWER_NOTE_COMMA_SPREADSHEET, {"other": _shape_text(separator.values.shape)})]
     if lang == "es":
-        return _answer(comma, source, [AnswerNote(ANSWER_NOTE_COMMA_LOCALE,
-                                                  {"other": _shape_text(separator.values.shape)})])
+        return comma, [AnswerNote(ANSWER_NOTE_COMMA_LOCALE, {"other": _shape_text(separator.values.shape)})]
     written, read_as = comma.comma_tokens[0]
     line = next((k for k, ln in enumerate(lines, start=1) if written in ln), None)
     where = _where(source, line) if line else source
     raise ConvtraceValueError(ANSWER_COMMA_AMBIGUOUS, where=where, token=written, decimal=read_as,
                               spaced=written.replace(",", ", "), shape_comma=_shape_text(comma.values.shape),
                               shape_separator=_shape_text(separator.values.shape))
+
+
+def best_reading(answer: Answer, cells_right: Callable[[Answer], int]) -> Answer:
+    """The reading of ``answer`` to grade: one of its :attr:`~Answer.alternatives` only where it makes
+    more cells right (``cells_right``) than the answer as read and than the alternatives before it.
+
+    Where two readings of a row's commas make as many cells right (``1,5,2``: 1.5 and 2, or 1 and 5.2),
+    the grade is the same either way; the one taken says which other there was, in a note.
+    """
+    if not answer.alternatives:
+        return answer
+    readings = [answer, *answer.alternatives]
+    scores = [cells_right(reading) for reading in readings]
+    best = max(range(len(readings)), key=lambda k: (scores[k], -k))
+    chosen = readings[best]
+    tied = [other for k, other in enumerate(readings) if k != best and scores[k] == scores[best]
+            and other.regrouped and other.values.shape == chosen.values.shape
+            and not np.array_equal(other.values, chosen.values, equal_nan=True)]
+    if chosen.regrouped and tied:
+        width = chosen.values.shape[-1]
+        mine, theirs = chosen.values.reshape(-1, width), tied[0].values.reshape(-1, width)
+        row = next(r for r in range(len(mine)) if not np.array_equal(mine[r], theirs[r], equal_nan=True))
+        chosen.notes.append(AnswerNote(ANSWER_NOTE_COMMA_GROUPS_TIED, {
+            "row": row + 1, "value": _row_text(mine[row]), "other": _row_text(theirs[row])}))
+    return chosen
+
+
+def _row_text(values: np.ndarray) -> str:
+    """A row of values as a student would write it: ``1.5 2 ?``."""
+    return " ".join("?" if v != v else np.format_float_positional(v, trim="-") for v in values.tolist())
 
 
 def _from_array(arr: np.ndarray, source: str) -> Answer:
@@ -264,6 +399,8 @@ def _looks_like_answer_text(spec: str) -> bool:
         return True  # NumPy's or MATLAB's notation, or an assignment: `x = np.array([[nan]])`
     if re.search(r"\.[A-Za-z]{1,4}\Z", s):
         return False  # a file name that does not exist
+    if re.fullmatch(r"[-+]?\(\s*[-+]?[\d.,/]+\s*\)", normalise_minus(s)):
+        return True  # one value in parentheses: (1/9)
     return bool(re.search(r"\d", s)) and bool(re.search(r"\s", s))
 
 
