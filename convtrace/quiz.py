@@ -34,7 +34,18 @@ PIPELINE_LAYERS = ("conv", "relu", "leaky_relu", "sigmoid", "tanh", "maxpool", "
 
 def parse_pipeline(text: str) -> tuple[tuple[str, str | None], ...]:
     """'conv,relu,maxpool:2' as ((kind, argument or None), …); a layer name it does not know is a clear error."""
-    from convtrace.messages.grading import PIPELINE_BAD_STEP
+    from convtrace.messages import Term
+    from convtrace.messages.grading import (
+        PIPELINE_ARG_NONE,
+        PIPELINE_ARG_ORDER,
+        PIPELINE_ARG_UNITS,
+        PIPELINE_ARG_WINDOW,
+        PIPELINE_BAD_ARGUMENT,
+        PIPELINE_BAD_STEP,
+    )
+
+    _PIPELINE_ARGUMENTS = {"maxpool": (PIPELINE_ARG_WINDOW, "maxpool:2"), "avgpool": (PIPELINE_ARG_WINDOW, "avgpool:2"),
+                           "dense": (PIPELINE_ARG_UNITS, "dense:3"), "flatten": (PIPELINE_ARG_ORDER, "flatten:hwc")}
 
     steps = []
     for raw in str(text).split(","):
@@ -44,6 +55,10 @@ def parse_pipeline(text: str) -> tuple[tuple[str, str | None], ...]:
         ok = kind in PIPELINE_LAYERS and (not arg or (
             kind in ("maxpool", "avgpool", "dense") and arg.isdigit() and 0 < int(arg) <= 9) or (
             kind == "flatten" and arg in ("chw", "hwc")))
+        if not ok and kind in PIPELINE_LAYERS:  # a layer, with an argument it does not take: 'dense:0'
+            what, example = _PIPELINE_ARGUMENTS.get(kind, (PIPELINE_ARG_NONE, kind))
+            raise ConvtraceValueError(PIPELINE_BAD_ARGUMENT, step=raw.strip(), kind=kind, what=Term(what),
+                                      example=example)
         if not ok:
             raise ConvtraceValueError(PIPELINE_BAD_STEP, step=raw.strip(), choices=", ".join(PIPELINE_LAYERS))
         steps.append((kind, arg or None))

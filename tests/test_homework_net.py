@@ -250,6 +250,22 @@ def test_bad_pipeline_step_is_one_clear_error():
     assert "rleu" in err.value.message("es") and "capas" in err.value.message("es")
 
 
+@pytest.mark.parametrize(("step", "english"), [
+    ("dense:0", "dense takes a number of outputs from 1 to 9"),
+    ("maxpool:10", "maxpool takes a window size from 1 to 9"),
+    ("flatten:xyz", "flatten takes the order of the values, chw or hwc"),
+    ("relu:2", "relu takes nothing after a colon"),
+])
+def test_a_layer_with_a_bad_argument_is_named_as_that_layer(step, english):
+    """'dense:0' is a dense layer with a bad size, not 'not a layer'."""
+    from convtrace.errors import ConvtraceError
+
+    with pytest.raises(ConvtraceError) as err:
+        parse_pipeline(f"conv,{step}")
+    assert english in err.value.message("en") and "not a layer" not in err.value.message("en")
+    assert f"en '{step}'" in err.value.message("es")
+
+
 # --------------------------------------------------------------------------- the command line
 
 

@@ -89,6 +89,11 @@ MISTAKE_TCONV_CROP_AMOUNT = "mistake_tconv_crop_amount"
 FLATTEN_CHW = "flatten_chw"
 FLATTEN_HWC = "flatten_hwc"
 PIPELINE_BAD_STEP = "pipeline_bad_step"
+PIPELINE_BAD_ARGUMENT = "pipeline_bad_argument"
+PIPELINE_ARG_WINDOW = "pipeline_arg_window"
+PIPELINE_ARG_UNITS = "pipeline_arg_units"
+PIPELINE_ARG_ORDER = "pipeline_arg_order"
+PIPELINE_ARG_NONE = "pipeline_arg_none"
 PIPELINE_NEEDS_KEY = "pipeline_needs_key"
 PIPELINE_NEEDS_KERNEL = "pipeline_needs_kernel"
 CHECK_TCONV_NEEDS_KERNEL = "check_tconv_needs_kernel"
@@ -398,6 +403,14 @@ MESSAGES: dict[str, dict[str, object]] = {
         "en": "--pipeline: '{step}' is not a layer; write layers separated by commas: {choices} (e.g. conv,relu,maxpool:2)",
         "es": "--pipeline: '{step}' no es una capa; escribe capas separadas por comas: {choices} (p. ej. conv,relu,maxpool:2)",
     },
+    PIPELINE_BAD_ARGUMENT: {
+        "en": "--pipeline: in '{step}', {kind} takes {what} (e.g. {example})",
+        "es": "--pipeline: en '{step}', {kind} lleva {what} (p. ej. {example})",
+    },
+    PIPELINE_ARG_WINDOW: {"en": "a window size from 1 to 9", "es": "un tamaño de ventana del 1 al 9"},
+    PIPELINE_ARG_UNITS: {"en": "a number of outputs from 1 to 9", "es": "un número de salidas del 1 al 9"},
+    PIPELINE_ARG_ORDER: {"en": "the order of the values, chw or hwc", "es": "el orden de los valores, chw o hwc"},
+    PIPELINE_ARG_NONE: {"en": "nothing after a colon", "es": "nada tras dos puntos"},
     PIPELINE_NEEDS_KEY: {
         "en": "--pipeline: a dense layer needs weights; check it with an answer key from 'convtrace quiz --pipeline …' (--key)",
         "es": "--pipeline: una capa dense necesita pesos; revísala con una clave de 'convtrace quiz --pipeline …' (--key)",
