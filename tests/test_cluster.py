@@ -255,7 +255,7 @@ def test_an_address_dask_cannot_use_is_refused_at_once(run, tmp_path, address, w
 
 def test_addresses_dask_can_use_pass_the_check():
     for address in ("tcp://head:8786", "head:8786", "localhost:8786", "tcp://[::1]:8786", "ws://head:8786",
-                    "TCP://10.0.0.5:8786", "local", "local:3"):
+                    "TCP://10.0.0.5:8786", "local", "local:3", "LOCAL:2"):
         assert cluster.parse_scheduler(address)[0] in ("local", "remote")
 
 

@@ -58,7 +58,7 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 #: How many times a task that raised is tried again (a worker that dies is the scheduler's business).
 DEFAULT_RETRIES = 2
 
-_LOCAL_SCHEDULER = re.compile(r"^local(?::(\d+))?$")
+_LOCAL_SCHEDULER = re.compile(r"^local(?::(\d+))?$", re.IGNORECASE)
 
 
 # ----------------------------------------------------------------------------- Dask
