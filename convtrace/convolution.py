@@ -443,22 +443,23 @@ def prepare_conv2d(x, kernel, spec: ConvSpec | None = None, *, channel_names=Non
         w4 = wa[None] if wa.ndim == 3 else wa
 
     dtype_asked, dtype, sum_dtype = dtype, shape.dtype, None
+    constant = spec.constant if any(shape.pads) else 0  # with no padding cells the pad value is never summed
     if dtype.kind == "i":
-        bound = dtype_sum_bound(xa.dtype, w4, spec.constant) if INT32_PATH else None  # from the dtypes
+        bound = dtype_sum_bound(xa.dtype, w4, constant) if INT32_PATH else None  # from the dtypes
         if bound is not None and bound[0] <= INT32_LIMIT:  # no scan of the pixels
             dtype = np.dtype(np.int32)
             if xa.dtype.itemsize == 1 and bound[0] <= NARROW_LIMIT:
                 sum_dtype = NARROW_RESULT
         else:
-            bound, xmax, wsum = conv_int_bound(x3, w4, spec.constant)
+            bound, xmax, wsum = conv_int_bound(x3, w4, constant)
             if bound > INT64_MAX:
                 if scale == 1:
                     raise ConvtraceValueError(CONV_INT_OVERFLOW, bound=bound, xmax=xmax, wsum=wsum, max=INT64_MAX)
                 # A scaled kernel's answer is a float anyway: sum in float64 rather than wrap.
                 dtype = np.dtype(np.float64)
-        _check_pad_value(spec.constant, dtype)
+        _check_pad_value(constant, dtype)
     result_dtype = None if dtype_asked is None else _result_dtype(dtype_asked, dtype, xa.dtype, x3, w4,
-                                                                   spec.constant, scale)
+                                                                   constant, scale)
     weights = w4[:, :, ::-1, ::-1] if spec.flip else w4
     return Conv2d._of(
         spec=spec, source3=x3, dtype=dtype,

@@ -216,8 +216,8 @@ def on_cluster(batching, in_arg, out_arg, plan, recursive, pattern, out_format, 
     """The same checks as on one machine, from the client; then one Dask task per image."""
     from convtrace import cluster
 
+    cluster.parse_scheduler(scheduler)  # a wrong address is wrong with or without Dask
     cluster.require_dask()
-    cluster.parse_scheduler(scheduler)
     urls = cluster.is_url(in_arg) or cluster.is_url(out_arg)
     in_dir = in_arg if cluster.is_url(in_arg) else cluster.local_path(in_arg)
     out_dir = out_arg if cluster.is_url(out_arg) else cluster.local_path(out_arg)
