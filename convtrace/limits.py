@@ -129,9 +129,14 @@ def shape_text(shape: Iterable[int]) -> str:
     return "×".join(str(int(v)) for v in shape)
 
 
+def _part_bytes(part: tuple[str, tuple[int, ...], int]) -> int:
+    _, shape, itemsize = part
+    return math.prod(map(int, shape)) * int(itemsize)
+
+
 def parts_bytes(parts: list[tuple[str, tuple[int, ...], int]]) -> int:
     """The bytes of the allocations ``parts`` together (see :func:`check_parts`)."""
-    return sum(math.prod(map(int, shape)) * int(itemsize) for _, shape, itemsize in parts)
+    return sum(map(_part_bytes, parts))
 
 
 def check_parts(what: str, parts: list[tuple[str, tuple[int, ...], int]], hint: str | None = None,
@@ -146,8 +151,7 @@ def check_parts(what: str, parts: list[tuple[str, tuple[int, ...], int]], hint: 
         need = parts_bytes(parts)
     limit = max_memory(environ)
     if limit is not None and need > limit:
-        sizes = [math.prod(map(int, shape)) * int(itemsize) for _, shape, itemsize in parts]
-        name, shape, _ = parts[max(range(len(parts)), key=sizes.__getitem__)]
+        name, shape, _ = max(parts, key=_part_bytes)
         raise ConvtraceValueError(MEMORY_LIMIT, what=what, need=format_bytes(need), limit=format_bytes(limit),
                                   part=name, shape=shape_text(shape),
                                   hint=Term(HINT_GENERAL) if hint is None else hint,
